@@ -1,0 +1,44 @@
+// `relevance-studio <command>` / `npm run studio -- <command>`.
+import { CliError, parseArgs } from './args.ts';
+import type { Command } from './command.ts';
+
+// One line per command; each command lives in commands/<name>.ts.
+const COMMANDS: Command[] = [];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length), 10);
+  return [
+    'Relevance Studio: tags + your classifier → pixel masks (Relevance-CAM).',
+    '',
+    'usage: relevance-studio <command> [args]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 1;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    console.error(`relevance-studio: unknown command '${name}' (see relevance-studio --help)`);
+    return 2;
+  }
+  try {
+    return await cmd.run(parseArgs(rest, cmd.booleans));
+  } catch (err) {
+    if (err instanceof CliError || isUserFacing(err)) {
+      console.error(`relevance-studio ${name}: ${(err as Error).message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+/** Errors the services raise for bad input carry `userFacing = true`. */
+function isUserFacing(err: unknown): boolean {
+  return err instanceof Error && (err as Error & { userFacing?: boolean }).userFacing === true;
+}
