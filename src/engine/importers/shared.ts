@@ -1,0 +1,95 @@
+// Helpers both importers (and the ONNX writer) share: layout transposes, TF padding
+// arithmetic, unique names.
+import type { Pads } from '../ir.ts';
+
+/** TF 'same' padding along one axis: the total split with the extra pixel at the end. */
+export function tfSamePad(size: number, k: number, stride: number, dilation: number): [number, number] {
+  const eff = (k - 1) * dilation + 1;
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + eff - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+/**
+ * TF 'same' pads [t,l,b,r]; null when a free input size makes them unknowable (for
+ * stride 1 the pads never depend on the size).
+ */
+export function tfSamePads(
+  h: number | null,
+  w: number | null,
+  k: [number, number],
+  s: [number, number],
+  d: [number, number],
+): Pads | null {
+  const axis = (n: number | null, i: 0 | 1): [number, number] | null =>
+    n == null ? (s[i] === 1 ? tfSamePad(k[i], k[i], 1, d[i]) : null) : tfSamePad(n, k[i], s[i], d[i]);
+  const ph = axis(h, 0);
+  const pw = axis(w, 1);
+  if (!ph || !pw) return null;
+  return [ph[0], pw[0], ph[1], pw[1]];
+}
+
+/** OIHW (ONNX/PyTorch conv) → HWIO (the IR's [kh, kw, in, out]). */
+export function oihwToHwio(data: Float32Array, [o, i, h, w]: number[]): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let a = 0; a < o; a++)
+    for (let b = 0; b < i; b++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) out[((y * w + x) * i + b) * o + a] = data[((a * i + b) * h + y) * w + x];
+  return out;
+}
+
+/** HWIO → OIHW. */
+export function hwioToOihw(data: Float32Array, [h, w, i, o]: number[]): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let a = 0; a < o; a++)
+    for (let b = 0; b < i; b++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) out[((a * i + b) * h + y) * w + x] = data[((y * w + x) * i + b) * o + a];
+  return out;
+}
+
+/** Transpose of a row-major [rows, cols] matrix. */
+export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
+  return out;
+}
+
+/**
+ * Reorders the rows of a dense weight [in, out] whose input index runs over a flattened
+ * (C,H,W) tensor so that it runs over (H,W,C) — what NHWC flatten produces. `inverse`
+ * goes the other way (IR → NCHW export).
+ */
+export function permuteFlatRows(
+  data: Float32Array,
+  [h, w, c]: [number, number, number],
+  out: number,
+  inverse = false,
+): Float32Array {
+  const res = new Float32Array(data.length);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let k = 0; k < c; k++) {
+        const hwc = (y * w + x) * c + k;
+        const chw = (k * h + y) * w + x;
+        const [dst, src] = inverse ? [chw, hwc] : [hwc, chw];
+        res.set(data.subarray(src * out, src * out + out), dst * out);
+      }
+  return res;
+}
+
+/** Hands out names unique within one graph: `name`, then `name_2`, `name_3`, … */
+export class UniqueNames {
+  private readonly used = new Set<string>();
+  take(name: string): string {
+    let n = name;
+    for (let k = 2; this.used.has(n); k++) n = `${name}_${k}`;
+    this.used.add(n);
+    return n;
+  }
+  reserve(name: string): void {
+    this.used.add(name);
+  }
+}
