@@ -1,7 +1,8 @@
 // Stable IR node names from ONNX node names. torch.onnx.export (≥ 1.13) names a node by its
 // module scope and op, e.g. `/layer2/layer2.3/conv1/Conv`; each scope part is the module's
 // qualified name or its attribute name. We rebuild the torchvision module path
-// (`layer2.3.conv1`), which is what users type and what layer-names.ts resolves.
+// (`layer2.3.conv1`; `/layer1/layer1.0/downsample/downsample.0/Conv` → `layer1.0.downsample.0`),
+// which is what users type and what layer-names.ts resolves.
 
 /** `/layer2/layer2.3/conv1/Conv` → `layer2.3.conv1`; null when the node has no name. */
 export function modulePath(onnxName: string | null | undefined, opType: string): string | null {
@@ -10,9 +11,13 @@ export function modulePath(onnxName: string | null | undefined, opType: string):
   if (parts.length === 0) return null;
   // the last part is the op (`Conv`, `Relu_1`) unless the name is a single token like `Conv_12`
   if (parts.length > 1 && new RegExp(`^${opType}(_\\d+)?$`).test(parts[parts.length - 1])) parts.pop();
-  let q = '';
-  for (const p of parts) q = q && !p.startsWith(`${q}.`) ? `${q}.${p}` : p;
-  return q;
+  // a Sequential's child appears as `<parent attr>.<index>` right after `<parent attr>`
+  const segs: string[] = [];
+  for (const p of parts) {
+    if (segs.length > 0 && p.startsWith(`${segs[segs.length - 1]}.`)) segs[segs.length - 1] = p;
+    else segs.push(p);
+  }
+  return segs.join('.');
 }
 
 /**

@@ -1,0 +1,75 @@
+// Loads a user's model file into the engine IR, detecting the format: an ONNX file, or a
+// TF.js layers model.json (its weight shards are read from the same folder). A folder
+// holding one model.json also works.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { StudioError } from '../contract/errors.ts';
+import type { Graph } from './ir.ts';
+import { importOnnx } from './importers/onnx.ts';
+import { importTfjsLayers } from './importers/tfjs-layers.ts';
+import { decodeWeights, type WeightGroup } from './importers/tfjs-weights.ts';
+
+export async function loadModel(file: string): Promise<Graph> {
+  let target = file;
+  const st = await stat(file).catch(() => null);
+  if (!st) throw new StudioError('NOT_FOUND', `${file}: model file not found`);
+  if (st.isDirectory()) {
+    target = path.join(file, 'model.json');
+    if (!(await stat(target).catch(() => null))) throw new StudioError('NOT_FOUND', `${file}: folder has no model.json`);
+  }
+  const bytes = new Uint8Array(await readFile(target));
+  const ext = path.extname(target).toLowerCase();
+  if (ext === '.onnx') return importOnnx(bytes, target);
+  if (ext === '.json' || looksLikeJson(bytes)) return loadTfjs(bytes, target);
+  return importOnnx(bytes, target);
+}
+
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const b of bytes.subarray(0, 64)) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf) continue;
+    return b === 0x7b; // '{'
+  }
+  return false;
+}
+
+async function loadTfjs(bytes: Uint8Array, file: string): Promise<Graph> {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new StudioError('BAD_REQUEST', `${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null) throw new StudioError('BAD_REQUEST', `${file}: not a TF.js model.json`);
+  const obj = json as Record<string, unknown>;
+  const topo = obj.modelTopology as Record<string, unknown> | undefined;
+  if (obj.format === 'graph-model' || (topo && Array.isArray(topo.node))) {
+    throw new StudioError('BAD_REQUEST', `${file}: a TF.js graph model; only layers models are supported (tensorflowjs_converter --output_format=tfjs_layers_model)`);
+  }
+  if (!topo) throw new StudioError('BAD_REQUEST', `${file}: no modelTopology; not a TF.js layers model.json`);
+  const manifest = (obj.weightsManifest ?? []) as WeightGroup[];
+  if (!Array.isArray(manifest)) throw new StudioError('BAD_REQUEST', `${file}: weightsManifest is not a list`);
+  const dir = path.dirname(file);
+  const groups: Uint8Array[] = [];
+  for (const group of manifest) {
+    const parts: Uint8Array[] = [];
+    for (const p of group.paths ?? []) {
+      const full = path.resolve(dir, p);
+      const data = await readFile(full).catch(() => null);
+      if (!data) throw new StudioError('NOT_FOUND', `${file}: weight shard ${p} is missing (expected at ${full})`);
+      parts.push(new Uint8Array(data));
+    }
+    groups.push(concat(parts));
+  }
+  return importTfjsLayers(json, decodeWeights(manifest, groups, file), file);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,403 @@
+// Test fixtures: write an IR graph (e.g. from test/helpers/models.ts) as the files users
+// bring — an ONNX file laid out like torch.onnx.export of a torchvision model (NCHW,
+// initializers, `/layer2/layer2.3/conv1/Conv` node names; BN kept, or folded into the convs
+// as the default eval-mode export does) and a TF.js layers model with Keras ResNet / VGG
+// layer names built with tf.layers (standing in for tensorflowjs_converter output).
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Graph, GraphNode } from '../../src/engine/ir.ts';
+import { buildModelBytes, floatTensor, int64Tensor, makeNode, tensorValueInfo } from '../../src/engine/onnx/build.ts';
+import type { NodeProto, TensorProto } from '../../src/engine/onnx/proto.ts';
+import { inferShapes } from '../../src/engine/importers/shapes.ts';
+import { hwioToOihw, permuteFlatRows, transpose2d } from '../../src/engine/importers/shared.ts';
+
+// ---------------------------------------------------------------------------------------
+// ONNX, the torch.onnx.export way
+// ---------------------------------------------------------------------------------------
+
+export interface OnnxExportOptions {
+  /** fold every conv → batchnorm pair into one conv with bias (torch's default eval export) */
+  foldBn?: boolean;
+  /** the graph input's name (torch: `input.1` or the given input_names) */
+  inputName?: string;
+}
+
+const ONNX_OP: Record<GraphNode['op'], string> = {
+  conv2d: 'Conv', batchnorm: 'BatchNormalization', relu: 'Relu', sigmoid: 'Sigmoid', softmax: 'Softmax',
+  identity: 'Identity', add: 'Add', maxpool: 'MaxPool', avgpool: 'AveragePool',
+  globalavgpool: 'GlobalAveragePool', dense: 'Gemm', flatten: 'Flatten', pad: 'Pad', concat: 'Concat',
+};
+
+/** `layer2.3.conv1` → `/layer2/layer2.3/conv1/Conv` (torch ≥ 1.13 scope naming). */
+export function torchNodeName(irName: string, opType: string): string {
+  const parts = irName.split('.');
+  const scopes: string[] = [];
+  for (const p of parts) {
+    // a Sequential's child is scoped `<parent attr>.<index>` (`layer2.3`, `downsample.0`)
+    if (/^\d+$/.test(p) && scopes.length > 0) scopes.push(`${scopes[scopes.length - 1]}.${p}`);
+    else scopes.push(p);
+  }
+  return `/${scopes.join('/')}/${opType}`;
+}
+
+export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Array {
+  const shapes = inferShapes(graph);
+  const readers = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) for (const i of n.inputs) readers.set(i, [...(readers.get(i) ?? []), n]);
+  const inputName = opts.inputName ?? 'input.1';
+  const tensorName = new Map<string, string>([[graph.input.name, inputName]]);
+  /** IR tensors holding an NCHW flatten of a spatial [h, w, c] tensor */
+  const flatFrom = new Map<string, [number, number, number]>();
+  const nodes: NodeProto[] = [];
+  const inits: TensorProto[] = [];
+  let constId = 0;
+  const init = (name: string, dims: number[], data: Float32Array) => {
+    inits.push(floatTensor(name, dims, data));
+    return name;
+  };
+  const anon = (op: string) => `onnx::${op}_${++constId}`;
+  const folded = new Set<string>(); // batchnorm nodes folded into their conv
+
+  for (const node of graph.nodes) {
+    if (folded.has(node.name)) continue;
+    const op = ONNX_OP[node.op];
+    const name = torchNodeName(node.name, op);
+    const out = `${name}_output_0`;
+    const ins = node.inputs.map((i) => tensorName.get(i)!);
+    tensorName.set(node.output, out);
+    switch (node.op) {
+      case 'conv2d': {
+        const w = graph.params[node.weight];
+        let oihw = hwioToOihw(w.data, w.shape);
+        let bias = node.bias ? graph.params[node.bias].data.slice() : null;
+        const bnReader = readers.get(node.output);
+        const bn = opts.foldBn && bnReader?.length === 1 && bnReader[0].op === 'batchnorm' ? bnReader[0] : null;
+        let wName = node.weight;
+        let bName = node.bias;
+        if (bn && bn.op === 'batchnorm') {
+          // W' = s·W, b' = β + s·(b − μ), s = γ / √(σ² + ε)
+          const o = w.shape[3];
+          const per = oihw.length / o;
+          const g = graph.params[bn.gamma].data;
+          const be = graph.params[bn.beta].data;
+          const mu = graph.params[bn.mean].data;
+          const v = graph.params[bn.variance].data;
+          oihw = oihw.slice();
+          const nb = new Float32Array(o);
+          for (let c = 0; c < o; c++) {
+            const s = g[c] / Math.sqrt(v[c] + bn.epsilon);
+            for (let k = 0; k < per; k++) oihw[c * per + k] *= s;
+            nb[c] = be[c] + s * ((bias ? bias[c] : 0) - mu[c]);
+          }
+          bias = nb;
+          folded.add(bn.name);
+          tensorName.set(bn.output, out);
+          wName = anon('Conv');
+          bName = anon('Conv');
+        }
+        const [kh, kw, ci, co] = w.shape;
+        const inputs = [ins[0], init(wName, [co, ci, kh, kw], oihw)];
+        if (bias) inputs.push(init(bName ?? `${node.name}.bias`, [co], bias));
+        nodes.push(makeNode('Conv', inputs, [out], name, {
+          dilations: node.dilations, group: 1, kernel_shape: [kh, kw], pads: node.pads, strides: node.strides,
+        }));
+        break;
+      }
+      case 'batchnorm': {
+        const p = [node.gamma, node.beta, node.mean, node.variance].map((k) => init(k, graph.params[k].shape, graph.params[k].data));
+        nodes.push(makeNode('BatchNormalization', [ins[0], ...p], [out], name, { epsilon: { float: node.epsilon }, momentum: { float: 0.9 } }));
+        break;
+      }
+      case 'relu':
+      case 'sigmoid':
+      case 'identity':
+        nodes.push(makeNode(op, ins, [out], name));
+        if (flatFrom.has(node.inputs[0])) flatFrom.set(node.output, flatFrom.get(node.inputs[0])!);
+        break;
+      case 'softmax':
+        nodes.push(makeNode(op, ins, [out], name, { axis: 1 }));
+        break;
+      case 'add':
+        nodes.push(makeNode(op, ins, [out], name));
+        break;
+      case 'maxpool':
+        nodes.push(makeNode(op, ins, [out], name, { ceil_mode: 0, kernel_shape: node.kernel, pads: node.pads, strides: node.strides }));
+        break;
+      case 'avgpool':
+        nodes.push(makeNode(op, ins, [out], name, {
+          ceil_mode: 0, count_include_pad: node.countIncludePad ? 1 : 0, kernel_shape: node.kernel, pads: node.pads, strides: node.strides,
+        }));
+        break;
+      case 'globalavgpool':
+        if (node.keepDims) nodes.push(makeNode(op, ins, [out], name));
+        else {
+          nodes.push(makeNode(op, ins, [`${out}_4d`], name));
+          nodes.push(makeNode('Flatten', [`${out}_4d`], [out], `${name}_flatten`, { axis: 1 }));
+        }
+        break;
+      case 'flatten': {
+        const s = shapes.get(node.inputs[0])!;
+        nodes.push(makeNode(op, ins, [out], name, { axis: 1 }));
+        if (s.length === 3) flatFrom.set(node.output, s as [number, number, number]);
+        break;
+      }
+      case 'dense': {
+        const w = graph.params[node.weight];
+        const [inF, outF] = w.shape;
+        const flat = flatFrom.get(node.inputs[0]);
+        const rows = flat && flat[0] * flat[1] > 1 ? permuteFlatRows(w.data, flat, outF, true) : w.data;
+        const inputs = [ins[0], init(node.weight, [outF, inF], transpose2d(rows, inF, outF))];
+        if (node.bias) inputs.push(init(node.bias, [outF], graph.params[node.bias].data));
+        nodes.push(makeNode('Gemm', inputs, [out], name, { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }));
+        break;
+      }
+      case 'pad': {
+        const [t, l, b, r] = node.pads;
+        const padsName = anon('Pad');
+        inits.push(int64Tensor(padsName, [0, 0, t, l, 0, 0, b, r]));
+        const valName = init(anon('Pad'), [], Float32Array.of(node.value));
+        nodes.push(makeNode(op, [ins[0], padsName, valName], [out], name, { mode: 'constant' }));
+        break;
+      }
+      case 'concat': {
+        const rank = shapes.get(node.inputs[0])!.length + 1;
+        nodes.push(makeNode(op, ins, [out], name, { axis: rank === 4 && node.axis === 3 ? 1 : node.axis }));
+        break;
+      }
+    }
+  }
+  const [h, w, c] = graph.input.shape;
+  const outShape = shapes.get(graph.output)!;
+  return buildModelBytes({
+    nodes,
+    initializers: inits,
+    inputs: [tensorValueInfo(inputName, ['batch', c, h ?? 'height', w ?? 'width'])],
+    outputs: [tensorValueInfo(tensorName.get(graph.output)!, ['batch', ...outShape.map((d, i) => d ?? `d${i}`)])],
+    producer: 'pytorch',
+    opset: 13,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// TF.js layers with Keras application names
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Keras application names for an IR graph, found from its structure: ResNet
+ * (`conv1_conv`, `conv3_block4_2_conv`, `conv3_block4_out`, `avg_pool`, `predictions`) when
+ * the graph has residual adds, else VGG (`block3_conv2`, `block3_pool`, `fc1`, `predictions`).
+ */
+export function kerasNames(graph: Graph): { names: Map<string, string>; fuseRelu: boolean } {
+  const names = new Map<string, string>();
+  const producer = new Map(graph.nodes.map((n) => [n.output, n]));
+  const readers = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) for (const i of n.inputs) readers.set(i, [...(readers.get(i) ?? []), n]);
+  const adds = graph.nodes.filter((n) => n.op === 'add');
+  const denses = graph.nodes.filter((n) => n.op === 'dense');
+  const head = (n: GraphNode) => {
+    if (n.op === 'dense') names.set(n.name, n === denses[denses.length - 1] ? 'predictions' : `fc${denses.indexOf(n) + 1}`);
+    else if (n.op === 'globalavgpool') names.set(n.name, 'avg_pool');
+    else if (n.op === 'flatten') names.set(n.name, 'flatten');
+    else if (n.op === 'softmax' || n.op === 'sigmoid') names.set(n.name, `predictions_${n.op}`);
+  };
+  if (adds.length === 0) {
+    let block = 1;
+    let conv = 0;
+    for (const n of graph.nodes) {
+      if (n.op === 'conv2d') names.set(n.name, `block${block}_conv${++conv}`);
+      else if (n.op === 'maxpool') {
+        names.set(n.name, `block${block}_pool`);
+        block++;
+        conv = 0;
+      } else head(n);
+    }
+    return { names, fuseRelu: true };
+  }
+  // ResNet: stem, blocks (each ends at an add and its ReLU), head
+  const idx = new Map(graph.nodes.map((n, i) => [n.name, i]));
+  let start = 0;
+  let stage = 1;
+  let block = 0;
+  for (const add of adds) {
+    const r = readers.get(add.output) ?? [];
+    const end = r.length === 1 && r[0].op === 'relu' ? r[0] : add;
+    const members = graph.nodes.slice(start, idx.get(end.name)! + 1);
+    const inBlock = new Set(members.map((m) => m.name));
+    const ancestors = (t: string): Set<string> => {
+      const out = new Set<string>();
+      const stack = [t];
+      while (stack.length) {
+        const p = producer.get(stack.pop()!);
+        if (p && inBlock.has(p.name) && !out.has(p.name)) {
+          out.add(p.name);
+          stack.push(...p.inputs);
+        }
+      }
+      return out;
+    };
+    const [a0, a1] = add.inputs.map(ancestors);
+    const [main, short] = a0.size >= a1.size ? [a0, a1] : [a1, a0];
+    const projection = short.size > 0;
+    if (stage === 1 || projection) {
+      stage++;
+      block = 0;
+    }
+    block++;
+    const pre = `conv${stage}_block${block}`;
+    let k = 0;
+    for (const m of members) {
+      if (m === add) names.set(m.name, `${pre}_add`);
+      else if (m === end) names.set(m.name, `${pre}_out`);
+      else if (short.has(m.name)) names.set(m.name, `${pre}_0_${m.op === 'conv2d' ? 'conv' : m.op === 'batchnorm' ? 'bn' : m.op}`);
+      else if (main.has(m.name)) {
+        if (m.op === 'conv2d') k++;
+        names.set(m.name, `${pre}_${k}_${m.op === 'conv2d' ? 'conv' : m.op === 'batchnorm' ? 'bn' : m.op}`);
+      } else if (block === 1 && stage === 2) stem(m);
+    }
+    start = idx.get(end.name)! + 1;
+  }
+  function stem(m: GraphNode): void {
+    const map: Partial<Record<GraphNode['op'], string>> = { conv2d: 'conv1_conv', batchnorm: 'conv1_bn', relu: 'conv1_relu', maxpool: 'pool1_pool' };
+    if (map[m.op]) names.set(m.name, map[m.op]!);
+  }
+  for (const n of graph.nodes.slice(start)) head(n);
+  return { names, fuseRelu: false };
+}
+
+/**
+ * Builds a tf.layers model computing the same function as `graph`, with Keras names and the
+ * graph's weights. Explicit pads become ZeroPadding2D + 'valid' (or 'same' where TF's 'same'
+ * is the same thing); pooling pads become zero padding, which equals ONNX's −∞ padding only
+ * on non-negative inputs (true after a ReLU, as in every ResNet stem).
+ */
+export function graphToKeras(graph: Graph): tf.LayersModel {
+  const { names, fuseRelu } = kerasNames(graph);
+  const used = new Set<string>();
+  const kname = (n: GraphNode) => {
+    let s = names.get(n.name) ?? n.name.replace(/[^A-Za-z0-9_]/g, '_');
+    for (let k = 2; used.has(s); k++) s = `${names.get(n.name) ?? n.name.replace(/[^A-Za-z0-9_]/g, '_')}_${k}`;
+    used.add(s);
+    return s;
+  };
+  const readers = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) for (const i of n.inputs) readers.set(i, [...(readers.get(i) ?? []), n]);
+  const [h, w, c] = graph.input.shape;
+  const input = tf.input({ shape: [h, w, c], name: 'input_1' });
+  const sym = new Map<string, tf.SymbolicTensor>([[graph.input.name, input]]);
+  const skip = new Set<string>();
+  const weights: [tf.layers.Layer, tf.Tensor[]][] = [];
+  const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+  const padName = (base: string) => (base.endsWith('_conv') || base.endsWith('_pool') ? base.replace(/_(conv|pool)$/, '_pad') : `${base}_pad`);
+
+  for (const n of graph.nodes) {
+    if (skip.has(n.name)) continue;
+    const x = sym.get(n.inputs[0])!;
+    const name = kname(n);
+    const fused = fuseRelu && (n.op === 'conv2d' || n.op === 'dense') ? (readers.get(n.output) ?? []) : [];
+    const relu = fused.length === 1 && fused[0].op === 'relu' ? fused[0] : null;
+    if (relu) skip.add(relu.name);
+    const outTensor = relu ? relu.output : n.output;
+    let y: tf.SymbolicTensor;
+    switch (n.op) {
+      case 'conv2d': {
+        const wt = graph.params[n.weight];
+        const [kh, kw, , co] = wt.shape;
+        const [t, l, b, r] = n.pads;
+        const sameOk = n.strides[0] === 1 && n.strides[1] === 1 && t === b && l === r && 2 * t === (kh - 1) * n.dilations[0] && 2 * l === (kw - 1) * n.dilations[1];
+        let xin = x;
+        let padding: 'same' | 'valid' = 'valid';
+        if (sameOk && t + l > 0) padding = 'same';
+        else if (t + l + b + r > 0) xin = apply(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: padName(name) }), x);
+        const layer = tf.layers.conv2d({
+          filters: co, kernelSize: [kh, kw], strides: n.strides, dilationRate: n.dilations, padding,
+          useBias: n.bias != null, activation: relu ? 'relu' : 'linear', name,
+        });
+        y = apply(layer, xin);
+        weights.push([layer, [tf.tensor(wt.data, wt.shape), ...(n.bias ? [tf.tensor(graph.params[n.bias].data)] : [])]]);
+        break;
+      }
+      case 'dense': {
+        const wt = graph.params[n.weight];
+        const layer = tf.layers.dense({ units: wt.shape[1], useBias: n.bias != null, activation: relu ? 'relu' : 'linear', name });
+        y = apply(layer, x);
+        weights.push([layer, [tf.tensor(wt.data, wt.shape), ...(n.bias ? [tf.tensor(graph.params[n.bias].data)] : [])]]);
+        break;
+      }
+      case 'batchnorm': {
+        const layer = tf.layers.batchNormalization({ epsilon: n.epsilon, name });
+        y = apply(layer, x);
+        weights.push([layer, [n.gamma, n.beta, n.mean, n.variance].map((k) => tf.tensor(graph.params[k].data))]);
+        break;
+      }
+      case 'relu':
+      case 'sigmoid':
+      case 'softmax':
+        y = apply(tf.layers.activation({ activation: n.op, name }), x);
+        break;
+      case 'identity':
+        y = x;
+        break;
+      case 'add':
+        y = apply(tf.layers.add({ name }), n.inputs.map((i) => sym.get(i)!));
+        break;
+      case 'concat':
+        y = apply(tf.layers.concatenate({ axis: -1, name }), n.inputs.map((i) => sym.get(i)!));
+        break;
+      case 'maxpool':
+      case 'avgpool': {
+        const [t, l, b, r] = n.pads;
+        let xin = x;
+        if (t + l + b + r > 0) {
+          if (n.op === 'avgpool' && !n.countIncludePad) throw new Error(`graphToKeras: ${n.name}: padded avgpool without count_include_pad has no Keras equivalent`);
+          xin = apply(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: padName(name) }), x);
+        }
+        const cfg = { poolSize: n.kernel, strides: n.strides, padding: 'valid' as const, name };
+        y = apply(n.op === 'maxpool' ? tf.layers.maxPooling2d(cfg) : tf.layers.averagePooling2d(cfg), xin);
+        break;
+      }
+      case 'globalavgpool': {
+        // Keras' GAP drops the 1×1 dims; a following flatten is then a no-op
+        y = apply(tf.layers.globalAveragePooling2d({ name }), x);
+        if (n.keepDims) for (const r of readers.get(n.output) ?? []) if (r.op === 'flatten') { skip.add(r.name); sym.set(r.output, y); }
+        break;
+      }
+      case 'flatten':
+        y = apply(tf.layers.flatten({ name }), x);
+        break;
+      case 'pad':
+        if (n.value !== 0) throw new Error(`graphToKeras: ${n.name}: non-zero pad value`);
+        y = apply(tf.layers.zeroPadding2d({ padding: [[n.pads[0], n.pads[2]], [n.pads[1], n.pads[3]]], name }), x);
+        break;
+    }
+    sym.set(outTensor, y);
+  }
+  const model = tf.model({ inputs: input, outputs: sym.get(graph.output)!, name: 'model' });
+  for (const [layer, ws] of weights) {
+    layer.setWeights(ws);
+    tf.dispose(ws);
+  }
+  return model;
+}
+
+/** Saves a tf.layers model as model.json + weights.bin in `dir`; returns the model.json path. */
+export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, 'model.json');
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const data = a.weightData instanceof ArrayBuffer ? new Uint8Array(a.weightData) : new Uint8Array(await new Blob((a.weightData ?? []) as ArrayBuffer[]).arrayBuffer());
+      await writeFile(path.join(dir, 'weights.bin'), data);
+      const json = {
+        format: 'layers-model',
+        generatedBy: a.generatedBy,
+        convertedBy: a.convertedBy ?? null,
+        modelTopology: a.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+      };
+      await writeFile(file, JSON.stringify(json));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return file;
+}

@@ -1,0 +1,90 @@
+// ResNet-18/34/50/101/152 and VGG-16 layouts (narrow, tiny inputs) written as torch-style
+// ONNX (BN kept and BN folded) and as TF.js layers models with Keras names, loaded back
+// through loadModel: logits and layer1..4 activations must match the original graph and
+// tf.layers' own predict.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../../../src/engine/ir.ts';
+import { loadModel } from '../../../../src/engine/load.ts';
+import { resolveLayer } from '../../../../src/engine/layer-names.ts';
+import { graphToKeras, graphToOnnx, saveLayersModel } from '../../../helpers/serialize.ts';
+import { resnet, vgg16, type ResNetDepth } from './nets.ts';
+import { refForward } from './ref-forward.ts';
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rs-importers-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function relErr(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(tf.max(tf.abs(b)).dataSync()[0], 1e-12));
+}
+
+function image(size: number, seed = 1): tf.Tensor4D {
+  return tf.randomNormal([2, size, size, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
+}
+
+/** torchvision group output tensor of the original graph: the last node named layerN.* */
+function groupTensor(g: Graph, n: number): string {
+  const nodes = g.nodes.filter((x) => x.name.startsWith(`layer${n}.`));
+  return nodes[nodes.length - 1].output;
+}
+
+const NETS: { name: string; build: () => Graph; groups: number }[] = [
+  ...([18, 34, 50, 101, 152] as ResNetDepth[]).map((d) => ({
+    name: `ResNet-${d}`,
+    build: () => resnet(d, { size: d === 18 || d === 50 ? 64 : 32 }),
+    groups: 4,
+  })),
+  { name: 'VGG-16', build: () => vgg16({ size: 64 }), groups: 0 },
+];
+
+describe.each(NETS)('$name', ({ name, build, groups }) => {
+  const g = build();
+  const size = g.input.shape[0] as number;
+
+  it.each([false, true])('loads from torch-style ONNX (BN folded: %s) with the same logits', async (foldBn) => {
+    const file = path.join(dir, `${name}-${foldBn ? 'folded' : 'bn'}.onnx`);
+    await writeFile(file, graphToOnnx(g, { foldBn }));
+    const loaded = await loadModel(file);
+    expect(loaded.source).toEqual({ format: 'onnx', file });
+    expect(loaded.nodes.some((n) => n.op === 'batchnorm')).toBe(!foldBn && name !== 'VGG-16');
+    const x = image(size);
+    const want = refForward(g, x);
+    const got = refForward(loaded, x);
+    expect(got.shape).toEqual(want.shape);
+    expect(relErr(got, want)).toBeLessThan(1e-4);
+    for (let k = 1; k <= groups; k++) {
+      const t = resolveLayer(loaded, `layer${k}`);
+      expect(relErr(refForward(loaded, x, t), refForward(g, x, groupTensor(g, k)))).toBeLessThan(1e-4);
+    }
+    tf.dispose([x, want, got]);
+  });
+
+  it('loads from a TF.js layers model with Keras names, matching model.predict', async () => {
+    const model = graphToKeras(g);
+    const x = image(size, 2);
+    const predicted = model.predict(x) as tf.Tensor;
+    const orig = refForward(g, x);
+    expect(relErr(predicted, orig)).toBeLessThan(1e-4); // the fixture computes the same function
+    const file = await saveLayersModel(model, path.join(dir, `${name}-tfjs`));
+    const loaded = await loadModel(file);
+    expect(loaded.source.format).toBe('tfjs-layers');
+    const got = refForward(loaded, x);
+    expect(relErr(got, predicted)).toBeLessThan(1e-4);
+    for (let k = 1; k <= groups; k++) {
+      const t = resolveLayer(loaded, `layer${k}`);
+      expect(t).toMatch(new RegExp(`^conv${k + 1}_block\\d+_out$`));
+      expect(relErr(refForward(loaded, x, t), refForward(g, x, groupTensor(g, k)))).toBeLessThan(1e-4);
+    }
+    model.dispose();
+    tf.dispose([x, predicted, orig, got]);
+  });
+});
