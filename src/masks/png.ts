@@ -1,0 +1,208 @@
+// Exact PNG codec for label maps: 8-bit grayscale (value = class index) and indexed
+// (PLTE, the VOC convention). Written by hand on node:zlib so the bytes we store and
+// export are deterministic and decoding never goes through a colour-managing library
+// that could remap indices.
+import { deflateSync, inflateSync } from 'node:zlib';
+import { StudioError } from '../contract/errors.ts';
+
+const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+const COLOR_GRAY = 0;
+const COLOR_INDEXED = 3;
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (ISO 3309, the one PNG uses) over `bytes`, continuing from `crc`. */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  let c = ~crc >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+export interface DecodedLabelPng {
+  labels: Uint8Array;
+  width: number;
+  height: number;
+  /** rgb triples, present for indexed PNGs */
+  palette?: Uint8Array;
+}
+
+/**
+ * Encodes a label map row-major `width*height` as an 8-bit PNG: grayscale when no
+ * palette is given, indexed (PLTE) otherwise. Same input → same bytes.
+ */
+export function encodeLabelPng(labels: Uint8Array, width: number, height: number, palette?: Uint8Array): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new StudioError('BAD_REQUEST', `label PNG: invalid size ${width}x${height}`);
+  }
+  if (labels.length !== width * height) {
+    throw new StudioError('BAD_REQUEST', `label PNG: ${labels.length} labels for a ${width}x${height} map`);
+  }
+  if (palette && (palette.length % 3 !== 0 || palette.length === 0 || palette.length > 768)) {
+    throw new StudioError('BAD_REQUEST', `label PNG: palette must hold 1..256 rgb triples, got ${palette.length} bytes`);
+  }
+  const ihdr = new Uint8Array(13);
+  const dv = new DataView(ihdr.buffer);
+  dv.setUint32(0, width);
+  dv.setUint32(4, height);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = palette ? COLOR_INDEXED : COLOR_GRAY;
+  // compression, filter method, interlace: all 0
+  // Filter type 0 on every row: label maps are long runs, deflate handles them well and
+  // the output stays trivially deterministic.
+  const raw = new Uint8Array((width + 1) * height);
+  for (let y = 0; y < height; y++) raw.set(labels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  const idat = deflateSync(raw, { level: 6 });
+  const chunks = [chunk('IHDR', ihdr)];
+  if (palette) chunks.push(chunk('PLTE', palette));
+  chunks.push(chunk('IDAT', idat), chunk('IEND', new Uint8Array(0)));
+  return concat([SIGNATURE, ...chunks]);
+}
+
+/**
+ * Decodes a grayscale or indexed PNG (bit depth 1, 2, 4 or 8) to its raw values /
+ * palette indices. Anything else (RGB, 16-bit, interlaced, truncated, bad CRC) is a
+ * StudioError naming `file`.
+ */
+export function decodeLabelPng(bytes: Uint8Array, file = 'PNG data'): DecodedLabelPng {
+  const fail = (problem: string): never => {
+    throw new StudioError('BAD_REQUEST', `${file}: ${problem}`);
+  };
+  if (bytes.length < SIGNATURE.length || !SIGNATURE.every((b, i) => bytes[i] === b)) fail('not a PNG file');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = SIGNATURE.length;
+  let header: { width: number; height: number; depth: number; color: number } | undefined;
+  let palette: Uint8Array | undefined;
+  const idat: Uint8Array[] = [];
+  let ended = false;
+  while (!ended) {
+    if (pos + 8 > bytes.length) fail('truncated PNG (missing IEND)');
+    const len = dv.getUint32(pos);
+    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
+    if (pos + 12 + len > bytes.length) fail(`truncated PNG (chunk ${type} runs past the end of the file)`);
+    const data = bytes.subarray(pos + 8, pos + 8 + len);
+    const stored = dv.getUint32(pos + 8 + len);
+    if (crc32(data, crc32(bytes.subarray(pos + 4, pos + 8))) !== stored) fail(`corrupt PNG (CRC mismatch in chunk ${type})`);
+    pos += 12 + len;
+    switch (type) {
+      case 'IHDR': {
+        if (len !== 13) fail('corrupt PNG (bad IHDR length)');
+        const h = new DataView(data.buffer, data.byteOffset, 13);
+        header = { width: h.getUint32(0), height: h.getUint32(4), depth: data[8], color: data[9] };
+        if (data[12] !== 0) fail('interlaced PNGs are not supported for label maps');
+        break;
+      }
+      case 'PLTE':
+        palette = data.slice();
+        break;
+      case 'IDAT':
+        idat.push(data);
+        break;
+      case 'IEND':
+        ended = true;
+        break;
+      default:
+        break; // ancillary chunks (tRNS, gAMA, text…) carry nothing a label map needs
+    }
+  }
+  if (!header) return fail('corrupt PNG (no IHDR)');
+  const { width, height, depth, color } = header;
+  if (width < 1 || height < 1) fail(`invalid size ${width}x${height}`);
+  if (color !== COLOR_GRAY && color !== COLOR_INDEXED) {
+    fail(`colour type ${color} (${colorName(color)}) is not a label map; expected 8-bit grayscale or indexed`);
+  }
+  if (![1, 2, 4, 8].includes(depth)) fail(`bit depth ${depth} is not supported for label maps (expected 8)`);
+  if (color === COLOR_INDEXED && !palette) fail('indexed PNG without a PLTE chunk');
+  if (idat.length === 0) fail('PNG has no image data');
+  let raw: Uint8Array;
+  try {
+    raw = inflateSync(concat(idat));
+  } catch (err) {
+    return fail(`corrupt PNG image data (${(err as Error).message})`);
+  }
+  const stride = Math.ceil((width * depth) / 8);
+  if (raw.length < (stride + 1) * height) fail('truncated PNG image data');
+  const rows = unfilter(raw, stride, height, fail);
+  const labels = depth === 8 ? rows : unpack(rows, width, height, stride, depth);
+  return palette ? { labels, width, height, palette } : { labels, width, height };
+}
+
+function colorName(color: number): string {
+  return ({ 2: 'RGB', 4: 'grayscale+alpha', 6: 'RGBA' } as Record<number, string>)[color] ?? 'unknown';
+}
+
+/** Undoes PNG scanline filters (bytes per pixel is 1 for every format we accept). */
+function unfilter(raw: Uint8Array, stride: number, height: number, fail: (p: string) => never): Uint8Array {
+  const out = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)];
+    const src = y * (stride + 1) + 1;
+    const o = y * stride;
+    const up = o - stride;
+    for (let x = 0; x < stride; x++) {
+      const a = x > 0 ? out[o + x - 1] : 0;
+      const b = y > 0 ? out[up + x] : 0;
+      const c = x > 0 && y > 0 ? out[up + x - 1] : 0;
+      const v = raw[src + x];
+      switch (f) {
+        case 0: out[o + x] = v; break;
+        case 1: out[o + x] = v + a; break;
+        case 2: out[o + x] = v + b; break;
+        case 3: out[o + x] = v + ((a + b) >> 1); break;
+        case 4: out[o + x] = v + paeth(a, b, c); break;
+        default: fail(`corrupt PNG (unknown filter type ${f} on row ${y})`);
+      }
+    }
+  }
+  return out;
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** Sub-byte samples (1/2/4 bits, MSB first) → one byte per pixel. */
+function unpack(rows: Uint8Array, width: number, height: number, stride: number, depth: number): Uint8Array {
+  const out = new Uint8Array(width * height);
+  const perByte = 8 / depth;
+  const mask = (1 << depth) - 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const byte = rows[y * stride + Math.floor(x / perByte)];
+      const shift = 8 - depth * ((x % perByte) + 1);
+      out[y * width + x] = (byte >> shift) & mask;
+    }
+  }
+  return out;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  dv.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
