@@ -237,6 +237,12 @@ export function kerasNames(graph: Graph): { names: Map<string, string>; fuseRelu
       return out;
     };
     const [a0, a1] = add.inputs.map(ancestors);
+    // common ancestors are the stem (first block only), not part of either branch
+    const common = new Set([...a0].filter((m) => a1.has(m)));
+    for (const m of common) {
+      a0.delete(m);
+      a1.delete(m);
+    }
     const [main, short] = a0.size >= a1.size ? [a0, a1] : [a1, a0];
     const projection = short.size > 0;
     if (stage === 1 || projection) {
