@@ -48,7 +48,8 @@ class KerasImporter {
   private readonly nodes: GraphNode[] = [];
   private readonly params: Record<string, Param> = {};
   private readonly shapes = new Map<string, Shape>();
-  private readonly names = new UniqueNames();
+  private readonly nodeNames = new UniqueNames();
+  private readonly tensorNames = new UniqueNames();
   private readonly byKey = new Map<string, string>();
   private input: Graph['input'] | null = null;
 
@@ -92,7 +93,7 @@ class KerasImporter {
       throw new StudioError('BAD_REQUEST', `${this.file}: model "${name}" has class ${className}; expected Functional, Model or Sequential`);
     }
     if (!isObj(config) || !Array.isArray(config.layers)) throw new StudioError('BAD_REQUEST', `${this.file}: model "${name}" has no layers`);
-    const layers = config.layers as KerasLayer[];
+    const layers = (config.layers as KerasLayer[]).map(named);
     const tensors = new Map<string, string>(); // `${layer}:${call}:${index}` → IR tensor
     const inputLayers = refs(config.input_layers).map((r) => r[0]);
     inputLayers.forEach((layerName, k) => {
@@ -104,26 +105,31 @@ class KerasImporter {
     const pending = layers.flatMap((layer) =>
       layer.class_name === 'InputLayer' ? [] : calls(layer).map((args, k) => ({ layer, args, k })),
     );
+    // TF.js numbers a nested model's calls from 1 (its node 0 is its own creation), while its
+    // inbound_nodes list has only the calls: a layer called once answers any node index
+    const once = new Set(layers.filter((l) => (l.inbound_nodes ?? []).length === 1).map((l) => l.name));
+    const key = (r: TensorRef) => (once.has(r[0]) ? `${r[0]}:0:${r[2]}` : r.join(':'));
     while (pending.length > 0) {
-      const idx = pending.findIndex((p) => p.args.every((r) => tensors.has(r.join(':'))));
+      const idx = pending.findIndex((p) => p.args.every((r) => tensors.has(key(r))));
       if (idx < 0) {
         const p = pending[0];
         throw new StudioError('BAD_REQUEST', `${this.file}: layer "${p.layer.name}" reads ${p.args.map((r) => r[0]).join(', ')}, which no layer produces`);
       }
       const { layer, args, k } = pending.splice(idx, 1)[0];
-      const ins = args.map((r) => tensors.get(r.join(':'))!);
+      const ins = args.map((r) => tensors.get(key(r))!);
       const outs = this.layer(layer, ins, k);
       outs.forEach((t, j) => tensors.set(`${layer.name}:${k}:${j}`, t));
     }
     return refs(config.output_layers).map((r) => {
-      const t = tensors.get(r.join(':'));
+      const t = tensors.get(key(r));
       if (!t) throw new StudioError('BAD_REQUEST', `${this.file}: model "${name}" output ${r[0]} is never computed`);
       return t;
     });
   }
 
   private sequential(config: unknown, inputs: string[] | null, name: string): string[] {
-    const layers = (Array.isArray(config) ? config : isObj(config) ? config.layers : null) as KerasLayer[] | null;
+    const raw = (Array.isArray(config) ? config : isObj(config) ? config.layers : null) as KerasLayer[] | null;
+    const layers = raw?.map(named);
     if (!layers || layers.length === 0) throw new StudioError('BAD_REQUEST', `${this.file}: model "${name}" has no layers`);
     let x = inputs ? inputs[0] : this.graphInput(layers[0]);
     for (const layer of layers) {
@@ -140,7 +146,7 @@ class KerasImporter {
     if (shape.length !== 4) this.fail(layer, `the input must be an image batch [N, H, W, C], got rank ${shape.length}`);
     if (shape[3] == null) this.fail(layer, 'the input leaves the channel count free');
     if (this.input) this.fail(layer, 'models with several inputs are not supported');
-    const name = this.names.take(layer.name);
+    const name = this.tensorNames.take(layer.name);
     this.input = { name, shape: [shape[1], shape[2], shape[3]] };
     this.shapes.set(name, [shape[1], shape[2], shape[3]]);
     return name;
@@ -180,10 +186,10 @@ class KerasImporter {
     const base = k === 0 ? layer.name : `${layer.name}_call${k}`;
     const act = activation(layer.config.activation);
     if (act === null) this.fail(layer, `activation ${JSON.stringify(layer.config.activation)} is not supported (relu, sigmoid, softmax, linear)`);
-    if (act === 'identity') return this.emit(layer, make(this.names.take(base), this.names.take(base)));
-    const pre = this.emit(layer, make(this.names.take(base), this.names.take(`${base}/preact`)));
+    if (act === 'identity') return this.emit(layer, make(this.nodeNames.take(base), this.tensorNames.take(base)));
+    const pre = this.emit(layer, make(this.nodeNames.take(base), this.tensorNames.take(`${base}/preact`)));
     if (act === 'softmax' && this.shapes.get(pre)!.length !== 1) this.fail(layer, 'softmax is supported only on [N, K] outputs');
-    return this.emit(layer, { op: act, name: this.names.take(`${base}/${act}`), inputs: [pre], output: this.names.take(base) });
+    return this.emit(layer, { op: act, name: this.nodeNames.take(`${base}/${act}`), inputs: [pre], output: this.tensorNames.take(base) });
   }
 
   private spatial(layer: KerasLayer, x: string): Shape {
@@ -207,8 +213,8 @@ class KerasImporter {
     const c = layer.config;
     const x = ins[0];
     const simple = (op: 'relu' | 'identity' | 'softmax' | 'sigmoid', inputs = [x]) => {
-      const n = this.names.take(k === 0 ? layer.name : `${layer.name}_call${k}`);
-      return [this.emit(layer, { op, name: n, inputs, output: n })];
+      const [n, o] = this.take(layer, k);
+      return [this.emit(layer, { op, name: n, inputs, output: o })];
     };
     switch (layer.class_name) {
       case 'Conv2D': {
@@ -240,8 +246,8 @@ class KerasImporter {
         const gamma = c.scale === false ? this.constParam(`${layer.name}/gamma`, ch, 1) : this.weight(layer, 'gamma')!;
         const beta = c.center === false ? this.constParam(`${layer.name}/beta`, ch, 0) : this.weight(layer, 'beta')!;
         const epsilon = typeof c.epsilon === 'number' ? c.epsilon : 1e-3;
-        const n = this.names.take(k === 0 ? layer.name : `${layer.name}_call${k}`);
-        return [this.emit(layer, { op: 'batchnorm', name: n, inputs: [x], output: n, gamma, beta, mean, variance, epsilon })];
+        const [n, o] = this.take(layer, k);
+        return [this.emit(layer, { op: 'batchnorm', name: n, inputs: [x], output: o, gamma, beta, mean, variance, epsilon })];
       }
       case 'Activation': {
         const act = activation(c.activation);
@@ -268,8 +274,9 @@ class KerasImporter {
         for (let j = 1; j < ins.length; j++) {
           const last = j === ins.length - 1;
           const base = k === 0 ? layer.name : `${layer.name}_call${k}`;
-          const n = this.names.take(last ? base : `${base}/partial${j}`);
-          acc = this.emit(layer, { op: 'add', name: n, inputs: [acc, ins[j]], output: n });
+          const n = this.nodeNames.take(last ? base : `${base}/partial${j}`);
+          const o = this.tensorNames.take(last ? base : `${base}/partial${j}`);
+          acc = this.emit(layer, { op: 'add', name: n, inputs: [acc, ins[j]], output: o });
         }
         return [acc];
       }
@@ -277,8 +284,8 @@ class KerasImporter {
         const rank = this.shapes.get(x)!.length + 1;
         const axis = (c.axis as number | undefined) ?? -1;
         if (axis !== -1 && axis !== rank - 1) this.fail(layer, `only concatenation along channels is supported, got axis ${axis}`);
-        const n = this.names.take(k === 0 ? layer.name : `${layer.name}_call${k}`);
-        return [this.emit(layer, { op: 'concat', name: n, inputs: ins, output: n, axis: rank - 1 })];
+        const [n, o] = this.take(layer, k);
+        return [this.emit(layer, { op: 'concat', name: n, inputs: ins, output: o, axis: rank - 1 })];
       }
       case 'MaxPooling2D':
       case 'AveragePooling2D': {
@@ -286,21 +293,21 @@ class KerasImporter {
         const kernel = pair(c.pool_size, 2);
         const strides = c.strides == null ? kernel : pair(c.strides, 1);
         const pads = this.padding(layer, s, kernel, strides, [1, 1]);
-        const n = this.names.take(k === 0 ? layer.name : `${layer.name}_call${k}`);
-        if (layer.class_name === 'MaxPooling2D') return [this.emit(layer, { op: 'maxpool', name: n, inputs: [x], output: n, kernel, strides, pads })];
+        const [n, o] = this.take(layer, k);
+        if (layer.class_name === 'MaxPooling2D') return [this.emit(layer, { op: 'maxpool', name: n, inputs: [x], output: o, kernel, strides, pads })];
         // TF's 'same' average pooling divides by the number of real (unpadded) cells
-        return [this.emit(layer, { op: 'avgpool', name: n, inputs: [x], output: n, kernel, strides, pads, countIncludePad: false })];
+        return [this.emit(layer, { op: 'avgpool', name: n, inputs: [x], output: o, kernel, strides, pads, countIncludePad: false })];
       }
       case 'GlobalAveragePooling2D': {
         this.spatial(layer, x);
-        const n = this.names.take(k === 0 ? layer.name : `${layer.name}_call${k}`);
-        return [this.emit(layer, { op: 'globalavgpool', name: n, inputs: [x], output: n, keepDims: c.keepdims === true })];
+        const [n, o] = this.take(layer, k);
+        return [this.emit(layer, { op: 'globalavgpool', name: n, inputs: [x], output: o, keepDims: c.keepdims === true })];
       }
       case 'ZeroPadding2D': {
         this.spatial(layer, x);
         const [[t, b], [l, r]] = zeroPadding(c.padding);
-        const n = this.names.take(k === 0 ? layer.name : `${layer.name}_call${k}`);
-        return [this.emit(layer, { op: 'pad', name: n, inputs: [x], output: n, pads: [t, l, b, r], value: 0 })];
+        const [n, o] = this.take(layer, k);
+        return [this.emit(layer, { op: 'pad', name: n, inputs: [x], output: o, pads: [t, l, b, r], value: 0 })];
       }
       case 'Flatten':
         return this.flatten(layer, x, k);
@@ -321,15 +328,27 @@ class KerasImporter {
   }
 
   private flatten(layer: KerasLayer, x: string, k: number): string[] {
-    const n = this.names.take(k === 0 ? layer.name : `${layer.name}_call${k}`);
+    const [n, o] = this.take(layer, k);
     const op = this.shapes.get(x)!.length === 1 ? 'identity' : 'flatten';
-    return [this.emit(layer, { op, name: n, inputs: [x], output: n })];
+    return [this.emit(layer, { op, name: n, inputs: [x], output: o })];
+  }
+
+  /** node and tensor name for call k of a layer (the layer name for its first call) */
+  private take(layer: KerasLayer, k: number): [string, string] {
+    const base = k === 0 ? layer.name : `${layer.name}_call${k}`;
+    return [this.nodeNames.take(base), this.tensorNames.take(base)];
   }
 
   private constParam(name: string, n: number, value: number): string {
     this.params[name] = { shape: [n], data: new Float32Array(n).fill(value) };
     return name;
   }
+}
+
+/** Sequential configs keep a layer's name only inside its config. */
+function named(l: KerasLayer): KerasLayer {
+  if (!isObj(l) || !isObj(l.config)) throw new StudioError('BAD_REQUEST', `malformed layer entry ${JSON.stringify(l).slice(0, 80)}`);
+  return typeof l.name === 'string' ? l : { ...l, name: String(l.config.name ?? l.class_name) };
 }
 
 /** Keras activation name → IR op; 'identity' for linear; null when unsupported. */
