@@ -13,6 +13,7 @@ import { resolveLayer } from '../../../../src/engine/layer-names.ts';
 import { graphToKeras, graphToOnnx, saveLayersModel } from '../../../helpers/serialize.ts';
 import { resnet, vgg16, type ResNetDepth } from './nets.ts';
 import { refForward } from './ref-forward.ts';
+import { runOrt } from './ort-oracle.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -52,7 +53,8 @@ describe.each(NETS)('$name', ({ name, build, groups }) => {
 
   it.each([false, true])('loads from torch-style ONNX (BN folded: %s) with the same logits', async (foldBn) => {
     const file = path.join(dir, `${name}-${foldBn ? 'folded' : 'bn'}.onnx`);
-    await writeFile(file, graphToOnnx(g, { foldBn }));
+    const bytes = graphToOnnx(g, { foldBn });
+    await writeFile(file, bytes);
     const loaded = await loadModel(file);
     expect(loaded.source).toEqual({ format: 'onnx', file });
     expect(loaded.nodes.some((n) => n.op === 'batchnorm')).toBe(!foldBn && name !== 'VGG-16');
@@ -61,6 +63,10 @@ describe.each(NETS)('$name', ({ name, build, groups }) => {
     const got = refForward(loaded, x);
     expect(got.shape).toEqual(want.shape);
     expect(relErr(got, want)).toBeLessThan(1e-4);
+    // the fixture is a valid ONNX model computing the same function (onnxruntime agrees)
+    const ortOut = await runOrt(bytes, x);
+    expect(relErr(ortOut, want)).toBeLessThan(1e-4);
+    ortOut.dispose();
     for (let k = 1; k <= groups; k++) {
       const t = resolveLayer(loaded, `layer${k}`);
       expect(relErr(refForward(loaded, x, t), refForward(g, x, groupTensor(g, k)))).toBeLessThan(1e-4);

@@ -1,0 +1,144 @@
+// ONNX importer details against onnxruntime (the reference for ONNX semantics), plus the
+// errors a user sees for files the engine can't take.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StudioError } from '../../../../src/contract/errors.ts';
+import { importOnnx } from '../../../../src/engine/importers/onnx.ts';
+import { irNodeNames, modulePath } from '../../../../src/engine/importers/onnx-names.ts';
+import { loadModel } from '../../../../src/engine/load.ts';
+import { buildModelBytes, floatTensor, int64Tensor, makeNode, tensorValueInfo } from '../../../../src/engine/onnx/build.ts';
+import type { NodeProto, TensorProto } from '../../../../src/engine/onnx/proto.ts';
+import { graphToOnnx } from '../../../helpers/serialize.ts';
+import { resnet } from './nets.ts';
+import { runOrt } from './ort-oracle.ts';
+import { refForward } from './ref-forward.ts';
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rs-onnx-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let seed = 11;
+const rand = (dims: number[]) => tf.tidy(() => tf.randomUniform(dims, -1, 1, 'float32', seed++).dataSync() as Float32Array);
+const w = (name: string, dims: number[]) => floatTensor(name, dims, rand(dims));
+
+function model(nodes: NodeProto[], inits: TensorProto[], inDims: number[], out: string, outDims: (number | string)[]): Uint8Array {
+  return buildModelBytes({ nodes, initializers: inits, inputs: [tensorValueInfo('x', ['N', ...inDims.slice(1)])], outputs: [tensorValueInfo(out, outDims)] });
+}
+
+async function expectSameAsOrt(bytes: Uint8Array, inDims: number[]) {
+  const g = importOnnx(bytes, 'm.onnx');
+  const x = tf.randomNormal([2, inDims[2], inDims[3], inDims[1]], 0, 1, 'float32', 5) as tf.Tensor4D;
+  const want = await runOrt(bytes, x);
+  const got = refForward(g, x);
+  expect(got.shape).toEqual(want.shape);
+  const err = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / tf.max(tf.abs(want)).dataSync()[0]);
+  expect(err).toBeLessThan(1e-5);
+  tf.dispose([x, want, got]);
+  return g;
+}
+
+describe('ONNX importer', () => {
+  it('matches onnxruntime on auto_pad, ceil_mode, count_include_pad, Pad, Concat, Dropout, Reshape, MatMul+Add, Gemm, Sigmoid, Softmax', async () => {
+    const nodes = [
+      makeNode('Conv', ['x', 'c1.w', 'c1.b'], ['c1'], '/c1/Conv', { auto_pad: 'SAME_UPPER', strides: [2, 2], kernel_shape: [3, 3] }),
+      makeNode('Relu', ['c1'], ['r1'], '/r1/Relu'),
+      makeNode('MaxPool', ['r1'], ['mp'], '/mp/MaxPool', { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 }),
+      makeNode('AveragePool', ['mp'], ['ap'], '/ap/AveragePool', { kernel_shape: [2, 2], pads: [1, 1, 0, 0], count_include_pad: 1 }),
+      makeNode('AveragePool', ['ap'], ['ap2'], '/ap2/AveragePool', { kernel_shape: [2, 2], pads: [0, 0, 1, 1] }),
+      makeNode('Constant', [], ['padval'], '/Constant', { value: floatTensor('v', [], Float32Array.of(0.5)) }),
+      makeNode('Pad', ['ap2', 'pads', 'padval'], ['pd'], '/Pad', { mode: 'constant' }),
+      makeNode('Conv', ['pd', 'c2.w'], ['c2'], '/c2/Conv', { kernel_shape: [1, 1] }),
+      makeNode('Concat', ['pd', 'c2'], ['cat'], '/Concat', { axis: 1 }),
+      makeNode('Identity', ['cat'], ['id'], '/Identity'),
+      makeNode('Add', ['cat', 'id'], ['sum'], '/Add'),
+      makeNode('Dropout', ['sum'], ['dr', 'mask'], '/drop/Dropout'),
+      makeNode('Constant', [], ['shape'], '/Constant_1', { value: int64Tensor('s', [0, -1]) }),
+      makeNode('Reshape', ['dr', 'shape'], ['flat'], '/Reshape'),
+      makeNode('MatMul', ['flat', 'fc1.w'], ['mm'], '/fc1/MatMul'),
+      makeNode('Add', ['mm', 'fc1.b'], ['fc1'], '/fc1/Add'),
+      makeNode('Sigmoid', ['fc1'], ['sg'], '/Sigmoid'),
+      makeNode('Gemm', ['sg', 'fc2.w', 'fc2.b'], ['fc2'], '/fc2/Gemm', { alpha: { float: 0.5 }, beta: { float: 2 } }),
+      makeNode('Softmax', ['fc2'], ['prob'], '/Softmax', { axis: 1 }),
+    ];
+    // 12 → conv s2 SAME (pads 0,0,1,1) → 6 → maxpool ceil → 3 → avg (pad 1 tl) → 3 → avg (pad 1 br) → 3 → pad → 4
+    const inits = [w('c1.w', [4, 3, 3, 3]), w('c1.b', [4]), int64Tensor('pads', [0, 0, 1, 0, 0, 0, 0, 1]), w('c2.w', [4, 4, 1, 1]), w('fc1.w', [128, 5]), w('fc1.b', [5]), w('fc2.w', [5, 3]), w('fc2.b', [3])];
+    const g = await expectSameAsOrt(model(nodes, inits, [1, 3, 12, 12], 'prob', ['N', 3]), [1, 3, 12, 12]);
+    expect(g.nodes.find((n) => n.name === 'c1')).toMatchObject({ op: 'conv2d', pads: [0, 0, 1, 1] });
+    expect(g.nodes.find((n) => n.name === 'mp')).toMatchObject({ op: 'maxpool', pads: [0, 0, 2, 2] });
+    expect(g.nodes.find((n) => n.name === 'fc1')).toMatchObject({ op: 'dense', bias: 'fc1.bias' });
+  });
+
+  it('matches onnxruntime on a Flatten of a 2×2 map feeding Gemm (C,H,W → H,W,C weight rows)', async () => {
+    const nodes = [
+      makeNode('Conv', ['x', 'c.w'], ['c'], '/c/Conv', { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] }),
+      makeNode('Flatten', ['c'], ['f'], '/Flatten', { axis: 1 }),
+      makeNode('Gemm', ['f', 'fc.w', 'fc.b'], ['y'], '/fc/Gemm', { transB: 1 }),
+    ];
+    await expectSameAsOrt(model(nodes, [w('c.w', [3, 2, 3, 3]), w('fc.w', [4, 12]), w('fc.b', [4])], [1, 2, 4, 4], 'y', ['N', 4]), [1, 2, 4, 4]);
+  });
+
+  const bad = (node: NodeProto, inits: TensorProto[] = []) =>
+    buildModelBytes({ nodes: [node], initializers: inits, inputs: [tensorValueInfo('x', ['N', 2, 4, 4])], outputs: [tensorValueInfo('y', ['N', 2, 4, 4])] });
+
+  it('names the node and op type of an unsupported node', async () => {
+    const file = path.join(dir, 'leaky.onnx');
+    await writeFile(file, bad(makeNode('LeakyRelu', ['x'], ['y'], '/act/LeakyRelu')));
+    const err = await loadModel(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StudioError);
+    expect((err as Error).message).toMatch(/leaky\.onnx: node "\/act\/LeakyRelu" \(LeakyRelu\): unsupported op type LeakyRelu/);
+  });
+
+  it('refuses grouped convs, training-mode BatchNorm and non-flatten reshapes clearly', () => {
+    expect(() => importOnnx(bad(makeNode('Conv', ['x', 'w'], ['y'], '/dw/Conv', { group: 2 }), [w('w', [2, 1, 3, 3])]), 'g.onnx')).toThrow(/g\.onnx: node "\/dw\/Conv" \(Conv\): grouped convolution \(group=2\)/);
+    const bn = makeNode('BatchNormalization', ['x', 's', 'b', 'm', 'v'], ['y', 'rm', 'rv'], '/bn/BatchNormalization', { training_mode: 1 });
+    expect(() => importOnnx(bad(bn, ['s', 'b', 'm', 'v'].map((k) => w(k, [2]))), 'bn.onnx')).toThrow(/training mode.*TrainingMode\.PRESERVE/);
+    const rs = makeNode('Reshape', ['x', 'shape'], ['y'], '/Reshape');
+    expect(() => importOnnx(bad(rs, [int64Tensor('shape', [0, 2, 16])]), 'r.onnx')).toThrow(/r\.onnx: node "\/Reshape" \(Reshape\): only reshapes to \[N, -1\]/);
+  });
+
+  it('reports a truncated or non-ONNX file by name', async () => {
+    const bytes = graphToOnnx(resnet(18, { size: 32 }));
+    for (const cut of [bytes.length >> 1, 100, 7]) {
+      const file = path.join(dir, `cut${cut}.onnx`);
+      await writeFile(file, bytes.subarray(0, cut));
+      const err = await loadModel(file).catch((e: unknown) => e);
+      expect(err, `cut at ${cut}`).toBeInstanceOf(StudioError);
+      expect((err as Error).message).toMatch(new RegExp(`cut${cut}\\.onnx: .*(truncated|damaged)`));
+    }
+    const junk = path.join(dir, 'junk.bin');
+    await writeFile(junk, new TextEncoder().encode('hello, not a model'));
+    await expect(loadModel(junk)).rejects.toThrow(/junk\.bin: /);
+  });
+});
+
+describe('ONNX node names', () => {
+  it('rebuilds torchvision module paths from torch.onnx.export names', () => {
+    expect(modulePath('/layer2/layer2.3/conv1/Conv', 'Conv')).toBe('layer2.3.conv1');
+    expect(modulePath('/layer1/layer1.0/downsample/downsample.0/Conv', 'Conv')).toBe('layer1.0.downsample.0');
+    expect(modulePath('/layer1/layer1.0/relu_1/Relu', 'Relu')).toBe('layer1.0.relu_1');
+    expect(modulePath('/features/features.28/Conv', 'Conv')).toBe('features.28');
+    expect(modulePath('/fc/Gemm', 'Gemm')).toBe('fc');
+    expect(modulePath('Conv_12', 'Conv')).toBe('Conv_12');
+    expect(modulePath('', 'Conv')).toBeNull();
+  });
+
+  it('names a container-level functional op after the op and keeps names unique', () => {
+    expect(
+      irNodeNames([
+        { name: '/layer1/layer1.0/conv1/Conv', opType: 'Conv' },
+        { name: '/layer1/layer1.0/Add', opType: 'Add' },
+        { name: '/layer1/layer1.0/relu/Relu', opType: 'Relu' },
+        { name: '/layer1/layer1.0/relu/Relu_1', opType: 'Relu' },
+        { name: '', opType: 'Flatten' },
+      ]),
+    ).toEqual(['layer1.0.conv1', 'layer1.0.add', 'layer1.0.relu', 'layer1.0.relu_2', 'Flatten_4']);
+  });
+});
