@@ -1,6 +1,17 @@
 // ONNX → engine IR. Reads the ModelProto with onnx-proto, converts NCHW/OIHW/[out,in] to the
 // IR's NHWC/HWIO/[in,out], and names nodes after the torch module path (see onnx-names.ts).
-// Supported ops are listed in SUPPORTED; anything else fails naming the node and its type.
+// Supported ops are listed in SUPPORTED_ONNX_OPS; anything else fails naming the node and its type.
+//
+// Which export to use (torch ≥ 1.13):
+//   exact paper maps:  model.eval(); torch.onnx.export(model, x, 'm.onnx', opset_version=13,
+//                        training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=True,
+//                        input_names=['input'], dynamic_axes={'input': {0: 'batch'}})
+//     BN stays a BatchNormalization node (inference mode, since the model is in eval()).
+//   default export (training=TrainingMode.EVAL) folds BN into the convs (W' = s·W, bias b').
+//     The z⁺ rule ignores conv biases, so the folded file gives the same R-CAM maps whenever
+//     every BN scale s = γ/√(σ²+ε) is positive (it cancels); a negative γ flips W⁺/W⁻ for that
+//     channel and the maps differ. A model in train() mode exports BN with training_mode=1:
+//     refused with a message saying how to re-export.
 import { StudioError } from '../../contract/errors.ts';
 import type { Graph, GraphNode, Pads, Param } from '../ir.ts';
 import {

@@ -97,3 +97,46 @@ describe.each(NETS)('$name', ({ name, build, groups }) => {
     tf.dispose([x, predicted, orig, got]);
   });
 });
+
+describe('free input size', () => {
+  it('loads a torch export with dynamic height/width and runs it at two sizes', async () => {
+    const g = resnet(18, { size: 32 });
+    const dyn: Graph = { ...g, input: { ...g.input, shape: [null, null, 3] } };
+    const file = path.join(dir, 'dynamic.onnx');
+    await writeFile(file, graphToOnnx(dyn));
+    const loaded = await loadModel(file);
+    expect(loaded.input.shape).toEqual([null, null, 3]);
+    for (const size of [32, 48]) {
+      const x = image(size, size);
+      expect(relErr(refForward(loaded, x), refForward(g, x))).toBeLessThan(1e-4);
+      x.dispose();
+    }
+  });
+});
+
+describe('Keras 3 topology format', () => {
+  it('reads inbound nodes written as args with keras_history and batch_shape inputs', async () => {
+    const g = resnet(18, { size: 32 });
+    const model = graphToKeras(g);
+    const file = await saveLayersModel(model, path.join(dir, 'keras3'));
+    const { readFile } = await import('node:fs/promises');
+    const json = JSON.parse(await readFile(file, 'utf8'));
+    const t = (r: unknown[]) => ({ class_name: '__keras_tensor__', config: { shape: null, dtype: 'float32', keras_history: r.slice(0, 3) } });
+    json.modelTopology.class_name = 'Functional';
+    for (const l of json.modelTopology.config.layers) {
+      if (l.class_name === 'InputLayer') {
+        l.config.batch_shape = l.config.batch_input_shape;
+        delete l.config.batch_input_shape;
+      }
+      l.inbound_nodes = l.inbound_nodes.map((call: unknown[][]) => ({ args: call.length === 1 ? [t(call[0])] : [call.map(t)], kwargs: {} }));
+    }
+    await writeFile(file, JSON.stringify(json));
+    const loaded = await loadModel(file);
+    const x = image(32, 9);
+    const want = model.predict(x) as tf.Tensor;
+    expect(relErr(refForward(loaded, x), want)).toBeLessThan(1e-4);
+    expect(resolveLayer(loaded, 'layer3')).toBe('conv4_block2_out');
+    model.dispose();
+    tf.dispose([x, want]);
+  });
+});
