@@ -4,7 +4,7 @@
 //
 // Which export to use (torch ≥ 1.13):
 //   exact paper maps:  model.eval(); torch.onnx.export(model, x, 'm.onnx', opset_version=13,
-//                        training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=True,
+//                        training=torch.onnx.TrainingMode.PRESERVE,
 //                        input_names=['input'], dynamic_axes={'input': {0: 'batch'}})
 //     BN stays a BatchNormalization node (inference mode, since the model is in eval()).
 //   default export (training=TrainingMode.EVAL) folds BN into the convs (W' = s·W, bias b').
