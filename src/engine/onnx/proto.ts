@@ -47,7 +47,11 @@ export function tensorToFloat32(t: TensorProto): Float32Array | null {
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
   switch (t.dataType) {
     case DataType.FLOAT: {
-      if (raw) return copyLE(raw, n, 4, (v, o) => v.getFloat32(o, true));
+      if (raw) {
+        if (raw.length < n * 4) throw new RangeError(`raw_data holds ${raw.length} bytes, expected ${n * 4}`);
+        // copy into a fresh (aligned) buffer; every platform Node runs on is little-endian
+        return new Float32Array(raw.slice(0, n * 4).buffer);
+      }
       return Float32Array.from(t.floatData ?? []);
     }
     case DataType.DOUBLE: {
