@@ -50,7 +50,7 @@ export function decodeWeights(manifest: WeightGroup[], groups: Uint8Array[], fil
       const data = new Float32Array(n);
       if (!q) {
         if (storedType !== 'float32') throw new StudioError('BAD_REQUEST', `${file}: weight ${spec.name} is stored as ${storedType}; only float32 is supported`);
-        data.set(new Float32Array(bytes.slice(offset - size, offset).buffer)); // little-endian hosts
+        data.set(new Float32Array(new Uint8Array(bytes.subarray(offset - size, offset)).buffer)); // little-endian hosts
       } else if (q.dtype === 'float16') {
         for (let i = 0; i < n; i++) data[i] = halfToFloat(view.getUint16(i * 2, true));
       } else if ((q.dtype === 'uint8' || q.dtype === 'uint16') && q.scale != null && q.min != null) {

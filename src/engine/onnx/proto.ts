@@ -50,7 +50,8 @@ export function tensorToFloat32(t: TensorProto): Float32Array | null {
       if (raw) {
         if (raw.length < n * 4) throw new RangeError(`raw_data holds ${raw.length} bytes, expected ${n * 4}`);
         // copy into a fresh (aligned) buffer; every platform Node runs on is little-endian
-        return new Float32Array(raw.slice(0, n * 4).buffer);
+        // (new Uint8Array(view) copies; Buffer#slice would not)
+        return new Float32Array(new Uint8Array(raw.subarray(0, n * 4)).buffer);
       }
       return Float32Array.from(t.floatData ?? []);
     }
