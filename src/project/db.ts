@@ -1,0 +1,32 @@
+// Opening the project's SQLite file with the settings every connection needs.
+import Database from 'better-sqlite3';
+import { StudioError } from '../contract/errors.ts';
+
+export const DB_FILE = 'project.sqlite';
+
+export function openDatabase(file: string, opts: { mustExist: boolean }): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: opts.mustExist });
+  } catch (err) {
+    throw new StudioError('IO_ERROR', `${file}: cannot open the project database (${(err as Error).message})`);
+  }
+  try {
+    configure(db);
+  } catch (err) {
+    db.close();
+    throw new StudioError('IO_ERROR', `${file}: cannot use the project database (${(err as Error).message})`);
+  }
+  return db;
+}
+
+/** WAL so readers (the grid) never wait on a writer (a batch job); NORMAL sync is safe under WAL. */
+export function configure(db: Database.Database): void {
+  if (db.name !== ':memory:') {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`journal mode is '${String(mode)}', WAL could not be enabled`);
+  }
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}

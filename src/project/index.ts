@@ -1,0 +1,6 @@
+// The project store's public surface.
+export { createProject, openProject, Project, DB_FILE } from './project.ts';
+export type * from './types.ts';
+export { SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
+export { vocColor, vocPalette, VOC_CLASSES } from './palette.ts';
+export { encodeFloat16, decodeFloat16 } from './float16.ts';

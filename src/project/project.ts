@@ -1,0 +1,264 @@
+// A project: a folder holding project.sqlite (WAL) and a .cache/; images stay where the
+// user keeps them. The Project class is the one entry point services use; the
+// repositories behind it each own one table group.
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import sharp from 'sharp';
+import type { ClassInfo, ImagePage, ImageQuery, ImageSummary, ProjectInfo, ReviewStatus } from '../contract/api.ts';
+import { StudioError } from '../contract/errors.ts';
+import { decodeLabelPng } from '../masks/png.ts';
+import { DB_FILE, openDatabase } from './db.ts';
+import { importDataset } from './import/run.ts';
+import { relink } from './import/relink.ts';
+import { migrate, schemaVersion } from './migrate.ts';
+import { absolutePath } from './paths.ts';
+import { CamsRepo } from './repos/cams.ts';
+import { ClassesRepo } from './repos/classes.ts';
+import { ImagesRepo, type ListedImage } from './repos/images.ts';
+import { JobsRepo } from './repos/jobs.ts';
+import { MasksRepo } from './repos/masks.ts';
+import { MetaRepo } from './repos/meta.ts';
+import { ModelsRepo } from './repos/models.ts';
+import { renderThumbnail, thumbPath, writeThumbnail } from './thumbnails.ts';
+import type { ImageRecord, ImportOptions, ImportReport, MaskProvenance, MaskVersion, RelinkReport } from './types.ts';
+import { APP_VERSION } from './version.ts';
+import { assertWritable } from './writable.ts';
+
+export { DB_FILE } from './db.ts';
+export type * from './types.ts';
+
+/** Makes `dir` (if needed) and a new empty project in it. */
+export function createProject(dir: string, opts: { name?: string } = {}): Project {
+  const abs = resolve(dir);
+  try {
+    mkdirSync(abs, { recursive: true });
+  } catch (err) {
+    throw new StudioError('IO_ERROR', `${abs}: cannot create the project folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!statSync(abs).isDirectory()) throw new StudioError('BAD_REQUEST', `${abs}: not a folder`);
+  const file = join(abs, DB_FILE);
+  if (existsSync(file)) throw new StudioError('BAD_REQUEST', `${abs}: a project already exists here (${DB_FILE})`);
+  assertWritable(abs);
+  const db = openDatabase(file, { mustExist: false });
+  try {
+    migrate(db, file);
+    const meta = new MetaRepo(db);
+    db.transaction(() => {
+      meta.set('name', opts.name?.trim() || basename(abs));
+      meta.set('created_at', new Date().toISOString());
+    })();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new Project(abs, db);
+}
+
+/** Opens an existing project, migrating an older schema; refuses a newer one. */
+export function openProject(dir: string): Project {
+  const abs = resolve(dir);
+  const file = join(abs, DB_FILE);
+  if (!existsSync(file)) throw new StudioError('NOT_FOUND', `${abs}: not a Relevance Studio project (no ${DB_FILE}); create one with 'relevance-studio init'`);
+  if (!isSqlite(file)) throw new StudioError('BAD_REQUEST', `${file}: not an SQLite database`);
+  assertWritable(abs);
+  const db = openDatabase(file, { mustExist: true });
+  try {
+    migrate(db, file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new Project(abs, db);
+}
+
+function isSqlite(file: string): boolean {
+  const head = readFileSync(file).subarray(0, 16).toString('latin1');
+  return head === 'SQLite format 3\0' || statSync(file).size === 0;
+}
+
+export class Project {
+  readonly classes: ClassesRepo;
+  readonly images: ImagesRepo;
+  readonly masks: MasksRepo;
+  readonly models: ModelsRepo;
+  readonly jobs: JobsRepo;
+  readonly cams: CamsRepo;
+  private readonly meta: MetaRepo;
+  private closed = false;
+
+  /** Use createProject / openProject. */
+  constructor(
+    readonly dir: string,
+    readonly db: Database.Database,
+  ) {
+    this.classes = new ClassesRepo(db);
+    this.images = new ImagesRepo(db);
+    this.masks = new MasksRepo(db);
+    this.models = new ModelsRepo(db);
+    this.jobs = new JobsRepo(db);
+    this.cams = new CamsRepo(db);
+    this.meta = new MetaRepo(db);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  get name(): string {
+    return this.meta.get('name') ?? basename(this.dir);
+  }
+
+  info(): ProjectInfo {
+    const s = this.images.stats();
+    return {
+      name: this.name,
+      appVersion: APP_VERSION,
+      schemaVersion: schemaVersion(this.db),
+      images: s.images,
+      classes: this.classes.list(),
+      tagged: s.tagged,
+      masks: s.masks,
+      approved: s.statusCounts.approved,
+      statusCounts: s.statusCounts,
+    };
+  }
+
+  listImages(q: ImageQuery): ImagePage {
+    const { total, items } = this.images.list(q);
+    return { total, offset: Math.max(0, Math.floor(q.offset)), items: items.map((i) => this.summary(i)) };
+  }
+
+  getImage(id: number): ImageSummary {
+    const rec = this.images.get(id);
+    return this.summary({ ...rec, tags: this.images.tags(id), hasMask: this.masks.current(id) !== null });
+  }
+
+  imagePath(id: number): string {
+    return absolutePath(this.dir, this.images.get(id).path);
+  }
+
+  /** The cached thumbnail, rendered (and cached) when missing. */
+  async thumbnail(id: number): Promise<Uint8Array> {
+    const cached = thumbPath(this.dir, id);
+    try {
+      return new Uint8Array(readFileSync(cached));
+    } catch {
+      // not cached yet (or the cache was cleared)
+    }
+    const bytes = await renderThumbnail(this.sourceFile(id)).catch((err: Error) => {
+      throw new StudioError('IO_ERROR', `${this.imagePath(id)}: cannot read the image (${err.message.split('\n')[0]})`);
+    });
+    writeThumbnail(this.dir, id, bytes);
+    return new Uint8Array(bytes);
+  }
+
+  /** The file's own bytes when it needs no rotation and is JPEG/PNG; else re-encoded upright. */
+  async imageBytes(id: number): Promise<Uint8Array> {
+    const rec = this.images.get(id);
+    const file = this.sourceFile(id);
+    try {
+      if (rec.orientation === 1 && (rec.format === 'jpeg' || rec.format === 'png')) return new Uint8Array(readFileSync(file));
+      const img = sharp(file).rotate();
+      return new Uint8Array(await (rec.format === 'png' ? img.png() : img.jpeg({ quality: 92 })).toBuffer());
+    } catch (err) {
+      throw new StudioError('IO_ERROR', `${file}: cannot read the image (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+
+  listClasses(): ClassInfo[] {
+    return this.classes.list();
+  }
+
+  addClass(name: string, color?: string): ClassInfo {
+    return this.db.transaction(() => this.classes.add(name, color))();
+  }
+
+  importDataset(datasetDir: string, opts: ImportOptions = {}): Promise<ImportReport> {
+    return importDataset(this.importTarget(), datasetDir, opts);
+  }
+
+  /** Points images whose files are missing at their copies under `newDir`, matched by content hash. */
+  relink(newDir: string): Promise<RelinkReport> {
+    return relink(this.importTarget(), resolve(newDir));
+  }
+
+  /**
+   * Stores a new mask version (never overwriting one). By default it becomes current,
+   * except that a *generated* mask never displaces the current version of an approved
+   * image (a batch run must not undo a review): it is kept as a non-current version.
+   * An edited or imported mask made current on an approved image moves it to 'edited'.
+   */
+  saveMask(imageId: number, png: Uint8Array, prov: MaskProvenance, opts: { makeCurrent?: boolean } = {}): MaskVersion {
+    const img = this.images.get(imageId);
+    const m = decodeLabelPng(png, `mask for image ${imageId}`);
+    if (m.palette) throw new StudioError('BAD_REQUEST', `mask for image ${imageId}: expected an 8-bit grayscale label map, got an indexed PNG`);
+    if (m.width !== img.width || m.height !== img.height) {
+      throw new StudioError('BAD_REQUEST', `mask for image ${imageId} (${img.name}) is ${m.width}x${m.height}, the image is ${img.width}x${img.height}`);
+    }
+    return this.db.transaction(() => {
+      const approved = this.images.get(imageId).status === 'approved';
+      const makeCurrent = (opts.makeCurrent ?? true) && !(approved && prov.source === 'generated');
+      const v = this.masks.insert(imageId, png, m.width, m.height, prov, makeCurrent, new Date().toISOString());
+      if (approved && makeCurrent) this.images.setStatus(imageId, 'edited');
+      return v;
+    })();
+  }
+
+  currentMask(imageId: number): { version: MaskVersion; png: Uint8Array } | null {
+    this.images.get(imageId);
+    return this.masks.current(imageId);
+  }
+
+  maskVersions(imageId: number): MaskVersion[] {
+    this.images.get(imageId);
+    return this.masks.versions(imageId);
+  }
+
+  /** 'approved' also freezes the current mask version, in the same transaction. */
+  setStatus(imageId: number, status: ReviewStatus): void {
+    this.db.transaction(() => {
+      this.images.setStatus(imageId, status);
+      if (status === 'approved') this.masks.freezeCurrent(imageId);
+    })();
+  }
+
+  setTags(imageId: number, classIndices: number[]): void {
+    this.images.get(imageId);
+    const known = new Set(this.classes.list().map((c) => c.index));
+    const bad = classIndices.filter((c) => !known.has(c));
+    if (bad.length) throw new StudioError('BAD_REQUEST', `image ${imageId}: unknown class index ${bad.join(', ')}`);
+    this.db.transaction(() => this.images.setTags(imageId, classIndices))();
+  }
+
+  /** Retention: prunes old generated, non-current, non-frozen mask versions beyond `keep` per image. */
+  pruneMaskVersions(keep: number, imageId?: number): number {
+    return this.db.transaction(() => this.masks.prune(keep, imageId))();
+  }
+
+  private sourceFile(id: number): string {
+    const file = this.imagePath(id);
+    if (!existsSync(file)) throw new StudioError('NOT_FOUND', `${file}: image file not found (moved? relink the dataset folder)`);
+    return file;
+  }
+
+  private summary(i: ListedImage | (ImageRecord & { tags: number[]; hasMask: boolean })): ImageSummary {
+    return {
+      id: i.id,
+      name: i.name,
+      width: i.width,
+      height: i.height,
+      split: i.split,
+      status: i.status,
+      tags: i.tags,
+      hasMask: i.hasMask,
+      available: existsSync(absolutePath(this.dir, i.path)),
+    };
+  }
+
+  private importTarget() {
+    return { dir: this.dir, db: this.db, images: this.images, classes: this.classes, masks: this.masks, now: () => new Date().toISOString() };
+  }
+}

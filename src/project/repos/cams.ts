@@ -1,0 +1,54 @@
+// Cached CAMs (float16 maps at the layer's resolution), keyed by what produced them.
+import type Database from 'better-sqlite3';
+import { StudioError } from '../../contract/errors.ts';
+import type { CamRecord } from '../types.ts';
+
+interface CamRow {
+  image_id: number;
+  class_idx: number;
+  model_hash: string;
+  method: string;
+  layer: string;
+  h: number;
+  w: number;
+  data: Buffer;
+}
+
+export class CamsRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Stores (or replaces: a CAM is a cache, recomputable from its key) one map. */
+  put(c: CamRecord, now: string): void {
+    if (c.data.byteLength !== c.h * c.w * 2) {
+      throw new StudioError('BAD_REQUEST', `CAM for image ${c.imageId}: ${c.data.byteLength} bytes for a ${c.h}x${c.w} float16 map`);
+    }
+    this.db
+      .prepare(
+        `INSERT INTO cams (image_id, class_idx, model_hash, method, layer, h, w, data, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (image_id, class_idx, model_hash, method, layer)
+         DO UPDATE SET h = excluded.h, w = excluded.w, data = excluded.data, created_at = excluded.created_at`,
+      )
+      .run(c.imageId, c.classIndex, c.modelHash, c.method, c.layer, c.h, c.w, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength), now);
+  }
+
+  get(key: Omit<CamRecord, 'h' | 'w' | 'data'>): CamRecord | undefined {
+    const r = this.db
+      .prepare<[number, number, string, string, string], CamRow>(
+        'SELECT * FROM cams WHERE image_id = ? AND class_idx = ? AND model_hash = ? AND method = ? AND layer = ?',
+      )
+      .get(key.imageId, key.classIndex, key.modelHash, key.method, key.layer);
+    return (
+      r && {
+        imageId: r.image_id,
+        classIndex: r.class_idx,
+        modelHash: r.model_hash,
+        method: r.method,
+        layer: r.layer,
+        h: r.h,
+        w: r.w,
+        data: new Uint8Array(r.data),
+      }
+    );
+  }
+}

@@ -1,0 +1,63 @@
+// Project classes: index (the label-map value), name, colour.
+import type Database from 'better-sqlite3';
+import type { ClassInfo } from '../../contract/api.ts';
+import { StudioError } from '../../contract/errors.ts';
+import { vocColor } from '../palette.ts';
+
+const MAX_CLASSES = 254; // 0 is background and 255 ignore in a uint8 label map
+
+export class ClassesRepo {
+  private readonly listStmt;
+  private readonly byNameStmt;
+  private readonly maxStmt;
+  private readonly insertStmt;
+
+  constructor(private readonly db: Database.Database) {
+    this.listStmt = db.prepare<[], { idx: number; name: string; color: string; n: number }>(
+      `SELECT c.idx, c.name, c.color, (SELECT count(*) FROM image_tags t WHERE t.class_idx = c.idx) AS n
+       FROM classes c ORDER BY c.idx`,
+    );
+    this.byNameStmt = db.prepare<[string], { idx: number }>('SELECT idx FROM classes WHERE name = ?');
+    this.maxStmt = db.prepare<[], { m: number | null }>('SELECT max(idx) AS m FROM classes');
+    this.insertStmt = db.prepare('INSERT INTO classes (idx, name, color) VALUES (?, ?, ?)');
+  }
+
+  list(): ClassInfo[] {
+    return this.listStmt.all().map((r) => ({ index: r.idx, name: r.name, color: r.color, imageCount: r.n }));
+  }
+
+  indexOf(name: string): number | undefined {
+    return this.byNameStmt.get(name)?.idx;
+  }
+
+  /** Appends a class at the next index. Colour: '#rrggbb', the VOC palette colour by default. */
+  add(name: string, color?: string): ClassInfo {
+    const clean = name.trim();
+    if (!clean) throw new StudioError('BAD_REQUEST', 'class name is empty');
+    if (clean.length > 200) throw new StudioError('BAD_REQUEST', `class name '${clean.slice(0, 40)}…' is longer than 200 characters`);
+    if (this.indexOf(clean) !== undefined) throw new StudioError('BAD_REQUEST', `class '${clean}' already exists`);
+    const idx = (this.maxStmt.get()?.m ?? 0) + 1;
+    if (idx > MAX_CLASSES) throw new StudioError('BAD_REQUEST', `cannot add class '${clean}': a project holds at most ${MAX_CLASSES} classes`);
+    const c = (color ?? vocColor(idx)).toLowerCase();
+    if (!/^#[0-9a-f]{6}$/.test(c)) throw new StudioError('BAD_REQUEST', `class '${clean}': colour '${color}' is not '#rrggbb'`);
+    this.insertStmt.run(idx, clean, c);
+    return { index: idx, name: clean, color: c, imageCount: 0 };
+  }
+
+  /** Indices for `names`, creating the missing ones (in the order given). Call inside a transaction. */
+  ensure(names: Iterable<string>): { indices: Map<string, number>; created: string[] } {
+    const indices = new Map<string, number>();
+    const created: string[] = [];
+    for (const raw of names) {
+      const name = raw.trim();
+      if (!name || indices.has(name)) continue;
+      let idx = this.indexOf(name);
+      if (idx === undefined) {
+        idx = this.add(name).index;
+        created.push(name);
+      }
+      indices.set(name, idx);
+    }
+    return { indices, created };
+  }
+}

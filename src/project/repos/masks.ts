@@ -1,0 +1,131 @@
+// Mask versions: every save inserts a new immutable row; "current" and "frozen" are the
+// only flags that ever change (the schema's triggers enforce it).
+import type Database from 'better-sqlite3';
+import { StudioError } from '../../contract/errors.ts';
+import type { MaskProvenance, MaskVersion } from '../types.ts';
+
+interface MaskRow {
+  id: number;
+  image_id: number;
+  width: number;
+  height: number;
+  source: MaskProvenance['source'];
+  method: string | null;
+  layer: string | null;
+  thresholds: string | null;
+  model_hash: string | null;
+  engine_version: string | null;
+  job_id: number | null;
+  created_at: string;
+  current: number;
+  frozen: number;
+}
+
+const COLS = 'id, image_id, width, height, source, method, layer, thresholds, model_hash, engine_version, job_id, created_at, current, frozen';
+const SOURCES: readonly MaskProvenance['source'][] = ['generated', 'edited', 'imported'];
+
+function toVersion(r: MaskRow): MaskVersion {
+  const provenance: MaskProvenance = { source: r.source };
+  if (r.method !== null) provenance.method = r.method;
+  if (r.layer !== null) provenance.layer = r.layer;
+  if (r.thresholds !== null) provenance.thresholds = JSON.parse(r.thresholds) as Record<string, number>;
+  if (r.model_hash !== null) provenance.modelHash = r.model_hash;
+  if (r.engine_version !== null) provenance.engineVersion = r.engine_version;
+  if (r.job_id !== null) provenance.jobId = r.job_id;
+  return {
+    id: r.id,
+    imageId: r.image_id,
+    createdAt: r.created_at,
+    width: r.width,
+    height: r.height,
+    provenance,
+    current: r.current === 1,
+    frozen: r.frozen === 1,
+  };
+}
+
+export class MasksRepo {
+  private readonly insertStmt;
+  private readonly clearCurrentStmt;
+  private readonly currentStmt;
+  private readonly versionsStmt;
+  private readonly pngStmt;
+  private readonly freezeStmt;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO masks (image_id, png, width, height, source, method, layer, thresholds, model_hash, engine_version, job_id, created_at, current)
+       VALUES (@imageId, @png, @width, @height, @source, @method, @layer, @thresholds, @modelHash, @engineVersion, @jobId, @createdAt, @current)`,
+    );
+    this.clearCurrentStmt = db.prepare('UPDATE masks SET current = 0 WHERE image_id = ? AND current = 1');
+    this.currentStmt = db.prepare<[number], MaskRow & { png: Buffer }>(`SELECT ${COLS}, png FROM masks WHERE image_id = ? AND current = 1`);
+    this.versionsStmt = db.prepare<[number], MaskRow>(`SELECT ${COLS} FROM masks WHERE image_id = ? ORDER BY id`);
+    this.pngStmt = db.prepare<[number], { png: Buffer }>('SELECT png FROM masks WHERE id = ?');
+    this.freezeStmt = db.prepare('UPDATE masks SET frozen = 1 WHERE image_id = ? AND current = 1 AND frozen = 0');
+  }
+
+  /** Inserts a version; when `current`, the previous current version stays, only unflagged. Call inside a transaction. */
+  insert(imageId: number, png: Uint8Array, width: number, height: number, prov: MaskProvenance, current: boolean, createdAt: string): MaskVersion {
+    if (!SOURCES.includes(prov.source)) throw new StudioError('BAD_REQUEST', `unknown mask source '${String(prov.source)}'`);
+    if (current) this.clearCurrentStmt.run(imageId);
+    const id = Number(
+      this.insertStmt.run({
+        imageId,
+        png: Buffer.from(png.buffer, png.byteOffset, png.byteLength),
+        width,
+        height,
+        source: prov.source,
+        method: prov.method ?? null,
+        layer: prov.layer ?? null,
+        thresholds: prov.thresholds ? JSON.stringify(prov.thresholds) : null,
+        modelHash: prov.modelHash ?? null,
+        engineVersion: prov.engineVersion ?? null,
+        jobId: prov.jobId ?? null,
+        createdAt,
+        current: current ? 1 : 0,
+      }).lastInsertRowid,
+    );
+    return { id, imageId, createdAt, width, height, provenance: { ...prov }, current, frozen: false };
+  }
+
+  current(imageId: number): { version: MaskVersion; png: Uint8Array } | null {
+    const r = this.currentStmt.get(imageId);
+    return r ? { version: toVersion(r), png: new Uint8Array(r.png) } : null;
+  }
+
+  versions(imageId: number): MaskVersion[] {
+    return this.versionsStmt.all(imageId).map(toVersion);
+  }
+
+  png(versionId: number): Uint8Array {
+    const r = this.pngStmt.get(versionId);
+    if (!r) throw new StudioError('NOT_FOUND', `mask version ${versionId} does not exist`);
+    return new Uint8Array(r.png);
+  }
+
+  /** Freezes the image's current version (approval). */
+  freezeCurrent(imageId: number): void {
+    this.freezeStmt.run(imageId);
+  }
+
+  /**
+   * Retention: deletes *generated* versions that are neither current nor frozen beyond
+   * the `keep` newest such versions of each image (all images, or one). Edited and
+   * imported versions, the current one and frozen (approved) ones are never pruned.
+   * Returns the number of versions deleted.
+   */
+  prune(keep: number, imageId?: number): number {
+    if (!Number.isInteger(keep) || keep < 0) throw new StudioError('BAD_REQUEST', `retention: keep must be a whole number ≥ 0, got ${keep}`);
+    const scope = imageId === undefined ? '' : 'AND image_id = @imageId';
+    return this.db
+      .prepare(
+        `DELETE FROM masks WHERE id IN (
+           SELECT id FROM (
+             SELECT id, row_number() OVER (PARTITION BY image_id ORDER BY id DESC) AS rank
+             FROM masks
+             WHERE source = 'generated' AND current = 0 AND frozen = 0 ${scope}
+           ) WHERE rank > @keep)`,
+      )
+      .run(imageId === undefined ? { keep } : { keep, imageId }).changes;
+  }
+}

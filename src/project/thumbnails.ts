@@ -1,0 +1,29 @@
+// Thumbnails: JPEG, longest side ≤ 256 px, EXIF orientation applied, cached on disk under
+// <project>/.cache/thumbs/<id>.jpg (a cache: deleting it is always safe).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+
+export const THUMB_SIZE = 256;
+
+export function thumbPath(projectDir: string, imageId: number): string {
+  return join(projectDir, '.cache', 'thumbs', `${imageId}.jpg`);
+}
+
+/** Decodes the whole image (so a truncated file fails here) into a thumbnail. */
+export async function renderThumbnail(file: string): Promise<Buffer> {
+  return sharp(file, { failOn: 'truncated' })
+    .rotate()
+    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+}
+
+/** Writes via a temp file + rename so a reader never sees half a thumbnail. */
+export function writeThumbnail(projectDir: string, imageId: number, bytes: Uint8Array): void {
+  const file = thumbPath(projectDir, imageId);
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}

@@ -1,0 +1,122 @@
+// Types the Project API exposes beyond the renderer contract (src/contract/api.ts).
+import type { ReviewStatus, Split } from '../contract/api.ts';
+
+export type DatasetLayout = 'voc' | 'folders' | 'csv' | 'json';
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  file?: string;
+}
+
+export interface ImportOptions {
+  /** detected from the folder when absent */
+  layout?: DatasetLayout;
+  /** the CSV/JSON tag list (csv/json layouts); default: tags.csv / labels.csv / tags.json / labels.json in the dataset */
+  tagsFile?: string;
+  onProgress?: (p: ImportProgress) => void;
+  /** decode every image fully to validate it and write its thumbnail (default true) */
+  thumbnails?: boolean;
+}
+
+export interface ImportReport {
+  layout: DatasetLayout;
+  added: number;
+  /** already in the project (same path, or same name and content) */
+  skipped: number;
+  errors: { file: string; message: string }[];
+  /** classes created by this import, in index order */
+  newClasses: string[];
+  /** ground-truth masks imported (VOC SegmentationClass) */
+  masks: number;
+}
+
+export interface RelinkReport {
+  relinked: number;
+  /** images still not found at their recorded place */
+  missing: number;
+}
+
+export interface MaskProvenance {
+  source: 'generated' | 'edited' | 'imported';
+  method?: string;
+  layer?: string;
+  thresholds?: Record<string, number>;
+  modelHash?: string;
+  engineVersion?: string;
+  jobId?: number;
+}
+
+export interface MaskVersion {
+  id: number;
+  imageId: number;
+  createdAt: string;
+  width: number;
+  height: number;
+  provenance: MaskProvenance;
+  current: boolean;
+  frozen: boolean;
+}
+
+/** What the store keeps about an image (internal: carries the path). */
+export interface ImageRecord {
+  id: number;
+  name: string;
+  path: string;
+  hash: string;
+  size: number;
+  width: number;
+  height: number;
+  orientation: number;
+  format: string;
+  split: Split;
+  status: ReviewStatus;
+  addedAt: string;
+}
+
+export interface NewImage {
+  name: string;
+  path: string;
+  hash: string;
+  size: number;
+  width: number;
+  height: number;
+  orientation: number;
+  format: string;
+  split: Split;
+}
+
+export interface ModelRecord {
+  id: number;
+  file: string;
+  format: 'tfjs-layers' | 'onnx';
+  preprocessing: Record<string, unknown>;
+  hash: string;
+  /** model output k → project class index */
+  classMap: number[];
+  addedAt: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobRecord {
+  id: number;
+  kind: string;
+  params: Record<string, unknown>;
+  status: JobStatus;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CamRecord {
+  imageId: number;
+  classIndex: number;
+  modelHash: string;
+  method: string;
+  layer: string;
+  h: number;
+  w: number;
+  /** h*w IEEE half floats, little-endian */
+  data: Uint8Array;
+}
