@@ -148,7 +148,7 @@ export class ImagesRepo {
     const { where, params } = listFilter(q);
     const limit = Math.max(0, Math.min(MAX_PAGE, Math.floor(q.limit)));
     const offset = Math.max(0, Math.floor(q.offset));
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM images i ${where}`).get(...params) as { n: number }).n;
+    const total = (this.db.prepare(listCountSql(q)).get(...params) as { n: number }).n;
     const ids = this.db
       .prepare(listIdsSql(q))
       .pluck()
@@ -199,6 +199,20 @@ export function listFilter(q: ImageQuery): { where: string; params: (string | nu
     params.push(`%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
+}
+
+/**
+ * The count for an ImageQuery (parameters are listFilter's). With a class filter the
+ * count is driven by that class's tag index (only its images are visited), not by a
+ * probe per image.
+ */
+export function listCountSql(q: ImageQuery): string {
+  const { where } = listFilter(q);
+  if (q.classIndex === undefined) return `SELECT count(*) AS n FROM images i ${where}`;
+  return `SELECT count(*) AS n FROM image_tags c CROSS JOIN images i ON i.id = c.image_id ${where.replace(
+    'EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.id AND t.class_idx = ?)',
+    'c.class_idx = ?',
+  )}`;
 }
 
 /** The page-of-ids statement: parameters are listFilter's, then limit, offset. */

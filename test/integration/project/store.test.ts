@@ -222,3 +222,51 @@ describe('models, jobs, cams', () => {
     p.close();
   });
 });
+
+describe('listImages', () => {
+  it('filters by class, status and name, sorts and pages consistently with the totals', () => {
+    const p = createProject(join(tmp.dir, 'grid'));
+    for (const n of ['cat', 'dog']) p.addClass(n);
+    const statuses = ['unreviewed', 'generated', 'edited', 'approved', 'rejected'] as const;
+    p.db.transaction(() => {
+      for (let i = 0; i < 300; i++) {
+        const id = p.images.insert(
+          { name: `img_${String(299 - i).padStart(3, '0')}.jpg`, path: `/nowhere/${i}.jpg`, hash: `h${i}`, size: 1, width: 4, height: 4, orientation: 1, format: 'jpeg', split: null },
+          'now',
+        );
+        p.images.addTags(id, i % 3 === 0 ? [1, 2] : [1 + (i % 2)]);
+        p.images.setStatus(id, statuses[i % 5]);
+      }
+    })();
+    const expected = (cls: number, st: string) =>
+      Array.from({ length: 300 }, (_, i) => i)
+        .filter((i) => (i % 3 === 0 ? [1, 2] : [1 + (i % 2)]).includes(cls) && statuses[i % 5] === st)
+        .map((i) => `img_${String(299 - i).padStart(3, '0')}.jpg`)
+        .sort();
+    const want = expected(2, 'approved');
+    const pages: string[] = [];
+    for (let offset = 0; ; offset += 7) {
+      const page = p.listImages({ classIndex: 2, status: 'approved', sort: 'name', offset, limit: 7 });
+      expect(page.total).toBe(want.length);
+      expect(page.offset).toBe(offset);
+      if (page.items.length === 0) break;
+      for (const it of page.items) {
+        expect(it.status).toBe('approved');
+        expect(it.tags).toContain(2);
+        expect(it.available).toBe(false);
+      }
+      pages.push(...page.items.map((i) => i.name));
+    }
+    expect(pages).toEqual(want);
+    expect(p.listImages({ search: 'IMG_01', offset: 0, limit: 100 }).items.map((i) => i.name)).toEqual(
+      Array.from({ length: 10 }, (_, k) => `img_01${k}.jpg`),
+    );
+    expect(p.listImages({ search: '%', offset: 0, limit: 5 }).total).toBe(0); // LIKE wildcards are literal
+    const byId = p.listImages({ sort: 'id', offset: 295, limit: 10 });
+    expect(byId.items.map((i) => i.id)).toEqual([296, 297, 298, 299, 300]);
+    const byStatus = p.listImages({ sort: 'status', offset: 0, limit: 300 }).items.map((i) => i.status);
+    expect(byStatus).toEqual([...byStatus].sort());
+    expect(p.info()).toMatchObject({ images: 300, tagged: 300, approved: 60, statusCounts: { unreviewed: 60, generated: 60 } });
+    p.close();
+  });
+});

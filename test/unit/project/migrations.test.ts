@@ -4,7 +4,7 @@ import { StudioError } from '../../../src/contract/errors.ts';
 import { configure } from '../../../src/project/db.ts';
 import { migrate, schemaVersion } from '../../../src/project/migrate.ts';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../../src/project/migrations/index.ts';
-import { listFilter, listIdsSql } from '../../../src/project/repos/images.ts';
+import { listCountSql, listFilter, listIdsSql } from '../../../src/project/repos/images.ts';
 
 function memoryDb(): Database.Database {
   const db = new Database(':memory:');
@@ -132,6 +132,18 @@ describe("the grid's query plan", () => {
     const p = planOf(db, listIdsSql(byStatus), [50, 0]).join('\n');
     expect(p).toMatch(/SCAN i USING (COVERING )?INDEX images_by_status_name/);
     expect(p).not.toMatch(/TEMP B-TREE/);
+    db.close();
+  });
+});
+
+describe('the grid count', () => {
+  it('counts a class filter from the tag index', () => {
+    const db = memoryDb();
+    migrate(db, ':memory:');
+    const q = { classIndex: 1, status: 'approved' as const, offset: 0, limit: 10 };
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${listCountSql(q)}`).all(...listFilter(q).params) as { detail: string }[]).map((r) => r.detail);
+    expect(plan[0]).toMatch(/SEARCH c USING COVERING INDEX image_tags_by_class \(class_idx=\?\)/);
+    expect(plan[1]).toMatch(/SEARCH i USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     db.close();
   });
 });
