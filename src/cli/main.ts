@@ -1,9 +1,16 @@
 // `relevance-studio <command>` / `npm run studio -- <command>`.
 import { CliError, parseArgs } from './args.ts';
 import type { Command } from './command.ts';
+import { importCmd } from './commands/import.ts';
+import { info } from './commands/info.ts';
+import { init } from './commands/init.ts';
 
 // One line per command; each command lives in commands/<name>.ts.
-const COMMANDS: Command[] = [];
+const COMMANDS: Command[] = [
+  init,
+  importCmd,
+  info,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length), 10);

@@ -1,0 +1,75 @@
+// `import <dir> <dataset> [--layout voc|folders|csv|json] [--tags FILE]`: adds a dataset's
+// images and tags to a project. Progress goes to stderr (a bar on a terminal, otherwise a
+// line per ~5%), the summary to stdout; unreadable files are listed, not fatal.
+import { CliError, flagString } from '../args.ts';
+import type { Command } from '../command.ts';
+import { openProject, type DatasetLayout, type ImportProgress } from '../../project/index.ts';
+
+const LAYOUTS: readonly DatasetLayout[] = ['voc', 'folders', 'csv', 'json'];
+
+export const importCmd: Command = {
+  name: 'import',
+  usage: 'import <dir> <dataset> [--layout voc|folders|csv|json] [--tags FILE]',
+  summary: 'import a dataset (VOC folder, folder per class, CSV/JSON tag list)',
+  async run(args) {
+    const [dir, dataset, extra] = args.positionals;
+    if (!dir || !dataset || extra) throw new CliError(`usage: ${importCmd.usage}`);
+    const layout = flagString(args, 'layout');
+    if (layout !== undefined && !LAYOUTS.includes(layout as DatasetLayout)) {
+      throw new CliError(`--layout must be one of ${LAYOUTS.join(', ')}, got '${layout}'`);
+    }
+    const p = openProject(dir);
+    try {
+      const progress = progressPrinter(process.stderr);
+      const report = await p.importDataset(dataset, {
+        layout: layout as DatasetLayout | undefined,
+        tagsFile: flagString(args, 'tags'),
+        onProgress: progress.update,
+      });
+      progress.finish();
+      for (const e of report.errors) console.error(`skipped ${e.file}: ${e.message}`);
+      const parts = [`${report.added} added`, `${report.skipped} already in the project`, `${report.errors.length} problems`];
+      if (report.masks) parts.push(`${report.masks} ground-truth masks`);
+      console.log(`imported ${dataset} (${report.layout}): ${parts.join(', ')}`);
+      if (report.newClasses.length) console.log(`new classes: ${report.newClasses.join(', ')}`);
+    } finally {
+      p.close();
+    }
+    return 0;
+  },
+};
+
+interface Stream {
+  isTTY?: boolean;
+  columns?: number;
+  write(s: string): boolean;
+}
+
+/** A bar redrawn in place on a terminal; a plain line every ~5% otherwise (logs, CI). */
+export function progressPrinter(out: Stream): { update: (p: ImportProgress) => void; finish: () => void } {
+  let lastStep = -1;
+  let drawn = false;
+  return {
+    update({ done, total }) {
+      if (total === 0) return;
+      const frac = done / total;
+      if (out.isTTY) {
+        const step = Math.floor(frac * 200);
+        if (step === lastStep) return;
+        lastStep = step;
+        const width = Math.max(10, Math.min(40, (out.columns ?? 80) - 30));
+        const fill = Math.round(frac * width);
+        out.write(`\rimport [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}`);
+        drawn = true;
+      } else {
+        const step = Math.floor(frac * 20);
+        if (step === lastStep) return;
+        lastStep = step;
+        out.write(`import: ${step * 5}% (${done}/${total})\n`);
+      }
+    },
+    finish() {
+      if (drawn) out.write('\n');
+    },
+  };
+}
