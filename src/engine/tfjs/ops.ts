@@ -237,9 +237,9 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
 
 function dilateKernel(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
   const [kh, kw, ci, co] = w.shape;
-  let k = w;
-  if (dw > 1) k = tf.slice(tf.reshape(tf.pad(tf.reshape(k, [kh, kw, 1, ci * co]), [[0, 0], [0, 0], [0, dw - 1], [0, 0]]), [kh, kw * dw, ci, co]), [0, 0, 0, 0], [kh, dw * (kw - 1) + 1, ci, co]);
+  let k: tf.Tensor4D = w;
+  if (dw > 1) k = tf.slice(tf.reshape(tf.pad(tf.reshape(k, [kh, kw, 1, ci * co]), [[0, 0], [0, 0], [0, dw - 1], [0, 0]]), [kh, kw * dw, ci, co]), [0, 0, 0, 0], [kh, dw * (kw - 1) + 1, ci, co]) as tf.Tensor4D;
   const kw2 = k.shape[1];
-  if (dh > 1) k = tf.slice(tf.reshape(tf.pad(tf.reshape(k, [kh, 1, kw2 * ci * co, 1]), [[0, 0], [0, dh - 1], [0, 0], [0, 0]]), [kh * dh, kw2, ci, co]), [0, 0, 0, 0], [dh * (kh - 1) + 1, kw2, ci, co]);
+  if (dh > 1) k = tf.slice(tf.reshape(tf.pad(tf.reshape(k, [kh, 1, kw2 * ci * co, 1]), [[0, 0], [0, dh - 1], [0, 0], [0, 0]]), [kh * dh, kw2, ci, co]), [0, 0, 0, 0], [dh * (kh - 1) + 1, kw2, ci, co]) as tf.Tensor4D;
   return k;
 }
