@@ -2,7 +2,7 @@
 //   npx tsx demo/tools/build-demo.ts [--count 60]
 // demo/dataset/JPEGImages/scene_XXXX.jpg, Annotations/scene_XXXX.xml, SegmentationClass/
 // scene_XXXX.png (indexed, value = class index 1..10, 0 background), ImageSets/Segmentation/
-// {train,val}.txt and classes.txt. Same generator settings as train.py's DEMO_SEED, so the
+// {train,val}.txt and classes.txt. DEMO_SCENES = train.py's DEMO_SEED/DEMO_TIER, so the
 // expected logits in demo/model/expected-logits.json are those of scenes 0..3 here.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,8 +11,9 @@ import { createSceneGenerator, type Scene } from '../../src/scenes/generator.ts'
 import { FASHION_CLASSES } from '../../src/scenes/classes.ts';
 import { encodeLabelPng } from '../../src/masks/png.ts';
 import { vocPalette } from '../../src/project/palette.ts';
+import { DEMO_SCENES } from '../../src/scenes/presets.ts';
 
-export const DEMO_GENERATOR = { split: 'test', tier: 'mixed', seed: 2017, size: 128 } as const;
+export const DEMO_GENERATOR = DEMO_SCENES;
 export const DEMO_JPEG_QUALITY = 92;
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
