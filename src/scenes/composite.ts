@@ -18,6 +18,9 @@ export function resampleBilinear(
   sx: number, sy: number, sw: number, sh: number,
   dw: number, dh: number,
 ): Float64Array {
+  if (sx < 0 || sy < 0 || sx + sw > srcWidth || sy + sh > srcHeight) {
+    throw new RangeError(`crop ${sx},${sy} ${sw}×${sh} is outside the ${srcWidth}×${srcHeight} source`);
+  }
   const out = new Float64Array(dw * dh);
   const fx = sw / dw, fy = sh / dh;
   for (let y = 0; y < dh; y++) {
@@ -36,7 +39,6 @@ export function resampleBilinear(
       out[y * dw + x] = top * (1 - wy) + bot * wy;
     }
   }
-  void srcHeight;
   return out;
 }
 

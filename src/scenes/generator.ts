@@ -134,7 +134,8 @@ function renderScene(
     const crop = rng.int(96, 320);
     const cx = rng.int(0, tex.width - crop), cy = rng.int(0, tex.height - crop);
     const gray = resampleBilinear(tex.data, tex.width, tex.height, cx, cy, crop, crop, S, S);
-    const dark = randomColor(rng).map((v) => Math.floor(v * 0.65)) as unknown as Rgb;
+    const base = randomColor(rng);
+    const dark: Rgb = [Math.floor(base[0] * 0.65), Math.floor(base[1] * 0.65), Math.floor(base[2] * 0.65)];
     const light: Rgb = [
       Math.min(255, dark[0] + rng.int(50, 150)),
       Math.min(255, dark[1] + rng.int(50, 150)),
