@@ -6,7 +6,7 @@ import type { Graph } from '../../../../src/engine/ir.ts';
 import { resolveLayer, residualGroupNames, structuralGroups } from '../../../../src/engine/layer-names.ts';
 import { StudioError } from '../../../../src/contract/errors.ts';
 import { graphToOnnx } from '../../../helpers/serialize.ts';
-import { resnet, vgg16 } from './nets.ts';
+import { resnet, vgg16 } from '../../../helpers/models.ts';
 
 const last = (g: Graph, n: number) => g.nodes.filter((x) => x.name.startsWith(`layer${n}.`)).at(-1)!.output;
 

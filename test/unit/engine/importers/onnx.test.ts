@@ -12,9 +12,9 @@ import { loadModel } from '../../../../src/engine/load.ts';
 import { buildModelBytes, floatTensor, int64Tensor, makeNode, tensorValueInfo } from '../../../../src/engine/onnx/build.ts';
 import type { NodeProto, TensorProto } from '../../../../src/engine/onnx/proto.ts';
 import { graphToOnnx } from '../../../helpers/serialize.ts';
-import { resnet } from './nets.ts';
+import { resnet } from '../../../helpers/models.ts';
 import { runOrt } from './ort-oracle.ts';
-import { refForward } from './ref-forward.ts';
+import { forward } from './run.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -37,7 +37,7 @@ async function expectSameAsOrt(bytes: Uint8Array, inDims: number[]) {
   const g = importOnnx(bytes, 'm.onnx');
   const x = tf.randomNormal([2, inDims[2], inDims[3], inDims[1]], 0, 1, 'float32', 5) as tf.Tensor4D;
   const want = await runOrt(bytes, x);
-  const got = refForward(g, x);
+  const got = forward(g, x);
   expect(got.shape).toEqual(want.shape);
   const err = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / tf.max(tf.abs(want)).dataSync()[0]);
   expect(err).toBeLessThan(1e-5);

@@ -11,8 +11,8 @@ import type { Graph } from '../../../../src/engine/ir.ts';
 import { loadModel } from '../../../../src/engine/load.ts';
 import { resolveLayer } from '../../../../src/engine/layer-names.ts';
 import { graphToKeras, graphToOnnx, saveLayersModel } from '../../../helpers/serialize.ts';
-import { resnet, vgg16, type ResNetDepth } from './nets.ts';
-import { refForward } from './ref-forward.ts';
+import { resnet, vgg16, type ResNetDepth } from '../../../helpers/models.ts';
+import { forward, relErr, tensorValue } from './run.ts';
 import { runOrt } from './ort-oracle.ts';
 
 let dir: string;
@@ -23,10 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function relErr(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(tf.max(tf.abs(b)).dataSync()[0], 1e-12));
-}
 
 function image(size: number, seed = 1): tf.Tensor4D {
   return tf.randomNormal([2, size, size, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
@@ -41,7 +37,7 @@ function groupTensor(g: Graph, n: number): string {
 const NETS: { name: string; build: () => Graph; groups: number }[] = [
   ...([18, 34, 50, 101, 152] as ResNetDepth[]).map((d) => ({
     name: `ResNet-${d}`,
-    build: () => resnet(d, { size: d === 18 || d === 50 ? 64 : 32 }),
+    build: () => resnet(d, { width: 4, size: d === 18 || d === 50 ? 64 : 32 }),
     groups: 4,
   })),
   { name: 'VGG-16', build: () => vgg16({ size: 64 }), groups: 0 },
@@ -59,8 +55,8 @@ describe.each(NETS)('$name', ({ name, build, groups }) => {
     expect(loaded.source).toEqual({ format: 'onnx', file });
     expect(loaded.nodes.some((n) => n.op === 'batchnorm')).toBe(!foldBn && name !== 'VGG-16');
     const x = image(size);
-    const want = refForward(g, x);
-    const got = refForward(loaded, x);
+    const want = forward(g, x);
+    const got = forward(loaded, x);
     expect(got.shape).toEqual(want.shape);
     expect(relErr(got, want)).toBeLessThan(1e-4);
     // the fixture is a valid ONNX model computing the same function (onnxruntime agrees)
@@ -69,7 +65,7 @@ describe.each(NETS)('$name', ({ name, build, groups }) => {
     ortOut.dispose();
     for (let k = 1; k <= groups; k++) {
       const t = resolveLayer(loaded, `layer${k}`);
-      expect(relErr(refForward(loaded, x, t), refForward(g, x, groupTensor(g, k)))).toBeLessThan(1e-4);
+      expect(relErr(tensorValue(loaded, x, t), tensorValue(g, x, groupTensor(g, k)))).toBeLessThan(1e-4);
     }
     tf.dispose([x, want, got]);
   });
@@ -81,17 +77,17 @@ describe.each(NETS)('$name', ({ name, build, groups }) => {
     else expect(names).toEqual(expect.arrayContaining(['block1_conv1', 'block5_conv3', 'block5_pool', 'flatten', 'fc1', 'fc2', 'predictions']));
     const x = image(size, 2);
     const predicted = model.predict(x) as tf.Tensor;
-    const orig = refForward(g, x);
+    const orig = forward(g, x);
     expect(relErr(predicted, orig)).toBeLessThan(1e-4); // the fixture computes the same function
     const file = await saveLayersModel(model, path.join(dir, `${name}-tfjs`));
     const loaded = await loadModel(file);
     expect(loaded.source.format).toBe('tfjs-layers');
-    const got = refForward(loaded, x);
+    const got = forward(loaded, x);
     expect(relErr(got, predicted)).toBeLessThan(1e-4);
     for (let k = 1; k <= groups; k++) {
       const t = resolveLayer(loaded, `layer${k}`);
       expect(t).toMatch(new RegExp(`^conv${k + 1}_block\\d+_out$`));
-      expect(relErr(refForward(loaded, x, t), refForward(g, x, groupTensor(g, k)))).toBeLessThan(1e-4);
+      expect(relErr(tensorValue(loaded, x, t), tensorValue(g, x, groupTensor(g, k)))).toBeLessThan(1e-4);
     }
     model.dispose();
     tf.dispose([x, predicted, orig, got]);
@@ -108,7 +104,7 @@ describe('free input size', () => {
     expect(loaded.input.shape).toEqual([null, null, 3]);
     for (const size of [32, 48]) {
       const x = image(size, size);
-      expect(relErr(refForward(loaded, x), refForward(g, x))).toBeLessThan(1e-4);
+      expect(relErr(forward(loaded, x), forward(g, x))).toBeLessThan(1e-4);
       x.dispose();
     }
   });
@@ -134,7 +130,7 @@ describe('Keras 3 topology format', () => {
     const loaded = await loadModel(file);
     const x = image(32, 9);
     const want = model.predict(x) as tf.Tensor;
-    expect(relErr(refForward(loaded, x), want)).toBeLessThan(1e-4);
+    expect(relErr(forward(loaded, x), want)).toBeLessThan(1e-4);
     expect(resolveLayer(loaded, 'layer3')).toBe('conv4_block2_out');
     model.dispose();
     tf.dispose([x, want]);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../../../src/contract/errors.ts';
 import { loadModel } from '../../../../src/engine/load.ts';
 import { saveLayersModel } from '../../../helpers/serialize.ts';
-import { refForward } from './ref-forward.ts';
+import { forward } from './run.ts';
 
 let dir: string;
 let seq = 0;
@@ -40,8 +40,10 @@ async function roundTrip(model: tf.LayersModel, inputShape: number[]) {
   const file = await saveLayersModel(model, path.join(dir, `m${seq++}`));
   const graph = await loadModel(file);
   const x = tf.randomNormal([2, ...inputShape] as [number, number, number, number], 0, 1, 'float32', 3) as tf.Tensor4D;
-  const want = model.predict(x) as tf.Tensor;
-  const got = refForward(graph, x);
+  const predicted = model.predict(x) as tf.Tensor;
+  const got = forward(graph, x); // [N, features] even for image-shaped outputs
+  const want = tf.reshape(predicted, got.shape);
+  predicted.dispose();
   const err = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / tf.max(tf.abs(want)).dataSync()[0]);
   tf.dispose([x, want, got]);
   return { graph, err, file };
