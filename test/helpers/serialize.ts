@@ -300,10 +300,13 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
     if (skip.has(n.name)) continue;
     const x = sym.get(n.inputs[0])!;
     const name = kname(n);
-    const fused = fuseRelu && (n.op === 'conv2d' || n.op === 'dense') ? (readers.get(n.output) ?? []) : [];
-    const relu = fused.length === 1 && fused[0].op === 'relu' ? fused[0] : null;
-    if (relu) skip.add(relu.name);
-    const outTensor = relu ? relu.output : n.output;
+    // VGG fuses ReLUs into its convs/denses; every Keras classifier fuses its output softmax
+    const after = n.op === 'conv2d' || n.op === 'dense' ? (readers.get(n.output) ?? []) : [];
+    const fusable = after.length === 1 && ((fuseRelu && after[0].op === 'relu') || (n.op === 'dense' && (after[0].op === 'softmax' || after[0].op === 'sigmoid')));
+    const act = fusable ? after[0] : null;
+    if (act) skip.add(act.name);
+    const activation = (act?.op ?? 'linear') as 'relu' | 'softmax' | 'sigmoid' | 'linear';
+    const outTensor = act ? act.output : n.output;
     let y: tf.SymbolicTensor;
     switch (n.op) {
       case 'conv2d': {
@@ -317,7 +320,7 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
         else if (t + l + b + r > 0) xin = apply(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: padName(name) }), x);
         const layer = tf.layers.conv2d({
           filters: co, kernelSize: [kh, kw], strides: n.strides, dilationRate: n.dilations, padding,
-          useBias: n.bias != null, activation: relu ? 'relu' : 'linear', name,
+          useBias: n.bias != null, activation, name,
         });
         y = apply(layer, xin);
         weights.push([layer, [tf.tensor(wt.data, wt.shape), ...(n.bias ? [tf.tensor(graph.params[n.bias].data)] : [])]]);
@@ -325,7 +328,7 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
       }
       case 'dense': {
         const wt = graph.params[n.weight];
-        const layer = tf.layers.dense({ units: wt.shape[1], useBias: n.bias != null, activation: relu ? 'relu' : 'linear', name });
+        const layer = tf.layers.dense({ units: wt.shape[1], useBias: n.bias != null, activation, name });
         y = apply(layer, x);
         weights.push([layer, [tf.tensor(wt.data, wt.shape), ...(n.bias ? [tf.tensor(graph.params[n.bias].data)] : [])]]);
         break;

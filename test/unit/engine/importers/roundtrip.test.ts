@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../../../src/engine/ir.ts';
 import { loadModel } from '../../../../src/engine/load.ts';
+import { logitsTensor } from '../../../../src/engine/exec/forward.ts';
 import { resolveLayer } from '../../../../src/engine/layer-names.ts';
 import { graphToKeras, graphToOnnx, saveLayersModel } from '../../../helpers/serialize.ts';
 import { resnet, vgg16, type ResNetDepth } from '../../../helpers/models.ts';
@@ -134,5 +135,23 @@ describe('Keras 3 topology format', () => {
     expect(resolveLayer(loaded, 'layer3')).toBe('conv4_block2_out');
     model.dispose();
     tf.dispose([x, want]);
+  });
+});
+
+describe('Keras classifier with a softmax output', () => {
+  it('splits the fused softmax of `predictions`; the logits are its pre-activation', async () => {
+    const g = resnet(50, { width: 4, size: 32, outputActivation: 'softmax' });
+    const model = graphToKeras(g);
+    expect(model.getLayer('predictions').getConfig().activation).toBe('softmax');
+    const loaded = await loadModel(await saveLayersModel(model, path.join(dir, 'softmax')));
+    expect(logitsTensor(loaded)).toEqual({ logits: 'predictions/preact', activation: 'softmax' });
+    const x = image(32, 4);
+    const want = model.predict(x) as tf.Tensor;
+    const got = forward(loaded, x);
+    expect(relErr(got, want)).toBeLessThan(1e-4);
+    const logits = tensorValue(loaded, x, 'predictions/preact');
+    expect(relErr(logits, tensorValue(g, x, 'fc'))).toBeLessThan(1e-4);
+    model.dispose();
+    tf.dispose([x, want, got, logits]);
   });
 });
