@@ -4,10 +4,21 @@ import { StudioError } from '../contract/errors.ts';
 
 export const DB_FILE = 'project.sqlite';
 
+let nativeBinding: string | undefined;
+
+/**
+ * better-sqlite3 is not N-API: Electron needs its own compiled copy. The Electron main
+ * process calls this (before opening a project) with the path of that copy's
+ * better_sqlite3.node; Node (CLI, tests, browser mode) keeps the default build.
+ */
+export function setSqliteNativeBinding(path: string | undefined): void {
+  nativeBinding = path;
+}
+
 export function openDatabase(file: string, opts: { mustExist: boolean }): Database.Database {
   let db: Database.Database;
   try {
-    db = new Database(file, { fileMustExist: opts.mustExist });
+    db = new Database(file, { fileMustExist: opts.mustExist, ...(nativeBinding ? { nativeBinding } : {}) });
   } catch (err) {
     throw new StudioError('IO_ERROR', `${file}: cannot open the project database (${(err as Error).message})`);
   }

@@ -1,5 +1,6 @@
 // The project store's public surface.
 export { createProject, openProject, Project, DB_FILE } from './project.ts';
+export { setSqliteNativeBinding } from './db.ts';
 export type * from './types.ts';
 export { SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
 export { vocColor, vocPalette, VOC_CLASSES } from './palette.ts';

@@ -104,6 +104,8 @@ export class Project {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // keeps the planner's statistics fresh for the grid's queries (cheap; SQLite's advice)
+    this.db.pragma('optimize');
     this.db.close();
   }
 
