@@ -223,15 +223,15 @@ class OnnxImporter {
     if (!(SUPPORTED_ONNX_OPS as readonly string[]).includes(op)) {
       this.fail(n, `unsupported op type ${op} (supported: ${SUPPORTED_ONNX_OPS.join(', ')})`);
     }
+    if (op === 'BatchNormalization' && (attrInt(n, 'training_mode', 0) !== 0 || (n.output ?? []).slice(1).some((o) => o && this.consumers.has(o)))) {
+      this.fail(n, 'BatchNormalization was exported in training mode; export with model.eval() (and training=TrainingMode.PRESERVE to keep BN)');
+    }
     const out = this.singleOutput(n);
     const x = () => this.ref(ins[0], `node "${n.name}" (${op})`);
     switch (op) {
       case 'Conv':
         return this.conv(n, name, x(), out);
       case 'BatchNormalization': {
-        if (attrInt(n, 'training_mode', 0) !== 0 || (n.output ?? []).length > 1 && this.consumers.has(n.output![1])) {
-          this.fail(n, 'BatchNormalization was exported in training mode; export with model.eval() (and training=TrainingMode.PRESERVE to keep BN)');
-        }
         const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((k, j) => {
           const c = this.constFloats(n, ins[k], ['scale', 'bias', 'mean', 'variance'][j]);
           return this.param(`${name}.${['weight', 'bias', 'running_mean', 'running_var'][j]}`, [c.floats.length], c.floats);
