@@ -1,7 +1,8 @@
-// `npm run bench -- import [--count N] [--no-thumbnails]`: generates a synthetic
+// `npm run bench -- import [--count N] [--no-thumbnails] [--grid-rows N]`: generates a synthetic
 // VOC-style folder (small JPEGs, annotations, splits, ~10% ground-truth masks) in a temp
 // dir, imports it into a fresh project with progress, and prints time, images/s and the
-// peak RSS sampled during the import. Nothing is committed or kept.
+// peak RSS sampled during the import; then times the grid's query on a project of
+// --grid-rows synthetic images (default 100 000, 0 to skip). Nothing is committed or kept.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,12 +48,50 @@ async function generate(dir: string, count: number): Promise<void> {
   writeFileSync(join(dir, 'ImageSets/Main/val.txt'), val.join('\n') + '\n');
 }
 
+/** The grid's query at scale: synthetic rows (no files), median of 7 runs per query. */
+function gridTimings(dir: string, rows: number): [string, string][] {
+  const p = createProject(dir);
+  for (const n of VOC_CLASSES) p.addClass(n);
+  const statuses = ['unreviewed', 'generated', 'edited', 'approved', 'rejected'] as const;
+  p.db.transaction(() => {
+    for (let i = 0; i < rows; i++) {
+      const id = p.images.insert(
+        { name: `img/${String((i * 7919) % rows).padStart(7, '0')}.jpg`, path: `/synthetic/${i}.jpg`, hash: `h${i}`, size: 1, width: 64, height: 48, orientation: 1, format: 'jpeg', split: null },
+        'now',
+      );
+      p.images.addTags(id, [1 + (i % 20), 1 + ((i * 7) % 20)]);
+      if (i % 2) p.images.setStatus(id, statuses[i % 5]);
+    }
+  })();
+  const median = (q: Parameters<typeof p.listImages>[0]) => {
+    const ts: number[] = [];
+    for (let k = 0; k < 7; k++) {
+      const t = performance.now();
+      p.listImages(q);
+      ts.push(performance.now() - t);
+    }
+    return ts.sort((a, b) => a - b)[3].toFixed(1);
+  };
+  const out: [string, string][] = [
+    [`grid @${rows}: first page by name (ms)`, median({ offset: 0, limit: 200 })],
+    [`grid @${rows}: page at 90% by name (ms)`, median({ offset: Math.floor(rows * 0.9), limit: 200 })],
+    [`grid @${rows}: class filter, middle page (ms)`, median({ classIndex: 3, offset: Math.floor(rows / 20), limit: 200 })],
+    [`grid @${rows}: class+status, middle page (ms)`, median({ classIndex: 3, status: 'unreviewed', offset: Math.floor(rows / 40), limit: 200 })],
+    [`grid @${rows}: status sort, page at 50% (ms)`, median({ sort: 'status', offset: Math.floor(rows / 2), limit: 200 })],
+    [`grid @${rows}: name search (ms)`, median({ search: '00123', offset: 0, limit: 200 })],
+  ];
+  p.close();
+  return out;
+}
+
 const mb = (b: number) => (b / 2 ** 20).toFixed(0);
 
 export async function run(args: string[]): Promise<void> {
   const countAt = args.indexOf('--count');
   const count = countAt >= 0 ? Number(args[countAt + 1]) : 10_000;
   const thumbnails = !args.includes('--no-thumbnails');
+  const gridAt = args.indexOf('--grid-rows');
+  const gridRows = gridAt >= 0 ? Number(args[gridAt + 1]) : 100_000;
   const root = mkdtempSync(join(tmpdir(), 'bench-import-'));
   try {
     const data = join(root, 'VOC');
@@ -105,6 +144,7 @@ export async function run(args: string[]): Promise<void> {
       ['project.sqlite (MiB)', (dbBytes / 2 ** 20).toFixed(1)],
       ['grid page (class+status, 200 rows) ms', pageMs.toFixed(1)],
       ['info: images / tagged / masks', `${info.images} / ${info.tagged} / ${info.masks}`],
+      ...(gridRows > 0 ? gridTimings(join(root, 'grid'), gridRows) : []),
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     console.log(`| ${'metric'.padEnd(w)} | value |`);

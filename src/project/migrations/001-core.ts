@@ -21,7 +21,7 @@ export const core: Migration = {
       -- name: the path inside the dataset, shown to the user and used for identity with hash.
       -- width/height are after EXIF orientation.
       CREATE TABLE images (
-        id          INTEGER PRIMARY KEY,
+        id          INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: thumbnails are cached by id
         name        TEXT NOT NULL,
         path        TEXT NOT NULL,
         hash        TEXT NOT NULL,

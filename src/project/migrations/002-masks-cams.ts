@@ -7,7 +7,7 @@ export const masksCams: Migration = {
     db.exec(`
       -- A version is immutable once written (trigger below); a save always inserts.
       CREATE TABLE masks (
-        id             INTEGER PRIMARY KEY,
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
         image_id       INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
         png            BLOB NOT NULL,
         width          INTEGER NOT NULL,

@@ -25,7 +25,7 @@ describe('migrations', () => {
     const db = memoryDb();
     expect(migrate(db, ':memory:', MIGRATIONS.slice(0, 1))).toEqual({ from: 0, to: 1 });
     expect(schemaVersion(db)).toBe(1);
-    expect(tables(db)).toEqual(['classes', 'image_tags', 'images', 'jobs', 'meta', 'models']);
+    expect(tables(db)).toEqual(['classes', 'image_tags', 'images', 'jobs', 'meta', 'models', 'sqlite_sequence']);
     expect(objects(db, 'index')).toEqual(['image_tags_by_class', 'images_by_name', 'images_by_status_name', 'images_hash', 'images_name_hash', 'images_path', 'jobs_by_status']);
     // constraints are real: class index range, colour format, review status
     expect(() => db.prepare("INSERT INTO classes VALUES (255, 'x', '#000000')").run()).toThrow(/CHECK/);
