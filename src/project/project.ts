@@ -1,7 +1,7 @@
 // A project: a folder holding project.sqlite (WAL) and a .cache/; images stay where the
 // user keeps them. The Project class is the one entry point services use; the
 // repositories behind it each own one table group.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
@@ -72,9 +72,16 @@ export function openProject(dir: string): Project {
   return new Project(abs, db);
 }
 
+/** Reads only the 16-byte header: a project DB can be gigabytes of masks. */
 function isSqlite(file: string): boolean {
-  const head = readFileSync(file).subarray(0, 16).toString('latin1');
-  return head === 'SQLite format 3\0' || statSync(file).size === 0;
+  const head = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    const n = readSync(fd, head, 0, 16, 0);
+    return n === 0 || head.toString('latin1') === 'SQLite format 3\0';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class Project {

@@ -1,7 +1,6 @@
 // A tag list as CSV: header `image,tags` (+ optional `split`), RFC 4180 quoting, tags
 // separated by ';'. Image paths are relative to the dataset folder.
 import { readFileSync } from 'node:fs';
-import type { Split } from '../../contract/api.ts';
 import { StudioError } from '../../contract/errors.ts';
 import { listEntry } from './tag-list.ts';
 import type { DatasetPlan } from './entries.ts';
@@ -85,4 +84,3 @@ export function planCsv(dir: string, file: string): DatasetPlan {
   return plan;
 }
 
-export type { Split };
