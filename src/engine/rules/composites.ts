@@ -1,0 +1,56 @@
+// The composites the CAM methods use.
+import { Composite } from './composite.ts';
+import {
+  addGradient, avgPoolGradient, batchNormGradient, convGradient, denseGradient, globalAvgPoolGradient,
+  maxPoolGradient, reluGradient, sigmoidGradient, softmaxGradient,
+} from './gradient.ts';
+import { concatRule, flattenRule, padRule } from './layout.ts';
+import { passRule } from './pass.ts';
+import { avgPoolProportionalRule, gapProportionalRule, maxPoolWinnerRule } from './pool.ts';
+import { residualSplitRule } from './residual.ts';
+import { type BiasMode, ZPlusRule } from './zplus.ts';
+
+export interface RcamCompositeOptions {
+  /** conv / dense bias in z⁺: ignored (default, spec §3.1 studio default) or counted as the authors' code does */
+  bias?: BiasMode;
+}
+
+/**
+ * Relevance-CAM's LRP composite (spec §3): α1β0 for conv and dense, identity for
+ * BatchNorm / ReLU / Dropout / Identity, proportional global average pool, signed residual
+ * split, winner-take-all max pool; fan-out is summed by the walker (§3.8).
+ */
+export function rcamComposite(opts: RcamCompositeOptions = {}): Composite {
+  const zplus = new ZPlusRule(opts.bias ?? 'ignore');
+  return new Composite('rcam', [
+    { match: { op: ['conv2d', 'dense'] }, rule: zplus },
+    { match: { op: ['batchnorm', 'relu', 'identity'] }, rule: passRule },
+    { match: { op: 'add' }, rule: residualSplitRule },
+    { match: { op: 'globalavgpool' }, rule: gapProportionalRule },
+    { match: { op: 'avgpool' }, rule: avgPoolProportionalRule },
+    { match: { op: 'maxpool' }, rule: maxPoolWinnerRule },
+    { match: { op: 'flatten' }, rule: flattenRule },
+    { match: { op: 'pad' }, rule: padRule },
+    { match: { op: 'concat' }, rule: concatRule },
+  ]);
+}
+
+/** The chain rule for every node type (Grad-CAM family). */
+export function gradientComposite(): Composite {
+  return new Composite('gradient', [
+    { match: { op: 'conv2d' }, rule: convGradient },
+    { match: { op: 'dense' }, rule: denseGradient },
+    { match: { op: 'batchnorm' }, rule: batchNormGradient },
+    { match: { op: 'relu' }, rule: reluGradient },
+    { match: { op: 'sigmoid' }, rule: sigmoidGradient },
+    { match: { op: 'softmax' }, rule: softmaxGradient },
+    { match: { op: 'identity' }, rule: passRule },
+    { match: { op: 'add' }, rule: addGradient },
+    { match: { op: 'globalavgpool' }, rule: globalAvgPoolGradient },
+    { match: { op: 'maxpool' }, rule: maxPoolGradient },
+    { match: { op: 'avgpool' }, rule: avgPoolGradient },
+    { match: { op: 'flatten' }, rule: flattenRule },
+    { match: { op: 'pad' }, rule: padRule },
+    { match: { op: 'concat' }, rule: concatRule },
+  ]);
+}

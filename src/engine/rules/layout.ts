@@ -1,0 +1,38 @@
+// Rules for nodes that only move values around (flatten, pad, concat): relevance and
+// gradients follow the values back. Shared by every composite.
+import type { ConcatNode, GraphNode, PadNode } from '../ir.ts';
+import { NEEDS_NOTHING, type Rule, type RuleContext } from './rule.ts';
+
+export const flattenRule: Rule = {
+  name: 'unflatten',
+  needs: (_node: GraphNode) => NEEDS_NOTHING,
+  propagate<T>(ctx: RuleContext<T>, r: T): (T | null)[] {
+    return [ctx.ops.reshape(r, [-1, ...ctx.inputShape(0)])];
+  },
+};
+
+export const padRule: Rule = {
+  name: 'crop',
+  needs: (_node: GraphNode) => NEEDS_NOTHING,
+  propagate<T>(ctx: RuleContext<T>, r: T): (T | null)[] {
+    return [ctx.ops.crop(r, (ctx.node as PadNode).pads)];
+  },
+};
+
+export const concatRule: Rule = {
+  name: 'split',
+  needs: (_node: GraphNode) => NEEDS_NOTHING,
+  propagate<T>(ctx: RuleContext<T>, r: T): (T | null)[] {
+    const node = ctx.node as ConcatNode;
+    const out = ctx.outputShape();
+    let offset = 0;
+    return node.inputs.map((_, i) => {
+      const shape = ctx.inputShape(i);
+      const ax = node.axis - 1; // per-sample axis
+      const begin = [0, ...out.map((_d, j) => (j === ax ? offset : 0))];
+      const size = [-1, ...shape];
+      offset += shape[ax];
+      return ctx.wanted[i] ? ctx.ops.slice(r, begin, size) : null;
+    });
+  },
+};

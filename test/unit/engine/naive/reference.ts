@@ -1,0 +1,324 @@
+// A naive float64 reference of the engine math, written from rcam-spec.md with plain loops
+// (no tensors, no transposed convs, no batching): the forward of the IR, every LRP rule of
+// spec §3 in matrix form (R_in,i = Σ_j (x⁺_i W⁺_ij + x⁻_i W⁻_ij) R_j ⊘ z_j …), and the
+// whole R-CAM of spec §2. Slow and obviously-correct is the point.
+import type { Graph, GraphNode, Pads } from '../../../../src/engine/ir.ts';
+
+/** a per-sample tensor: spatial [h, w, c] or flat [c] (h = w = 1, flat = true) */
+export interface NT {
+  h: number;
+  w: number;
+  c: number;
+  flat: boolean;
+  d: Float64Array;
+}
+
+export const nt = (h: number, w: number, c: number, flat = false, d = new Float64Array(h * w * c)): NT => ({ h, w, c, flat, d });
+const like = (t: NT): NT => nt(t.h, t.w, t.c, t.flat);
+const at = (t: NT, y: number, x: number, c: number) => (y * t.w + x) * t.c + c;
+
+function P(graph: Graph, name: string): Float64Array {
+  return Float64Array.from(graph.params[name].data);
+}
+
+function convOut(n: number, k: number, s: number, d: number, p0: number, p1: number): number {
+  return Math.floor((n + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+}
+
+/** visits every (output, input, weight) triple of a conv; input index −1 = padding */
+function convEach(x: NT, kshape: number[], strides: number[], pads: Pads, dil: number[], f: (o: number, i: number, wi: number) => void): NT {
+  const [kh, kw, ci, co] = kshape;
+  const oh = convOut(x.h, kh, strides[0], dil[0], pads[0], pads[2]);
+  const ow = convOut(x.w, kw, strides[1], dil[1], pads[1], pads[3]);
+  const out = nt(oh, ow, co);
+  for (let oy = 0; oy < oh; oy++)
+    for (let ox = 0; ox < ow; ox++)
+      for (let ky = 0; ky < kh; ky++)
+        for (let kx = 0; kx < kw; kx++) {
+          const iy = oy * strides[0] - pads[0] + ky * dil[0];
+          const ix = ox * strides[1] - pads[1] + kx * dil[1];
+          if (iy < 0 || ix < 0 || iy >= x.h || ix >= x.w) continue;
+          for (let c = 0; c < ci; c++)
+            for (let o = 0; o < co; o++) f(at(out, oy, ox, o), at(x, iy, ix, c), ((ky * kw + kx) * ci + c) * co + o);
+        }
+  return out;
+}
+
+function poolEach(x: NT, k: number[], s: number[], pads: Pads, f: (o: number, i: number) => void, fpad?: (o: number) => void): NT {
+  const oh = convOut(x.h, k[0], s[0], 1, pads[0], pads[2]);
+  const ow = convOut(x.w, k[1], s[1], 1, pads[1], pads[3]);
+  const out = nt(oh, ow, x.c);
+  for (let oy = 0; oy < oh; oy++)
+    for (let ox = 0; ox < ow; ox++)
+      for (let c = 0; c < x.c; c++)
+        for (let ky = 0; ky < k[0]; ky++)
+          for (let kx = 0; kx < k[1]; kx++) {
+            const iy = oy * s[0] - pads[0] + ky;
+            const ix = ox * s[1] - pads[1] + kx;
+            const o = at(out, oy, ox, c);
+            if (iy < 0 || ix < 0 || iy >= x.h || ix >= x.w) fpad?.(o);
+            else f(o, at(x, iy, ix, c));
+          }
+  return out;
+}
+
+export function forwardNode(graph: Graph, n: GraphNode, xs: NT[]): NT {
+  const x = xs[0];
+  switch (n.op) {
+    case 'conv2d': {
+      const w = P(graph, n.weight);
+      const out = convEach(x, graph.params[n.weight].shape, n.strides, n.pads, n.dilations, () => {});
+      convEach(x, graph.params[n.weight].shape, n.strides, n.pads, n.dilations, (o, i, wi) => (out.d[o] += x.d[i] * w[wi]));
+      if (n.bias) {
+        const b = P(graph, n.bias);
+        for (let i = 0; i < out.d.length; i++) out.d[i] += b[i % out.c];
+      }
+      return out;
+    }
+    case 'batchnorm': {
+      const [g, b, m, v] = [n.gamma, n.beta, n.mean, n.variance].map((p) => P(graph, p));
+      const out = like(x);
+      for (let i = 0; i < x.d.length; i++) {
+        const c = i % x.c;
+        out.d[i] = ((x.d[i] - m[c]) / Math.sqrt(v[c] + n.epsilon)) * g[c] + b[c];
+      }
+      return out;
+    }
+    case 'relu':
+      return { ...like(x), d: x.d.map((v) => Math.max(v, 0)) };
+    case 'identity':
+      return { ...like(x), d: x.d.slice() };
+    case 'sigmoid':
+      return { ...like(x), d: x.d.map((v) => 1 / (1 + Math.exp(-v))) };
+    case 'softmax': {
+      const mx = Math.max(...x.d);
+      const e = x.d.map((v) => Math.exp(v - mx));
+      const s = e.reduce((a, b) => a + b, 0);
+      return { ...like(x), d: e.map((v) => v / s) };
+    }
+    case 'add': {
+      const out = like(x);
+      for (const t of xs) for (let i = 0; i < t.d.length; i++) out.d[i] += t.d[i];
+      return out;
+    }
+    case 'maxpool': {
+      const res = poolEach(x, n.kernel, n.strides, n.pads, () => {});
+      res.d.fill(-Infinity);
+      poolEach(x, n.kernel, n.strides, n.pads, (o, i) => (res.d[o] = Math.max(res.d[o], x.d[i])));
+      return res;
+    }
+    case 'avgpool': {
+      const res = poolEach(x, n.kernel, n.strides, n.pads, () => {});
+      const cnt = new Float64Array(res.d.length);
+      const includePad = n.countIncludePad ?? true;
+      poolEach(x, n.kernel, n.strides, n.pads, (o, i) => {
+        res.d[o] += x.d[i];
+        cnt[o]++;
+      }, (o) => {
+        if (includePad) cnt[o]++;
+      });
+      for (let o = 0; o < res.d.length; o++) res.d[o] /= cnt[o];
+      return res;
+    }
+    case 'globalavgpool': {
+      const out = nt(1, 1, x.c, !n.keepDims);
+      for (let i = 0; i < x.d.length; i++) out.d[i % x.c] += x.d[i] / (x.h * x.w);
+      return out;
+    }
+    case 'flatten':
+      return nt(1, 1, x.d.length, true, x.d.slice());
+    case 'dense': {
+      const w = P(graph, n.weight);
+      const [fin, fout] = graph.params[n.weight].shape;
+      const out = nt(1, 1, fout, true);
+      for (let j = 0; j < fout; j++) {
+        let s = n.bias ? graph.params[n.bias].data[j] : 0;
+        for (let i = 0; i < fin; i++) s += x.d[i] * w[i * fout + j];
+        out.d[j] = s;
+      }
+      return out;
+    }
+    case 'pad': {
+      const [t, l, b, r] = n.pads;
+      const out = nt(x.h + t + b, x.w + l + r, x.c);
+      out.d.fill(n.value);
+      for (let y = 0; y < x.h; y++) for (let xx = 0; xx < x.w; xx++) for (let c = 0; c < x.c; c++) out.d[at(out, y + t, xx + l, c)] = x.d[at(x, y, xx, c)];
+      return out;
+    }
+    case 'concat': {
+      const c = xs.reduce((a, t) => a + t.c, 0);
+      const out = nt(x.h, x.w, c);
+      let off = 0;
+      for (const t of xs) {
+        for (let p = 0; p < t.h * t.w; p++) for (let k = 0; k < t.c; k++) out.d[p * c + off + k] = t.d[p * t.c + k];
+        off += t.c;
+      }
+      return out;
+    }
+  }
+}
+
+/** every tensor of the graph for one image (overrides replace a tensor's value) */
+export function naiveForward(graph: Graph, input: NT, overrides = new Map<string, NT>()): Map<string, NT> {
+  const env = new Map<string, NT>([[graph.input.name, overrides.get(graph.input.name) ?? input]]);
+  for (const n of graph.nodes) {
+    env.set(n.output, overrides.get(n.output) ?? forwardNode(graph, n, n.inputs.map((i) => env.get(i) as NT)));
+  }
+  return env;
+}
+
+const sdiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+/** spec §3: relevance at a node's output → relevance per input (float64, loops) */
+export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bias: 'ignore' | 'official' = 'ignore'): NT[] {
+  const x = xs[0];
+  switch (n.op) {
+    case 'conv2d': {
+      const w = P(graph, n.weight);
+      const shape = graph.params[n.weight].shape;
+      const z = convEach(x, shape, n.strides, n.pads, n.dilations, () => {});
+      const contrib = (i: number, wi: number) => (x.d[i] > 0 ? x.d[i] * Math.max(w[wi], 0) : x.d[i] * Math.min(w[wi], 0));
+      convEach(x, shape, n.strides, n.pads, n.dilations, (o, i, wi) => (z.d[o] += contrib(i, wi)));
+      if (bias === 'official' && n.bias) for (let o = 0; o < z.d.length; o++) z.d[o] += 2 * graph.params[n.bias].data[o % z.c];
+      const out = like(x);
+      convEach(x, shape, n.strides, n.pads, n.dilations, (o, i, wi) => (out.d[i] += contrib(i, wi) * sdiv(r.d[o], z.d[o])));
+      return [out];
+    }
+    case 'dense': {
+      const w = P(graph, n.weight);
+      const [fin, fout] = graph.params[n.weight].shape;
+      const contrib = (i: number, j: number) => (x.d[i] > 0 ? x.d[i] * Math.max(w[i * fout + j], 0) : x.d[i] * Math.min(w[i * fout + j], 0));
+      const out = like(x);
+      for (let j = 0; j < fout; j++) {
+        let z = bias === 'official' && n.bias ? 2 * graph.params[n.bias].data[j] : 0;
+        for (let i = 0; i < fin; i++) z += contrib(i, j);
+        for (let i = 0; i < fin; i++) out.d[i] += contrib(i, j) * sdiv(r.d[j], z);
+      }
+      return [out];
+    }
+    case 'batchnorm':
+    case 'relu':
+    case 'identity':
+      return [{ ...like(x), d: r.d.slice() }];
+    case 'add': {
+      // spec §3.7: s = R ⊘ (main + short); R_i = x_i · s
+      return xs.map((t) => {
+        const out = like(t);
+        for (let i = 0; i < t.d.length; i++) {
+          const sum = xs.reduce((a, u) => a + u.d[i], 0);
+          out.d[i] = t.d[i] * sdiv(r.d[i], sum);
+        }
+        return out;
+      });
+    }
+    case 'globalavgpool': {
+      const out = like(x);
+      for (let c = 0; c < x.c; c++) {
+        let s = 0;
+        for (let p = 0; p < x.h * x.w; p++) s += Math.max(x.d[p * x.c + c], 0);
+        for (let p = 0; p < x.h * x.w; p++) out.d[p * x.c + c] = Math.max(x.d[p * x.c + c], 0) * sdiv(r.d[c], s);
+      }
+      return [out];
+    }
+    case 'avgpool': {
+      const xp = x.d.map((v) => Math.max(v, 0));
+      const z = forwardNode(graph, n, [{ ...like(x), d: xp }]);
+      const cnt = new Float64Array(z.d.length);
+      poolEach(x, n.kernel, n.strides, n.pads, (o) => cnt[o]++, (o) => {
+        if (n.countIncludePad ?? true) cnt[o]++;
+      });
+      const out = like(x);
+      poolEach(x, n.kernel, n.strides, n.pads, (o, i) => (out.d[i] += (xp[i] / cnt[o]) * sdiv(r.d[o], z.d[o])));
+      return [out];
+    }
+    case 'maxpool': {
+      // winner-take-all: the first maximum of each window receives x·(R ⊘ z)
+      const out = like(x);
+      const win = new Int32Array(y.d.length).fill(-1);
+      poolEach(x, n.kernel, n.strides, n.pads, (o, i) => {
+        if (win[o] < 0 && x.d[i] === y.d[o]) win[o] = i;
+      });
+      for (let o = 0; o < y.d.length; o++) if (win[o] >= 0) out.d[win[o]] += x.d[win[o]] * sdiv(r.d[o], y.d[o]);
+      return [out];
+    }
+    case 'flatten':
+      return [{ ...like(x), d: r.d.slice() }];
+    case 'pad': {
+      const [t, l] = n.pads;
+      const out = like(x);
+      for (let yy = 0; yy < x.h; yy++) for (let xx = 0; xx < x.w; xx++) for (let c = 0; c < x.c; c++) out.d[at(x, yy, xx, c)] = r.d[at(r, yy + t, xx + l, c)];
+      return [out];
+    }
+    case 'concat': {
+      let off = 0;
+      return xs.map((t) => {
+        const out = like(t);
+        for (let p = 0; p < t.h * t.w; p++) for (let k = 0; k < t.c; k++) out.d[p * t.c + k] = r.d[p * r.c + off + k];
+        off += t.c;
+        return out;
+      });
+    }
+    default:
+      throw new Error(`naive: no rule for ${n.op}`);
+  }
+}
+
+/**
+ * Relevance at tensor `from`, starting with `start` at tensor `to` (spec §2 step 3):
+ * nodes in reverse order, fan-out summed (§3.8).
+ */
+export function naiveRelevance(graph: Graph, env: Map<string, NT>, from: string, to: string, start: NT, bias: 'ignore' | 'official' = 'ignore'): NT {
+  const below = new Set([from]);
+  for (const n of graph.nodes) if (n.inputs.some((i) => below.has(i))) below.add(n.output);
+  const rel = new Map<string, NT>([[to, start]]);
+  for (let k = graph.nodes.length - 1; k >= 0; k--) {
+    const n = graph.nodes[k];
+    const r = rel.get(n.output);
+    if (!r || n.output === from || !below.has(n.output)) continue;
+    const outs = naiveRule(graph, n, n.inputs.map((i) => env.get(i) as NT), env.get(n.output) as NT, r, bias);
+    n.inputs.forEach((name, i) => {
+      if (!below.has(name)) return;
+      const prev = rel.get(name);
+      if (!prev) rel.set(name, outs[i]);
+      else for (let j = 0; j < prev.d.length; j++) prev.d[j] += outs[i].d[j];
+    });
+  }
+  return rel.get(from) ?? like(env.get(from) as NT);
+}
+
+/** R-CAM of spec §2: CLRP start, relevance to layer L, w_k = mean R_k, M = Σ w_k A_k. */
+export function naiveRcam(graph: Graph, input: NT, layer: string, target?: number, opts: { init?: 'clrp' | 'onehot'; bias?: 'ignore' | 'official' } = {}): { map: Float64Array; h: number; w: number; target: number } {
+  const env = naiveForward(graph, input);
+  const logits = env.get(graph.output) as NT;
+  const k = logits.d.length;
+  const t = target ?? logits.d.indexOf(Math.max(...logits.d));
+  const start = nt(1, 1, k, true);
+  for (let j = 0; j < k; j++) start.d[j] = (opts.init ?? 'clrp') === 'clrp' ? -1 / k : 0;
+  start.d[t] = 1;
+  const r = naiveRelevance(graph, env, layer, graph.output, start, opts.bias);
+  const a = env.get(layer) as NT;
+  const wk = new Float64Array(a.c);
+  for (let i = 0; i < r.d.length; i++) wk[i % a.c] += r.d[i] / (a.h * a.w);
+  const map = new Float64Array(a.h * a.w);
+  for (let p = 0; p < a.h * a.w; p++) for (let c = 0; c < a.c; c++) map[p] += wk[c] * a.d[p * a.c + c];
+  return { map, h: a.h, w: a.w, target: t };
+}
+
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i] / n;
+    mb += b[i] / n;
+  }
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
