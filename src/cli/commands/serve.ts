@@ -1,0 +1,27 @@
+// `serve <dir> [--port N] [--no-open]`: serves a project in browser mode on 127.0.0.1
+// until Ctrl+C and prints the URL (with its session token); opens it in a Chromium app
+// window when there is a screen and a Chromium, unless --no-open.
+import { CliError, flagBool, flagNumber } from '../args.ts';
+import type { Command } from '../command.ts';
+import { serveProject } from '../../server/session.ts';
+import { ensureRendererBuilt } from '../../server/renderer-build.ts';
+import { openInBrowser, portFlag, untilStopped } from './start.ts';
+
+export const serve: Command = {
+  name: 'serve',
+  usage: 'serve <dir> [--port N] [--no-open]',
+  summary: 'serve a project in browser mode on 127.0.0.1 (prints the URL with its token)',
+  booleans: ['no-open'],
+  async run(args) {
+    const [dir, extra] = args.positionals;
+    if (!dir || extra) throw new CliError(`usage: ${serve.usage}`);
+    const port = portFlag(flagNumber(args, 'port'));
+    const staticDir = await ensureRendererBuilt((l) => console.error(l));
+    const served = await serveProject(dir, { port, staticDir });
+    console.log(`serving ${served.project.info().name} at ${served.server.url}`);
+    console.log('press Ctrl+C to stop');
+    const window = flagBool(args, 'no-open') ? null : openInBrowser(served.server.url, served.project.dir);
+    await untilStopped(served.close, window);
+    return 0;
+  },
+};

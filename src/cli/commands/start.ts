@@ -1,0 +1,98 @@
+// `start [--no-open] [--port N]` (what `npm start` runs): opens the demo working copy in
+// the user's data folder (made from demo/ on first use), then shows it: the Electron
+// window when Electron's binary is installed, else a Chromium app window, else the URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { CliError, flagBool, flagNumber } from '../args.ts';
+import type { Command } from '../command.ts';
+import { dataDir, openDemoCopy } from '../../services/demo.ts';
+import { buildElectron } from '../../server/electron-build.ts';
+import { electronBinary, findChromium, hasDisplay, openChromiumApp } from '../../server/open.ts';
+import { ensureRendererBuilt } from '../../server/renderer-build.ts';
+import { serveProject } from '../../server/session.ts';
+
+export const start: Command = {
+  name: 'start',
+  usage: 'start [--no-open] [--port N]',
+  summary: 'open the demo project (a working copy in your data folder) in the studio',
+  booleans: ['no-open'],
+  async run(args) {
+    if (args.positionals.length) throw new CliError(`usage: ${start.usage}`);
+    const port = portFlag(flagNumber(args, 'port'));
+    const noOpen = flagBool(args, 'no-open') || Boolean(process.env.CI);
+    const where = join(dataDir(), 'demo');
+    const { project, notes } = await openDemoCopy(where);
+    for (const n of notes) console.log(n);
+    let staticDir: string;
+    try {
+      staticDir = await ensureRendererBuilt((l) => console.log(l));
+    } catch (err) {
+      project.close();
+      throw err;
+    }
+
+    const electron = noOpen ? null : electronBinary();
+    if (electron && hasDisplay()) {
+      project.close(); // the Electron main opens the project itself, through the same services
+      const { main } = await buildElectron();
+      console.log('opening the studio window (Electron)');
+      const child = spawn(electron, [main, '--project', where], { stdio: 'inherit' });
+      return new Promise<number>((done) => child.on('exit', (code) => done(code ?? 0)));
+    }
+
+    const served = await serveProject(project, { port, staticDir });
+    console.log(`studio: ${served.server.url}`);
+    const window = noOpen ? null : openInBrowser(served.server.url, where);
+    if (!window && !noOpen) console.log('open that URL in a browser (no Electron window or Chromium found); press Ctrl+C to stop');
+    else console.log('press Ctrl+C to stop');
+    await untilStopped(served.close, window);
+    return 0;
+  },
+};
+
+export function portFlag(port: number | undefined): number | undefined {
+  if (port === undefined) return undefined;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be an integer in 0..65535, got ${port}`);
+  return port;
+}
+
+/** A Chromium app window on `url`, or null when there is no screen or no Chromium. */
+export function openInBrowser(url: string, projectDir: string): ChildProcess | null {
+  const chromium = hasDisplay() ? findChromium() : null;
+  if (!chromium) return null;
+  console.log(`opening ${chromium} --app`);
+  return openChromiumApp(chromium, url, join(projectDir, '.cache', 'chromium-profile'));
+}
+
+/**
+ * Serves until Ctrl+C / SIGTERM, or until the window closes (when it ran long enough to be
+ * a window: a Chromium that dies at once leaves the server up and the URL printed).
+ */
+export function untilStopped(close: () => Promise<void>, window: ChildProcess | null = null): Promise<void> {
+  return new Promise((done) => {
+    let stopping = false;
+    const opened = Date.now();
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      window?.kill();
+      close().then(done, (err: Error) => {
+        console.error(`relevance-studio: ${err.message}`);
+        done();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    window?.on('error', (err) => console.log(`could not open the window (${err.message}); open the URL above instead`));
+    window?.on('exit', (code) => {
+      if (Date.now() - opened < 5000 && code !== 0) {
+        console.log(`the browser window exited at once (code ${code}); the studio keeps serving at the URL above`);
+        return;
+      }
+      console.log('window closed: stopping');
+      stop();
+    });
+  });
+}
