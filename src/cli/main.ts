@@ -4,12 +4,16 @@ import type { Command } from './command.ts';
 import { importCmd } from './commands/import.ts';
 import { info } from './commands/info.ts';
 import { init } from './commands/init.ts';
+import { serve } from './commands/serve.ts';
+import { start } from './commands/start.ts';
 
 // One line per command; each command lives in commands/<name>.ts.
 const COMMANDS: Command[] = [
   init,
   importCmd,
   info,
+  serve,
+  start,
 ];
 
 function help(): string {

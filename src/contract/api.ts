@@ -108,3 +108,17 @@ export interface StudioEvents {
   'project.changed': { reason: string };
 }
 export type EventName = keyof StudioEvents;
+
+/**
+ * What the Electron preload exposes as `window.studio` (and what the browser-mode client
+ * implements over HTTP + WebSocket): one generic call and one event subscription.
+ */
+export interface StudioBridge {
+  call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<Returns<M>>>;
+  /** Returns the unsubscribe function. */
+  onEvent(listener: <E extends EventName>(name: E, payload: StudioEvents[E]) => void): () => void;
+}
+
+/** The IPC channels the preload and electron/ipc.ts share. */
+export const IPC_CALL = 'studio:call';
+export const IPC_EVENT = 'studio:event';
