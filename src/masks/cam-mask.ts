@@ -1,0 +1,134 @@
+// CAM → label map (issue 4 item 3), IRN style: per tagged class a CAM at feature
+// resolution is normalised, upsampled bilinearly to the image size, and each pixel takes
+// the argmax over {τ_bg, CAM_c : c ∈ tags}.
+//
+// Decisions (fixed, so re-thresholding gives identical bytes):
+// - Normalisation happens at feature resolution, before upsampling (rcam-spec §6 order).
+//   'relu-max' (default): max(v, 0) / max; a map with no positive value → zeros.
+//   'minmax': (v − min) / (max − min); a constant map → zeros (the official code's NaN).
+// - Ties: a class wins only with a score strictly above τ_bg, so a tie with the
+//   background is background; between classes the lower class index wins (maps are
+//   processed in ascending class order and a later class must be strictly greater).
+// - Ignore band δ > 0: a pixel whose best class score s satisfies |s − τ_bg| ≤ δ → 255.
+//   Pixels of an image with no tags are background (there is no class score).
+// - Clean-up order: argmax → ignore band → small class regions (8-connected, < minArea
+//   px) become `smallTo` (default 255: a fragment the CAM barely supports should not
+//   teach the model "background" either) → background holes enclosed by one class are
+//   filled with it.
+import { fillHoles, removeSmallComponents } from './components.ts';
+import { decodeFloat16 } from './float16.ts';
+import { BACKGROUND, IGNORE } from './labels.ts';
+import { bilinearTaps, resizeBilinear } from './resize.ts';
+
+export type CamNormalisation = 'relu-max' | 'minmax';
+
+export interface CamMap {
+  /** project class index (1..254) the map is for */
+  classIndex: number;
+  /** feature-resolution size */
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+export interface MaskSettings {
+  /** τ_bg on the normalised [0, 1] maps */
+  bg: number;
+  normalisation: CamNormalisation;
+  /** δ of the ignore band; 0 = off */
+  ignoreBand: number;
+  /** class regions smaller than this many pixels are removed; 0 = off */
+  minArea: number;
+  smallTo: 'ignore' | 'background';
+  fillHoles: boolean;
+}
+
+/** τ_bg = 0.2 until the quality benchmark picks a better rcam@layer2 value. */
+export const DEFAULT_MASK_SETTINGS: Readonly<MaskSettings> = Object.freeze({
+  bg: 0.2,
+  normalisation: 'relu-max',
+  ignoreBand: 0,
+  minArea: 0,
+  smallTo: 'ignore',
+  fillHoles: false,
+});
+
+/** A normalised copy of `data` (see the file comment). */
+export function normaliseCam(data: Float32Array, mode: CamNormalisation): Float32Array {
+  const out = new Float32Array(data.length);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (mode === 'relu-max') {
+    if (!(max > 0)) return out;
+    for (let i = 0; i < data.length; i++) out[i] = data[i] > 0 ? data[i] / max : 0;
+    return out;
+  }
+  const range = max - min;
+  if (!(range > 0) || !Number.isFinite(range)) return out;
+  for (let i = 0; i < data.length; i++) out[i] = (data[i] - min) / range;
+  return out;
+}
+
+/** A stored CAM (float16 blob, as in the cams table) as a CamMap. */
+export function camFromFloat16(classIndex: number, width: number, height: number, bytes: Uint8Array): CamMap {
+  if (bytes.length !== width * height * 2) throw new Error(`CAM for class ${classIndex}: ${bytes.length} bytes for a ${width}x${height} float16 map`);
+  return { classIndex, width, height, data: decodeFloat16(bytes) };
+}
+
+/** Normalised maps upsampled to the image size, in ascending class order. */
+export function upsampleCams(cams: readonly CamMap[], width: number, height: number, mode: CamNormalisation): { classIndex: number; map: Float32Array }[] {
+  const sorted = [...cams].sort((a, b) => a.classIndex - b.classIndex);
+  const taps = new Map<string, ReturnType<typeof bilinearTaps>>();
+  const tap = (i: number, o: number) => {
+    const k = `${i}:${o}`;
+    let t = taps.get(k);
+    if (!t) taps.set(k, (t = bilinearTaps(i, o)));
+    return t;
+  };
+  return sorted.map((c) => {
+    if (c.data.length !== c.width * c.height) throw new Error(`CAM for class ${c.classIndex}: ${c.data.length} values for ${c.width}x${c.height}`);
+    const norm = normaliseCam(c.data, mode);
+    const map = resizeBilinear(norm, c.width, c.height, width, height, undefined, { x: tap(c.width, width), y: tap(c.height, height) });
+    return { classIndex: c.classIndex, map };
+  });
+}
+
+/** The label map for an image of width×height from its tagged classes' CAMs. */
+export function camsToLabels(cams: readonly CamMap[], width: number, height: number, settings: Partial<MaskSettings> = {}): Uint8Array {
+  const s: MaskSettings = { ...DEFAULT_MASK_SETTINGS, ...settings };
+  for (const c of cams) {
+    if (!Number.isInteger(c.classIndex) || c.classIndex < 1 || c.classIndex > 254) throw new Error(`CAM class index ${c.classIndex} is not 1..254`);
+  }
+  const n = width * height;
+  const labels = new Uint8Array(n);
+  if (cams.length === 0) return labels;
+  const maps = upsampleCams(cams, width, height, s.normalisation);
+  const best = maps[0].map.slice();
+  labels.fill(maps[0].classIndex);
+  for (let k = 1; k < maps.length; k++) {
+    const m = maps[k].map;
+    const ci = maps[k].classIndex;
+    for (let i = 0; i < n; i++) {
+      if (m[i] > best[i]) {
+        best[i] = m[i];
+        labels[i] = ci;
+      }
+    }
+  }
+  const tau = s.bg;
+  const delta = s.ignoreBand > 0 ? s.ignoreBand : -1;
+  for (let i = 0; i < n; i++) {
+    const b = best[i];
+    if (delta >= 0 && Math.abs(b - tau) <= delta) labels[i] = IGNORE;
+    else if (!(b > tau)) labels[i] = BACKGROUND;
+  }
+  let out: Uint8Array = labels;
+  if (s.minArea > 1) out = removeSmallComponents(out, width, height, s.minArea, s.smallTo === 'background' ? BACKGROUND : IGNORE);
+  if (s.fillHoles) out = fillHoles(out, width, height);
+  return out;
+}
