@@ -14,6 +14,7 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
   private readonly persistent = new Set<tf.Tensor>();
   /** flipped, in/out-swapped kernels of persistent weights (transposed conv as a conv) */
   private readonly flipped = new WeakMap<tf.Tensor, tf.Tensor>();
+  private readonly polyphase = new WeakMap<tf.Tensor, tf.Tensor4D>();
 
   constructor() {
     this.name = `tfjs-${tf.getBackend()}`;
@@ -53,20 +54,20 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
   }
   safeDiv(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const nz = tf.notEqual(b, 0);
-      const q = tf.div(a, tf.where(nz, b, tf.onesLike(b)));
-      // multiply by the indicator (broadcasts where a and b differ in batch)
-      return tf.mul(q, tf.cast(nz, 'float32'));
+      // only elementwise arithmetic: on wasm equal/where/minimum are ~30× slower than
+      // step/abs/add/div (measured). nz = [b ≠ 0]; a / (b + 1 − nz) · nz
+      const nz = tf.step(tf.abs(b));
+      return tf.mul(tf.div(a, tf.add(b, tf.sub(1, nz))), nz);
     });
   }
   relu(x: tf.Tensor): tf.Tensor {
     return tf.relu(x);
   }
   negPart(x: tf.Tensor): tf.Tensor {
-    return tf.minimum(x, 0);
+    return tf.tidy(() => tf.neg(tf.relu(tf.neg(x))));
   }
   step(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.cast(tf.greater(x, 0), 'float32'));
+    return tf.step(x);
   }
   sigmoid(x: tf.Tensor): tf.Tensor {
     return tf.sigmoid(x);
@@ -102,37 +103,86 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
   }
 
   /**
-   * convᵀ as a stride-1 conv over the spatially flipped, in/out-swapped kernel, with the
-   * stride realised by inserting zeros between the rows/columns of dy. On wasm this runs
-   * through XNNPACK like a forward conv, where Conv2DBackpropInput is a plain loop
-   * (environment.md: ~6–20× slower). The pads of the forward conv become a crop.
+   * convᵀ at conv speed (on wasm Conv2DBackpropInput is a plain loop, ~6–20× slower than
+   * XNNPACK's conv, environment.md). Cases:
+   *  - stride 1: a conv over the spatially flipped, in/out-swapped kernel;
+   *  - 1×1 kernel, stride s: a 1×1 conv, then the result placed on every s-th row/column;
+   *  - k×k, stride s (square): polyphase — one conv of the s² phase sub-kernels stacked
+   *    along the output channels, then depthToSpace interleaves the phases;
+   *  - otherwise (dilated and strided…): zeros inserted between dy's rows and columns,
+   *    then the stride-1 case.
+   * The forward conv's pads become a crop of the result.
    */
   conv2dTranspose(dy: tf.Tensor, w: tf.Tensor, g: ConvGeometry, inHW: [number, number]): tf.Tensor {
     return tf.tidy(() => {
-      const [kh, kw] = w.shape;
+      const [kh, kw] = w.shape as number[];
       const [sh, sw] = g.strides;
+      const dilated = g.dilations[0] !== 1 || g.dilations[1] !== 1;
+      const hp = inHW[0] + g.pads[0] + g.pads[2];
+      const wp = inHW[1] + g.pads[1] + g.pads[3];
+      if (!dilated && (sh > 1 || sw > 1)) {
+        if (kh === 1 && kw === 1) {
+          const y = tf.conv2d(dy as tf.Tensor4D, this.flippedKernel(w), 1, 'valid');
+          return this.cropTo(zeroInsert(y, sh, sw), g.pads, inHW);
+        }
+        if (sh === sw) {
+          const m = Math.ceil(Math.max(kh, kw) / sh);
+          const [, ho, wo] = dy.shape as number[];
+          const qh = Math.ceil(hp / sh);
+          const qw = Math.ceil(wp / sw);
+          const z = padOrSlice(dy as tf.Tensor4D, [m - 1, m - 1, qh - ho, qw - wo]);
+          const y = tf.conv2d(z, this.polyphaseKernel(w, sh), 1, 'valid');
+          return this.cropTo(tf.depthToSpace(y, sh), g.pads, inHW);
+        }
+      }
       const [dh, dw] = g.dilations;
       const ekh = dh * (kh - 1) + 1;
       const ekw = dw * (kw - 1) + 1;
-      let z = dy as tf.Tensor4D;
-      const [n, ho, wo, c] = z.shape;
-      // zero insertion, leaving (s − 1) trailing zeros after the last row / column
-      if (sw > 1) z = tf.reshape(tf.pad(tf.reshape(z, [n * ho, wo, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, ho, wo * sw, c]);
-      if (sh > 1) z = tf.reshape(tf.pad(tf.reshape(z, [n, ho, 1, z.shape[2] * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n, ho * sh, z.shape[2], c]);
-      const zh = ho * sh;
-      const zw = wo * sw;
+      const z = zeroInsert(dy as tf.Tensor4D, sh, sw);
+      const [, zh, zw] = z.shape;
       // full correlation restricted to the unpadded input window [pad, pad + in)
       const top = ekh - 1 - g.pads[0];
       const left = ekw - 1 - g.pads[1];
       const bottom = inHW[0] + ekh - 1 - top - zh;
       const right = inHW[1] + ekw - 1 - left - zw;
-      if (top < 0 || left < 0 || bottom < 0 || right < 0) {
-        const [ct, cl, cb, cr] = [Math.max(0, -top), Math.max(0, -left), Math.max(0, -bottom), Math.max(0, -right)];
-        z = tf.slice(z, [0, ct, cl, 0], [n, zh - ct - cb, zw - cl - cr, c]);
-      }
-      const pads: Pads = [Math.max(0, top), Math.max(0, left), Math.max(0, bottom), Math.max(0, right)];
-      return tf.conv2d(z, this.flippedKernel(w), 1, pad4(pads), 'NHWC', g.dilations);
+      return tf.conv2d(padOrSlice(z, [top, left, bottom, right]), this.flippedKernel(w), 1, 'valid', 'NHWC', g.dilations);
     });
+  }
+
+  /** rows/columns [pad, pad + in) of a result laid out in padded-input coordinates */
+  private cropTo(x: tf.Tensor4D, pads: Pads, inHW: [number, number]): tf.Tensor4D {
+    const [n, h, w, c] = x.shape;
+    if (pads[0] === 0 && pads[1] === 0 && h === inHW[0] && w === inHW[1]) return x;
+    // a result shorter than pad + in (rows the forward conv never read) is padded with zeros
+    const need = [pads[0] + inHW[0] - h, pads[1] + inHW[1] - w];
+    const full = need[0] > 0 || need[1] > 0 ? tf.pad(x, [[0, 0], [0, Math.max(0, need[0])], [0, Math.max(0, need[1])], [0, 0]]) : x;
+    return tf.slice(full, [0, pads[0], pads[1], 0], [n, inHW[0], inHW[1], c]);
+  }
+
+  /**
+   * Phase (py, px) of a stride-s convᵀ reads taps W[py + m·s, px + n·s]; stacked (flipped,
+   * in/out swapped, zero-filled to ⌈k/s⌉ taps) along the output channels in depthToSpace
+   * order: channel (py·s + px)·inC + c.
+   */
+  private polyphaseKernel(w: tf.Tensor, s: number): tf.Tensor4D {
+    const cached = this.polyphase.get(w);
+    if (cached) return cached;
+    const k = tf.tidy(() => {
+      const [kh, kw, ci, co] = w.shape as number[];
+      const m = Math.ceil(Math.max(kh, kw) / s);
+      const wz = tf.pad(w as tf.Tensor4D, [[0, m * s - kh], [0, m * s - kw], [0, 0], [0, 0]]);
+      // [m, s, m, s, ci, co]: tap (a·s + py, b·s + px)
+      const r = tf.reshape(wz, [m, s, m, s, ci, co]);
+      // → [m(a), m(b), co, py, px, ci], then flip a and b
+      const t = tf.transpose(r, [0, 2, 5, 1, 3, 4]);
+      return tf.reshape(tf.reverse(t, [0, 1]), [m, m, co, s * s * ci]) as tf.Tensor4D;
+    });
+    if (this.persistent.has(w)) {
+      tf.keep(k);
+      this.polyphase.set(w, k);
+      this.persistent.add(k);
+    }
+    return k;
   }
 
   private flippedKernel(w: tf.Tensor): tf.Tensor4D {
@@ -155,21 +205,33 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
     return tf.tidy(() => tf.maxPool(tf.pad(x as tf.Tensor4D, pad4(g.pads), -Infinity), g.kernel, g.strides, 'valid'));
   }
 
+  /**
+   * Winner-take-all with the FIRST maximum of each window in row-major order (PyTorch's
+   * choice; the wasm MaxPoolGrad kernel picks the last one, so it is not used): for each
+   * window offset, the cells equal to the window max that no earlier offset claimed take
+   * dy, placed back by zero insertion.
+   */
   maxPoolTranspose(x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor, g: PoolGeometry): tf.Tensor {
     return tf.tidy(() => {
-      const b = dy.shape[0];
-      let xp = tf.pad(x as tf.Tensor4D, pad4(g.pads), -Infinity);
-      let yy = y;
-      if (xp.shape[0] !== b) {
-        xp = tf.tile(xp, [b, 1, 1, 1]);
-        yy = tf.tile(y, [b, 1, 1, 1]);
+      const xp = tf.pad(x as tf.Tensor4D, pad4(g.pads), -Infinity);
+      const [n, ho, wo, c] = y.shape as number[];
+      const [kh, kw] = g.kernel;
+      const [sh, sw] = g.strides;
+      const hAcc = ho * sh + kh;
+      const wAcc = wo * sw + kw;
+      let taken: tf.Tensor = tf.zeros([n, ho, wo, c]);
+      let acc: tf.Tensor = tf.zeros([dy.shape[0], hAcc, wAcc, c]);
+      for (let a = 0; a < kh; a++) {
+        for (let b = 0; b < kw; b++) {
+          const xs = tf.stridedSlice(xp, [0, a, b, 0], [n, a + (ho - 1) * sh + 1, b + (wo - 1) * sw + 1, c], [1, sh, sw, 1]);
+          const win = tf.mul(tf.cast(tf.equal(xs, y), 'float32'), tf.sub(1, taken));
+          taken = tf.add(taken, win);
+          const placed = zeroInsert(tf.mul(dy, win) as tf.Tensor4D, sh, sw);
+          acc = tf.add(acc, tf.pad(placed, [[0, 0], [a, hAcc - a - ho * sh], [b, wAcc - b - wo * sw], [0, 0]]));
+        }
       }
-      const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: xp, output: yy }, {
-        filterSize: g.kernel,
-        strides: g.strides,
-        pad: 'valid',
-      }) as tf.Tensor;
-      return this.crop(dx, g.pads);
+      const [h, w] = [x.shape[1] as number, x.shape[2] as number];
+      return tf.slice(acc, [0, g.pads[0], g.pads[1], 0], [dy.shape[0], h, w, c]);
     });
   }
 
@@ -233,6 +295,27 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
     this.persistent.clear();
     this.constants.clear();
   }
+}
+
+/** zeros between rows / columns: [n, h, w, c] → [n, h·sh, w·sw, c] (s − 1 trailing zeros) */
+function zeroInsert(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  let z = x;
+  const [n, h, w, c] = x.shape;
+  if (sw > 1) z = tf.reshape(tf.pad(tf.reshape(z, [n * h, w, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, h, w * sw, c]);
+  if (sh > 1) z = tf.reshape(tf.pad(tf.reshape(z, [n, h, 1, z.shape[2] * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n, h * sh, z.shape[2], c]);
+  return z;
+}
+
+/** pads [top, left, bottom, right]; a negative entry removes that many rows/columns */
+function padOrSlice(x: tf.Tensor4D, [t, l, b, r]: number[]): tf.Tensor4D {
+  let z = x;
+  if (t < 0 || l < 0 || b < 0 || r < 0) {
+    const [n, h, w, c] = z.shape;
+    const [ct, cl, cb, cr] = [t, l, b, r].map((v) => Math.max(0, -v));
+    z = tf.slice(z, [0, ct, cl, 0], [n, h - ct - cb, w - cl - cr, c]);
+  }
+  if (t > 0 || l > 0 || b > 0 || r > 0) z = tf.pad(z, [[0, 0], [Math.max(0, t), Math.max(0, b)], [Math.max(0, l), Math.max(0, r)], [0, 0]]);
+  return z;
 }
 
 function dilateKernel(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {

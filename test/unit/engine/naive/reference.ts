@@ -26,7 +26,7 @@ function convOut(n: number, k: number, s: number, d: number, p0: number, p1: num
 }
 
 /** visits every (output, input, weight) triple of a conv; input index −1 = padding */
-function convEach(x: NT, kshape: number[], strides: number[], pads: Pads, dil: number[], f: (o: number, i: number, wi: number) => void): NT {
+export function convEach(x: NT, kshape: number[], strides: number[], pads: Pads, dil: number[], f: (o: number, i: number, wi: number) => void): NT {
   const [kh, kw, ci, co] = kshape;
   const oh = convOut(x.h, kh, strides[0], dil[0], pads[0], pads[2]);
   const ow = convOut(x.w, kw, strides[1], dil[1], pads[1], pads[3]);
@@ -44,7 +44,7 @@ function convEach(x: NT, kshape: number[], strides: number[], pads: Pads, dil: n
   return out;
 }
 
-function poolEach(x: NT, k: number[], s: number[], pads: Pads, f: (o: number, i: number) => void, fpad?: (o: number) => void): NT {
+export function poolEach(x: NT, k: number[], s: number[], pads: Pads, f: (o: number, i: number) => void, fpad?: (o: number) => void): NT {
   const oh = convOut(x.h, k[0], s[0], 1, pads[0], pads[2]);
   const ow = convOut(x.w, k[1], s[1], 1, pads[1], pads[3]);
   const out = nt(oh, ow, x.c);
