@@ -1,0 +1,2 @@
+// Side-effect stylesheet imports (Vite bundles them).
+declare module '*.css';

@@ -1,0 +1,38 @@
+// A small real project for UI tests: 12 JPEGs written by sharp, tagged through a CSV
+// import, in a temp folder.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createProject, type Project } from '../../src/project/index.ts';
+import { tempDir, writeJpeg } from '../helpers/images.ts';
+
+export const FIXTURE_TAGS: Record<string, string[]> = {
+  'beach_01.jpg': ['dog'],
+  'beach_02.jpg': ['dog', 'person'],
+  'city_01.jpg': ['person', 'car'],
+  'city_02.jpg': ['car'],
+  'city_03.jpg': ['car', 'bicycle'],
+  'field_01.jpg': ['cat'],
+  'field_02.jpg': ['cat', 'dog'],
+  'garden_01.jpg': ['bird'],
+  'garden_02.jpg': ['bird', 'cat'],
+  'park_01.jpg': ['person', 'bicycle', 'dog'],
+  'park_02.jpg': ['person'],
+  'street_01.jpg': ['car', 'person'],
+};
+
+export async function makeFixtureProject(): Promise<{ project: Project; cleanup: () => void }> {
+  const tmp = tempDir('studio-e2e-');
+  const data = join(tmp.dir, 'dataset');
+  let seed = 1;
+  for (const name of Object.keys(FIXTURE_TAGS)) {
+    // mixed aspect ratios, so the grid's letterboxing is exercised too
+    const wide = seed % 3 !== 0;
+    await writeJpeg(join(data, name), { width: wide ? 320 : 200, height: wide ? 200 : 300, seed: seed++ });
+  }
+  const csv = ['image,tags', ...Object.entries(FIXTURE_TAGS).map(([f, t]) => `${f},${t.join(';')}`)].join('\n') + '\n';
+  writeFileSync(join(data, 'tags.csv'), csv);
+  const project = createProject(join(tmp.dir, 'project'), { name: 'E2E fixtures' });
+  const report = await project.importDataset(data, { layout: 'csv', tagsFile: join(data, 'tags.csv') });
+  if (report.added !== 12 || report.errors.length) throw new Error(`fixture import: ${JSON.stringify(report)}`);
+  return { project, cleanup: tmp.cleanup };
+}

@@ -1,0 +1,91 @@
+// The image grid in browser mode: every image with its tags, filtering by class, status,
+// search, selection; no CSP violations or console errors. Screenshots go to test-results/.
+import { expect, test, type Page } from '@playwright/test';
+import { serveProject, type ServedProject } from '../../src/server/session.ts';
+import { FIXTURE_TAGS, makeFixtureProject } from './fixture.ts';
+
+let served: ServedProject;
+let cleanup: () => void;
+
+test.beforeAll(async () => {
+  const fx = await makeFixtureProject();
+  cleanup = fx.cleanup;
+  served = await serveProject(fx.project);
+});
+
+test.afterAll(async () => {
+  await served?.close();
+  cleanup?.();
+});
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+const cards = (page: Page) => page.getByTestId('image-card');
+
+test('the grid shows every image with its tags, and filters by class', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(served.server.url);
+  await expect(page.getByRole('heading', { name: 'E2E fixtures' })).toBeVisible();
+  await expect(cards(page)).toHaveCount(12);
+  await expect(page.getByTestId('result-count')).toHaveText('12 images');
+  // the token left the address bar
+  expect(page.url()).not.toContain('token=');
+
+  for (const [name, tags] of Object.entries(FIXTURE_TAGS)) {
+    const card = page.locator(`[data-testid="image-card"][data-name="${name}"]`);
+    await expect(card).toHaveCount(1);
+    for (const t of tags) await expect(card.getByText(t, { exact: true })).toBeVisible();
+    await expect(card.locator('.chip')).toHaveCount(tags.length);
+  }
+  // every thumbnail loaded (blob: URLs through the API)
+  await expect(page.locator('[data-testid="image-card"] img')).toHaveCount(12);
+  for (const img of await page.locator('[data-testid="image-card"] img').all()) {
+    await expect(img).toHaveAttribute('src', /^blob:/);
+    expect(await img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+  }
+  await page.screenshot({ path: 'test-results/grid.png' });
+
+  // filter by class: exactly the dog images remain
+  const dogs = Object.entries(FIXTURE_TAGS).filter(([, t]) => t.includes('dog')).map(([n]) => n);
+  await page.getByRole('navigation', { name: 'Filters' }).getByRole('button', { name: /^dog\b/ }).click();
+  await expect(page.getByTestId('result-count')).toHaveText(`${dogs.length} images`);
+  await expect(cards(page)).toHaveCount(dogs.length);
+  const shown = await cards(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+  expect(shown.sort()).toEqual([...dogs].sort());
+
+  // select an image: the inspector shows it
+  await page.locator(`[data-name="${dogs[0]}"]`).click();
+  const inspector = page.getByRole('complementary', { name: 'Selected image' });
+  await expect(inspector.getByRole('heading', { name: dogs[0] })).toBeVisible();
+  await expect(inspector.locator('.preview img')).toHaveAttribute('src', /^blob:/);
+  await page.screenshot({ path: 'test-results/grid-filtered.png' });
+
+  // search narrows within the class filter; clearing the chip widens again
+  await page.getByRole('searchbox', { name: 'Search images by name' }).fill('park');
+  await expect(page.getByTestId('result-count')).toHaveText('1 image');
+  await page.getByRole('button', { name: 'Remove class filter dog' }).click();
+  await expect(page.getByTestId('result-count')).toHaveText('2 images');
+
+  // status filter: nothing is approved in a fresh import
+  await page.getByRole('button', { name: /^All images/ }).click();
+  await expect(page.getByTestId('result-count')).toHaveText('12 images');
+  await page.getByRole('navigation', { name: 'Filters' }).getByRole('button', { name: /^Approved/ }).click();
+  await expect(page.getByText('No images match these filters')).toBeVisible();
+
+  expect(errors).toEqual([]);
+});
+
+test('without the token the page and the API refuse', async ({ page, request }) => {
+  const res = await page.goto(served.server.origin + '/');
+  expect(res?.status()).toBe(401);
+  const api = await request.post(served.server.origin + '/api/projectInfo', { data: [] });
+  expect(api.status()).toBe(401);
+  expect(await api.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+});
