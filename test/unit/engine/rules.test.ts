@@ -1,0 +1,123 @@
+// Each R-CAM rule against the naive matrix-form reference (float64 loops written from the
+// spec), table-driven on tiny graphs, with two relevance rows at once (batched targets)
+// and conservation where the rule conserves.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../../src/engine/ir.ts';
+import { concreteShapes } from '../../../src/engine/exec/analysis.ts';
+import { runForward } from '../../../src/engine/exec/forward.ts';
+import { planWalk, runWalk } from '../../../src/engine/exec/walk.ts';
+import type { Composite } from '../../../src/engine/rules/composite.ts';
+import { rcamComposite } from '../../../src/engine/rules/composites.ts';
+import { TfjsOps } from '../../../src/engine/tfjs/ops.ts';
+import { scoped } from '../../../src/engine/tfjs/scope.ts';
+import { GraphBuilder, prng, randomInput } from '../../helpers/models.ts';
+import { naiveForward, naiveRelevance, nt } from './naive/reference.ts';
+import { relErr, toNT, useBackend } from './setup.ts';
+
+beforeAll(() => useBackend('cpu'));
+
+/** relevance at `from` for a [B, …output] start, by the engine */
+export function engineRelevance(graph: Graph, input: Float32Array, hw: [number, number], from: string, start: Float32Array, batch: number, composite: Composite): Float32Array {
+  const ops = new TfjsOps();
+  try {
+    return scoped(() => {
+      const shapes = concreteShapes(graph, hw);
+      const plan = planWalk(graph, from, graph.output, composite);
+      const x = tf.tensor4d(input, [1, hw[0], hw[1], graph.input.shape[2]]);
+      const fwd = runForward(ops, graph, x, { keep: plan.needed });
+      const r = runWalk(ops, plan, fwd, shapes, tf.tensor(start, [batch, ...(shapes.get(graph.output) as number[])]));
+      return (r ? r.dataSync() : new Float32Array(0)).slice() as Float32Array;
+    });
+  } finally {
+    ops.dispose();
+  }
+}
+
+interface Case {
+  name: string;
+  build(b: GraphBuilder): { from: string; out: string };
+  size?: number;
+  channels?: number;
+  bias?: 'ignore' | 'official';
+  conserves?: boolean;
+  /** float32 vs float64 tolerance (a signed split near main + short = 0 amplifies rounding) */
+  tol?: number;
+}
+
+const CASES: Case[] = [
+  { name: 'conv 3×3/1 p1 on a ReLU output (z⁺ only)', build: (b) => ({ from: b.unary('relu', 'r', 'x'), out: b.conv('c', 'r', 3, 5, 3, 1, 1) }) },
+  { name: 'conv 3×3/2 p1 on a signed input (x⁺W⁺ + x⁻W⁻)', build: (b) => ({ from: 'x', out: b.conv('c', 'x', 3, 5, 3, 2, 1) }), conserves: true },
+  { name: 'conv 1×1/2 (downsample)', build: (b) => ({ from: b.unary('relu', 'r', 'x'), out: b.conv('c', 'r', 3, 6, 1, 2, 0) }) },
+  { name: 'conv 7×7/2 p3 with bias, bias ignored', build: (b) => ({ from: 'x', out: b.conv('c', 'x', 3, 4, 7, 2, 3, true) }), size: 12, conserves: true },
+  { name: 'conv 7×7/2 p3 with bias, official (z⁺ + 2b)', build: (b) => ({ from: 'x', out: b.conv('c', 'x', 3, 4, 7, 2, 3, true) }), size: 12, bias: 'official' },
+  { name: 'conv 3×3 dilation 2', build: (b) => ({ from: 'x', out: b.conv('c', 'x', 3, 4, 3, 1, 2, false, 2) }), conserves: true },
+  { name: 'dense on a flattened signed input, bias ignored', build: (b) => ({ from: 'x', out: b.dense('d', b.flatten('f', 'x'), 5 * 5 * 3, 7) }), size: 5, conserves: true },
+  { name: 'dense, official bias', build: (b) => ({ from: 'x', out: b.dense('d', b.flatten('f', 'x'), 5 * 5 * 3, 7) }), size: 5, bias: 'official' },
+  {
+    name: 'residual block: signed split + fan-out sum (BN / ReLU identity)',
+    build: (b) => {
+      const r = b.unary('relu', 'r', 'x');
+      const m = b.bn('bn2', b.conv('c2', b.unary('relu', 'r1', b.bn('bn1', b.conv('c1', r, 3, 4, 3, 1, 1), 4)), 4, 6, 3, 1, 1), 6);
+      const s = b.bn('bnd', b.conv('cd', r, 3, 6, 1, 1, 0), 6);
+      return { from: r, out: b.unary('relu', 'out', b.add('add', m, s)) };
+    },
+  },
+  { name: 'global average pool (keepDims) + flatten + dense', build: (b) => ({ from: b.unary('relu', 'r', 'x'), out: b.dense('fc', b.flatten('f', b.gap('gap', 'r', true)), 3, 5) }) },
+  { name: 'global average pool without keepDims', build: (b) => ({ from: 'x', out: b.dense('fc', b.gap('gap', 'x', false), 3, 5, false) }) },
+  { name: 'max pool 3×3/2 p1 (winner-take-all)', build: (b) => ({ from: b.unary('relu', 'r', 'x'), out: b.maxpool('mp', 'r', 3, 2, 1) }), conserves: true },
+  { name: 'max pool 2×2/2 (VGG) on a signed input', build: (b) => ({ from: 'x', out: b.maxpool('mp', 'x', 2, 2, 0) }), conserves: true },
+  { name: 'avg pool 3×3/2 p1 count_include_pad=false', build: (b) => ({ from: b.unary('relu', 'r', 'x'), out: b.avgpool('ap', 'r', 3, 2, 1, false) }), conserves: true },
+  {
+    name: 'pad + concat',
+    build: (b) => {
+      const p = b.pad('p', 'x', [1, 0, 2, 1]);
+      return { from: 'x', out: b.concat('cat', [b.conv('ca', p, 3, 2, 3, 1, 1), b.conv('cb', p, 3, 3, 1, 1, 0)]) };
+    },
+  },
+  { name: 'signed add alone conserves (fractions sum to 1)', build: (b) => ({ from: 'x', out: b.add('add', 'x', b.bn('bn', 'x', 3)) }), conserves: true, tol: 2e-3 },
+];
+
+describe('R-CAM rules vs the naive matrix-form reference', () => {
+  it.each(CASES)('$name', (c) => {
+    const size = c.size ?? 8;
+    const b = new GraphBuilder({ seed: 3 });
+    const { from, out } = c.build(b);
+    const graph = b.graph('x', out, [size, size, c.channels ?? 3]);
+    const input = randomInput([1, size, size, 3], 5);
+    const env = naiveForward(graph, toNT(input, size, size, 3));
+    const y = env.get(out)!;
+    const batch = 2;
+    const r = prng(9);
+    const start = Float32Array.from({ length: batch * y.d.length }, () => r() * 2 - 0.5);
+    const got = engineRelevance(graph, input, [size, size], from, start, batch, rcamComposite({ bias: c.bias }));
+    const n = env.get(from)!.d.length;
+    expect(got.length).toBe(batch * n);
+    for (let k = 0; k < batch; k++) {
+      const s = nt(y.h, y.w, y.c, y.flat, Float64Array.from(start.subarray(k * y.d.length, (k + 1) * y.d.length)));
+      const ref = naiveRelevance(graph, env, from, out, s, c.bias);
+      const row = got.subarray(k * n, (k + 1) * n);
+      expect(relErr(row, ref.d)).toBeLessThan(c.tol ?? 1e-4);
+      if (c.conserves) {
+        const sumIn = row.reduce((a, v) => a + v, 0);
+        const sumOut = s.d.reduce((a, v) => a + v, 0);
+        expect(Math.abs(sumIn - sumOut)).toBeLessThan((c.tol ?? 1e-4) * Math.max(1, Math.abs(sumOut)));
+      }
+    }
+  });
+
+  it('an unknown / unsupported node type names the node and its type', () => {
+    const b = new GraphBuilder();
+    const out = b.unary('sigmoid', 'gate', b.conv('c', 'x', 3, 2, 3, 1, 1));
+    const graph = b.graph('x', b.dense('fc', b.flatten('f', out), 4 * 4 * 2, 3), [4, 4, 3]);
+    expect(() => planWalk(graph, 'x', 'fc', rcamComposite())).toThrow(/node "gate" of type "sigmoid" has no rule in the rcam composite/);
+  });
+
+  it('a composite entry naming a node overrides the type rule', () => {
+    const b = new GraphBuilder();
+    const out = b.unary('sigmoid', 'gate', b.conv('c', 'x', 3, 2, 3, 1, 1));
+    const graph = b.graph('x', out, [4, 4, 3]);
+    const comp = rcamComposite().with([{ match: { name: 'gate' }, rule: rcamComposite().ruleFor(graph.nodes[0]) }]);
+    expect(planWalk(graph, 'x', 'gate', comp).steps.map((s) => s.rule.name)).toEqual(['zplus(bias=ignore)', 'zplus(bias=ignore)']);
+  });
+});
