@@ -24,6 +24,19 @@ const r = spawnSync(process.execPath, [installJs], { cwd: electronDir, timeout: 
 if (r.status === 0 && existsSync(electronDir + 'path.txt')) {
   console.log('relevance-studio: Electron binary installed; `npm start` opens the desktop window.');
 } else {
-  const why = r.error?.code === 'ETIMEDOUT' ? `no answer within ${timeoutMs / 1000} s` : (r.stderr || '').trim().split('\n').pop() || `exit ${r.status}`;
+  const why = r.error?.code === 'ETIMEDOUT' ? `no answer within ${timeoutMs / 1000} s` : errorLine(r.stderr) || `exit ${r.status}`;
   console.log(`relevance-studio: Electron binary not available (${why}); \`npm start\` opens the studio in browser mode.`);
+}
+
+/**
+ * The line of a failed install's stderr that says what went wrong: Node prints the error
+ * message ("RequestError: getaddrinfo ENOTFOUND github.com") above its stack frames
+ * ("    at ClientRequest.<anonymous> (…)"), so the last line is useless.
+ */
+function errorLine(stderr) {
+  const lines = (stderr || '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const isNoise = (l) => l.startsWith('at ') || /^(node:|file:)/.test(l) || /^\^+$/.test(l) || /^Node\.js v\d/.test(l);
+  const thrown = lines.find((l) => /^[A-Za-z]*(Error|Exception)( \[\w+\])?: /.test(l));
+  const coded = lines.find((l) => !isNoise(l) && /\bE[A-Z]{3,}\b/.test(l));
+  return (thrown ?? coded ?? lines.find((l) => !isNoise(l)) ?? '').slice(0, 200);
 }
