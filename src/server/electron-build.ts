@@ -14,7 +14,14 @@ export async function buildElectron(): Promise<{ main: string; preload: string }
   const common = { bundle: true, platform: 'node' as const, target: 'node20', sourcemap: true, logLevel: 'warning' as const, external: EXTERNAL };
   const main = join(ELECTRON_OUT, 'main.js');
   const preload = join(ELECTRON_OUT, 'preload.cjs');
-  await esbuild.build({ ...common, entryPoints: [join(ROOT, 'electron', 'main.ts')], outfile: main, format: 'esm' });
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(ROOT, 'electron', 'main.ts')],
+    outfile: main,
+    format: 'esm',
+    // bundled CommonJS dependencies call require(); an ES module has none of its own
+    banner: { js: "import { createRequire as __studioRequire } from 'node:module'; const require = __studioRequire(import.meta.url);" },
+  });
   await esbuild.build({ ...common, entryPoints: [join(ROOT, 'electron', 'preload.ts')], outfile: preload, format: 'cjs' });
   return { main, preload };
 }
