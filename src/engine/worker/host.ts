@@ -1,0 +1,206 @@
+// The engine host (issue 3 item 6): N worker_threads, one TF.js backend each. Requests
+// queue and go to the next idle worker; a request can be cancelled with an AbortSignal
+// (between images; a worker that does not stop within `cancelGraceMs` is terminated and
+// replaced); a worker that crashes fails its request with an error saying so and is
+// replaced. Maps come back as Float32Arrays; tensors never leave the workers.
+import { Worker } from 'node:worker_threads';
+import { StudioError } from '../../contract/errors.ts';
+import type { ErrorCode } from '../../contract/api.ts';
+import { modelKey, type EngineRequest, type EngineResponse, type FromWorker, type ToWorker } from './protocol.ts';
+
+export interface EngineHostOptions {
+  /** number of workers (default 1) */
+  workers?: number;
+  /** RS_BACKEND-style override for the workers */
+  backend?: string;
+  /** called when a worker crashed (after its request was failed) */
+  onWorkerCrash?: (info: { worker: number; message: string }) => void;
+  cancelGraceMs?: number;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('engine request cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+interface Job {
+  id: number;
+  req: EngineRequest;
+  signal?: AbortSignal;
+  resolve(r: EngineResponse): void;
+  reject(e: Error): void;
+  slot?: Slot;
+  onAbort?: () => void;
+}
+
+interface Slot {
+  index: number;
+  worker: Worker;
+  ready: Promise<string>;
+  job: Job | null;
+  /** IR models already sent to this worker */
+  models: Set<string>;
+  dead: boolean;
+  /** the worker reported its backend */
+  up: boolean;
+}
+
+const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
+const ENTRY = new URL('./worker.ts', import.meta.url).href;
+
+export class EngineHost {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  private backendName = 'unknown';
+
+  private constructor(private readonly opts: EngineHostOptions) {}
+
+  /** starts the workers and waits until every one has its backend */
+  static async start(opts: EngineHostOptions = {}): Promise<EngineHost> {
+    const host = new EngineHost(opts);
+    const n = Math.max(1, opts.workers ?? 1);
+    for (let i = 0; i < n; i++) host.slots.push(host.spawn(i));
+    const names = await Promise.all(host.slots.map((s) => s.ready));
+    host.backendName = names[0];
+    return host;
+  }
+
+  get backend(): string {
+    return this.backendName;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  run(req: EngineRequest, signal?: AbortSignal): Promise<EngineResponse> {
+    if (this.closed) return Promise.reject(new Error('engine host is closed'));
+    if (signal?.aborted) return Promise.reject(new CancelledError());
+    return new Promise<EngineResponse>((resolve, reject) => {
+      const job: Job = { id: this.nextId++, req, signal, resolve, reject };
+      if (signal) {
+        job.onAbort = () => this.cancel(job);
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.queue.push(job);
+      this.dispatch();
+    });
+  }
+
+  /** test hook: makes worker `index` crash */
+  crashWorker(index: number): void {
+    this.slots[index].worker.postMessage({ type: 'crash' } satisfies ToWorker);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const j of this.queue.splice(0)) this.finish(j, new Error('engine host closed'));
+    await Promise.all(
+      this.slots.map((s) => {
+        s.dead = true;
+        if (s.job) this.finish(s.job, new Error('engine host closed'));
+        return s.worker.terminate();
+      }),
+    );
+  }
+
+  private spawn(index: number): Slot {
+    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, backend: this.opts.backend } });
+    let readyResolve!: (b: string) => void;
+    let readyReject!: (e: Error) => void;
+    const ready = new Promise<string>((res, rej) => {
+      readyResolve = res;
+      readyReject = rej;
+    });
+    ready.catch(() => {});
+    const slot: Slot = { index, worker, ready, job: null, models: new Set(), dead: false, up: false };
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') {
+        slot.up = true;
+        readyResolve(msg.backend);
+        this.dispatch();
+        return;
+      }
+      const job = slot.job;
+      if (!job || job.id !== msg.id) return;
+      slot.job = null;
+      if (msg.type === 'result') this.finish(job, null, msg.response);
+      else if (msg.type === 'cancelled') this.finish(job, new CancelledError());
+      else {
+        this.finish(job, msg.userFacing ? new StudioError(msg.code as ErrorCode, msg.message) : new Error(msg.message));
+        // a failed IR transfer must not be assumed cached
+        if ('key' in job.req.model) slot.models.delete(modelKey(job.req.model));
+      }
+      this.dispatch();
+    });
+    const died = (message: string) => {
+      if (slot.dead) return;
+      slot.dead = true;
+      readyReject(new Error(message));
+      const job = slot.job;
+      slot.job = null;
+      if (job) this.finish(job, new StudioError('INTERNAL', `engine worker ${index} crashed while running a ${job.req.cam.method} request: ${message}; it was replaced`));
+      this.opts.onWorkerCrash?.({ worker: index, message });
+      void worker.terminate();
+      if (!this.closed) {
+        this.slots[index] = this.spawn(index);
+      }
+    };
+    worker.on('error', (e) => died(e.message));
+    worker.on('exit', (code) => died(`exited with code ${code}`));
+    return slot;
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.dead || slot.job) continue;
+      if (!slot.up) continue; // only workers whose backend is up take work
+      const job = this.queue.shift() as Job;
+      slot.job = job;
+      job.slot = slot;
+      const key = modelKey(job.req.model);
+      // send an IR graph only once per worker
+      const model = 'key' in job.req.model && slot.models.has(key) ? { key: job.req.model.key, graph: emptyGraph } : job.req.model;
+      if ('key' in job.req.model) slot.models.add(key);
+      slot.worker.postMessage({ type: 'run', id: job.id, model, images: job.req.images, cam: job.req.cam } satisfies ToWorker);
+    }
+  }
+
+  private cancel(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.finish(job, new CancelledError());
+      return;
+    }
+    const slot = job.slot;
+    if (!slot || slot.job !== job) return;
+    slot.worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
+    setTimeout(() => {
+      if (slot.job !== job || slot.dead) return;
+      // still busy inside one image: stop the thread, start a fresh one
+      slot.dead = true;
+      slot.job = null;
+      this.finish(job, new CancelledError());
+      void slot.worker.terminate();
+      if (!this.closed) {
+        this.slots[slot.index] = this.spawn(slot.index);
+        this.dispatch();
+      }
+    }, this.opts.cancelGraceMs ?? 2000).unref();
+  }
+
+  private finish(job: Job, err: Error | null, res?: EngineResponse): void {
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    if (err) job.reject(err);
+    else job.resolve(res as EngineResponse);
+  }
+}
+
+/** placeholder sent when the worker already holds the IR under that key */
+const emptyGraph = { source: { format: 'code' as const }, input: { name: '', shape: [null, null, 0] as [null, null, number] }, output: '', nodes: [], params: {} };

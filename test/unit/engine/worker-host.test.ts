@@ -1,0 +1,84 @@
+// The worker host with real worker_threads: maps equal the in-process engine, IR and
+// file models, N workers, cancellation, and a crashing worker reported and replaced.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
+import { CancelledError, EngineHost } from '../../../src/engine/worker/host.ts';
+import { randomInput, resnet } from '../../helpers/models.ts';
+import { graphToOnnx } from '../../helpers/serialize.ts';
+import { relErr, useBackend } from './setup.ts';
+
+const SIZE = 32;
+const graph = resnet(18, { width: 4, size: SIZE, classes: 5, seed: 12 });
+const images = [0, 1, 2].map((s) => ({ data: randomInput([1, SIZE, SIZE, 3], 40 + s), height: SIZE, width: SIZE }));
+let host: EngineHost;
+const crashes: number[] = [];
+
+beforeAll(async () => {
+  await useBackend('cpu');
+  host = await EngineHost.start({ workers: 2, backend: 'cpu', onWorkerCrash: (c) => crashes.push(c.worker) });
+});
+afterAll(() => host.close());
+
+describe('engine worker host', () => {
+  it('returns the same maps as the in-process engine, per image, with the backend name', async () => {
+    const res = await host.run({ model: { key: 'r18', graph }, images, cam: { method: 'rcam', layer: 'layer2', targets: [1, 3] } });
+    expect(res.backend).toBe('cpu');
+    expect(res.results).toHaveLength(3);
+    const local = new CamModel(graph);
+    res.results.forEach((r, i) => {
+      const ref = local.run(images[i].data, [SIZE, SIZE], { method: 'rcam', layer: 'layer2', targets: [1, 3] });
+      expect(r.maps.map((m) => m.target)).toEqual([1, 3]);
+      expect(r.maps[0].data).toBeInstanceOf(Float32Array);
+      expect(relErr(r.maps[1].data, ref.maps[1].data)).toBeLessThan(1e-6);
+    });
+    local.dispose();
+  });
+
+  it('runs requests on both workers at once and loads model files in the worker', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'engine-host-'));
+    try {
+      const file = path.join(dir, 'model.onnx');
+      writeFileSync(file, graphToOnnx(graph));
+      const reqs = [0, 1, 2, 3].map((i) => host.run({ model: i % 2 ? { file } : { key: 'r18', graph }, images: [images[i % 3]], cam: { method: 'gradcam', layer: 'layer3' } }));
+      const out = await Promise.all(reqs);
+      expect(out.every((r) => r.results[0].maps[0].h === 2)).toBe(true);
+      expect(relErr(out[0].results[0].maps[0].data, out[3].results[0].maps[0].data)).toBeLessThan(1e-5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('cancels a request (queued or running)', async () => {
+    const ac = new AbortController();
+    const many = Array.from({ length: 40 }, (_, i) => images[i % 3]);
+    const p = host.run({ model: { key: 'r18', graph }, images: many, cam: { method: 'scorecam', layer: 'layer2' } }, ac.signal);
+    setTimeout(() => ac.abort(), 50);
+    await expect(p).rejects.toBeInstanceOf(CancelledError);
+    // the host still works afterwards
+    const ok = await host.run({ model: { key: 'r18', graph }, images: [images[0]], cam: { method: 'rcam', layer: 'layer2' } });
+    expect(ok.results).toHaveLength(1);
+  });
+
+  it('reports a crashed worker, fails its request, and replaces it', async () => {
+    const many = Array.from({ length: 30 }, (_, i) => images[i % 3]);
+    const p0 = host.run({ model: { key: 'r18', graph }, images: many, cam: { method: 'scorecam', layer: 'layer2' } });
+    const p1 = host.run({ model: { key: 'r18', graph }, images: many, cam: { method: 'scorecam', layer: 'layer2' } });
+    await new Promise((r) => setTimeout(r, 100));
+    host.crashWorker(0);
+    const settled = await Promise.allSettled([p0, p1]);
+    const failed = settled.filter((s) => s.status === 'rejected') as PromiseRejectedResult[];
+    expect(failed).toHaveLength(1);
+    expect(String(failed[0].reason.message)).toMatch(/engine worker 0 crashed while running a scorecam request/);
+    expect(crashes).toContain(0);
+    const after = await Promise.all([0, 1].map(() => host.run({ model: { key: 'r18', graph }, images: [images[1]], cam: { method: 'rcam', layer: 'layer2' } })));
+    expect(after.every((r) => r.results.length === 1)).toBe(true);
+    expect(host.size).toBe(2);
+  });
+
+  it('a bad request is a user-facing error that names the layer', async () => {
+    await expect(host.run({ model: { key: 'r18', graph }, images: [images[0]], cam: { method: 'rcam', layer: 'layer7' } })).rejects.toMatchObject({ name: 'StudioError', message: expect.stringMatching(/layer "layer7" not found/) });
+  });
+});
