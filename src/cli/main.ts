@@ -1,7 +1,10 @@
 // `relevance-studio <command>` / `npm run studio -- <command>`.
 import { CliError, parseArgs } from './args.ts';
 import type { Command } from './command.ts';
+import { cam } from './commands/cam.ts';
+import { exportCmd } from './commands/export.ts';
 import { importCmd } from './commands/import.ts';
+import { importMasksCmd } from './commands/import-masks.ts';
 import { info } from './commands/info.ts';
 import { init } from './commands/init.ts';
 import { serve } from './commands/serve.ts';
@@ -11,7 +14,10 @@ import { start } from './commands/start.ts';
 const COMMANDS: Command[] = [
   init,
   importCmd,
+  importMasksCmd,
+  exportCmd,
   info,
+  cam,
   serve,
   start,
 ];
