@@ -7,8 +7,13 @@ import { RENDERER_DIR } from './session.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function ensureRendererBuilt(log: (line: string) => void): Promise<string> {
+/** The renderer folder to serve; null (API only) when RS_SKIP_RENDERER_BUILD=1 and there is none (CLI tests). */
+export async function ensureRendererBuilt(log: (line: string) => void): Promise<string | null> {
   if (existsSync(join(RENDERER_DIR, 'index.html'))) return RENDERER_DIR;
+  if (process.env.RS_SKIP_RENDERER_BUILD === '1') {
+    log('the studio UI is not built (RS_SKIP_RENDERER_BUILD=1): serving the API only');
+    return null;
+  }
   log('building the studio UI (first start only)…');
   const { build } = await import('vite');
   await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });

@@ -23,7 +23,7 @@ export const start: Command = {
     const where = join(dataDir(), 'demo');
     const { project, notes } = await openDemoCopy(where);
     for (const n of notes) console.log(n);
-    let staticDir: string;
+    let staticDir: string | null;
     try {
       staticDir = await ensureRendererBuilt((l) => console.log(l));
     } catch (err) {

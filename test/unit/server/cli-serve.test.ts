@@ -1,0 +1,99 @@
+// `serve` and `start` as a user runs them: a child process that prints its URL, answers
+// with the token, and exits cleanly on SIGTERM. `start` makes the demo working copy in
+// RS_DATA_DIR (never in demo/).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TOKEN_HEADER } from '../../../src/server/auth.ts';
+import { tempDir } from '../../helpers/images.ts';
+import { smallProject } from '../services/fixture.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/relevance-studio.mjs', import.meta.url));
+const DEMO = fileURLToPath(new URL('../../../demo', import.meta.url));
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function launch(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string>; out: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, RS_SKIP_RENDERER_BUILD: '1', DISPLAY: '', WAYLAND_DISPLAY: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+      if (m) resolve(m[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code} before printing a URL:\n${out}`)));
+  });
+  cleanups.push(() => child.kill('SIGKILL'));
+  return { child, url, out: () => out };
+}
+
+async function projectInfo(url: string): Promise<{ name: string; images: number }> {
+  const u = new URL(url);
+  const res = await fetch(`${u.origin}/api/projectInfo`, { method: 'POST', headers: { [TOKEN_HEADER]: u.searchParams.get('token')! }, body: '[]' });
+  const body = (await res.json()) as { ok: true; value: { name: string; images: number } };
+  return body.value;
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+describe('serve', () => {
+  it('serves a project on 127.0.0.1 with a token and stops on SIGTERM', async () => {
+    const tp = await smallProject();
+    const dir = tp.project.dir;
+    tp.project.close();
+    cleanups.push(tp.cleanup);
+    const { child, url } = launch(['serve', dir, '--no-open']);
+    const u = await url;
+    expect(u).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect(await projectInfo(u)).toMatchObject({ name: 'Pets', images: 5 });
+    const done = exitCode(child);
+    child.kill('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
+  it('fails with one line for a folder that is no project', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const child = spawn(process.execPath, [BIN, 'serve', tmp.dir, '--no-open'], { env: { ...process.env, RS_SKIP_RENDERER_BUILD: '1' } });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    expect(await exitCode(child)).toBe(1);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toContain('not a Relevance Studio project');
+  });
+});
+
+describe('start', () => {
+  it('makes the demo working copy in RS_DATA_DIR, serves it, and reuses it', async () => {
+    const data = tempDir('studio-start-');
+    cleanups.push(data.cleanup);
+    const first = launch(['start', '--no-open'], { RS_DATA_DIR: data.dir });
+    const info = await projectInfo(await first.url);
+    expect(info.images).toBeGreaterThan(0);
+    expect(existsSync(join(data.dir, 'demo', 'project.sqlite'))).toBe(true);
+    expect(existsSync(join(DEMO, 'project.sqlite'))).toBe(false);
+    expect(first.out()).toContain(join(data.dir, 'demo'));
+    let done = exitCode(first.child);
+    first.child.kill('SIGTERM');
+    expect(await done).toBe(0);
+
+    const again = launch(['start', '--no-open'], { RS_DATA_DIR: data.dir });
+    expect((await projectInfo(await again.url)).images).toBe(info.images);
+    expect(again.out()).toContain('opening the demo project');
+    done = exitCode(again.child);
+    again.child.kill('SIGTERM');
+    expect(await done).toBe(0);
+  });
+});
