@@ -2,6 +2,7 @@
 import { CliError, parseArgs } from './args.ts';
 import type { Command } from './command.ts';
 import { cam } from './commands/cam.ts';
+import { cam } from './commands/cam.ts';
 import { exportCmd } from './commands/export.ts';
 import { importCmd } from './commands/import.ts';
 import { importMasksCmd } from './commands/import-masks.ts';
@@ -17,6 +18,7 @@ const COMMANDS: Command[] = [
   importMasksCmd,
   exportCmd,
   info,
+  cam,
   cam,
   serve,
   start,
