@@ -2,7 +2,6 @@
 import { CliError, parseArgs } from './args.ts';
 import type { Command } from './command.ts';
 import { cam } from './commands/cam.ts';
-import { cam } from './commands/cam.ts';
 import { exportCmd } from './commands/export.ts';
 import { importCmd } from './commands/import.ts';
 import { importMasksCmd } from './commands/import-masks.ts';
@@ -18,7 +17,6 @@ const COMMANDS: Command[] = [
   importMasksCmd,
   exportCmd,
   info,
-  cam,
   cam,
   serve,
   start,
