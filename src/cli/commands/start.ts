@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CliError, flagBool, flagNumber } from '../args.ts';
 import type { Command } from '../command.ts';
+import { openProject, type Project } from '../../project/index.ts';
 import { dataDir, openDemoCopy } from '../../services/demo.ts';
 import { buildElectron } from '../../server/electron-build.ts';
 import { electronBinary, findChromium, hasDisplay, openChromiumApp } from '../../server/open.ts';
@@ -32,23 +33,37 @@ export const start: Command = {
     }
 
     const electron = noOpen ? null : electronBinary();
-    if (electron && hasDisplay()) {
+    if (electron && hasDisplay() && staticDir) {
       project.close(); // the Electron main opens the project itself, through the same services
-      const { main } = await buildElectron();
-      console.log('opening the studio window (Electron)');
-      const child = spawn(electron, [main, '--project', where], { stdio: 'inherit' });
-      return new Promise<number>((done) => child.on('exit', (code) => done(code ?? 0)));
+      const code = await runElectron(electron, where);
+      if (code === 0) return 0;
+      // e.g. better-sqlite3 built for Node's ABI, not Electron's: the browser mode still works
+      console.log(`the Electron window failed (exit ${code}); opening the studio in browser mode instead`);
+      return serveAndWait(openProject(where), port, staticDir, where, noOpen);
     }
-
-    const served = await serveProject(project, { port, staticDir });
-    console.log(`studio: ${served.server.url}`);
-    const window = noOpen ? null : openInBrowser(served.server.url, where);
-    if (!window && !noOpen) console.log('open that URL in a browser (no Electron window or Chromium found); press Ctrl+C to stop');
-    else console.log('press Ctrl+C to stop');
-    await untilStopped(served.close, window);
-    return 0;
+    return serveAndWait(project, port, staticDir, where, noOpen);
   },
 };
+
+async function runElectron(binary: string, projectDir: string): Promise<number> {
+  const { main } = await buildElectron();
+  console.log('opening the studio window (Electron)');
+  const child = spawn(binary, [main, '--project', projectDir], { stdio: 'inherit' });
+  return new Promise<number>((done) => {
+    child.on('error', () => done(1));
+    child.on('exit', (code) => done(code ?? 1));
+  });
+}
+
+async function serveAndWait(project: Project, port: number | undefined, staticDir: string | null, where: string, noOpen: boolean): Promise<number> {
+  const served = await serveProject(project, { port, staticDir });
+  console.log(`studio: ${served.server.url}`);
+  const window = noOpen ? null : openInBrowser(served.server.url, where);
+  if (!window && !noOpen) console.log('open that URL in a browser (no Electron binary, or no screen or Chromium found); press Ctrl+C to stop');
+  else console.log('press Ctrl+C to stop');
+  await untilStopped(served.close, window);
+  return 0;
+}
 
 export function portFlag(port: number | undefined): number | undefined {
   if (port === undefined) return undefined;
