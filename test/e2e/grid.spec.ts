@@ -67,6 +67,14 @@ test('the grid shows every image with its tags, and filters by class', async ({ 
   await expect(inspector.locator('.preview img')).toHaveAttribute('src', /^blob:/);
   await page.screenshot({ path: 'test-results/grid-filtered.png' });
 
+  // the keyboard moves the selection; Escape clears it
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator(`[data-name="${dogs[1]}"]`)).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator(`[data-name="${dogs[1]}"]`)).toBeFocused();
+  await expect(inspector.getByRole('heading', { name: dogs[1] })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(inspector).toHaveCount(0);
+
   // search narrows within the class filter; clearing the chip widens again
   await page.getByRole('searchbox', { name: 'Search images by name' }).fill('park');
   await expect(page.getByTestId('result-count')).toHaveText('1 image');
