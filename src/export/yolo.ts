@@ -18,8 +18,10 @@ import type { ExportItem, ExportOptions, ExportReport } from './types.ts';
 
 const fmt = (v: number) => v.toFixed(6);
 
-export function yoloLines(labels: Uint8Array, width: number, height: number, minArea = 4): string[] {
-  return tracePolygons(labels, width, height, { minArea }).map((p) => {
+/** Label lines for one image; regions whose value is not in `known` (when given) are left out. */
+export function yoloLines(labels: Uint8Array, width: number, height: number, minArea = 4, known?: ReadonlySet<number>): string[] {
+  const polys = tracePolygons(labels, width, height, { minArea }).filter((p) => !known || known.has(p.value));
+  return polys.map((p) => {
     const parts = [String(p.value - 1)];
     for (let i = 0; i < p.points.length; i += 2) parts.push(fmt(p.points[i] / width), fmt(p.points[i + 1] / height));
     return parts.join(' ');
@@ -28,6 +30,7 @@ export function yoloLines(labels: Uint8Array, width: number, height: number, min
 
 export async function writeYolo(project: Project, items: ExportItem[], opts: ExportOptions, w: ExportWriter, report: ExportReport): Promise<void> {
   const splits = new Set<string>();
+  const known = new Set(project.listClasses().map((c) => c.index));
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
     opts.onProgress?.({ done: k, total: items.length, file: it.name });
@@ -37,7 +40,7 @@ export async function writeYolo(project: Project, items: ExportItem[], opts: Exp
         const bytes = await project.imageBytes(it.id);
         w.write(`images/${it.split}/${it.stem}.${imageExt(bytes)}`, bytes);
       }
-      w.write(`labels/${it.split}/${it.stem}.txt`, lines(yoloLines(labels, it.width, it.height, opts.minArea ?? 4)));
+      w.write(`labels/${it.split}/${it.stem}.txt`, lines(yoloLines(labels, it.width, it.height, opts.minArea ?? 4, known)));
       splits.add(it.split);
       report.images++;
     } catch (err) {

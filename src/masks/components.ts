@@ -50,20 +50,22 @@ export function connectedComponents(
       const p = stack[--sp];
       area++;
       const x = p % width;
-      const y = (p - x) / width;
-      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) touches = 1;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          if ((dx === 0 && dy === 0) || (connectivity === 4 && dx !== 0 && dy !== 0)) continue;
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const q = yy * width + xx;
-          if (ids[q] || labels[q] !== v) continue;
-          ids[q] = id;
-          stack[sp++] = q;
-        }
+      const l = x > 0;
+      const r = x < width - 1;
+      const u = p >= width;
+      const d = p < n - width;
+      if (!(l && r && u && d)) touches = 1;
+      // neighbours unrolled: this loop is the hot path of every export and clean-up
+      let q: number;
+      if (l && !ids[(q = p - 1)] && labels[q] === v) { ids[q] = id; stack[sp++] = q; }
+      if (r && !ids[(q = p + 1)] && labels[q] === v) { ids[q] = id; stack[sp++] = q; }
+      if (u && !ids[(q = p - width)] && labels[q] === v) { ids[q] = id; stack[sp++] = q; }
+      if (d && !ids[(q = p + width)] && labels[q] === v) { ids[q] = id; stack[sp++] = q; }
+      if (connectivity === 8) {
+        if (u && l && !ids[(q = p - width - 1)] && labels[q] === v) { ids[q] = id; stack[sp++] = q; }
+        if (u && r && !ids[(q = p - width + 1)] && labels[q] === v) { ids[q] = id; stack[sp++] = q; }
+        if (d && l && !ids[(q = p + width - 1)] && labels[q] === v) { ids[q] = id; stack[sp++] = q; }
+        if (d && r && !ids[(q = p + width + 1)] && labels[q] === v) { ids[q] = id; stack[sp++] = q; }
       }
     }
     areas.push(area);

@@ -26,8 +26,9 @@ export interface Polygon {
 // neighbour directions clockwise on screen: E, SE, S, SW, W, NW, N, NE
 const DX = [1, 1, 0, -1, -1, -1, 0, 1];
 const DY = [0, 1, 1, 1, 0, -1, -1, -1];
-const DIR_OF: Record<string, number> = {};
-for (let d = 0; d < 8; d++) DIR_OF[`${DX[d]},${DY[d]}`] = d;
+// direction index of a unit step, keyed (dy + 1) * 3 + (dx + 1)
+const DIR_OF = new Int8Array(9).fill(-1);
+for (let d = 0; d < 8; d++) DIR_OF[(DY[d] + 1) * 3 + DX[d] + 1] = d;
 
 /**
  * Moore-neighbour tracing of the component `id` starting at its first pixel in raster
@@ -58,7 +59,7 @@ function traceBoundary(ids: Int32Array, width: number, height: number, id: numbe
     const ny = y + DY[d];
     // the pixel examined just before the move is outside; search resumes from it
     const pd = (d + 7) % 8;
-    const back = DIR_OF[`${x + DX[pd] - nx},${y + DY[pd] - ny}`];
+    const back = DIR_OF[(y + DY[pd] - ny + 1) * 3 + (x + DX[pd] - nx + 1)];
     x = nx;
     y = ny;
     const nd = find(x, y, back);
