@@ -1,0 +1,92 @@
+// `npm run bench -- engine [--reps N] [--score-channels K] [--images M]`
+// ResNet-50 (full widths, random weights), 224×224, one image, TF.js (wasm unless
+// RS_BACKEND says otherwise): forward, rcam layer2/layer4, gradcam layer2, scorecam layer2
+// (K channels timed, extrapolated to all), medians after a warm-up, methods interleaved
+// round by round so machine noise hits all alike; then throughput with 1 and 2 workers.
+import { initBackend } from '../../src/engine/tfjs/backend.ts';
+import { CamModel } from '../../src/engine/tfjs/cam-model.ts';
+import type { CamRequest } from '../../src/engine/cams/methods.ts';
+import { EngineHost } from '../../src/engine/worker/host.ts';
+import { randomInput, resnet } from '../helpers/models.ts';
+
+function opt(args: string[], name: string, dflt: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+}
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export async function run(args: string[]): Promise<void> {
+  const reps = Math.max(5, opt(args, 'reps', 5));
+  const scoreK = opt(args, 'score-channels', 8);
+  const nImages = opt(args, 'images', 8);
+  const backend = await initBackend(process.env.RS_BACKEND ?? 'wasm');
+  const S = 224;
+  const graph = resnet(50, { width: 64, size: S, classes: 1000, seed: 50 });
+  const x = randomInput([1, S, S, 3], 1);
+  const model = new CamModel(graph);
+  const layer2Channels = 512;
+
+  const cases: { name: string; f: () => number }[] = [
+    { name: 'forward', f: () => time(() => model.predict(x, [1, S, S, 3])) },
+    ...(
+      [
+        ['rcam layer2', { method: 'rcam', layer: 'layer2' }],
+        ['rcam layer4', { method: 'rcam', layer: 'layer4' }],
+        ['gradcam layer2', { method: 'gradcam', layer: 'layer2' }],
+        [`scorecam layer2 (${scoreK} ch)`, { method: 'scorecam', layer: 'layer2', scoreChannels: scoreK, scoreBatch: scoreK }],
+      ] as [string, CamRequest][]
+    ).map(([name, req]) => ({ name, f: () => time(() => model.run(x, [S, S], req)) })),
+  ];
+  for (const c of cases) c.f(); // warm-up: per-model constants, XNNPACK operators
+  const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+  for (let r = 0; r < reps; r++) for (const c of cases) times.get(c.name)!.push(c.f());
+  const med = new Map([...times].map(([k, v]) => [k, median(v)]));
+  const fwd = med.get('forward')!;
+  const sc = med.get(`scorecam layer2 (${scoreK} ch)`)!;
+  // a Score-CAM map = its own forward + K masked forwards; extrapolate the masked part
+  const scoreAll = fwd + ((sc - fwd) * layer2Channels) / scoreK;
+  const rcam2 = med.get('rcam layer2')!;
+
+  const rows: string[][] = [['case', 'backend', 'median ms', 'min ms', '× forward']];
+  for (const [k, v] of times) rows.push([k, backend, med.get(k)!.toFixed(0), Math.min(...v).toFixed(0), (med.get(k)! / fwd).toFixed(2)]);
+  rows.push([`scorecam layer2 (all ${layer2Channels} ch, extrapolated)`, backend, scoreAll.toFixed(0), '', (scoreAll / fwd).toFixed(1)]);
+  console.log(`ResNet-50 224×224, random weights, 1 image, ${reps} reps after warm-up (medians)\n`);
+  console.log(table(rows));
+  console.log(`\nrcam layer2 / forward = ${(rcam2 / fwd).toFixed(2)}  (goal ≤ 2.5; includes rcam's own forward)`);
+  console.log(`scorecam layer2 / rcam layer2 = ${(scoreAll / rcam2).toFixed(0)}  (extrapolated from ${scoreK} channels; goal ≥ 100)`);
+  model.dispose();
+
+  // throughput: independent one-image rcam layer2 requests spread over N workers
+  const trows: string[][] = [['workers', 'backend', 'images', 'seconds', 'images/s']];
+  for (const n of [1, 2]) {
+    const host = await EngineHost.start({ workers: n, backend });
+    try {
+      const req = (i: number) => host.run({ model: { key: 'resnet50', graph }, images: [{ data: randomInput([1, S, S, 3], 100 + i), height: S, width: S }], cam: { method: 'rcam', layer: 'layer2' } });
+      await Promise.all(Array.from({ length: n }, (_, i) => req(i))); // model transfer + warm-up
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: nImages }, (_, i) => req(i)));
+      const s = (performance.now() - t0) / 1000;
+      trows.push([String(n), host.backend, String(nImages), s.toFixed(2), (nImages / s).toFixed(2)]);
+    } finally {
+      await host.close();
+    }
+  }
+  console.log('\nthroughput, rcam layer2, one image per request\n');
+  console.log(table(trows));
+}
+
+function time(f: () => unknown): number {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+}
+
+function table(rows: string[][]): string {
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
+  return [line(rows[0]), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+}
