@@ -130,8 +130,7 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
           const [, ho, wo] = dy.shape as number[];
           const qh = Math.ceil(hp / sh);
           const qw = Math.ceil(wp / sw);
-          const z = padOrSlice(dy as tf.Tensor4D, [m - 1, m - 1, qh - ho, qw - wo]);
-          const y = tf.conv2d(z, this.polyphaseKernel(w, sh), 1, 'valid');
+          const y = convPadded(dy as tf.Tensor4D, this.polyphaseKernel(w, sh), [m - 1, m - 1, qh - ho, qw - wo], [1, 1]);
           return this.cropTo(tf.depthToSpace(y, sh), g.pads, inHW);
         }
       }
@@ -145,7 +144,7 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
       const left = ekw - 1 - g.pads[1];
       const bottom = inHW[0] + ekh - 1 - top - zh;
       const right = inHW[1] + ekw - 1 - left - zw;
-      return tf.conv2d(padOrSlice(z, [top, left, bottom, right]), this.flippedKernel(w), 1, 'valid', 'NHWC', g.dilations);
+      return convPadded(z, this.flippedKernel(w), [top, left, bottom, right], g.dilations);
     });
   }
 
@@ -306,16 +305,19 @@ function zeroInsert(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   return z;
 }
 
-/** pads [top, left, bottom, right]; a negative entry removes that many rows/columns */
-function padOrSlice(x: tf.Tensor4D, [t, l, b, r]: number[]): tf.Tensor4D {
+/**
+ * A stride-1 conv of x padded by [top, left, bottom, right]: positive pads go to the conv's
+ * explicit padding (no copy), a negative entry removes that many rows/columns first.
+ */
+function convPadded(x: tf.Tensor4D, k: tf.Tensor4D, [t, l, b, r]: number[], dilations: [number, number]): tf.Tensor4D {
   let z = x;
   if (t < 0 || l < 0 || b < 0 || r < 0) {
     const [n, h, w, c] = z.shape;
     const [ct, cl, cb, cr] = [t, l, b, r].map((v) => Math.max(0, -v));
     z = tf.slice(z, [0, ct, cl, 0], [n, h - ct - cb, w - cl - cr, c]);
   }
-  if (t > 0 || l > 0 || b > 0 || r > 0) z = tf.pad(z, [[0, 0], [Math.max(0, t), Math.max(0, b)], [Math.max(0, l), Math.max(0, r)], [0, 0]]);
-  return z;
+  const pads = [t, l, b, r].map((v) => Math.max(0, v));
+  return tf.conv2d(z, k, 1, [[0, 0], [pads[0], pads[2]], [pads[1], pads[3]], [0, 0]], 'NHWC', dilations);
 }
 
 function dilateKernel(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
