@@ -15,6 +15,7 @@
 //   px) become `smallTo` (default 255: a fragment the CAM barely supports should not
 //   teach the model "background" either) → background holes enclosed by one class are
 //   filled with it.
+import { StudioError } from '../contract/errors.ts';
 import { fillHoles, removeSmallComponents } from './components.ts';
 import { decodeFloat16 } from './float16.ts';
 import { BACKGROUND, IGNORE } from './labels.ts';
@@ -52,6 +53,20 @@ export const DEFAULT_MASK_SETTINGS: Readonly<MaskSettings> = Object.freeze({
   smallTo: 'ignore',
   fillHoles: false,
 });
+
+/** Defaults filled in and every field checked (StudioError naming the bad setting). */
+export function maskSettings(partial: Partial<MaskSettings> = {}): MaskSettings {
+  const s: MaskSettings = { ...DEFAULT_MASK_SETTINGS, ...partial };
+  const bad = (what: string): never => {
+    throw new StudioError('BAD_REQUEST', `mask settings: ${what}`);
+  };
+  if (!Number.isFinite(s.bg)) bad(`bg (τ_bg) must be a number, got ${String(s.bg)}`);
+  if (s.normalisation !== 'relu-max' && s.normalisation !== 'minmax') bad(`normalisation must be relu-max or minmax, got '${String(s.normalisation)}'`);
+  if (!(s.ignoreBand >= 0)) bad(`ignoreBand (δ) must be ≥ 0, got ${String(s.ignoreBand)}`);
+  if (!(Number.isInteger(s.minArea) && s.minArea >= 0)) bad(`minArea must be a whole number ≥ 0, got ${String(s.minArea)}`);
+  if (s.smallTo !== 'ignore' && s.smallTo !== 'background') bad(`smallTo must be ignore or background, got '${String(s.smallTo)}'`);
+  return s;
+}
 
 /** A normalised copy of `data` (see the file comment). */
 export function normaliseCam(data: Float32Array, mode: CamNormalisation): Float32Array {
@@ -100,7 +115,7 @@ export function upsampleCams(cams: readonly CamMap[], width: number, height: num
 
 /** The label map for an image of width×height from its tagged classes' CAMs. */
 export function camsToLabels(cams: readonly CamMap[], width: number, height: number, settings: Partial<MaskSettings> = {}): Uint8Array {
-  const s: MaskSettings = { ...DEFAULT_MASK_SETTINGS, ...settings };
+  const s = maskSettings(settings);
   for (const c of cams) {
     if (!Number.isInteger(c.classIndex) || c.classIndex < 1 || c.classIndex > 254) throw new Error(`CAM class index ${c.classIndex} is not 1..254`);
   }

@@ -41,6 +41,12 @@ describe('normaliseCam', () => {
 });
 
 describe('camsToLabels', () => {
+  it('rejects bad settings by name', () => {
+    expect(() => camsToLabels([], 2, 2, { bg: Number.NaN })).toThrow(/bg \(τ_bg\) must be a number/);
+    expect(() => camsToLabels([], 2, 2, { minArea: 1.5 })).toThrow(/minArea/);
+    expect(() => camsToLabels([], 2, 2, { normalisation: 'max' as 'minmax' })).toThrow(/normalisation/);
+  });
+
   it('no tags → all background', () => {
     expect(camsToLabels([], 3, 2)).toEqual(new Uint8Array(6));
   });
