@@ -89,7 +89,7 @@ export const exportCmd: Command = {
       progress.finish();
       for (const s of rep.skipped) console.error(`skipped ${s.image}: ${s.reason}`);
       const secs = (performance.now() - t0) / 1000;
-      console.log(`exported ${rep.images} images (${rep.files} files, ${format}) to ${rep.out} in ${secs.toFixed(1)} s${rep.skipped.length ? `; ${rep.skipped.length} skipped` : ''}`);
+      console.log(`exported ${rep.images} images (${rep.files} file${rep.files === 1 ? "" : "s"}, ${format}) to ${rep.out} in ${secs.toFixed(1)} s${rep.skipped.length ? `; ${rep.skipped.length} skipped` : ''}`);
     } finally {
       p.close();
     }
