@@ -41,6 +41,14 @@ export interface CamTimings {
   backend: string;
   forward_ms: number;
   map_ms: number;
+  /** which executor ran it (absent: the TF.js CamModel) */
+  executor?: 'tfjs' | 'onnxruntime';
+  /** onnxruntime execution provider (cpu, cuda, dml, coreml) */
+  provider?: string;
+  /** forward, walk and map ran as one compiled graph: map_ms holds all of it, forward_ms is 0 */
+  fused?: boolean;
+  /** time to compile or load the compiled graph and open its session (first use only) */
+  compile_ms?: number;
 }
 
 export interface CamResult {

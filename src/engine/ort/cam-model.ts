@@ -1,0 +1,257 @@
+// The onnxruntime executor of the CAM methods, with CamModel's surface (run / predict /
+// dispose, the same CamRequest and CamResult) but asynchronous: rcam, gradcam, gradcampp
+// and layercam are one compiled graph per (method, options, layer, input size) — forward,
+// walk and map in a single session.run; scorecam runs the compiled plain forward, then
+// batched masked forwards. Compiled graphs come from the disk cache when present.
+import { StudioError } from '../../contract/errors.ts';
+import type { Graph } from '../ir.ts';
+import { resolveLayer } from '../layer-names.ts';
+import { concreteShapes } from '../exec/analysis.ts';
+import { logitsTensor } from '../exec/forward.ts';
+import type { CamMap, CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
+import { startVectors } from '../cams/start.ts';
+import { GraphCache, defaultCacheDir, graphHash } from './cache.ts';
+import { IO, compileCam, compileForward, compileScoreCamForward, type CompiledGraph, type CompiledMethod } from './compile.ts';
+import { createSession, loadOrt, ortLoadError, type OpenSession, type OrtModule, type OrtProvider } from './session.ts';
+
+export interface OrtCamModelOptions {
+  /** compiled-graph cache folder; null: no disk cache (default: defaultCacheDir()) */
+  cacheDir?: string | null;
+  /** intra-op threads per session (default RS_ORT_THREADS or 1) */
+  threads?: number;
+  /** provider order override (default: GPU where available, then cpu) */
+  providers?: OrtProvider[];
+  /** a precomputed model hash (default: graphHash of the graph, on first compile) */
+  modelHash?: string;
+}
+
+interface Compiled extends OpenSession {
+  meta: Omit<CompiledGraph, 'bytes'>;
+}
+
+export class OrtCamModel {
+  readonly executor = 'onnxruntime' as const;
+  readonly logitsName: string;
+  readonly outputActivation: 'softmax' | 'sigmoid' | 'none';
+  /** compiles done / cache entries read, for tests and reports */
+  readonly stats = { compiled: 0, cacheHits: 0 };
+  private readonly cache: GraphCache;
+  private readonly sessions = new Map<string, Promise<Compiled>>();
+  private readonly shapeCache = new Map<string, Map<string, number[]>>();
+  private hash: string | undefined;
+  private lastProvider: OrtProvider = 'cpu';
+
+  constructor(
+    private readonly ort: OrtModule,
+    readonly graph: Graph,
+    private readonly opts: OrtCamModelOptions = {},
+  ) {
+    const l = logitsTensor(graph);
+    this.logitsName = l.logits;
+    this.outputActivation = l.activation;
+    this.cache = new GraphCache(opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir);
+    this.hash = opts.modelHash;
+  }
+
+  /** loads onnxruntime-node; a StudioError when it is not usable here */
+  static async create(graph: Graph, opts: OrtCamModelOptions = {}): Promise<OrtCamModel> {
+    const ort = await loadOrt();
+    if (!ort) throw new StudioError('INTERNAL', `onnxruntime-node could not be loaded (${ortLoadError()}); use RS_EXECUTOR=tfjs`);
+    return new OrtCamModel(ort, graph, opts);
+  }
+
+  /** the provider of the most recently opened session */
+  get provider(): OrtProvider {
+    return this.lastProvider;
+  }
+
+  get modelHash(): string {
+    this.hash ??= graphHash(this.graph);
+    return this.hash;
+  }
+
+  shapes(hw: [number, number]): Map<string, number[]> {
+    const key = hw.join('x');
+    let s = this.shapeCache.get(key);
+    if (!s) {
+      s = concreteShapes(this.graph, hw);
+      this.shapeCache.set(key, s);
+    }
+    return s;
+  }
+
+  private session(kind: string, build: () => CompiledGraph): Promise<Compiled> {
+    let p = this.sessions.get(kind);
+    if (!p) {
+      p = (async () => {
+        let meta: Omit<CompiledGraph, 'bytes'> | null = null;
+        const entry = await this.cache.get(this.modelHash, kind, () => {
+          const { bytes, ...rest } = build();
+          meta = rest;
+          return bytes;
+        });
+        if (entry.hit) this.stats.cacheHits++;
+        else this.stats.compiled++;
+        const open = await createSession(this.ort, entry.bytes, { threads: this.opts.threads, providers: this.opts.providers });
+        this.lastProvider = open.provider;
+        return { ...open, meta: meta ?? { classes: 0, featureHW: [0, 0], channels: 0 } };
+      })();
+      // a failed compile is not cached: the next call tries again
+      p.catch(() => this.sessions.delete(kind));
+      this.sessions.set(kind, p);
+    }
+    return p;
+  }
+
+  private tensor(data: Float32Array, dims: number[]) {
+    return new this.ort.Tensor('float32', data, dims);
+  }
+
+  /** logits for a batch [N, H, W, C] (row-major NHWC data) */
+  async predict(input: Float32Array, shape: [number, number, number, number]): Promise<Float32Array> {
+    const hw: [number, number] = [shape[1], shape[2]];
+    const s = await this.session(`forward|${hw.join('x')}`, () => compileForward(this.graph, hw));
+    const out = await s.session.run({ [IO.image]: this.tensor(input, shape) });
+    return out[IO.logits].data as Float32Array;
+  }
+
+  /** CAMs of one image (`input` NHWC [1, H, W, C], already preprocessed) */
+  async run(input: Float32Array, hw: [number, number], req: CamRequest): Promise<CamResult> {
+    const layerTensor = resolveLayer(this.graph, req.layer);
+    const shapes = this.shapes(hw);
+    const aShape = shapes.get(layerTensor) as number[];
+    if (aShape.length !== 3) throw new StudioError('BAD_REQUEST', `layer "${req.layer}" (${layerTensor}) is not a spatial feature map (shape ${aShape.join('×')})`);
+    const channels = shapes.get(this.graph.input.name)?.[2] ?? 3;
+    if (input.length !== hw[0] * hw[1] * channels) {
+      throw new StudioError('BAD_REQUEST', `input has ${input.length} values, expected ${hw[0]}×${hw[1]}×${channels}`);
+    }
+    const classes = (shapes.get(this.logitsName) as number[]).reduce((a, b) => a * b, 1);
+    if (req.targets) checkTargets(req.targets, classes);
+    if (req.method === 'scorecam') return this.scoreCam(input, hw, req, layerTensor, classes);
+    const method = req.method as CompiledMethod;
+    const relu = method === 'rcam' ? (req.relu ?? false) : true;
+    const bias = method === 'rcam' ? (req.bias ?? 'ignore') : 'ignore';
+    const kind = `${method}|relu=${relu}|bias=${bias}|${layerTensor}|${hw.join('x')}`;
+    const t0 = performance.now();
+    const s = await this.session(kind, () => compileCam(this.graph, { method, layerTensor, hw, relu: method === 'rcam' ? relu : undefined, bias }));
+    const t1 = performance.now();
+    const init = method === 'rcam' ? (req.init ?? 'clrp') : 'onehot';
+    const explicit = req.targets && req.targets.length > 0 ? req.targets : null;
+    const rows = explicit?.length ?? 1;
+    const start = explicit ? startVectors(init, explicit, classes) : new Float32Array(classes);
+    const auto = new Float32Array(rows * 2);
+    if (!explicit) auto.set(init === 'clrp' ? [1 + 1 / classes, -1 / classes] : [1, 0]);
+    const out = await s.session.run({
+      [IO.image]: this.tensor(input, [1, hw[0], hw[1], channels]),
+      [IO.start]: this.tensor(start, [rows, classes]),
+      [IO.auto]: this.tensor(auto, [rows, 2]),
+    });
+    const logits = (out[IO.logits].data as Float32Array).slice();
+    const data = out[IO.map].data as Float32Array;
+    const t2 = performance.now();
+    const targets = explicit ?? [argmax(logits)];
+    return {
+      logits,
+      layerTensor,
+      maps: splitMaps(data, targets, aShape[0], aShape[1], false),
+      timings: { backend: `onnxruntime-${s.provider}`, executor: 'onnxruntime', provider: s.provider, fused: true, forward_ms: 0, map_ms: t2 - t1, compile_ms: t1 - t0 },
+    };
+  }
+
+  /**
+   * Score-CAM (spec §8.4), as CamModel.scoreCam: the compiled plain forward gives the logits
+   * and A; channel batches run through the compiled masked forward (resize, min-max, mask,
+   * forward in-graph); the scores and Σ_k s_k A_k are done on the host.
+   */
+  private async scoreCam(input: Float32Array, hw: [number, number], req: CamRequest, layerTensor: string, classes: number): Promise<CamResult> {
+    const activation: ScoreActivation = req.scoreActivation ?? (this.outputActivation === 'none' ? 'softmax' : this.outputActivation);
+    const batch = Math.max(1, req.scoreBatch ?? 16);
+    const c0 = performance.now();
+    const fwdS = await this.session(`forward|${layerTensor}|${hw.join('x')}`, () => compileForward(this.graph, hw, layerTensor));
+    const [h, w] = fwdS.meta.featureHW[0] ? fwdS.meta.featureHW : (this.shapes(hw).get(layerTensor) as [number, number]);
+    const maskS = await this.session(`scoremask|${h}x${w}|${hw.join('x')}`, () => compileScoreCamForward(this.graph, hw, [h, w]));
+    const t0 = performance.now();
+    const image = this.tensor(input, [1, hw[0], hw[1], input.length / (hw[0] * hw[1])]);
+    const fo = await fwdS.session.run({ [IO.image]: image });
+    const logits = (fo[IO.logits].data as Float32Array).slice();
+    const a = fo[IO.activation].data as Float32Array; // [1, K, h, w]
+    const k = a.length / (h * w);
+    const t1 = performance.now();
+    const targets = req.targets && req.targets.length > 0 ? req.targets : [argmax(logits)];
+    const kUsed = Math.min(k, req.scoreChannels ?? k);
+    const ids: number[] = [];
+    // bilinear upsampling of a constant channel is constant and vice versa: skip those
+    for (let c = 0; c < kUsed; c++) {
+      const ch = a.subarray(c * h * w, (c + 1) * h * w);
+      if (ch.some((v) => v !== ch[0])) ids.push(c);
+    }
+    const scores = new Float32Array(k * targets.length);
+    for (let i = 0; i < ids.length; i += batch) {
+      const chunk = ids.slice(i, i + batch);
+      const chans = new Float32Array(chunk.length * h * w);
+      chunk.forEach((c, j) => chans.set(a.subarray(c * h * w, (c + 1) * h * w), j * h * w));
+      const out = await maskS.session.run({ [IO.image]: image, [IO.channels]: this.tensor(chans, [chunk.length, 1, h, w]) });
+      const y = out[IO.logits].data as Float32Array;
+      chunk.forEach((c, j) => {
+        const p = scoreRow(y.subarray(j * classes, (j + 1) * classes), activation);
+        targets.forEach((t, b) => (scores[c * targets.length + b] = p[t]));
+      });
+    }
+    const data = new Float32Array(targets.length * h * w);
+    targets.forEach((_, b) => {
+      const m = new Float64Array(h * w);
+      for (let c = 0; c < k; c++) {
+        const s = scores[c * targets.length + b];
+        if (s === 0) continue;
+        const ch = a.subarray(c * h * w, (c + 1) * h * w);
+        for (let p = 0; p < h * w; p++) m[p] += s * ch[p];
+      }
+      data.set(m, b * h * w);
+    });
+    const t2 = performance.now();
+    return {
+      logits,
+      layerTensor,
+      maps: splitMaps(data, targets, h, w, true),
+      timings: { backend: `onnxruntime-${fwdS.provider}`, executor: 'onnxruntime', provider: fwdS.provider, forward_ms: t1 - t0, map_ms: t2 - t1, compile_ms: t0 - c0 },
+    };
+  }
+
+  /** releases every session */
+  async dispose(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const p of all) {
+      const s = await p.catch(() => null);
+      await s?.session.release();
+    }
+  }
+}
+
+function checkTargets(targets: number[], classes: number): void {
+  for (const t of targets) {
+    if (!Number.isInteger(t) || t < 0 || t >= classes) {
+      throw new StudioError('BAD_REQUEST', `class ${t} is out of range: the model has ${classes} outputs (0…${classes - 1})`);
+    }
+  }
+}
+
+function scoreRow(y: Float32Array, activation: ScoreActivation): Float64Array {
+  if (activation === 'logits') return Float64Array.from(y);
+  if (activation === 'sigmoid') return Float64Array.from(y, (v) => 1 / (1 + Math.exp(-v)));
+  let mx = -Infinity;
+  for (const v of y) mx = Math.max(mx, v);
+  const e = Float64Array.from(y, (v) => Math.exp(v - mx));
+  const s = e.reduce((p, q) => p + q, 0);
+  return e.map((v) => v / s);
+}
+
+function splitMaps(data: Float32Array, targets: number[], h: number, w: number, reluAfterResize: boolean): CamMap[] {
+  return targets.map((target, b) => ({ target, data: data.slice(b * h * w, (b + 1) * h * w), h, w, reluAfterResize }));
+}
+
+function argmax(v: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
