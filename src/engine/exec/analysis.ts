@@ -1,6 +1,6 @@
 // Static facts about a graph that the executor and rules use.
 import type { Graph } from '../ir.ts';
-import { inferShapes, type Shape } from '../importers/shapes.ts';
+import { inferShapes } from '../importers/shapes.ts';
 
 /** Tensors that are ≥ 0 by construction (ReLU/sigmoid/softmax outputs and what only moves them). */
 export function nonNegativeTensors(graph: Graph): Set<string> {
@@ -44,4 +44,3 @@ export function concreteShapes(graph: Graph, hw: [number, number]): Map<string, 
   return out;
 }
 
-export type { Shape };

@@ -1,7 +1,7 @@
 // Gradient rules: the chain rule of every node type, as an explicit backward walk (no
 // autograd), so Grad-CAM / Grad-CAM++ / Layer-CAM (spec §8.2, §8.3, §8.5) run on every
 // executor. `r` is ∂y/∂(node output); each rule returns ∂y/∂(input).
-import type { BatchNormNode, Conv2dNode, DenseNode, GraphNode, PoolNode } from '../ir.ts';
+import type { BatchNormNode, Conv2dNode, DenseNode, PoolNode } from '../ir.ts';
 import { batchNormAffine, ones, param } from '../exec/params.ts';
 import { NEEDS_NOTHING, releaseAll, type Rule, type RuleContext } from './rule.ts';
 
@@ -121,4 +121,3 @@ export const avgPoolGradient: Rule = {
   },
 };
 
-export type { GraphNode };

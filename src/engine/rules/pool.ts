@@ -1,5 +1,5 @@
 // Pooling rules.
-import type { GlobalAvgPoolNode, GraphNode, PoolNode } from '../ir.ts';
+import type { GraphNode, PoolNode } from '../ir.ts';
 import { releaseAll, type Rule, type RuleContext } from './rule.ts';
 
 /**
@@ -69,4 +69,3 @@ export const maxPoolWinnerRule: Rule = {
   },
 };
 
-export type { GlobalAvgPoolNode };
