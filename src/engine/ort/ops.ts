@@ -134,10 +134,10 @@ export class OnnxOps implements TensorOps<Sym> {
     const perm = this.layoutFor(shape.length, [a, b]);
     const an = this.named(a, perm);
     const bn = this.named(b, perm);
+    // a/0 gives ±inf or NaN (IEEE, no trap), which the Where replaces by exactly 0
     const zero = this.e.floatSmall([0], []);
     const eq = this.e.node('Equal', [bn, zero]);
-    const den = this.e.node('Where', [eq, this.e.floatSmall([1], []), bn]);
-    const q = this.e.node('Div', [an, den]);
+    const q = this.e.node('Div', [an, bn]);
     return this.sym(this.e.node('Where', [eq, zero, q]), shape, perm);
   }
   private unary(op: string, x: Sym, attrs: Record<string, number> = {}): Sym {
@@ -199,6 +199,24 @@ export class OnnxOps implements TensorOps<Sym> {
     return this.named(w, [3, 2, 0, 1]);
   }
 
+  private readonly flips = new Map<number, string>();
+  /** [kh, kw, in, out] → [in, out, kh, kw] flipped in kh and kw (host constant) */
+  private flipped(w: Sym): string {
+    let name = this.flips.get(w.id);
+    if (!name) {
+      const [kh, kw, ci, co] = w.shape;
+      const src = w.value as Float32Array;
+      const out = new Float32Array(src.length);
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++)
+          for (let i = 0; i < ci; i++)
+            for (let o = 0; o < co; o++) out[((i * co + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)] = src[((y * kw + x) * ci + i) * co + o];
+      name = this.e.float(out, [ci, co, kh, kw], 'wflip');
+      this.flips.set(w.id, name);
+    }
+    return name;
+  }
+
   conv2d(x: Sym, w: Sym, g: ConvGeometry): Sym {
     const [kh, kw, , co] = w.shape;
     const [n, h, wd] = x.shape;
@@ -212,11 +230,28 @@ export class OnnxOps implements TensorOps<Sym> {
   }
 
   conv2dTranspose(dy: Sym, w: Sym, g: ConvGeometry, inHW: [number, number]): Sym {
-    // ONNX ConvTranspose with the forward conv's own [out, in, kh, kw] weight is exactly the
-    // conv's input gradient; output_padding restores input rows the forward conv never read.
     const [kh, kw, ci] = w.shape;
     const [n, ho, wo] = dy.shape;
     const [t, l, b, r] = g.pads;
+    if (g.strides[0] === 1 && g.strides[1] === 1 && w.value && process.env.RS_ORT_CONVT !== 'native') {
+      // stride 1: a plain Conv over the flipped, in/out-swapped kernel — onnxruntime runs
+      // Conv in its blocked (NCHWc) kernels, ConvTranspose as GEMM + col2im (slower)
+      const [dh, dw] = g.dilations;
+      const ekh = dh * (kh - 1) + 1;
+      const ekw = dw * (kw - 1) + 1;
+      const top = ekh - 1 - t;
+      const left = ekw - 1 - l;
+      const bottom = inHW[0] + ekh - 1 - top - ho;
+      const right = inHW[1] + ekw - 1 - left - wo;
+      if (top >= 0 && left >= 0 && bottom >= 0 && right >= 0) {
+        const out = this.e.node('Conv', [this.named(dy, NCHW), this.flipped(w)], {
+          kernel_shape: [kh, kw], strides: [1, 1], pads: [top, left, bottom, right], dilations: [dh, dw],
+        });
+        return this.sym(out, [n, inHW[0], inHW[1], ci], NCHW);
+      }
+    }
+    // ONNX ConvTranspose with the forward conv's own [out, in, kh, kw] weight is exactly the
+    // conv's input gradient; output_padding restores input rows the forward conv never read.
     const oph = inHW[0] + t + b - (g.strides[0] * (ho - 1) + g.dilations[0] * (kh - 1) + 1);
     const opw = inHW[1] + l + r - (g.strides[1] * (wo - 1) + g.dilations[1] * (kw - 1) + 1);
     const out = this.e.node('ConvTranspose', [this.named(dy, NCHW), this.oihw(w)], {
