@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { createSceneGenerator, type Scene } from '../../src/scenes/generator.ts';
 import { FASHION_CLASSES } from '../../src/scenes/classes.ts';
 import { encodeLabelPng } from '../../src/masks/png.ts';
-import { vocPalette } from '../../src/project/palette.ts';
+import { vocPalette } from '../../src/masks/palette.ts';
 import { DEMO_SCENES } from '../../src/scenes/presets.ts';
 
 export const DEMO_GENERATOR = DEMO_SCENES;

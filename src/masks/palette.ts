@@ -1,6 +1,6 @@
 // Colour tables for indexed label PNGs. The VOC colour map interleaves the bits of index k
 // into r, g, b from the top bit down (so 255 = (224, 224, 192), VOC's ignore colour); the
-// same function the project store uses for its default class colours.
+// project store's default class colours.
 import { StudioError } from '../contract/errors.ts';
 
 /** rgb triples for indices 0..255 (768 bytes). */
@@ -23,6 +23,20 @@ export function vocPalette(): Uint8Array {
   }
   return out;
 }
+
+const VOC = vocPalette();
+
+/** '#rrggbb' of VOC index k: the default colour of project class k. */
+export function vocColor(k: number): string {
+  const hex = (v: number) => v.toString(16).padStart(2, '0');
+  return `#${hex(VOC[k * 3])}${hex(VOC[k * 3 + 1])}${hex(VOC[k * 3 + 2])}`;
+}
+
+/** The 20 PASCAL-VOC classes in label order (index 1..20). */
+export const VOC_CLASSES: readonly string[] = [
+  'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow',
+  'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor',
+];
 
 /** '#rrggbb' → [r, g, b]. */
 export function parseHexColor(color: string): [number, number, number] {

@@ -3,5 +3,5 @@ export { createProject, openProject, Project, DB_FILE } from './project.ts';
 export { setSqliteNativeBinding } from './db.ts';
 export type * from './types.ts';
 export { SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
-export { vocColor, vocPalette, VOC_CLASSES } from './palette.ts';
-export { encodeFloat16, decodeFloat16 } from './float16.ts';
+export { vocColor, vocPalette, VOC_CLASSES } from '../masks/palette.ts';
+export { encodeFloat16, decodeFloat16 } from '../masks/float16.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { encodeLabelPng } from '../../src/masks/png.ts';
 import { createProject } from '../../src/project/index.ts';
-import { VOC_CLASSES, vocPalette } from '../../src/project/palette.ts';
+import { VOC_CLASSES, vocPalette } from '../../src/masks/palette.ts';
 import { rgbPixels, vocXml } from '../helpers/images.ts';
 
 const W = 64;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { encodeLabelPng } from '../../src/masks/png.ts';
-import { vocPalette } from '../../src/project/palette.ts';
+import { vocPalette } from '../../src/masks/palette.ts';
 
 export interface ImageSpec {
   width: number;

@@ -6,7 +6,7 @@ import { basename, extname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import type { Split } from '../../contract/api.ts';
 import { StudioError } from '../../contract/errors.ts';
-import { VOC_CLASSES } from '../palette.ts';
+import { VOC_CLASSES } from '../../masks/palette.ts';
 import { datasetName } from '../paths.ts';
 import type { DatasetEntry, DatasetPlan } from './entries.ts';
 import { imagesIn } from './scan.ts';

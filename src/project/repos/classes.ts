@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { ClassInfo } from '../../contract/api.ts';
 import { StudioError } from '../../contract/errors.ts';
-import { vocColor } from '../palette.ts';
+import { vocColor } from '../../masks/palette.ts';
 
 const MAX_CLASSES = 254; // 0 is background and 255 ignore in a uint8 label map
 

@@ -213,7 +213,7 @@ describe('models, jobs, cams', () => {
     const job = p.jobs.create('generate', { layer: 'layer2' }, now);
     p.jobs.setStatus(job.id, 'failed', now, 'out of memory');
     expect(p.jobs.get(job.id)).toMatchObject({ kind: 'generate', params: { layer: 'layer2' }, status: 'failed', error: 'out of memory' });
-    const { encodeFloat16, decodeFloat16 } = await import('../../../src/project/float16.ts');
+    const { encodeFloat16, decodeFloat16 } = await import('../../../src/masks/float16.ts');
     const cam = new Float32Array([0, 0.25, 0.5, 1]);
     p.cams.put({ imageId: id, classIndex: 1, modelHash: 'h1', method: 'rcam', layer: 'layer2', h: 2, w: 2, data: encodeFloat16(cam) }, now);
     const got = p.cams.get({ imageId: id, classIndex: 1, modelHash: 'h1', method: 'rcam', layer: 'layer2' })!;

@@ -3,11 +3,9 @@ import { decodeFloat16, encodeFloat16, fromHalfBits, toHalfBits } from '../../..
 import { classesPresent, remapLabels, unknownValues } from '../../../src/masks/labels.ts';
 import { decodeNpyFloat32, encodeNpyFloat32 } from '../../../src/masks/npy.ts';
 import { classPalette, parseHexColor, vocPalette } from '../../../src/masks/palette.ts';
-import { encodeFloat16 as storeEncodeFloat16 } from '../../../src/project/float16.ts';
-import { vocPalette as storeVocPalette } from '../../../src/project/palette.ts';
 
 describe('VOC palette', () => {
-  it('has VOC’s known colours and agrees with the store’s', () => {
+  it('has VOC’s known colours', () => {
     const p = vocPalette();
     const at = (k: number) => Array.from(p.subarray(k * 3, k * 3 + 3));
     expect(at(0)).toEqual([0, 0, 0]);
@@ -15,7 +13,6 @@ describe('VOC palette', () => {
     expect(at(2)).toEqual([0, 128, 0]);
     expect(at(15)).toEqual([192, 128, 128]); // person
     expect(at(255)).toEqual([224, 224, 192]); // ignore
-    expect(p).toEqual(storeVocPalette());
   });
   it('puts project colours at class indices', () => {
     const p = classPalette([{ index: 2, color: '#123456' }]);
@@ -48,8 +45,12 @@ describe('float16', () => {
       const isNaN = (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0;
       if (!isNaN) expect(back[2 * h] | (back[2 * h + 1] << 8)).toBe(h);
     }
-    const samples = Float32Array.from({ length: 5000 }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 13) - 8));
-    expect(encodeFloat16(samples)).toEqual(new Uint8Array(storeEncodeFloat16(samples)));
+    const known: [number, number][] = [
+      [0, 0x0000], [-0, 0x8000], [1, 0x3c00], [-2, 0xc000], [0.5, 0x3800], [65504, 0x7bff],
+      [1e6, 0x7c00], [2 ** -24, 0x0001], [2 ** -14, 0x0400], [1 / 3, 0x3555], [Infinity, 0x7c00],
+    ];
+    for (const [v, h] of known) expect([v, toHalfBits(v)]).toEqual([v, h]);
+    expect(Number.isNaN(fromHalfBits(toHalfBits(NaN)))).toBe(true);
   });
   it('normalised CAM values keep ~3 significant digits', () => {
     const v = Float32Array.from({ length: 1000 }, (_, i) => i / 999);

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../src/contract/errors.ts';
 import { crc32, decodeLabelPng, encodeLabelPng } from '../../../src/masks/png.ts';
-import { vocPalette } from '../../../src/project/palette.ts';
+import { vocPalette } from '../../../src/masks/palette.ts';
 
 function labels(width: number, height: number): Uint8Array {
   const m = new Uint8Array(width * height);
