@@ -3,10 +3,14 @@ import { CliError, parseArgs } from './args.ts';
 import type { Command } from './command.ts';
 import { cam } from './commands/cam.ts';
 import { exportCmd } from './commands/export.ts';
+import { generate } from './commands/generate.ts';
 import { importCmd } from './commands/import.ts';
 import { importMasksCmd } from './commands/import-masks.ts';
 import { info } from './commands/info.ts';
 import { init } from './commands/init.ts';
+import { merge } from './commands/merge.ts';
+import { model } from './commands/model.ts';
+import { rollback } from './commands/rollback.ts';
 import { serve } from './commands/serve.ts';
 import { start } from './commands/start.ts';
 
@@ -18,6 +22,10 @@ const COMMANDS: Command[] = [
   exportCmd,
   info,
   cam,
+  model,
+  generate,
+  merge,
+  rollback,
   serve,
   start,
 ];

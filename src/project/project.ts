@@ -16,6 +16,7 @@ import { absolutePath } from './paths.ts';
 import { CamsRepo } from './repos/cams.ts';
 import { ClassesRepo } from './repos/classes.ts';
 import { ImagesRepo, type ListedImage } from './repos/images.ts';
+import { JobItemsRepo } from './repos/job-items.ts';
 import { JobsRepo } from './repos/jobs.ts';
 import { MasksRepo } from './repos/masks.ts';
 import { MetaRepo } from './repos/meta.ts';
@@ -90,6 +91,7 @@ export class Project {
   readonly masks: MasksRepo;
   readonly models: ModelsRepo;
   readonly jobs: JobsRepo;
+  readonly jobItems: JobItemsRepo;
   readonly cams: CamsRepo;
   private readonly meta: MetaRepo;
   private closed = false;
@@ -104,6 +106,7 @@ export class Project {
     this.masks = new MasksRepo(db);
     this.models = new ModelsRepo(db);
     this.jobs = new JobsRepo(db);
+    this.jobItems = new JobItemsRepo(db);
     this.cams = new CamsRepo(db);
     this.meta = new MetaRepo(db);
   }

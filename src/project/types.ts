@@ -107,6 +107,8 @@ export interface JobRecord {
   error: string | null;
   createdAt: string;
   updatedAt: string;
+  /** set when the job's results were rolled back (migration 003) */
+  rolledBackAt?: string | null;
 }
 
 export interface CamRecord {

@@ -1,9 +1,10 @@
 // The ordered list of schema steps. Append only: a released migration never changes.
 import { core } from './001-core.ts';
 import { masksCams } from './002-masks-cams.ts';
+import { jobItems } from './003-job-items.ts';
 import type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [core, masksCams];
+export const MIGRATIONS: readonly Migration[] = [core, masksCams, jobItems];
 
 /** The schema version this app writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

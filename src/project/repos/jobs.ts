@@ -11,6 +11,7 @@ interface JobRow {
   error: string | null;
   created_at: string;
   updated_at: string;
+  rolled_back_at: string | null;
 }
 
 function toRecord(r: JobRow): JobRecord {
@@ -22,6 +23,7 @@ function toRecord(r: JobRow): JobRecord {
     error: r.error,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    rolledBackAt: r.rolled_back_at ?? null,
   };
 }
 
@@ -46,6 +48,26 @@ export class JobsRepo {
   setStatus(id: number, status: JobStatus, now: string, error: string | null = null): void {
     const res = this.db.prepare('UPDATE jobs SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, now, id);
     if (res.changes === 0) throw new StudioError('NOT_FOUND', `job ${id} does not exist`);
+  }
+
+  /** The newest job of `kind` with exactly these parameters that has not finished (resume). */
+  findUnfinished(kind: string, params: Record<string, unknown>): JobRecord | undefined {
+    const r = this.db
+      .prepare<[string, string], JobRow>("SELECT * FROM jobs WHERE kind = ? AND params = ? AND status != 'done' AND rolled_back_at IS NULL ORDER BY id DESC LIMIT 1")
+      .get(kind, JSON.stringify(params));
+    return r && toRecord(r);
+  }
+
+  /** The newest job of `kind` with exactly these parameters, finished or not, that was not rolled back. */
+  findLatest(kind: string, params: Record<string, unknown>): JobRecord | undefined {
+    const r = this.db
+      .prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE kind = ? AND params = ? AND rolled_back_at IS NULL ORDER BY id DESC LIMIT 1')
+      .get(kind, JSON.stringify(params));
+    return r && toRecord(r);
+  }
+
+  setRolledBack(id: number, now: string): void {
+    this.db.prepare('UPDATE jobs SET rolled_back_at = ?, updated_at = ? WHERE id = ?').run(now, now, id);
   }
 
   list(status?: JobStatus): JobRecord[] {

@@ -103,6 +103,25 @@ export class MasksRepo {
     return new Uint8Array(r.png);
   }
 
+  /** One version's metadata (no PNG). */
+  version(versionId: number): MaskVersion | undefined {
+    const r = this.db.prepare<[number], MaskRow>(`SELECT ${COLS} FROM masks WHERE id = ?`).get(versionId);
+    return r && toVersion(r);
+  }
+
+  /** Makes `versionId` the image's current version (null: none). Call inside a transaction. */
+  setCurrent(imageId: number, versionId: number | null): void {
+    this.clearCurrentStmt.run(imageId);
+    if (versionId === null) return;
+    const res = this.db.prepare('UPDATE masks SET current = 1 WHERE id = ? AND image_id = ?').run(versionId, imageId);
+    if (res.changes === 0) throw new StudioError('NOT_FOUND', `mask version ${versionId} of image ${imageId} does not exist`);
+  }
+
+  /** Deletes one version (a job rollback); frozen versions are refused by the schema. Returns whether it existed. */
+  delete(versionId: number): boolean {
+    return this.db.prepare('DELETE FROM masks WHERE id = ?').run(versionId).changes === 1;
+  }
+
   /** Freezes the image's current version (approval). */
   freezeCurrent(imageId: number): void {
     this.freezeStmt.run(imageId);

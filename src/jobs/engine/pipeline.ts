@@ -1,0 +1,120 @@
+// One image → CAMs → mask, around a ModelRunner: decode + preprocess (the engine's
+// preprocess.ts) here, the model in the runner (worker threads or this thread), then the
+// maps to float16 and the mask made from those exact bytes (mask.ts). Each image is
+// computed alone, so results never depend on batching or on the number of workers.
+import type { CamRequest } from '../../engine/cams/methods.ts';
+import { decodeImage, preprocessRgb } from '../../engine/preprocess.ts';
+import type { EngineImage } from '../../engine/worker/protocol.ts';
+import { encodeFloat16 } from '../../masks/float16.ts';
+import { resizeBilinear } from '../../masks/resize.ts';
+import { maskFromStoredCams } from '../mask.ts';
+import { probabilities } from '../preprocess-spec.ts';
+import type { CamTask, CamTaskResult, EnginePool, EngineSpec, ModelRunner, StoredCam } from './types.ts';
+
+interface Map2d {
+  h: number;
+  w: number;
+  data: Float32Array;
+}
+
+export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
+  const baseSize = spec.preprocess.size;
+
+  const input = (rgb: Uint8Array, w: number, h: number, size: [number, number], flip: boolean): EngineImage => {
+    const pixels = flip ? mirrorRgb(rgb, w, h) : rgb;
+    const p = preprocessRgb(pixels, w, h, { ...spec.preprocess, size });
+    return { data: p.data, height: size[0], width: size[1] };
+  };
+
+  const cam = (targets: number[]): CamRequest => ({ method: spec.method, layer: spec.layer, targets });
+
+  async function run(task: CamTask): Promise<CamTaskResult> {
+    const t0 = performance.now();
+    let img: { rgb: Uint8Array; width: number; height: number };
+    try {
+      img = await decodeImage(task.file);
+    } catch (e) {
+      throw new Error((e as Error).message.split('\n')[0]);
+    }
+    const base = input(img.rgb, img.width, img.height, baseSize, false);
+    let targets = task.targets;
+    let firstMaps: Map2d[] | null = null;
+    if (targets === null) {
+      // the default request explains the top class and returns the logits
+      const [r] = await runner.run([base], { method: spec.method, layer: spec.layer });
+      targets = predicted(r.logits);
+      if (targets.length === 1 && r.maps[0].target === targets[0] && !spec.multiScale) firstMaps = r.maps;
+    }
+    let maps: Map2d[] = [];
+    if (targets.length > 0) {
+      if (firstMaps) maps = firstMaps;
+      else if (!spec.multiScale) maps = (await runner.run([base], cam(targets)))[0].maps;
+      else maps = await multiScale(img, base, targets);
+    }
+    const cams: StoredCam[] = maps
+      .map((m, i) => ({ classIndex: spec.classMap[targets[i]], h: m.h, w: m.w, f16: encodeFloat16(m.data) }))
+      .sort((a, b) => a.classIndex - b.classIndex);
+    const png = maskFromStoredCams(cams, task.width, task.height, spec.mask);
+    return { imageId: task.imageId, cams, png, ms: performance.now() - t0 };
+  }
+
+  function predicted(logits: Float32Array): number[] {
+    if (spec.classes.kind !== 'predicted') return [];
+    const min = spec.classes.minProbability;
+    const p = probabilities(logits, spec.preprocess.output);
+    const out: number[] = [];
+    p.forEach((v, k) => {
+      if (v >= min) out.push(k);
+    });
+    return out;
+  }
+
+  /** every scale (and its mirror) in one request; maps resized to the scale-1 grid and summed */
+  async function multiScale(img: { rgb: Uint8Array; width: number; height: number }, base: EngineImage, targets: number[]): Promise<Map2d[]> {
+    const ms = spec.multiScale!;
+    const views: { image: EngineImage; flip: boolean }[] = [];
+    for (const s of ms.scales) {
+      const size: [number, number] = [Math.max(8, Math.round(baseSize[0] * s)), Math.max(8, Math.round(baseSize[1] * s))];
+      for (const flip of ms.flip ? [false, true] : [false]) {
+        views.push({ image: s === 1 && !flip ? base : input(img.rgb, img.width, img.height, size, flip), flip });
+      }
+    }
+    const results = await runner.run(
+      views.map((v) => v.image),
+      cam(targets),
+    );
+    const ref = results[views.findIndex((v) => v.image === base)].maps;
+    const acc = ref.map((m) => ({ h: m.h, w: m.w, data: new Float32Array(m.h * m.w) }));
+    results.forEach((r, vi) => {
+      r.maps.forEach((m, i) => {
+        const a = acc[i];
+        let d = m.h === a.h && m.w === a.w ? m.data : resizeBilinear(m.data, m.w, m.h, a.w, a.h);
+        if (views[vi].flip) d = mirrorMap(d, a.w, a.h);
+        for (let j = 0; j < d.length; j++) a.data[j] += d[j];
+      });
+    });
+    return acc;
+  }
+
+  return { size: runner.size, backend: runner.backend, run, close: () => runner.close() };
+}
+
+function mirrorRgb(rgb: Uint8Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + (w - 1 - x)) * 3;
+      const d = (y * w + x) * 3;
+      out[d] = rgb[s];
+      out[d + 1] = rgb[s + 1];
+      out[d + 2] = rgb[s + 2];
+    }
+  }
+  return out;
+}
+
+function mirrorMap(d: Float32Array, w: number, h: number): Float32Array {
+  const out = new Float32Array(d.length);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = d[y * w + (w - 1 - x)];
+  return out;
+}

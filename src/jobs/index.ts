@@ -1,0 +1,112 @@
+// The jobs surface for services, the CLI and (later) the studio's Generate panel:
+//
+//   const h = startJob(project, { model, method, layer, mask: { bg }, selection }, { workers });
+//   const off = onProgress((p) => ...);   // every job's JobProgress events (or onProgress(h.jobId, fn))
+//   cancelJob(h.jobId);                   // images in the workers finish, then it stops (resumable)
+//   const summary = await h.done;         // JobSummary; never rejects for per-image errors
+//
+// startJob resumes an unfinished job with the same frozen parameters (or `jobId`), and
+// returns at once (h.jobId is known synchronously; the run continues in the background).
+import { EventEmitter } from 'node:events';
+import type { Project } from '../project/index.ts';
+import { createOrResume, generationJob, generationParams, type GenerateInput } from './create.ts';
+import { rethresholdJob } from './rethreshold.ts';
+import { runGeneration, type RunOptions } from './runner.ts';
+import type { JobProgress, JobSummary } from './types.ts';
+import type { MaskSettings } from '../masks/cam-mask.ts';
+
+export type * from './types.ts';
+export type { GenerateInput } from './create.ts';
+export type { RunOptions } from './runner.ts';
+export { registerModel, findModel, modelInfo, type RegisterOptions, type RegisterReport, type StoredModelInfo } from './models.ts';
+export { rollbackJob, forceRollback, type RollbackReport } from './rollback.ts';
+export { mergeShards, type MergeReport } from './merge.ts';
+export { prepareShardProject } from './shard-project.ts';
+export { shardFrom, parseShard, shardRange, type Shard } from './shard.ts';
+export { generationParams, createOrResume } from './create.ts';
+export { runGeneration, defaultWorkers } from './runner.ts';
+export { rethresholdJob } from './rethreshold.ts';
+
+export interface JobHandle {
+  jobId: number;
+  resumed: boolean;
+  done: Promise<JobSummary>;
+  cancel(): void;
+}
+
+const bus = new EventEmitter();
+bus.setMaxListeners(0);
+const running = new Map<number, AbortController>();
+
+type Listener = (p: JobProgress) => void;
+
+/** Subscribes to progress events of every job, or of one job. Returns the unsubscribe function. */
+export function onProgress(listener: Listener): () => void;
+export function onProgress(jobId: number, listener: Listener): () => void;
+export function onProgress(a: number | Listener, b?: Listener): () => void {
+  const fn: Listener = typeof a === 'function' ? a : (p) => p.jobId === a && b!(p);
+  bus.on('progress', fn);
+  return () => bus.off('progress', fn);
+}
+
+/** Asks a running job to stop after the images already in the workers. False when it is not running here. */
+export function cancelJob(jobId: number): boolean {
+  const c = running.get(jobId);
+  if (!c) return false;
+  c.abort();
+  return true;
+}
+
+export function isRunning(jobId: number): boolean {
+  return running.has(jobId);
+}
+
+export type StartInput = GenerateInput & { jobId?: number; /** a new job even when one with these parameters exists */ fresh?: boolean };
+
+/** Starts (or resumes) a generation job in the background. Throws synchronously on bad parameters. */
+export function startJob(project: Project, input: StartInput, opts: Omit<RunOptions, 'signal' | 'resumed'> = {}): JobHandle {
+  let jobId: number;
+  let resumed: boolean;
+  if (input.jobId !== undefined) {
+    generationJob(project, input.jobId);
+    jobId = input.jobId;
+    resumed = true;
+  } else {
+    const r = createOrResume(project, generationParams(project, input), { fresh: input.fresh });
+    jobId = r.job.id;
+    resumed = r.resumed;
+  }
+  return track(jobId, resumed, (signal) =>
+    runGeneration(project, jobId, {
+      ...opts,
+      resumed,
+      signal,
+      onProgress: (p) => {
+        opts.onProgress?.(p);
+        bus.emit('progress', p);
+      },
+    }),
+  );
+}
+
+/** Re-thresholds a finished generation job from its stored CAMs, in the background. */
+export function startRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: { onProgress?: Listener } = {}): Promise<JobSummary> {
+  const ac = new AbortController();
+  return rethresholdJob(project, sourceJob, mask, {
+    signal: ac.signal,
+    onProgress: (p) => {
+      running.set(p.jobId, ac);
+      opts.onProgress?.(p);
+      bus.emit('progress', p);
+      if (p.state !== 'running') running.delete(p.jobId);
+    },
+  });
+}
+
+function track(jobId: number, resumed: boolean, run: (signal: AbortSignal) => Promise<JobSummary>): JobHandle {
+  if (running.has(jobId)) throw new Error(`job ${jobId} is already running`);
+  const ac = new AbortController();
+  running.set(jobId, ac);
+  const done = run(ac.signal).finally(() => running.delete(jobId));
+  return { jobId, resumed, done, cancel: () => ac.abort() };
+}

@@ -1,0 +1,181 @@
+// Model registration (issue 4 item 1): a model file (ONNX or TF.js layers) joins the
+// project with its preprocessing and the map model output k → project class. Everything a
+// batch would trip over later is checked now: the file loads, the class list has one name
+// per output, the CAM layer resolves to a spatial feature map.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../contract/errors.ts';
+import { concreteShapes } from '../engine/exec/analysis.ts';
+import { logitsTensor } from '../engine/exec/forward.ts';
+import type { Graph } from '../engine/ir.ts';
+import { resolveLayer } from '../engine/layer-names.ts';
+import { loadModel } from '../engine/load.ts';
+import type { ModelRecord, Project } from '../project/index.ts';
+import { findPreprocessFile, resolvePreprocess, type PreprocessConfig } from './preprocess-spec.ts';
+
+export interface RegisterOptions {
+  /** class names in output order, one per line; default classes.txt beside the model (or one folder up) */
+  classesFile?: string;
+  /** overrides for preprocess.json fields (CLI flags) */
+  preprocess?: Partial<PreprocessConfig>;
+  /** preprocess.json to read; default: beside the model (or one folder up) */
+  preprocessFile?: string;
+  /** the CAM layer checked at registration (default layer2) */
+  layer?: string;
+}
+
+/** What the models table's `preprocessing` JSON holds for a registered model. */
+export interface StoredModelInfo {
+  preprocess: PreprocessConfig;
+  /** model class names in output order */
+  classNames: string[];
+  outputs: number;
+  /** the layer checked at registration and the tensor it resolved to */
+  layer: string;
+  layerTensor: string;
+}
+
+export interface RegisterReport {
+  model: ModelRecord;
+  /** false: the same file (by hash) was already registered */
+  added: boolean;
+  /** project classes this registration created (model classes the project lacked) */
+  createdClasses: string[];
+  classNames: string[];
+  preprocess: PreprocessConfig;
+  preprocessSource: string;
+  layer: string;
+  layerTensor: string;
+  /** the layer's feature map at the model's input size, [h, w, channels] */
+  layerShape: number[];
+}
+
+export async function registerModel(project: Project, file: string, opts: RegisterOptions = {}): Promise<RegisterReport> {
+  const abs = path.resolve(file);
+  const graph = await loadModel(abs);
+  const modelDir = modelFolder(abs);
+  const classesFile = opts.classesFile ? path.resolve(opts.classesFile) : findBeside(modelDir, 'classes.txt');
+  if (!classesFile || !existsSync(classesFile)) {
+    throw new StudioError('NOT_FOUND', `${abs}: no class list; put classes.txt (one name per line, in output order) beside the model or pass --classes FILE`);
+  }
+  const classNames = readClassList(classesFile);
+  const { activation } = logitsTensor(graph);
+  const inputSize = graph.input.shape[0] != null && graph.input.shape[1] != null ? ([graph.input.shape[0], graph.input.shape[1]] as [number, number]) : null;
+  const preFile = opts.preprocessFile ? path.resolve(opts.preprocessFile) : findPreprocessFile(modelDir);
+  const { config: preprocess, source: where } = await resolvePreprocess(preFile, opts.preprocess ?? {}, { inputSize, activation });
+  const shapes = shapesAt(graph, preprocess.size, abs);
+  const channels = graph.input.shape[2];
+  const wantChannels = preprocess.channels === 'GRAY' ? 1 : 3;
+  if (channels !== wantChannels) throw new StudioError('BAD_REQUEST', `${abs}: the model takes ${channels} input channels, the preprocessing gives ${wantChannels} (${preprocess.channels}; ${where})`);
+  const outShape = shapes.get(logitsTensor(graph).logits) ?? [];
+  const outputs = outShape.reduce((a, b) => a * b, 1);
+  if (outShape.length !== 1) throw new StudioError('BAD_REQUEST', `${abs}: the output is not a vector of class scores (shape ${outShape.join('×')})`);
+  if (classNames.length !== outputs) {
+    throw new StudioError('BAD_REQUEST', `${classesFile}: ${classNames.length} class names for a model with ${outputs} outputs (${abs}); the list must name every output, in order${
+      classNames[0].toLowerCase() === 'background' ? " (line 1 is 'background': a model's list has no background line)" : ''
+    }`);
+  }
+  const layer = opts.layer ?? 'layer2';
+  const layerTensor = resolveLayer(graph, layer);
+  const layerShape = shapes.get(layerTensor) ?? [];
+  if (layerShape.length !== 3) {
+    throw new StudioError('BAD_REQUEST', `${abs}: layer "${layer}" (${layerTensor}) is not a spatial feature map (shape ${layerShape.join('×')}); choose a convolutional layer`);
+  }
+
+  const hash = modelHash(abs);
+  const info: StoredModelInfo = { preprocess, classNames, outputs, layer, layerTensor };
+  const existing = project.models.byHash(hash);
+  if (existing) {
+    return { model: existing, added: false, createdClasses: [], classNames, preprocess, preprocessSource: where, layer, layerTensor, layerShape };
+  }
+  const now = new Date().toISOString();
+  const { model, created } = project.db.transaction(() => {
+    const { indices, created } = project.classes.ensure(classNames);
+    const classMap = classNames.map((n) => indices.get(n.trim())!);
+    const format: ModelRecord['format'] = graph.source.format === 'tfjs-layers' ? 'tfjs-layers' : 'onnx';
+    const m = project.models.add({ file: abs, format, preprocessing: info as unknown as Record<string, unknown>, hash, classMap }, now);
+    return { model: m, created };
+  })();
+  return { model, added: true, createdClasses: created, classNames, preprocess, preprocessSource: where, layer, layerTensor, layerShape };
+}
+
+export function modelInfo(m: ModelRecord): StoredModelInfo {
+  const info = m.preprocessing as unknown as StoredModelInfo;
+  if (!info || typeof info !== 'object' || !info.preprocess || !Array.isArray(info.classNames)) {
+    throw new StudioError('BAD_REQUEST', `model ${m.id} (${m.file}) has no preprocessing record; register it again with 'model add'`);
+  }
+  return info;
+}
+
+/** A model by id, by file (registered path, or a file whose hash is registered), or the latest. */
+export function findModel(project: Project, ref?: string | number): ModelRecord {
+  const models = project.models.list();
+  if (models.length === 0) throw new StudioError('NOT_FOUND', `${project.dir}: no model registered; add one with 'model add ${project.dir} MODEL_FILE'`);
+  if (ref === undefined || ref === '') return models[models.length - 1];
+  if (typeof ref === 'number' || /^\d+$/.test(ref)) {
+    const m = models.find((x) => x.id === Number(ref));
+    if (!m) throw new StudioError('NOT_FOUND', `model ${ref} is not registered in ${project.dir} (ids: ${models.map((x) => x.id).join(', ')})`);
+    return m;
+  }
+  const abs = path.resolve(ref);
+  const byFile = models.find((x) => x.file === abs);
+  if (byFile) return byFile;
+  if (existsSync(abs)) {
+    const m = project.models.byHash(modelHash(abs));
+    if (m) return m;
+  }
+  throw new StudioError('NOT_FOUND', `${abs}: not a registered model of ${project.dir}; add it with 'model add'`);
+}
+
+/** sha256 over the model's bytes (for a TF.js model.json: the JSON and its weight shards). */
+export function modelHash(file: string): string {
+  const target = statSync(file).isDirectory() ? path.join(file, 'model.json') : file;
+  const h = createHash('sha256');
+  const bytes = readFileSync(target);
+  h.update(bytes);
+  if (target.toLowerCase().endsWith('.json')) {
+    try {
+      const json = JSON.parse(bytes.toString('utf8')) as { weightsManifest?: { paths?: string[] }[] };
+      for (const g of json.weightsManifest ?? []) for (const p of g.paths ?? []) h.update(readFileSync(path.resolve(path.dirname(target), p)));
+    } catch {
+      // loadModel already validated the file; a hash of the JSON alone is still an identity
+    }
+  }
+  return h.digest('hex');
+}
+
+function modelFolder(abs: string): string {
+  return statSync(abs).isDirectory() ? abs : path.dirname(abs);
+}
+
+/** `name` in the model's folder, else one folder up (a tfjs/ export beside the ONNX file). */
+function findBeside(dir: string, name: string): string | null {
+  for (const d of [dir, path.dirname(dir)]) {
+    const f = path.join(d, name);
+    if (existsSync(f)) return f;
+  }
+  return null;
+}
+
+function readClassList(file: string): string[] {
+  const names = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  if (names.length === 0) throw new StudioError('BAD_REQUEST', `${file}: the class list is empty`);
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new StudioError('BAD_REQUEST', `${file}: class '${n}' is listed twice`);
+    seen.add(n);
+  }
+  return names;
+}
+
+function shapesAt(graph: Graph, size: [number, number], file: string): Map<string, number[]> {
+  try {
+    return concreteShapes(graph, size);
+  } catch (e) {
+    throw new StudioError('BAD_REQUEST', `${file}: cannot run at input size ${size.join('×')} (${(e as Error).message})`);
+  }
+}

@@ -1,0 +1,56 @@
+// Rolling back a job: the mask versions it wrote are deleted and, where one of them is
+// still current, the version that was current before comes back (with the review status
+// it had). Versions a person has since approved (frozen) stay. One transaction.
+import { StudioError } from '../contract/errors.ts';
+import type { Project } from '../project/index.ts';
+
+export interface RollbackReport {
+  jobId: number;
+  /** versions deleted */
+  removed: number;
+  /** images whose previous current version (or no mask) came back */
+  restored: number;
+  /** versions kept because they were approved since */
+  keptApproved: number;
+}
+
+export function rollbackJob(project: Project, jobId: number): RollbackReport {
+  const job = project.jobs.get(jobId);
+  if (job.rolledBackAt) throw new StudioError('BAD_REQUEST', `job ${jobId} was already rolled back on ${job.rolledBackAt}`);
+  if (job.status === 'running') {
+    throw new StudioError('BAD_REQUEST', `job ${jobId} is running (or its process died); cancel it or let it finish, then roll back — a dead run's job can be resumed or rolled back with --force`);
+  }
+  return forceRollback(project, jobId);
+}
+
+/** Rollback without the running check (a job whose process was killed stays 'running'). */
+export function forceRollback(project: Project, jobId: number): RollbackReport {
+  const report: RollbackReport = { jobId, removed: 0, restored: 0, keptApproved: 0 };
+  project.db.transaction(() => {
+    const items = project.jobItems.list(jobId, { states: ['done'] }).reverse();
+    for (const item of items) {
+      if (item.maskId === null) continue;
+      const v = project.masks.version(item.maskId);
+      if (!v) continue;
+      if (v.frozen) {
+        report.keptApproved++;
+        continue;
+      }
+      if (v.current) {
+        const prev = item.prevMaskId !== null ? project.masks.version(item.prevMaskId) : undefined;
+        project.masks.setCurrent(item.imageId, prev ? prev.id : null);
+        const img = project.images.get(item.imageId);
+        if (img.status === 'generated' && item.prevStatus && item.prevStatus !== 'generated') project.images.setStatus(item.imageId, item.prevStatus);
+        else if (img.status === 'generated' && !prev) project.images.setStatus(item.imageId, 'unreviewed');
+        report.restored++;
+      }
+      project.masks.delete(item.maskId);
+      // a later job that recorded this version as "before" now falls back to what was before it
+      project.jobItems.repointPrev(item.maskId, item.prevMaskId);
+      project.jobItems.clearMask(jobId, item.imageId);
+      report.removed++;
+    }
+    project.jobs.setRolledBack(jobId, new Date().toISOString());
+  })();
+  return report;
+}
