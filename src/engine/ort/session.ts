@@ -79,6 +79,8 @@ export interface SessionConfig {
 function options(provider: OrtProvider, threads: number): Ort.InferenceSession.SessionOptions {
   return {
     executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
+    // a GPU provider that can't load is expected (we fall back); don't print its error
+    logSeverityLevel: provider === 'cpu' ? 2 : 4,
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
