@@ -227,6 +227,10 @@ class OnnxImporter {
       this.fail(n, 'BatchNormalization was exported in training mode; export with model.eval() (and training=TrainingMode.PRESERVE to keep BN)');
     }
     const out = this.singleOutput(n);
+    // torch.onnx.export writes an Identity over an initializer when two parameters share
+    // one value (e.g. equal BN biases): the output is that constant under a new name.
+    const shared = (op === 'Identity' || op === 'Dropout') && this.consts.get(ins[0]);
+    if (shared) return void this.consts.set(out, shared);
     const x = () => this.ref(ins[0], `node "${n.name}" (${op})`);
     switch (op) {
       case 'Conv':

@@ -85,6 +85,19 @@ describe('ONNX importer', () => {
     await expectSameAsOrt(model(nodes, [w('c.w', [3, 2, 3, 3]), w('fc.w', [4, 12]), w('fc.b', [4])], [1, 2, 4, 4], 'y', ['N', 4]), [1, 2, 4, 4]);
   });
 
+  it('takes an Identity over an initializer (torch.onnx.export shares equal parameters that way)', async () => {
+    const nodes = [
+      makeNode('Identity', ['bn.b'], ['bn2.b'], 'Identity_0'),
+      makeNode('BatchNormalization', ['x', 'bn.s', 'bn.b', 'bn.m', 'bn.v'], ['b1'], '/bn/BatchNormalization'),
+      makeNode('BatchNormalization', ['b1', 'bn.s', 'bn2.b', 'bn.m', 'bn.v'], ['b2'], '/bn2/BatchNormalization'),
+      makeNode('GlobalAveragePool', ['b2'], ['gp'], '/GlobalAveragePool'),
+      makeNode('Flatten', ['gp'], ['y'], '/Flatten', { axis: 1 }),
+    ];
+    const v = floatTensor('bn.v', [2], Float32Array.of(0.5, 2));
+    const g = await expectSameAsOrt(model(nodes, [w('bn.s', [2]), w('bn.b', [2]), w('bn.m', [2]), v], [1, 2, 4, 4], 'y', ['N', 2]), [1, 2, 4, 4]);
+    expect(g.nodes.map((n) => n.op)).toEqual(['batchnorm', 'batchnorm', 'globalavgpool', 'flatten']);
+  });
+
   const bad = (node: NodeProto, inits: TensorProto[] = []) =>
     buildModelBytes({ nodes: [node], initializers: inits, inputs: [tensorValueInfo('x', ['N', 2, 4, 4])], outputs: [tensorValueInfo('y', ['N', 2, 4, 4])] });
 
