@@ -89,7 +89,7 @@ class TorchProc {
 }
 
 // ── throughput ────────────────────────────────────────────────────────────────────────
-async function throughput(executor: string, workers: number, images: number, cacheDir: string): Promise<{ ips: number; label: string }> {
+export async function throughput(executor: string, workers: number, images: number, cacheDir: string): Promise<{ ips: number; label: string }> {
   const bootstrap = new URL('../../src/engine/worker/bootstrap.mjs', import.meta.url);
   const entry = new URL('./ort/worker.ts', import.meta.url).href;
   const ws = Array.from({ length: workers }, () => new Worker(bootstrap, { workerData: { entry, executor, images, cacheDir } }));
