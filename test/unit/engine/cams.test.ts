@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveLayer } from '../../../src/engine/layer-names.ts';
 import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
-import { resizeBilinear } from '../../../src/engine/cams/display.ts';
+import { resizeBilinear } from '../../../src/masks/resize.ts';
 import type { CamMethod } from '../../../src/engine/cams/methods.ts';
 import { randomInput, resnet } from '../../helpers/models.ts';
 import { naiveForward, naiveRcam, nt, pearson, type NT } from './naive/reference.ts';
@@ -78,7 +78,7 @@ describe('Score-CAM', () => {
     const ref = new Float64Array(hw);
     for (let k = 0; k < A.c; k++) {
       const ak = Float32Array.from({ length: hw }, (_, p) => A.d[p * A.c + k]);
-      const u = resizeBilinear(ak, A.h, A.w, SIZE, SIZE);
+      const u = resizeBilinear(ak, A.w, A.h, SIZE, SIZE);
       const lo = Math.min(...u);
       const hi = Math.max(...u);
       if (!(hi > lo)) continue;
