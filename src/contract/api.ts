@@ -106,6 +106,10 @@ export const BINARY_METHODS = ['thumbnail', 'imageBytes'] as const satisfies rea
 /** Events pushed from the services to the renderer. */
 export interface StudioEvents {
   'project.changed': { reason: string };
+  /** Electron: a native menu command the editor carries out (Edit › Undo / Redo) */
+  'app.command': { command: 'undo' | 'redo' };
+  /** a batch job's progress (the Electron main forwards src/jobs' events, throttled) */
+  'job.progress': { jobId: number; state: string; done: number; failed: number; total: number; etaSec: number | null };
 }
 export type EventName = keyof StudioEvents;
 
