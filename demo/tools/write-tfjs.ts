@@ -5,8 +5,7 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { importOnnx } from '../../src/engine/importers/onnx.ts';
-import { decodeModel, encodeModel } from '../../src/engine/onnx/proto.ts';
+import { loadModel } from '../../src/engine/load.ts';
 import { graphToKeras, saveLayersModel } from '../../test/helpers/serialize.ts';
 import { createSceneGenerator } from '../../src/scenes/generator.ts';
 import { loadLayersModelFromDir, sceneTensor, type ExpectedLogits, type Preprocess } from './demo-model.ts';
@@ -14,36 +13,11 @@ import { loadLayersModelFromDir, sceneTensor, type ExpectedLogits, type Preproce
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const MODEL_DIR = path.join(ROOT, 'demo', 'model');
 
-/**
- * torch.onnx.export deduplicates equal initializers and re-creates the duplicates with
- * `Identity` nodes reading the kept one. Our ResNet has such a pair in every projection
- * block: `downsample.1.bias` and `bn2.bias` receive identical gradients (both are added
- * straight into the same sum), start at 0, and so stay bit-equal through training. This
- * turns each Identity-of-an-initializer back into a plain initializer so the IR importer
- * sees ordinary BatchNormalization parameters.
- */
-function inlineIdentityInitializers(bytes: Uint8Array): Uint8Array {
-  const model = decodeModel(bytes);
-  const g = model.graph!;
-  const inits = new Map((g.initializer ?? []).map((t) => [t.name!, t]));
-  const keep = [];
-  for (const n of g.node ?? []) {
-    const src = n.opType === 'Identity' && n.input?.length === 1 ? inits.get(n.input[0]) : undefined;
-    if (src && n.output?.length === 1) {
-      const copy = { ...src, name: n.output[0] };
-      g.initializer!.push(copy);
-      inits.set(n.output[0], copy);
-    } else keep.push(n);
-  }
-  g.node = keep;
-  // a plain Uint8Array copy: protobufjs hands Node Buffers back, whose slice() is a view
-  return new Uint8Array(encodeModel(model));
-}
-
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
-  const onnxFile = path.join(MODEL_DIR, 'classifier.onnx');
-  const graph = importOnnx(inlineIdentityInitializers(new Uint8Array(await readFile(onnxFile))), onnxFile);
+  // torch's export holds Identity nodes over de-duplicated initializers (see README);
+  // the ONNX importer aliases them
+  const graph = await loadModel(path.join(MODEL_DIR, 'classifier.onnx'));
   console.log('IR ops:', Object.entries(graph.nodes.reduce<Record<string, number>>((m, n) => ({ ...m, [n.op]: (m[n.op] ?? 0) + 1 }), {})).map(([k, v]) => `${k}×${v}`).join(' '));
   const keras = graphToKeras(graph);
   const file = await saveLayersModel(keras, path.join(MODEL_DIR, 'tfjs'));
