@@ -1,60 +1,84 @@
-// The only ipcMain user. One channel (IPC_CALL) carries {method, params}; each call is
-// accepted only from the studio's own top frame, its payload is checked at runtime
-// (shape here, parameters in services/validate.ts), and the answer is always
-// {ok, value} | {ok: false, error}: nothing throws across the process boundary.
+// The only ipcMain user. Two invoke channels, each a {method, params} call:
+//   IPC_CALL    → the StudioApi (services/dispatch.ts, the same dispatch browser mode uses)
+//   IPC_DESKTOP → the DesktopApi (desktop-api.ts: dialogs and the path-taking actions)
+// Every call is accepted only from the studio's own top frame in the studio's own window,
+// its payload is checked at runtime, and the answer is always {ok, value} | {ok: false,
+// error}: nothing throws across the process boundary. The routing is pure and tested
+// without Electron; registerIpc only wires it (type-only Electron imports).
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { IPC_CALL, IPC_EVENT, type Result, type StudioApi } from '../src/contract/api.ts';
+import { IPC_CALL, IPC_EVENT, type EventName, type Result, type StudioApi, type StudioEvents } from '../src/contract/api.ts';
 import { dispatch } from '../src/services/dispatch.ts';
 import type { EventBus } from '../src/services/events.ts';
+import { dispatchDesktop, IPC_DESKTOP, type DesktopApi } from './desktop-api.ts';
+import { APP_ORIGIN, isAppUrl } from './security.ts';
 
-/** Pages the app itself serves (see main.ts's protocol handler). */
-export const APP_ORIGIN = 'studio://app';
+export { APP_ORIGIN };
 
 export interface CallSender {
   /** URL of the frame that sent the message */
   url: string;
   /** true when the frame is the window's top frame (not an iframe) */
   topFrame: boolean;
+  /** false when the message came from a webContents other than the studio window */
+  ownWindow?: boolean;
 }
 
 export function trustedSender(sender: CallSender | null): boolean {
-  if (!sender || !sender.topFrame) return false;
-  try {
-    const u = new URL(sender.url);
-    return `${u.protocol}//${u.host}` === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+  if (!sender || !sender.topFrame || sender.ownWindow === false) return false;
+  return isAppUrl(sender.url);
 }
 
-/** Pure: what the handler answers for one IPC call (tested without Electron). */
-export async function routeCall(api: StudioApi, sender: CallSender | null, payload: unknown): Promise<Result<unknown>> {
-  if (!trustedSender(sender)) {
-    return { ok: false, error: { code: 'UNAUTHORIZED', message: `IPC call from an untrusted frame (${sender?.url.slice(0, 100) ?? 'unknown'})` } };
-  }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    return { ok: false, error: { code: 'BAD_REQUEST', message: 'IPC payload must be an object {method, params}' } };
-  }
+/** One channel's handler: method + untrusted params → Result. */
+export type ChannelHandler = (method: string, params: unknown) => Promise<Result<unknown>>;
+export type ChannelTable = Readonly<Record<string, ChannelHandler>>;
+
+/** `api` is a getter: File › Open swaps the project (and its service) under the same window. */
+export function channelTable(api: () => StudioApi, desktop: DesktopApi): ChannelTable {
+  return {
+    [IPC_CALL]: (method, params) => dispatch(api(), method, params),
+    [IPC_DESKTOP]: (method, params) => dispatchDesktop(desktop, method, params),
+  };
+}
+
+function fail(code: 'UNAUTHORIZED' | 'BAD_REQUEST' | 'UNKNOWN_METHOD', message: string): Result<never> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Pure: what the main process answers for one invoke on `channel`. */
+export async function routeIpc(table: ChannelTable, channel: string, sender: CallSender | null, payload: unknown): Promise<Result<unknown>> {
+  if (!Object.prototype.hasOwnProperty.call(table, channel)) return fail('UNKNOWN_METHOD', `unknown IPC channel '${String(channel).slice(0, 80)}'`);
+  if (!trustedSender(sender)) return fail('UNAUTHORIZED', `IPC call from an untrusted frame (${sender?.url.slice(0, 100) ?? 'unknown'})`);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return fail('BAD_REQUEST', 'IPC payload must be an object {method, params}');
+  const keys = Object.keys(payload);
+  if (keys.some((k) => k !== 'method' && k !== 'params')) return fail('BAD_REQUEST', `IPC payload: unexpected field '${keys.find((k) => k !== 'method' && k !== 'params')}'`);
   const { method, params } = payload as { method?: unknown; params?: unknown };
-  if (typeof method !== 'string') return { ok: false, error: { code: 'BAD_REQUEST', message: 'IPC payload: method must be a string' } };
-  return dispatch(api, method, params);
+  if (typeof method !== 'string') return fail('BAD_REQUEST', 'IPC payload: method must be a string');
+  return table[channel](method, params);
 }
 
-function senderOf(event: IpcMainInvokeEvent): CallSender | null {
+/** The StudioApi channel alone (kept for the services' own IPC tests). */
+export function routeCall(api: StudioApi, sender: CallSender | null, payload: unknown): Promise<Result<unknown>> {
+  return routeIpc({ [IPC_CALL]: (m, p) => dispatch(api, m, p) }, IPC_CALL, sender, payload);
+}
+
+function senderOf(event: IpcMainInvokeEvent, own: WebContents | null): CallSender | null {
   const frame = event.senderFrame;
   if (!frame) return null;
-  return { url: frame.url, topFrame: frame.parent === null };
+  return { url: frame.url, topFrame: frame.parent === null, ownWindow: own !== null && event.sender.id === own.id };
 }
 
-/** Wires the call channel and forwards service events to `target`. Returns the undo. */
-export function registerIpc(ipcMain: IpcMain, api: StudioApi, bus: EventBus, target: () => WebContents | null): () => void {
-  ipcMain.handle(IPC_CALL, (event, payload: unknown) => routeCall(api, senderOf(event), payload));
-  const unsubscribe = bus.subscribe((name, payload) => {
-    const wc = target();
-    if (wc && !wc.isDestroyed()) wc.send(IPC_EVENT, { name, payload });
-  });
+/** Wires every channel of `table` and forwards service events to `target`. Returns the undo. */
+export function registerIpc(ipcMain: IpcMain, table: ChannelTable, bus: EventBus, target: () => WebContents | null): () => void {
+  for (const channel of Object.keys(table)) {
+    ipcMain.handle(channel, (event, payload: unknown) => routeIpc(table, channel, senderOf(event, target()), payload));
+  }
+  const unsubscribe = bus.subscribe((name, payload) => sendEvent(target(), name, payload));
   return () => {
-    ipcMain.removeHandler(IPC_CALL);
+    for (const channel of Object.keys(table)) ipcMain.removeHandler(channel);
     unsubscribe();
   };
+}
+
+export function sendEvent<E extends EventName>(wc: WebContents | null, name: E, payload: StudioEvents[E]): void {
+  if (wc && !wc.isDestroyed()) wc.send(IPC_EVENT, { name, payload });
 }

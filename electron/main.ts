@@ -1,108 +1,256 @@
-// Electron main: one window on one project, the same services as browser mode, behind IPC.
-//   electron dist-electron/main.js --project <dir>
-// Security: sandboxed renderer with context isolation and no Node, pages only from the
-// app's own studio:// scheme with a CSP, navigation and new windows refused.
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
+// Electron main: one window on one project at a time, the same services as browser mode
+// behind IPC, native menus and dialogs, recent projects, one instance.
+//   electron dist-electron/main.js [--project <dir> | <dir>]
+// Everything that can be decided without Electron lives in the modules next to this one
+// (security, ipc, grants, menu, window-state, recent, argv, jobs-ui, about) and is tested
+// under Node; this file only applies those decisions to Electron's objects.
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session, shell, type OpenDialogOptions } from 'electron';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openProject, type Project } from '../src/project/index.ts';
+import { createProject, openProject, setSqliteNativeBinding, type Project } from '../src/project/index.ts';
+import { APP_VERSION } from '../src/project/version.ts';
+import { cancelJob, onProgress } from '../src/jobs/index.ts';
+import { openDemoCopy, dataDir } from '../src/services/demo.ts';
 import { createEventBus } from '../src/services/events.ts';
 import { createStudioService } from '../src/services/studio.ts';
-import { APP_ORIGIN, registerIpc } from './ipc.ts';
+import type { StudioApi } from '../src/contract/api.ts';
+import { aboutInfo, aboutText } from './about.ts';
+import { projectFromArgv } from './argv.ts';
+import { createDesktopService } from './desktop.ts';
+import type { DesktopApi, PickPurpose } from './desktop-api.ts';
+import { PathGrants } from './grants.ts';
+import { channelTable, registerIpc } from './ipc.ts';
+import { closeQuestion, JobTracker, ProgressThrottle } from './jobs-ui.ts';
+import { menuTemplate, type MenuActions } from './menu.ts';
+import { electronSqliteBinding } from './native.ts';
+import { isProjectFolder, RecentProjects } from './recent.ts';
+import { APP_ENTRY, APP_SCHEME, externalLink, navigationAllowed, permissionAllowed, rendererFile, RESPONSE_HEADERS, windowOpenDecision, windowOptions } from './security.ts';
+import { loadWindowState, saveWindowState, type WindowState } from './window-state.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-// the bundle lives in dist-electron/; the renderer build in dist/renderer
-const RENDERER_DIR = resolve(HERE, '..', 'dist', 'renderer');
+const HERE = dirname(fileURLToPath(import.meta.url)); // dist-electron/ (in app.asar when packaged)
+const APP_ROOT = resolve(HERE, '..');
+const RENDERER_DIR = join(APP_ROOT, 'dist', 'renderer');
 const PRELOAD = join(HERE, 'preload.cjs');
+const DOCS_URL = 'https://github.com/relevance-studio/relevance-studio#readme';
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "object-src 'none'",
-].join('; ');
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'studio', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// the Electron-ABI better-sqlite3 (a packaged app's node_modules is rebuilt for Electron)
+if (!app.isPackaged) setSqliteNativeBinding(electronSqliteBinding(APP_ROOT) ?? undefined);
 
-function projectArg(argv: string[]): string | null {
-  const i = argv.indexOf('--project');
-  return i >= 0 && argv[i + 1] ? resolve(argv[i + 1]) : null;
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  run().catch((err: Error) => {
+    dialog.showErrorBox('Relevance Studio', err.message);
+    app.exit(1);
+  });
+}
+
+function fail(err: unknown): void {
+  dialog.showErrorBox('Relevance Studio', (err as Error).message ?? String(err));
+}
+
+async function run(): Promise<void> {
+  await app.whenReady();
+  const userData = app.getPath('userData');
+  const grants = new PathGrants();
+  const recent = new RecentProjects(join(userData, 'recent-projects.json'));
+  const bus = createEventBus();
+  const jobs = new JobTracker();
+  const throttle = new ProgressThrottle(250);
+  const stateFile = join(userData, 'window-state.json');
+  const argSkip = app.isPackaged ? 1 : 2;
+
+  let project: Project = await firstProject(projectFromArgv(process.argv, process.cwd(), argSkip), recent);
+  let api: StudioApi = createStudioService(project);
+  recent.add(project.dir, project.info().name);
+
+  serveRenderer();
+  lockDown();
+
+  const displays = screen.getAllDisplays().map((d) => d.workArea);
+  const saved = loadWindowState(stateFile, displays);
+  const win = new BrowserWindow(windowOptions(PRELOAD, { x: saved.x, y: saved.y, width: saved.width, height: saved.height }));
+  if (saved.maximized) win.maximize();
+  win.setTitle(`${project.info().name} — Relevance Studio`);
+
+  async function switchProject(dir: string, create: boolean): Promise<{ name: string }> {
+    if (jobs.active().length) throw new Error('a generation job is running: stop it before switching projects');
+    const next = create ? createProject(dir, { name: basename(dir) }) : openProject(dir);
+    project.close();
+    project = next;
+    api = createStudioService(project);
+    const name = project.info().name;
+    recent.add(project.dir, name);
+    win.setTitle(`${name} — Relevance Studio`);
+    setMenu();
+    bus.emit('project.changed', { reason: 'open' });
+    return { name };
+  }
+
+  const desktop: DesktopApi = createDesktopService({
+    grants,
+    recent,
+    showPicker: (purpose) => showPicker(win, purpose),
+    project: () => project,
+    switchProject,
+    changed: (reason) => bus.emit('project.changed', { reason }),
+    about: () => aboutInfo(APP_VERSION, process.versions, `${process.platform} ${process.arch}`, jobs.backend),
+  });
+  const unregister = registerIpc(ipcMain, channelTable(() => api, desktop), bus, () => (win.isDestroyed() ? null : win.webContents));
+
+  // long jobs: progress to the window (throttled) and to the taskbar / dock
+  const offProgress = onProgress((p) => {
+    jobs.update(p);
+    if (win.isDestroyed()) return;
+    win.setProgressBar(jobs.fraction());
+    if (throttle.pass(p)) bus.emit('job.progress', { jobId: p.jobId, state: p.state, done: p.done, failed: p.failed, total: p.total, etaSec: p.etaSec });
+  });
+
+  const menuActions: MenuActions = {
+    newProject: () => void pickThen(desktop, 'new-project', (p) => desktop.openProject(p)),
+    openProject: () => void pickThen(desktop, 'project', (p) => desktop.openProject(p)),
+    openRecent: (p) => void desktop.openProject(p).catch(fail),
+    clearRecent: () => {
+      for (const r of recent.list()) if (r.path !== project.dir) recent.remove(r.path);
+      setMenu();
+    },
+    importDataset: () => void pickThen(desktop, 'dataset', (p) => desktop.importDataset(p, null)),
+    addModel: () => void pickThen(desktop, 'model', (p) => desktop.addModel(p)),
+    exportMasks: () => void pickThen(desktop, 'export', (p) => desktop.exportMasks(p, 'voc', false)),
+    command: (command) => bus.emit('app.command', { command }),
+    about: () => {
+      const info = aboutInfo(APP_VERSION, process.versions, `${process.platform} ${process.arch}`, jobs.backend);
+      void dialog.showMessageBox(win, { type: 'info', title: 'About Relevance Studio', message: `Relevance Studio ${info.version}`, detail: aboutText(info), buttons: ['OK'] });
+    },
+    openDocs: () => void shell.openExternal(DOCS_URL),
+    quit: () => app.quit(),
+  };
+  function setMenu(): void {
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform, menuActions, recent.list(), { devTools: !app.isPackaged })));
+  }
+  setMenu();
+
+  // a second launch (e.g. "open with" on a folder) focuses this window and opens its project
+  app.on('second-instance', (_e, argv, cwd) => {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+    const dir = projectFromArgv(argv, cwd, argSkip);
+    if (dir && dir !== project.dir) {
+      if (!isProjectFolder(dir)) return fail(new Error(`${dir}: not a Relevance Studio project (no project.sqlite)`));
+      grants.grant(dir, 'folder', 'project'); // named by the user on their own command line
+      desktop.openProject(dir).catch(fail);
+    }
+  });
+
+  // remember the window; closing mid-job asks, then stops the jobs (they resume next time)
+  let closing = false;
+  const remember = (): void => {
+    if (win.isDestroyed()) return;
+    const b = win.getNormalBounds();
+    const state: WindowState = { ...b, maximized: win.isMaximized() };
+    try {
+      saveWindowState(stateFile, state);
+    } catch (err) {
+      console.error(`relevance-studio: cannot save the window state: ${(err as Error).message}`);
+    }
+  };
+  win.on('close', (event) => {
+    remember();
+    const active = jobs.active();
+    if (closing || active.length === 0) return;
+    event.preventDefault();
+    const q = closeQuestion(active.length);
+    const answer = dialog.showMessageBoxSync(win, { type: 'question', message: q.message, detail: q.detail, buttons: q.buttons, cancelId: q.cancelId, defaultId: q.cancelId });
+    if (answer !== q.closeIndex) return;
+    closing = true;
+    for (const id of active) cancelJob(id);
+    win.setProgressBar(2);
+    void jobs.whenIdle(60_000).then(() => {
+      if (!win.isDestroyed()) win.close();
+    });
+  });
+  win.once('ready-to-show', () => win.show());
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    offProgress();
+    unregister();
+    project.close();
+  });
+  await win.loadURL(APP_ENTRY);
+}
+
+/** The project to open first: the command line's, else the last one, else the demo copy. */
+async function firstProject(fromArgs: string | null, recent: RecentProjects): Promise<Project> {
+  if (fromArgs) {
+    if (!isProjectFolder(fromArgs)) throw new Error(`${fromArgs}: not a Relevance Studio project (no project.sqlite); create one with File › New Project`);
+    return openProject(fromArgs);
+  }
+  for (const r of recent.list()) {
+    try {
+      return openProject(r.path);
+    } catch (err) {
+      console.error(`relevance-studio: cannot reopen ${r.path}: ${(err as Error).message}`);
+    }
+  }
+  const demo = app.isPackaged ? join(process.resourcesPath, 'demo') : join(APP_ROOT, 'demo');
+  const { project, notes } = await openDemoCopy(join(dataDir(), 'demo'), demo);
+  for (const n of notes) console.log(n);
+  return project;
+}
+
+async function pickThen(desktop: DesktopApi, purpose: PickPurpose, then: (path: string) => Promise<unknown>): Promise<void> {
+  try {
+    const picked = await desktop.pick(purpose);
+    if (picked) await then(picked.path);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+async function showPicker(win: BrowserWindow, purpose: PickPurpose): Promise<string | null> {
+  if (purpose === 'new-project') {
+    const r = await dialog.showSaveDialog(win, { title: 'New project folder', buttonLabel: 'Create Project', properties: ['createDirectory', 'showOverwriteConfirmation'] });
+    return r.canceled || !r.filePath ? null : r.filePath;
+  }
+  const opts: Record<Exclude<PickPurpose, 'new-project'>, OpenDialogOptions> = {
+    project: { title: 'Open project folder', properties: ['openDirectory'] },
+    dataset: { title: 'Import dataset folder (VOC, class folders, or CSV/JSON tags)', properties: ['openDirectory'] },
+    model: { title: 'Add model (ONNX or TF.js model.json)', properties: ['openFile'], filters: [{ name: 'Models', extensions: ['onnx', 'json'] }] },
+    export: { title: 'Export masks to folder', buttonLabel: 'Export Here', properties: ['openDirectory', 'createDirectory'] },
+  };
+  const r = await dialog.showOpenDialog(win, opts[purpose]);
+  return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
 }
 
 /** studio://app/<path> → a file inside dist/renderer, served with the CSP. */
 function serveRenderer(): void {
-  protocol.handle('studio', async (req) => {
-    const url = new URL(req.url);
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = resolve(RENDERER_DIR, '.' + rel);
-    if (url.host !== 'app' || !file.startsWith(RENDERER_DIR + sep) || !existsSync(file)) return new Response('not found', { status: 404 });
+  protocol.handle(APP_SCHEME, async (req) => {
+    const file = rendererFile(req.url, RENDERER_DIR, sep, resolve);
+    if (!file || !existsSync(file)) return new Response('not found', { status: 404 });
     const res = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', CSP);
-    headers.set('X-Content-Type-Options', 'nosniff');
+    for (const [k, v] of Object.entries(RESPONSE_HEADERS)) headers.set(k, v);
     return new Response(res.body, { status: res.status, headers });
   });
 }
 
 function lockDown(): void {
   app.on('web-contents-created', (_e, contents) => {
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event, url) => {
-      if (!url.startsWith(APP_ORIGIN + '/')) event.preventDefault();
+    contents.setWindowOpenHandler(({ url }) => {
+      const ext = externalLink(url);
+      if (ext) void shell.openExternal(ext); // a link the user clicked opens in their browser
+      return windowOpenDecision(url);
     });
+    const guard = (event: { preventDefault(): void }, url: string): void => {
+      if (!navigationAllowed(url)) event.preventDefault();
+    };
+    contents.on('will-navigate', guard);
+    contents.on('will-redirect', guard);
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
-  // the page needs no camera, notifications or the like
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionAllowed(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission));
 }
-
-async function run(): Promise<void> {
-  await app.whenReady();
-  const dir = projectArg(process.argv);
-  if (!dir) {
-    dialog.showErrorBox('Relevance Studio', 'No project given: start the studio with `npm start` or `relevance-studio start`.');
-    app.exit(2);
-    return;
-  }
-  let project: Project;
-  try {
-    project = openProject(dir);
-  } catch (err) {
-    dialog.showErrorBox('Relevance Studio', (err as Error).message);
-    app.exit(1);
-    return;
-  }
-  serveRenderer();
-  lockDown();
-  const bus = createEventBus();
-  let win: BrowserWindow | null = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    show: false,
-    backgroundColor: '#141517',
-    title: 'Relevance Studio',
-    webPreferences: { preload: PRELOAD, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true },
-  });
-  const unregister = registerIpc(ipcMain, createStudioService(project), bus, () => win?.webContents ?? null);
-  win.once('ready-to-show', () => win?.show());
-  win.on('closed', () => {
-    win = null;
-  });
-  app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
-    unregister();
-    project.close();
-  });
-  await win.loadURL(`${APP_ORIGIN}/index.html`);
-}
-
-run().catch((err: Error) => {
-  dialog.showErrorBox('Relevance Studio', err.message);
-  app.exit(1);
-});

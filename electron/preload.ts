@@ -1,7 +1,9 @@
-// Runs sandboxed before the renderer: exposes `window.studio` (the StudioBridge), two
-// functions over two fixed channels. ipcRenderer itself never reaches the page.
+// Runs sandboxed before the renderer: exposes `window.studio` (the StudioBridge) and
+// `window.studioDesktop` (dialogs and the path-taking actions of desktop-api.ts), each a
+// function over one fixed channel. ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { IPC_CALL, IPC_EVENT, type EventName, type StudioBridge, type StudioEvents } from '../src/contract/api.ts';
+import { IPC_DESKTOP, type DesktopBridge } from './desktop-api.ts';
 
 const bridge: StudioBridge = {
   call(method, params) {
@@ -16,4 +18,11 @@ const bridge: StudioBridge = {
   },
 };
 
+const desktop: DesktopBridge = {
+  call(method, params) {
+    return ipcRenderer.invoke(IPC_DESKTOP, { method, params });
+  },
+};
+
 contextBridge.exposeInMainWorld('studio', bridge);
+contextBridge.exposeInMainWorld('studioDesktop', desktop);

@@ -1,0 +1,77 @@
+// The DesktopApi over the main process's state: the open project, the path grants, the
+// recent list, and a native picker (injected: main passes Electron's dialogs, tests a
+// stand-in that "picks" a given folder). Menu items call these same functions, so a menu
+// action and a renderer request take one path through the grant check. No Electron import.
+import { basename } from 'node:path';
+import { StudioError } from '../src/contract/errors.ts';
+import { exportProject } from '../src/export/index.ts';
+import { registerModel } from '../src/jobs/models.ts';
+import type { Project } from '../src/project/index.ts';
+import type { AboutInfo, DesktopApi, PickPurpose } from './desktop-api.ts';
+import type { GrantKind, PathGrants } from './grants.ts';
+import type { RecentProjects } from './recent.ts';
+
+export interface DesktopDeps {
+  grants: PathGrants;
+  recent: RecentProjects;
+  /** shows the native dialog; the chosen path, or null when cancelled */
+  showPicker(purpose: PickPurpose): Promise<string | null>;
+  project(): Project;
+  /** opens (or with `create`, makes) the project in `dir` and shows it in the window */
+  switchProject(dir: string, create: boolean): Promise<{ name: string }>;
+  /** tells the renderer the project changed (a 'project.changed' event) */
+  changed(reason: string): void;
+  about(): AboutInfo;
+}
+
+const KIND: Record<PickPurpose, GrantKind> = { dataset: 'folder', model: 'file', export: 'folder', project: 'folder', 'new-project': 'save' };
+
+export function createDesktopService(d: DesktopDeps): DesktopApi {
+  return {
+    async pick(purpose) {
+      const chosen = await d.showPicker(purpose);
+      if (!chosen) return null;
+      const g = d.grants.grant(chosen, KIND[purpose], purpose);
+      return { path: g.path, name: basename(g.path), purpose };
+    },
+    async importDataset(path, layout) {
+      const dir = d.grants.check(path, 'dataset');
+      const r = await d.project().importDataset(dir, layout ? { layout } : {});
+      d.changed('import');
+      return { added: r.added, skipped: r.skipped, errors: r.errors.length, newClasses: r.newClasses };
+    },
+    async addModel(path) {
+      const file = d.grants.check(path, 'model');
+      const r = await registerModel(d.project(), file);
+      d.changed('model');
+      return { modelId: r.model.id, added: r.added, classes: r.classNames };
+    },
+    async exportMasks(path, format, approvedOnly) {
+      const out = d.grants.check(path, 'export');
+      const r = await exportProject(d.project(), { format, out, approvedOnly });
+      return { images: r.images, out: r.out };
+    },
+    async openProject(path) {
+      let create = false;
+      let dir: string;
+      try {
+        dir = d.grants.check(path, 'new-project');
+        create = true;
+      } catch {
+        try {
+          dir = d.grants.check(path, 'project');
+        } catch (err) {
+          if (typeof path === 'string' && d.recent.has(path)) dir = path;
+          else throw err instanceof StudioError ? new StudioError('UNAUTHORIZED', `openProject: '${String(path).slice(0, 200)}' is neither a recent project nor a folder chosen in a dialog`) : err;
+        }
+      }
+      return d.switchProject(dir, create);
+    },
+    async recentProjects() {
+      return d.recent.list();
+    },
+    async about() {
+      return d.about();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// Where the Electron-ABI copy of better-sqlite3 lives. better-sqlite3 is not N-API: the
+// copy in node_modules is built for Node (tests, CLI, browser mode); build/postinstall.mjs
+// fetches the Electron prebuild into this folder when online. Keep in step with
+// ELECTRON_SQLITE_DIR in build/postinstall.mjs. No Electron import.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ELECTRON_SQLITE_DIR = join('node_modules', '.relevance-studio', 'better-sqlite3-electron');
+
+export function electronSqliteBinding(appRoot: string, exists: (p: string) => boolean = existsSync): string | null {
+  const file = join(appRoot, ELECTRON_SQLITE_DIR, 'build', 'Release', 'better_sqlite3.node');
+  return exists(file) ? file : null;
+}
