@@ -1,0 +1,63 @@
+// Colour tables for the label and heatmap layers. Pixels are packed RGBA in a Uint32
+// (little-endian: 0xAABBGGRR), the layout ImageData uses on every platform we ship to.
+import { BACKGROUND, IGNORE } from './labels.ts';
+
+export function rgba(r: number, g: number, b: number, a = 255): number {
+  return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
+}
+
+export function parseHex(hex: string): [number, number, number] {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return [128, 128, 128];
+  const n = parseInt(m[1], 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** label → packed colour; background transparent. Ignore is drawn by the hatch instead. */
+export function labelLut(classes: readonly { index: number; color: string }[]): Uint32Array {
+  const lut = new Uint32Array(256);
+  for (let k = 1; k < 255; k++) lut[k] = rgba(128, 128, 128); // a label with no class: still visible
+  for (const c of classes) {
+    if (c.index > 0 && c.index < 255) {
+      const [r, g, b] = parseHex(c.color);
+      lut[c.index] = rgba(r, g, b);
+    }
+  }
+  lut[BACKGROUND] = 0;
+  lut[IGNORE] = 0;
+  return lut;
+}
+
+const HATCH_ON = rgba(236, 236, 236, 230);
+const HATCH_OFF = rgba(20, 20, 24, 150);
+
+/** The ignore hatch: 45° stripes, 3 of every 8 pixels light, fixed to image pixels. */
+export function hatchAt(x: number, y: number): number {
+  return ((x + y) & 7) < 3 ? HATCH_ON : HATCH_OFF;
+}
+
+// A perceptually ordered heatmap (dark blue → cyan → green → yellow → red); alpha rises
+// with the value, so cold regions leave the image readable.
+const STOPS: [number, number, number, number][] = [
+  [0.0, 48, 18, 59],
+  [0.25, 40, 140, 230],
+  [0.5, 40, 220, 120],
+  [0.75, 250, 200, 40],
+  [1.0, 200, 30, 20],
+];
+
+/** 256-entry colormap for values in [0, 1]. */
+export function heatLut(): Uint32Array {
+  const lut = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    const v = i / 255;
+    let k = 0;
+    while (k < STOPS.length - 2 && v > STOPS[k + 1][0]) k++;
+    const [v0, r0, g0, b0] = STOPS[k];
+    const [v1, r1, g1, b1] = STOPS[k + 1];
+    const t = (v - v0) / (v1 - v0);
+    const a = Math.round(40 + 215 * Math.min(1, v * 1.4));
+    lut[i] = rgba(Math.round(r0 + (r1 - r0) * t), Math.round(g0 + (g1 - g0) * t), Math.round(b0 + (b1 - b0) * t), a);
+  }
+  return lut;
+}

@@ -1,0 +1,365 @@
+// The editor core: the label map, its history, the tools and the display settings, with
+// no DOM and no framework. A host (the canvas view) feeds it pointer/key/wheel input in
+// image coordinates and repaints what the 'labels' event names; Svelte only mirrors the
+// state for its panels. Every completed change (stroke, undo, redo, a whole new mask)
+// emits 'commit', which is what autosave listens to.
+import type { CamField } from './cam.ts';
+import { labelLut } from './colors.ts';
+import { clip, grow, isEmpty, type Rect } from './geometry.ts';
+import { History, type Step } from './history.ts';
+import { emptyLabels, type LabelMap } from './labels.ts';
+import { paintLabels } from './paint.ts';
+import { StrokeRecorder } from './stroke.ts';
+import { AcceptComponentTool, FillTool, PickerTool } from './tools/region.ts';
+import { BrushTool, EraserTool, ThresholdBrushTool } from './tools/brush.ts';
+import { PolygonTool } from './tools/polygon.ts';
+import { ToolRegistry } from './tools/registry.ts';
+import type { OverlayShape, Tool, ToolContext, ToolId, ToolKey, ToolPointer } from './tools/types.ts';
+
+export interface EditorClass {
+  index: number;
+  name: string;
+  color: string;
+}
+
+export interface EditorEventMap {
+  /** label layer pixels in this rectangle changed */
+  labels: Rect;
+  overlay: undefined;
+  /** tool, class, sizes, toggles, undo/redo availability */
+  state: undefined;
+  /** the heatmap layer must be rebuilt (class or CAMs changed) */
+  heat: undefined;
+  /** a completed change to the mask (autosave) */
+  commit: { label: string; revision: number };
+  notice: string;
+}
+
+type Listener<K extends keyof EditorEventMap> = (payload: EditorEventMap[K]) => void;
+
+export const MIN_BRUSH = 1;
+export const MAX_BRUSH = 512;
+
+export class EditorCore {
+  labels: LabelMap = emptyLabels(1, 1);
+  readonly history: History;
+  readonly tools = new ToolRegistry();
+  classes: EditorClass[] = [];
+  lut: Uint32Array = labelLut([]);
+  activeClass = 1;
+  brushSize = 16;
+  threshold = 0.5;
+  showMask = true;
+  maskOpacity = 0.55;
+  outline = false;
+  showHeat = false;
+  heatOpacity = 0.6;
+  /** revision of the label map: +1 per completed change */
+  revision = 0;
+  hover: ToolPointer | null = null;
+  private cams = new Map<number, CamField>();
+  private recorder: StrokeRecorder | null = null;
+  private readonly listeners: { [K in keyof EditorEventMap]?: Set<Listener<K>> } = {};
+
+  constructor(opts: { historyBytes?: number; now?: () => number } = {}) {
+    this.history = new History(opts.historyBytes);
+    const ctx = this.toolContext();
+    for (const t of [
+      new BrushTool(ctx),
+      new EraserTool(ctx),
+      new PolygonTool(ctx, opts.now),
+      new FillTool(ctx),
+      new ThresholdBrushTool(ctx),
+      new AcceptComponentTool(ctx),
+      new PickerTool(ctx),
+    ]) {
+      this.tools.register(t);
+    }
+    this.tools.activate('brush');
+  }
+
+  on<K extends keyof EditorEventMap>(name: K, fn: Listener<K>): () => void {
+    let set = this.listeners[name] as Set<Listener<K>> | undefined;
+    if (!set) (this.listeners as Record<string, unknown>)[name] = set = new Set<Listener<K>>();
+    set.add(fn);
+    return () => set!.delete(fn);
+  }
+
+  private emit<K extends keyof EditorEventMap>(name: K, payload: EditorEventMap[K]): void {
+    const set = this.listeners[name] as Set<Listener<K>> | undefined;
+    if (set) for (const fn of [...set]) fn(payload);
+  }
+
+  get width(): number {
+    return this.labels.width;
+  }
+
+  get height(): number {
+    return this.labels.height;
+  }
+
+  get tool(): Tool {
+    return this.tools.current!;
+  }
+
+  get fullRect(): Rect {
+    return { x: 0, y: 0, w: this.labels.width, h: this.labels.height };
+  }
+
+  // ---- the mask ----
+
+  /** A new image's mask: no history, nothing to save. */
+  load(map: LabelMap): void {
+    this.abortStroke();
+    this.labels = map;
+    this.history.clear();
+    this.revision = 0;
+    this.emit('labels', this.fullRect);
+    this.emit('state', undefined);
+  }
+
+  /** Replaces the whole mask as one undoable step (a restored version, a generated mask). */
+  replace(data: Uint8Array, label: string): void {
+    if (data.length !== this.labels.data.length) throw new Error(`mask of ${data.length} labels for a ${this.width}x${this.height} image`);
+    this.abortStroke();
+    const rec = new StrokeRecorder(this.labels);
+    rec.touch(this.fullRect);
+    this.labels.data.set(data);
+    const patch = rec.commit();
+    if (!patch) return;
+    this.history.push({ label, patch });
+    this.finish(label, patch.rect);
+  }
+
+  undo(): void {
+    if (this.recorder) return;
+    const s = this.history.undo(this.labels.data, this.width);
+    if (s) this.finish(`Undo ${s.label}`, s.patch.rect);
+  }
+
+  redo(): void {
+    if (this.recorder) return;
+    const s = this.history.redo(this.labels.data, this.width);
+    if (s) this.finish(`Redo ${s.label}`, s.patch.rect);
+  }
+
+  get canUndo(): boolean {
+    return this.history.canUndo;
+  }
+
+  get canRedo(): boolean {
+    return this.history.canRedo;
+  }
+
+  get stroking(): boolean {
+    return this.recorder !== null;
+  }
+
+  private finish(label: string, rect: Rect): void {
+    this.revision++;
+    this.emit('labels', this.repaintRect(rect));
+    this.emit('commit', { label, revision: this.revision });
+    this.emit('state', undefined);
+  }
+
+  /** Outline mode colours a pixel by its neighbours too: repaint one pixel more around. */
+  private repaintRect(r: Rect): Rect {
+    return this.outline ? clip(grow(r, 1), this.width, this.height) : r;
+  }
+
+  // ---- settings ----
+
+  setClasses(classes: EditorClass[]): void {
+    this.classes = classes;
+    this.lut = labelLut(classes);
+    if (!classes.some((c) => c.index === this.activeClass) && classes.length) this.activeClass = classes[0].index;
+    this.emit('labels', this.fullRect);
+    this.emit('state', undefined);
+  }
+
+  setActiveClass(c: number): void {
+    if (c < 1 || c > 254 || c === this.activeClass) return;
+    this.activeClass = c;
+    this.emit('state', undefined);
+    this.emit('heat', undefined);
+    this.emit('overlay', undefined);
+  }
+
+  /** 1..9 pick the first nine classes. */
+  pickNth(n: number): void {
+    const c = this.classes[n - 1];
+    if (c) this.setActiveClass(c.index);
+  }
+
+  setBrushSize(s: number): void {
+    const v = Math.max(MIN_BRUSH, Math.min(MAX_BRUSH, Math.round(s)));
+    if (v === this.brushSize) return;
+    this.brushSize = v;
+    this.emit('state', undefined);
+    this.emit('overlay', undefined);
+  }
+
+  /** `[` and `]`: about 15 % per step, at least one pixel. */
+  stepBrushSize(dir: -1 | 1): void {
+    const s = this.brushSize;
+    this.setBrushSize(dir > 0 ? Math.max(s + 1, s * 1.15) : Math.min(s - 1, s / 1.15));
+  }
+
+  setThreshold(t: number): void {
+    const v = Math.round(Math.max(0.01, Math.min(0.99, t)) * 100) / 100;
+    if (v === this.threshold) return;
+    this.threshold = v;
+    this.emit('state', undefined);
+    this.emit('overlay', undefined);
+  }
+
+  setTool(id: ToolId): void {
+    this.tools.activate(id);
+    this.emit('state', undefined);
+    this.emit('overlay', undefined);
+  }
+
+  setOutline(on: boolean): void {
+    this.outline = on;
+    this.emit('labels', this.fullRect);
+    this.emit('state', undefined);
+  }
+
+  toggleMask(): void {
+    this.showMask = !this.showMask;
+    this.emit('state', undefined);
+  }
+
+  toggleHeat(): void {
+    this.showHeat = !this.showHeat;
+    this.emit('state', undefined);
+    this.emit('heat', undefined);
+  }
+
+  setOpacity(layer: 'mask' | 'heat', v: number): void {
+    const o = Math.max(0, Math.min(1, v));
+    if (layer === 'mask') this.maskOpacity = o;
+    else this.heatOpacity = o;
+    this.emit('state', undefined);
+  }
+
+  setCams(fields: readonly CamField[]): void {
+    this.cams = new Map(fields.map((f) => [f.classIndex, f]));
+    this.emit('heat', undefined);
+    this.emit('state', undefined);
+  }
+
+  camFor(classIndex: number): CamField | null {
+    return this.cams.get(classIndex) ?? null;
+  }
+
+  get camClasses(): number[] {
+    return [...this.cams.keys()].sort((a, b) => a - b);
+  }
+
+  // ---- input (image coordinates) ----
+
+  pointerDown(p: ToolPointer): void {
+    this.hover = p;
+    this.tool.down?.(p);
+  }
+
+  pointerMove(p: ToolPointer, pressed: boolean): void {
+    this.hover = p;
+    if (this.tool.move) this.tool.move(p, pressed);
+    else this.emit('overlay', undefined);
+  }
+
+  pointerUp(p: ToolPointer): void {
+    this.tool.up?.(p);
+  }
+
+  pointerLeave(): void {
+    this.hover = null;
+    this.emit('overlay', undefined);
+  }
+
+  /** Escape / pointercancel: the gesture in progress is undone and leaves no history. */
+  cancelGesture(): void {
+    this.tool.cancel?.();
+  }
+
+  wheel(deltaY: number, p: ToolPointer): boolean {
+    return this.tool.wheel?.(deltaY, p) ?? false;
+  }
+
+  /** Keys the current tool wants (polygon: Enter, Escape, Backspace). */
+  toolKey(k: ToolKey): boolean {
+    return this.tool.key?.(k) ?? false;
+  }
+
+  overlay(): OverlayShape[] {
+    return this.tool.overlay?.(this.hover) ?? [];
+  }
+
+  /** Packed RGBA of the label layer over `r` (r.w×r.h). */
+  paintLabels(r: Rect, out = new Uint32Array(r.w * r.h)): Uint32Array {
+    paintLabels(this.labels, r, this.lut, this.outline, out);
+    return out;
+  }
+
+  private abortStroke(): void {
+    if (!this.recorder) return;
+    this.tool.cancel?.();
+    if (this.recorder) {
+      this.recorder.cancel();
+      this.recorder = null;
+    }
+  }
+
+  private toolContext(): ToolContext {
+    const core = this;
+    return {
+      get labels() {
+        return core.labels;
+      },
+      get activeClass() {
+        return core.activeClass;
+      },
+      get brushSize() {
+        return core.brushSize;
+      },
+      get threshold() {
+        return core.threshold;
+      },
+      camFor: (c) => core.camFor(c),
+      begin() {
+        if (!core.recorder) core.recorder = new StrokeRecorder(core.labels);
+      },
+      touch(r) {
+        if (!core.recorder) core.recorder = new StrokeRecorder(core.labels);
+        return core.recorder.touch(r);
+      },
+      changed(r) {
+        if (!isEmpty(r)) core.emit('labels', core.repaintRect(r));
+      },
+      commit(label) {
+        const rec = core.recorder;
+        core.recorder = null;
+        const patch = rec?.commit() ?? null;
+        if (!patch) return;
+        const step: Step = { label, patch };
+        core.history.push(step);
+        core.revision++;
+        core.emit('commit', { label, revision: core.revision });
+        core.emit('state', undefined);
+      },
+      cancel() {
+        const rec = core.recorder;
+        core.recorder = null;
+        if (!rec) return;
+        const r = rec.cancel();
+        if (!isEmpty(r)) core.emit('labels', core.repaintRect(r));
+      },
+      setThreshold: (t) => core.setThreshold(t),
+      setActiveClass: (c) => core.setActiveClass(c),
+      overlayChanged: () => core.emit('overlay', undefined),
+      notify: (m) => core.emit('notice', m),
+    };
+  }
+}

@@ -1,0 +1,90 @@
+// One-click tools: flood fill of a label region, accepting a connected CAM component,
+// and the eyedropper.
+import { BACKGROUND, IGNORE } from '../labels.ts';
+import { fillRegion, floodRegion } from '../raster.ts';
+import type { OverlayShape, Tool, ToolContext, ToolPointer } from './types.ts';
+
+function pixel(ctx: ToolContext, p: ToolPointer): { x: number; y: number } | null {
+  const x = Math.floor(p.x);
+  const y = Math.floor(p.y);
+  const { width, height } = ctx.labels;
+  return x >= 0 && y >= 0 && x < width && y < height ? { x, y } : null;
+}
+
+export class FillTool implements Tool {
+  readonly id = 'fill';
+  readonly name = 'Flood fill';
+  readonly shortcut = 'F';
+  readonly hint = 'Fill a connected region of one label with the current class (Shift: background)';
+  constructor(private readonly ctx: ToolContext) {}
+
+  down(p: ToolPointer): void {
+    const at = pixel(this.ctx, p);
+    if (!at) return;
+    const { data, width, height } = this.ctx.labels;
+    const seed = data[at.y * width + at.x];
+    const value = p.shift ? BACKGROUND : this.ctx.activeClass;
+    if (seed === value) return;
+    const region = floodRegion(width, height, at.x, at.y, (i) => data[i] === seed);
+    this.ctx.begin();
+    this.ctx.touch(region.bounds);
+    fillRegion(data, width, region, value);
+    this.ctx.changed(region.bounds);
+    this.ctx.commit(this.name);
+  }
+}
+
+export class AcceptComponentTool implements Tool {
+  readonly id = 'accept';
+  readonly name = 'Accept CAM region';
+  readonly shortcut = 'C';
+  readonly hint = "Click a blob of the class's CAM above the threshold to label it (wheel sets the threshold)";
+  constructor(private readonly ctx: ToolContext) {}
+
+  down(p: ToolPointer): void {
+    const at = pixel(this.ctx, p);
+    if (!at) return;
+    const cam = this.ctx.camFor(this.ctx.activeClass);
+    if (!cam) {
+      this.ctx.notify('No stored CAM for this class: run generate first');
+      return;
+    }
+    const { data, width, height } = this.ctx.labels;
+    const t = this.ctx.threshold;
+    const region = floodRegion(width, height, at.x, at.y, (i) => cam.at(i % width, (i / width) | 0) > t);
+    if (region.pixels === 0) {
+      this.ctx.notify(`The CAM is below ${t.toFixed(2)} here`);
+      return;
+    }
+    this.ctx.begin();
+    this.ctx.touch(region.bounds);
+    fillRegion(data, width, region, this.ctx.activeClass);
+    this.ctx.changed(region.bounds);
+    this.ctx.commit(this.name);
+  }
+
+  wheel(deltaY: number): boolean {
+    this.ctx.setThreshold(this.ctx.threshold + (deltaY < 0 ? 0.02 : -0.02));
+    return true;
+  }
+
+  overlay(hover: ToolPointer | null): OverlayShape[] {
+    return hover ? [{ kind: 'circle', x: hover.x, y: hover.y, r: 0, label: `τ ${this.ctx.threshold.toFixed(2)}` }] : [];
+  }
+}
+
+export class PickerTool implements Tool {
+  readonly id = 'picker';
+  readonly name = 'Class picker';
+  readonly shortcut = 'I';
+  readonly hint = 'Pick the class under the cursor';
+  constructor(private readonly ctx: ToolContext) {}
+
+  down(p: ToolPointer): void {
+    const at = pixel(this.ctx, p);
+    if (!at) return;
+    const v = this.ctx.labels.data[at.y * this.ctx.labels.width + at.x];
+    if (v === BACKGROUND || v === IGNORE) this.ctx.notify(v === IGNORE ? 'Ignore region: no class here' : 'Background: no class here');
+    else this.ctx.setActiveClass(v);
+  }
+}

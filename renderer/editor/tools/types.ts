@@ -1,0 +1,83 @@
+// The tool contract. A tool is an object with a small lifecycle: activate(scope) when it
+// becomes the current tool, pointer/wheel/key input while current, deactivate() when
+// another tool takes over. Anything a tool subscribes to goes through its scope, which the
+// registry disposes on deactivation — a tool cannot leak a listener.
+import type { Rect } from '../geometry.ts';
+import type { CamField } from '../cam.ts';
+import type { LabelMap } from '../labels.ts';
+
+export type ToolId = 'brush' | 'eraser' | 'polygon' | 'fill' | 'threshold' | 'accept' | 'picker';
+
+export interface ToolPointer {
+  /** image coordinates (fractional) */
+  x: number;
+  y: number;
+  shift: boolean;
+  alt: boolean;
+}
+
+/** What a keyboard event looks like to a tool (DOM KeyboardEvent fits). */
+export interface ToolKey {
+  key: string;
+  shift: boolean;
+}
+
+/** An event source a tool may listen to (window, a canvas; EventTarget in Node tests). */
+export interface ListenTarget {
+  addEventListener(type: string, fn: (ev: never) => void): void;
+  removeEventListener(type: string, fn: (ev: never) => void): void;
+}
+
+export interface ToolScope {
+  listen<E>(target: ListenTarget, type: string, fn: (ev: E) => void): void;
+  onDispose(fn: () => void): void;
+}
+
+/** Shapes the overlay layer draws for the current tool (image coordinates). */
+export type OverlayShape =
+  | { kind: 'circle'; x: number; y: number; r: number; label?: string }
+  | { kind: 'polyline'; points: number[]; closed: boolean };
+
+/** What the editor lends a tool: the map, a stroke, the settings. */
+export interface ToolContext {
+  readonly labels: LabelMap;
+  readonly activeClass: number;
+  readonly brushSize: number;
+  readonly threshold: number;
+  /** the current class's CAM, when one is loaded */
+  camFor(classIndex: number): CamField | null;
+  /** starts a stroke (idempotent while one is open) */
+  begin(): void;
+  /** call before writing inside `r`; returns `r` clipped to the image */
+  touch(r: Rect): Rect;
+  /** the written rectangle must be repainted */
+  changed(r: Rect): void;
+  /** ends the stroke: one undo step named `label` (nothing when no pixel changed) */
+  commit(label: string): void;
+  /** drops the stroke, restoring every pixel it wrote */
+  cancel(): void;
+  setThreshold(t: number): void;
+  setActiveClass(c: number): void;
+  overlayChanged(): void;
+  notify(message: string): void;
+}
+
+export interface Tool {
+  readonly id: ToolId;
+  /** the accessible name of its button */
+  readonly name: string;
+  readonly shortcut: string;
+  readonly hint: string;
+  activate?(scope: ToolScope): void;
+  deactivate?(): void;
+  down?(p: ToolPointer): void;
+  move?(p: ToolPointer, buttons: boolean): void;
+  up?(p: ToolPointer): void;
+  /** an interrupted gesture (Escape, pointercancel, tool switch) */
+  cancel?(): void;
+  /** true when the tool used the wheel (the view does not zoom then) */
+  wheel?(deltaY: number, p: ToolPointer): boolean;
+  /** true when the tool used the key */
+  key?(k: ToolKey): boolean;
+  overlay?(hover: ToolPointer | null): OverlayShape[];
+}

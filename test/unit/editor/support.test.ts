@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { Autosaver, type Snapshot } from '../../../renderer/editor/autosave.ts';
+import { CamField, camsToLabels, decodeFloat16, meanIoU } from '../../../renderer/editor/cam.ts';
+import { commandFor } from '../../../renderer/editor/keymap.ts';
+import { decodeLabelPng, encodeLabelPng } from '../../../renderer/editor/png.ts';
+import { ToolRegistry } from '../../../renderer/editor/tools/registry.ts';
+import type { Tool, ToolScope } from '../../../renderer/editor/tools/types.ts';
+import { fit, toImage, zoomAt } from '../../../renderer/editor/viewport.ts';
+import { decodeLabelPng as storeDecode, encodeLabelPng as storeEncode } from '../../../src/masks/png.ts';
+import { encodeFloat16 } from '../../../src/masks/float16.ts';
+import { camsToLabels as storeCamsToLabels } from '../../../src/masks/cam-mask.ts';
+
+describe('label PNG in the renderer', () => {
+  it('round-trips and is readable by the store (and the store’s PNGs by it)', async () => {
+    const w = 37;
+    const h = 23;
+    const labels = new Uint8Array(w * h);
+    for (let i = 0; i < labels.length; i++) labels[i] = [0, 1, 2, 255, 17][i % 5];
+    const png = await encodeLabelPng(labels, w, h);
+    const back = await decodeLabelPng(png);
+    expect([back.width, back.height]).toEqual([w, h]);
+    expect(back.labels).toEqual(labels);
+    expect(storeDecode(png).labels).toEqual(labels);
+    expect((await decodeLabelPng(storeEncode(labels, w, h))).labels).toEqual(labels);
+  });
+});
+
+describe('tool registry', () => {
+  it('removes every listener a tool added when another tool takes over', () => {
+    const target = new EventTarget();
+    let heard = 0;
+    let disposed = 0;
+    const make = (id: Tool['id']): Tool => ({
+      id,
+      name: id,
+      shortcut: id[0].toUpperCase(),
+      hint: '',
+      activate(scope: ToolScope) {
+        scope.listen(target, 'ping', () => heard++);
+        scope.onDispose(() => disposed++);
+      },
+    });
+    const reg = new ToolRegistry();
+    reg.register(make('brush'));
+    reg.register(make('fill'));
+    reg.activate('brush');
+    target.dispatchEvent(new Event('ping'));
+    expect(heard).toBe(1);
+    reg.activate('fill');
+    target.dispatchEvent(new Event('ping'));
+    // only fill's listener is live now
+    expect(heard).toBe(2);
+    expect(disposed).toBe(1);
+    reg.deactivateCurrent();
+    target.dispatchEvent(new Event('ping'));
+    expect(heard).toBe(2);
+    expect(reg.byShortcut('f')?.id).toBe('fill');
+  });
+});
+
+describe('keyboard map', () => {
+  const k = (key: string, m: Partial<{ ctrlKey: boolean; shiftKey: boolean; metaKey: boolean; altKey: boolean }> = {}) =>
+    commandFor({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...m });
+  it('maps the review shortcuts', () => {
+    expect(k('b')).toEqual({ kind: 'tool', tool: 'brush' });
+    expect(k('E', { shiftKey: true })).toEqual({ kind: 'tool', tool: 'eraser' });
+    expect(k('t')).toEqual({ kind: 'tool', tool: 'threshold' });
+    expect(k('z', { ctrlKey: true })).toEqual({ kind: 'undo' });
+    expect(k('Z', { ctrlKey: true, shiftKey: true })).toEqual({ kind: 'redo' });
+    expect(k('3')).toEqual({ kind: 'class', n: 3 });
+    expect(k(']')).toEqual({ kind: 'size', dir: 1 });
+    expect(k('a')).toEqual({ kind: 'approve-next' });
+    expect(k('N', { shiftKey: true })).toEqual({ kind: 'previous' });
+    expect(k('n')).toEqual({ kind: 'next' });
+    expect(k('h')).toEqual({ kind: 'toggle-heat' });
+    expect(k('m')).toEqual({ kind: 'toggle-mask' });
+    expect(k('a', { ctrlKey: true })).toBeNull();
+  });
+});
+
+describe('viewport', () => {
+  it('zooming keeps the image point under the cursor', () => {
+    const v = fit(4096, 4096, 1000, 800);
+    const before = toImage(v, 300, 200);
+    const z = zoomAt(v, 300, 200, 2.5);
+    const after = toImage(z, 300, 200);
+    expect(after.x).toBeCloseTo(before.x, 9);
+    expect(after.y).toBeCloseTo(before.y, 9);
+    expect(z.scale).toBeCloseTo(v.scale * 2.5, 12);
+  });
+});
+
+describe('CAMs in the renderer', () => {
+  it('threshold the same pixels as the store’s mask generator', () => {
+    const a = Float32Array.from({ length: 8 * 6 }, (_, i) => Math.sin(i * 0.7) * 3);
+    const b = Float32Array.from({ length: 8 * 6 }, (_, i) => Math.cos(i * 0.3) * 2);
+    const fa = CamField.fromFloat16(1, 8, 6, encodeFloat16(a), 50, 37);
+    const fb = CamField.fromFloat16(4, 8, 6, encodeFloat16(b), 50, 37);
+    const ours = camsToLabels([fa, fb], 50, 37, 0.2);
+    const store = storeCamsToLabels(
+      [
+        { classIndex: 1, width: 8, height: 6, data: decodeFloat16(encodeFloat16(a)) },
+        { classIndex: 4, width: 8, height: 6, data: decodeFloat16(encodeFloat16(b)) },
+      ],
+      50,
+      37,
+      { bg: 0.2 },
+    );
+    let same = 0;
+    for (let i = 0; i < ours.length; i++) if (ours[i] === store[i]) same++;
+    // float32 vs float64 interpolation may flip a pixel sitting exactly on the threshold
+    expect(same / ours.length).toBeGreaterThan(0.995);
+  });
+
+  it('mean IoU skips ignore pixels of the reference', () => {
+    const ref = Uint8Array.of(0, 0, 1, 1, 255, 255);
+    const pred = Uint8Array.of(0, 1, 1, 1, 1, 0);
+    // bg: inter 1 / union 2; class 1: inter 2 / union 3
+    expect(meanIoU(pred, ref)).toBeCloseTo((1 / 2 + 2 / 3) / 2, 12);
+    expect(meanIoU(pred, new Uint8Array(6).fill(255))).toBeNull();
+  });
+});
+
+describe('autosave', () => {
+  it('coalesces changes made during a save into one follow-up save of the newest state', async () => {
+    let rev = 0;
+    const saved: number[] = [];
+    const gates: (() => void)[] = [];
+    const saver = new Autosaver(
+      (): Snapshot => ({ revision: rev, labels: new Uint8Array([rev]) }),
+      (s) =>
+        new Promise<void>((resolve) => {
+          saved.push(s.labels[0]);
+          gates.push(resolve);
+        }),
+    );
+    rev = 1;
+    saver.request(1);
+    rev = 2;
+    saver.request(2);
+    rev = 3;
+    saver.request(3);
+    expect(saver.state).toBe('saving');
+    gates.shift()!();
+    await new Promise((r) => setTimeout(r, 0));
+    gates.shift()!();
+    await saver.flush();
+    expect(saved).toEqual([1, 3]);
+    expect(saver.state).toBe('saved');
+    expect(saver.dirty).toBe(false);
+  });
+
+  it('reports a failed save and retries it on flush', async () => {
+    let fail = true;
+    const saved: number[] = [];
+    const saver = new Autosaver(
+      () => ({ revision: 1, labels: new Uint8Array(1) }),
+      async (s) => {
+        if (fail) throw new Error('server down');
+        saved.push(s.revision);
+      },
+    );
+    saver.request(1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(saver.state).toBe('error');
+    expect(saver.error).toBe('server down');
+    fail = false;
+    await saver.flush();
+    expect(saved).toEqual([1]);
+    expect(saver.state).toBe('saved');
+  });
+});
