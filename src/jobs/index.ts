@@ -110,3 +110,4 @@ function track(jobId: number, resumed: boolean, run: (signal: AbortSignal) => Pr
   const done = run(ac.signal).finally(() => running.delete(jobId));
   return { jobId, resumed, done, cancel: () => ac.abort() };
 }
+export { createPreviewer, type Previewer, type PreviewOptions } from './preview.ts';

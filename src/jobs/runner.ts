@@ -2,7 +2,7 @@
 // failed ones only with retryFailed), optionally one shard's slice, through a pool of
 // engine workers. Each result is committed as soon as it arrives (commit.ts); a progress
 // event follows every image; cancel lets the images already in the workers finish
-// (≤ one per worker) and stops.
+// (≤ one per worker, plus the one being prepared) and stops.
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import type { Project } from '../project/index.ts';
@@ -218,7 +218,10 @@ export async function runGeneration(project: Project, jobId: number, opts: RunOp
   let cancelled = false;
   try {
     let next = 0;
-    const lanes = Array.from({ length: Math.max(1, pool.size) }, async () => {
+    // one extra lane with worker threads: the next image is decoded and preprocessed here
+    // while the workers compute, so they never wait on this thread
+    const laneCount = Math.max(1, pool.size) + (workers > 0 ? 1 : 0);
+    const lanes = Array.from({ length: laneCount }, async () => {
       while (next < todo.length) {
         if (opts.signal?.aborted) {
           cancelled = true;

@@ -157,6 +157,22 @@ describe('generate/merge/rollback/model commands', () => {
     }
   });
 
+  it('generate --rethreshold rebuilds the latest finished job\'s masks from stored CAMs; a rerun has nothing to do', async () => {
+    const p = await demoProject(tmp.dir, 3);
+    p.close();
+    const dir = path.join(tmp.dir, 'proj');
+    expect((await run('generate', dir, '--workers', '0')).code).toBe(0);
+    const r = await run('generate', dir, '--rethreshold', '--bg', '0.4');
+    expect(r.code, r.err).toBe(0);
+    const summary = JSON.parse(r.out.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ event: 'summary', kind: 'rethreshold', jobId: 2, done: 3, failed: 0, processed: 3 });
+    const again = await run('generate', dir, '--rethreshold', '--bg', '0.4');
+    expect(JSON.parse(again.out.trim().split('\n').at(-1)!)).toMatchObject({ jobId: 2, resumed: true, processed: 0 });
+    const q = openProject(dir);
+    open.push(q);
+    for (const img of q.images.all()) expect(q.masks.current(img.id)!.version.provenance).toMatchObject({ jobId: 2, thresholds: { bg: 0.4 } });
+  });
+
   it('model add / list, and one-line errors for a model that does not fit', async () => {
     const dir = path.join(tmp.dir, 'p');
     expect((await run('init', dir)).code).toBe(0);

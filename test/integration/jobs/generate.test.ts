@@ -8,6 +8,7 @@ import { decodeLabelPng, encodeLabelPng } from '../../../src/masks/png.ts';
 import type { Project } from '../../../src/project/index.ts';
 import {
   cancelJob,
+  createPreviewer,
   forceRollback,
   onProgress,
   rethresholdJob,
@@ -260,5 +261,20 @@ describe('generation job', () => {
       for (const v of new Set(m.labels)) expect(v === 0 || v === 255 || want.includes(v)).toBe(true);
     }
     model.dispose();
+  });
+});
+
+describe('threshold preview', () => {
+  it('previews a mask from one image\'s cached CAMs: the bytes a job with those settings stores', async () => {
+    const p = await project(3);
+    const prev = await createPreviewer(p, { workers: 0 });
+    const img = [...p.images.all()][1];
+    const a = await prev.mask(img.id, { bg: 0.35 });
+    const b = await prev.mask(img.id, { bg: 0.1 });
+    expect(Buffer.from(a)).not.toEqual(Buffer.from(b));
+    expect((await prev.cams(img.id)).map((c) => c.classIndex)).toEqual(p.images.tags(img.id));
+    await prev.close();
+    await startJob(p, { mask: { bg: 0.35 } }, { workers: 0 }).done;
+    expect(Buffer.from(p.masks.current(img.id)!.png)).toEqual(Buffer.from(a));
   });
 });
