@@ -1,0 +1,149 @@
+// The IPC router and the desktop channel over a real project (SQLite in a temp folder, real
+// JPEGs): unknown channels, foreign frames, wrong shapes and paths no dialog granted are all
+// refused before any service runs; a granted path works.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IPC_CALL, type StudioApi } from '../../../src/contract/api.ts';
+import { createStudioService } from '../../../src/services/index.ts';
+import { IPC_DESKTOP, type DesktopApi, type PickPurpose } from '../../../electron/desktop-api.ts';
+import { aboutInfo } from '../../../electron/about.ts';
+import { createDesktopService } from '../../../electron/desktop.ts';
+import { PathGrants } from '../../../electron/grants.ts';
+import { channelTable, routeIpc, type CallSender, type ChannelTable } from '../../../electron/ipc.ts';
+import { RecentProjects } from '../../../electron/recent.ts';
+import { tempDir, writeJpeg } from '../../helpers/images.ts';
+import { smallProject, type TestProject } from '../services/fixture.ts';
+
+let tp: TestProject;
+let api: StudioApi;
+let desktop: DesktopApi;
+let table: ChannelTable;
+let grants: PathGrants;
+let picks: (string | null)[];
+let changes: string[];
+let newData: string;
+const tmp = tempDir('studio-ipc-');
+const app: CallSender = { url: 'studio://app/index.html', topFrame: true, ownWindow: true };
+
+beforeAll(async () => {
+  tp = await smallProject();
+  api = createStudioService(tp.project);
+  grants = new PathGrants();
+  picks = [];
+  changes = [];
+  newData = join(tmp.dir, 'more');
+  await writeJpeg(join(newData, 'bird', 'b1.jpg'), { width: 32, height: 32, seed: 9 });
+  await writeJpeg(join(newData, 'bird', 'b2.jpg'), { width: 32, height: 32, seed: 10 });
+  desktop = createDesktopService({
+    grants,
+    recent: new RecentProjects(join(tmp.dir, 'userData', 'recent.json')),
+    showPicker: async (_purpose: PickPurpose) => picks.shift() ?? null,
+    project: () => tp.project,
+    switchProject: async () => ({ name: 'switched' }),
+    changed: (reason) => changes.push(reason),
+    about: () => aboutInfo('1.2.3', { electron: '41.7.1', node: '22' }, 'linux x64', null),
+  });
+  table = channelTable(() => api, desktop);
+});
+afterAll(() => {
+  tp.cleanup();
+  tmp.cleanup();
+});
+
+describe('channels and senders', () => {
+  it('rejects an unknown channel', async () => {
+    for (const ch of ['studio:fs', 'studio:call ', '', '__proto__', 'constructor', 'toString']) {
+      expect(await routeIpc(table, ch, app, { method: 'projectInfo', params: [] }), ch).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    }
+  });
+
+  it('rejects a foreign sender frame on every channel', async () => {
+    const foreign: (CallSender | null)[] = [
+      { url: 'studio://app/index.html', topFrame: false, ownWindow: true }, // an iframe
+      { url: 'studio://app/index.html', topFrame: true, ownWindow: false }, // another webContents
+      { url: 'https://example.com/', topFrame: true, ownWindow: true },
+      { url: 'file:///tmp/x.html', topFrame: true, ownWindow: true },
+      { url: 'studio://evil/index.html', topFrame: true, ownWindow: true },
+      null,
+    ];
+    for (const s of foreign) {
+      for (const ch of [IPC_CALL, IPC_DESKTOP]) {
+        expect(await routeIpc(table, ch, s, { method: 'recentProjects', params: [] }), JSON.stringify(s)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+      }
+    }
+  });
+
+  it('rejects payloads of the wrong shape', async () => {
+    const shapes: unknown[] = [null, undefined, 'projectInfo', 42, [], ['projectInfo'], { params: [] }, { method: 7, params: [] }, { method: 'projectInfo', params: [], extra: 1 }];
+    for (const p of shapes) {
+      for (const ch of [IPC_CALL, IPC_DESKTOP]) expect(await routeIpc(table, ch, app, p), `${ch} ${JSON.stringify(p)}`).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+  });
+
+  it('rejects wrong parameters of a known method, and unknown methods', async () => {
+    const bad: [string, string, unknown][] = [
+      [IPC_CALL, 'getImage', ['1']],
+      [IPC_CALL, 'getImage', [1, 2]],
+      [IPC_CALL, 'listImages', [{ offset: 0, limit: 10, path: '/etc' }]],
+      [IPC_DESKTOP, 'pick', ['anything']],
+      [IPC_DESKTOP, 'pick', []],
+      [IPC_DESKTOP, 'importDataset', [42, null]],
+      [IPC_DESKTOP, 'importDataset', [newData, 'zip']],
+      [IPC_DESKTOP, 'exportMasks', [newData, 'voc', 'yes']],
+      [IPC_DESKTOP, 'exportMasks', [newData, 'png', false]],
+      [IPC_DESKTOP, 'about', [1]],
+    ];
+    for (const [ch, method, params] of bad) expect(await routeIpc(table, ch, app, { method, params }), `${method} ${JSON.stringify(params)}`).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await routeIpc(table, IPC_CALL, app, { method: 'readFile', params: ['/etc/passwd'] })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'shell', params: ['rm -rf /'] })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'hasOwnProperty', params: [] })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+  });
+});
+
+describe('paths need a dialog grant', () => {
+  it('refuses a path no dialog returned, one outside the granted folder, and a relative one', async () => {
+    const before = tp.project.info().images;
+    const attempts: unknown[] = [newData, join(newData, 'bird'), tp.dir, '/etc', 'more', '../more', `${newData}/../more/../../..`];
+    for (const path of attempts) {
+      const r = await routeIpc(table, IPC_DESKTOP, app, { method: 'importDataset', params: [path, null] });
+      expect(r, String(path)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    }
+    expect(tp.project.info().images).toBe(before);
+  });
+
+  it('accepts exactly the folder the user picked, for the purpose it was picked for', async () => {
+    picks.push(newData);
+    const picked = await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['dataset'] });
+    expect(picked).toEqual({ ok: true, value: { path: newData, name: 'more', purpose: 'dataset' } });
+    // granted for 'dataset', not for exporting into it or opening it as a project
+    expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [newData, 'voc', false] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'openProject', params: [newData] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    // a subfolder of the picked one is not the picked one
+    expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'importDataset', params: [join(newData, 'bird'), null] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    const before = tp.project.info().images;
+    const r = await routeIpc(table, IPC_DESKTOP, app, { method: 'importDataset', params: [join(newData, 'bird', '..'), 'folders'] });
+    expect(r).toEqual({ ok: true, value: { added: 2, skipped: 0, errors: 0, newClasses: ['bird'] } });
+    expect(tp.project.info().images).toBe(before + 2);
+    expect(changes).toContain('import');
+  });
+
+  it('a cancelled dialog grants nothing', async () => {
+    expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['export'] })).toEqual({ ok: true, value: null });
+  });
+
+  it('export goes only into a folder picked for export', async () => {
+    const out = join(tmp.dir, 'export-here');
+    mkdirSync(out);
+    picks.push(out);
+    await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['export'] });
+    const r = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false] });
+    expect(r).toMatchObject({ ok: true, value: { out } });
+  });
+
+  it('about answers versions, backend and credits', async () => {
+    const r = await routeIpc(table, IPC_DESKTOP, app, { method: 'about', params: [] });
+    expect(r).toMatchObject({ ok: true, value: { version: '1.2.3', electron: '41.7.1', platform: 'linux x64' } });
+    expect(r.ok && (r.value as { credits: string[] }).credits.join(' ')).toMatch(/Relevance-CAM/);
+  });
+});
