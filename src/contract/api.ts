@@ -1,6 +1,9 @@
 // The one contract between the renderer and the services. Imported by the services,
 // the Electron main/preload, the browser-mode server and the renderer: no runtime
 // dependencies, types and plain constants only.
+import type { GenerationApi, GenerationError, GenerationEvents } from './generation.ts';
+
+export type * from './generation.ts';
 
 export type ReviewStatus = 'unreviewed' | 'generated' | 'edited' | 'approved' | 'rejected';
 export const REVIEW_STATUSES: readonly ReviewStatus[] = ['unreviewed', 'generated', 'edited', 'approved', 'rejected'];
@@ -86,7 +89,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
  * Every request the renderer may make. Binary results (thumbnails, images) are
  * `Uint8Array`s; transports carry them as bytes.
  */
-export interface StudioApi {
+export interface StudioApi extends GenerationApi {
   projectInfo(): Promise<ProjectInfo>;
   listImages(query: ImageQuery): Promise<ImagePage>;
   getImage(id: number): Promise<ImageSummary>;
@@ -101,15 +104,28 @@ export type Params<M extends MethodName> = Parameters<StudioApi[M]>;
 export type Returns<M extends MethodName> = Awaited<ReturnType<StudioApi[M]>>;
 
 /** Methods whose result is binary (sent as bytes, not JSON). */
-export const BINARY_METHODS = ['thumbnail', 'imageBytes'] as const satisfies readonly MethodName[];
+export const BINARY_METHODS = ['thumbnail', 'imageBytes', 'previewMask'] as const satisfies readonly MethodName[];
 
 /** Events pushed from the services to the renderer. */
-export interface StudioEvents {
+export interface StudioEvents extends GenerationEvents {
   'project.changed': { reason: string };
   /** Electron: a native menu command the editor carries out (Edit › Undo / Redo) */
   'app.command': { command: 'undo' | 'redo' };
   /** a batch job's progress (the Electron main forwards src/jobs' events, throttled) */
-  'job.progress': { jobId: number; state: string; done: number; failed: number; total: number; etaSec: number | null };
+  'job.progress': {
+    jobId: number;
+    state: string;
+    done: number;
+    failed: number;
+    total: number;
+    etaSec: number | null;
+    /** the studio's own generation service adds these (the Generate panel shows them) */
+    imagesPerSec?: number;
+    errors?: GenerationError[];
+    errorCount?: number;
+    backend?: string;
+    message?: string;
+  };
 }
 export type EventName = keyof StudioEvents;
 

@@ -1,0 +1,140 @@
+// The contract of the studio's Generate panel and Export dialog (issue 4 item 6, issue 6
+// item 7): types and plain constants only, imported by api.ts into StudioApi/StudioEvents.
+import type { ReviewStatus } from './api.ts';
+
+export const CAM_METHOD_NAMES = ['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam'] as const;
+export type CamMethodName = (typeof CAM_METHOD_NAMES)[number];
+export const CAM_LAYER_NAMES = ['layer1', 'layer2', 'layer3', 'layer4'] as const;
+export type CamLayerName = (typeof CAM_LAYER_NAMES)[number];
+
+/** A classifier registered in the project (`npm run studio -- model add DIR FILE`). */
+export interface ModelSummary {
+  id: number;
+  /** the model file's name (not a path the renderer may use) */
+  name: string;
+  format: 'onnx' | 'tfjs-layers';
+  /** class names in output order */
+  classNames: string[];
+  /** the model's input size [h, w] */
+  inputSize: [number, number];
+  addedAt: string;
+}
+
+/** The mask settings a person can change in the Generate panel. */
+export interface MaskThresholds {
+  /** τ_bg on the normalised [0, 1] maps */
+  bg: number;
+  /** δ of the ignore band (0 = off) */
+  ignoreBand: number;
+  /** class regions smaller than this many pixels become ignore (0 = off) */
+  minArea: number;
+  fillHoles: boolean;
+}
+
+/** Which images a generation covers; frozen when the job starts. */
+export type GenerationSelection =
+  | { kind: 'all' }
+  | { kind: 'without-mask' }
+  | { kind: 'filter'; status?: ReviewStatus; classIndex?: number; search?: string };
+
+export interface GenerationRequest {
+  /** absent: the latest registered model */
+  modelId?: number;
+  method: CamMethodName;
+  layer: CamLayerName;
+  mask: MaskThresholds;
+  selection: GenerationSelection;
+}
+
+export interface PreviewRequest extends MaskThresholds {
+  imageId: number;
+  modelId?: number;
+  method: CamMethodName;
+  layer: CamLayerName;
+}
+
+export interface GenerationError {
+  imageId: number;
+  name: string;
+  message: string;
+}
+
+export type GenerationState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed' | 'paused';
+
+/** A generation job as the panel shows it (running, or the last one of this session). */
+export interface GenerationProgress {
+  jobId: number;
+  state: GenerationState;
+  total: number;
+  done: number;
+  failed: number;
+  imagesPerSec: number;
+  etaSec: number | null;
+  /** the newest failures (up to 100) */
+  errors: GenerationError[];
+  errorCount: number;
+  /** set when finished: masks kept as non-current versions because a person owned the current one */
+  keptHuman?: number;
+  /** set when finished */
+  seconds?: number;
+  /** the engine backend ('' before the workers are up) */
+  backend: string;
+  /** why it failed */
+  message?: string;
+}
+
+export interface GenerationStatus {
+  /** the running job, else the last one started in this session, else null */
+  job: GenerationProgress | null;
+  running: boolean;
+  /** the job defaults (the panel's initial values) */
+  defaults: { method: CamMethodName; layer: CamLayerName; mask: MaskThresholds };
+}
+
+export const EXPORT_FORMAT_NAMES = ['voc', 'coco', 'yolo', 'cams'] as const;
+export type ExportFormatName = (typeof EXPORT_FORMAT_NAMES)[number];
+
+export interface ExportRequest {
+  format: ExportFormatName;
+  /** absolute output folder; created when missing */
+  out: string;
+  approvedOnly: boolean;
+  /** null: the images' own splits; else a random train/val assignment */
+  split: { val: number; seed: number } | null;
+  /** allow writing into a folder that already holds files */
+  overwrite: boolean;
+}
+
+export interface ExportSummary {
+  format: ExportFormatName;
+  out: string;
+  images: number;
+  files: number;
+  skipped: { image: string; reason: string }[];
+  seconds: number;
+}
+
+export interface GenerationApi {
+  /** the project's registered models, oldest first */
+  listModels(): Promise<ModelSummary[]>;
+  /** starts (or resumes) a generation job in the background; one at a time per project */
+  startGeneration(req: GenerationRequest): Promise<{ jobId: number; resumed: boolean }>;
+  /** false when that job is not running */
+  cancelGeneration(jobId: number): Promise<boolean>;
+  generationStatus(): Promise<GenerationStatus>;
+  /**
+   * The label map (8-bit grayscale PNG, value = label) a job with these settings would store
+   * for one image. The CAMs are computed once per image/model/method/layer on an engine
+   * worker thread, then every threshold change is a cheap rebuild. Zero bytes: the image
+   * has no tag the model knows.
+   */
+  previewMask(req: PreviewRequest): Promise<Uint8Array>;
+  /** a suggested output folder: <project>/exports/<format>-<date> */
+  defaultExportFolder(format: ExportFormatName): Promise<string>;
+  exportProject(req: ExportRequest): Promise<ExportSummary>;
+}
+
+export interface GenerationEvents {
+  'job.finished': GenerationProgress;
+  'export.progress': { done: number; total: number; file?: string };
+}
