@@ -59,6 +59,11 @@ export interface ImageQuery {
   /** substring of the name, case-insensitive */
   search?: string;
   sort?: ImageSort;
+  /**
+   * Review order from stored CAMs (see ImageScore): images with scores first, worst first
+   * (lowest confidence / highest disagreement), the rest after them in `sort` order.
+   */
+  rank?: 'confidence' | 'disagreement';
   offset: number;
   limit: number;
 }
@@ -97,6 +102,98 @@ export interface StudioApi extends GenerationApi {
   thumbnail(id: number): Promise<Uint8Array>;
   /** the image itself (JPEG or PNG bytes, EXIF orientation applied) */
   imageBytes(id: number): Promise<Uint8Array>;
+
+  // ---- masks (the editor) ----
+  /** every stored mask version of the image, oldest first */
+  maskVersions(imageId: number): Promise<MaskVersionInfo[]>;
+  /**
+   * A mask version as an 8-bit grayscale PNG (value = label); versionId null = the current
+   * version. Zero bytes when the image has no mask yet.
+   */
+  maskPng(imageId: number, versionId: number | null): Promise<Uint8Array>;
+  /**
+   * Stores an edited mask (8-bit grayscale PNG, the image's size) as a new current version
+   * (source 'edited'); the image's status becomes 'edited'. Never overwrites a version.
+   * The PNG travels as bytes (see BINARY_INPUT_METHODS).
+   */
+  saveMask(imageId: number, png: Uint8Array): Promise<SavedMask>;
+  /** Makes an older version current again (status 'edited'); nothing is deleted. */
+  restoreMaskVersion(imageId: number, versionId: number): Promise<SavedMask>;
+
+  // ---- review, tags, classes ----
+  /** sets the review status of one or many images ('approved' freezes each current mask) */
+  setStatus(imageIds: number[], status: ReviewStatus): Promise<void>;
+  /** replaces one image's tags */
+  setTags(imageId: number, classIndices: number[]): Promise<ImageSummary>;
+  /** adds and removes tags on many images at once (one transaction) */
+  editTags(imageIds: number[], add: number[], remove: number[]): Promise<void>;
+  /** renames and/or recolours a class */
+  updateClass(index: number, change: { name?: string; color?: string }): Promise<ClassInfo>;
+  /**
+   * Merges class `from` into class `into` in one transaction: tags move, every current
+   * mask holding `from` gets a new version with `from` relabelled, and `from` is deleted.
+   */
+  mergeClasses(from: number, into: number): Promise<MergeReport>;
+
+  // ---- stored CAMs (compare view, threshold brush) ----
+  /** which CAMs are stored for the image (written by generation jobs) */
+  listCams(imageId: number): Promise<CamInfo[]>;
+  /** one stored CAM: height×width little-endian float16 values */
+  camData(key: CamKey): Promise<Uint8Array>;
+  /** per-image review scores from stored CAMs (see ImageScore) for the given images */
+  imageScores(imageIds: number[]): Promise<ImageScore[]>;
+}
+
+export interface MaskVersionInfo {
+  id: number;
+  createdAt: string;
+  source: 'generated' | 'edited' | 'imported';
+  method?: string;
+  layer?: string;
+  current: boolean;
+  /** frozen by an approval: kept forever */
+  frozen: boolean;
+}
+
+export interface SavedMask {
+  version: MaskVersionInfo;
+  status: ReviewStatus;
+}
+
+export interface MergeReport {
+  /** images whose tags moved */
+  images: number;
+  /** current masks rewritten as new versions */
+  masks: number;
+}
+
+export interface CamKey {
+  imageId: number;
+  classIndex: number;
+  method: string;
+  layer: string;
+  modelHash: string;
+}
+
+export interface CamInfo extends CamKey {
+  /** feature-map size */
+  width: number;
+  height: number;
+}
+
+/**
+ * Review scores from an image's stored CAMs (normalised relu-max, at CAM resolution):
+ * - confidence: mean over pixels of the top class's CAM margin |max_c CAM_c − τ_bg| / max(τ_bg, 1 − τ_bg),
+ *   computed per method and averaged; near 0 = many pixels sit on the threshold (an uncertain mask).
+ * - disagreement: 1 − mean pairwise IoU of the foreground/class masks (at τ_bg) of the stored
+ *   methods at the same layer; null with fewer than two methods.
+ * Both null when the image has no stored CAMs.
+ */
+export interface ImageScore {
+  imageId: number;
+  confidence: number | null;
+  disagreement: number | null;
+  methods: string[];
 }
 
 export type MethodName = keyof StudioApi;
@@ -104,7 +201,14 @@ export type Params<M extends MethodName> = Parameters<StudioApi[M]>;
 export type Returns<M extends MethodName> = Awaited<ReturnType<StudioApi[M]>>;
 
 /** Methods whose result is binary (sent as bytes, not JSON). */
-export const BINARY_METHODS = ['thumbnail', 'imageBytes', 'previewMask'] as const satisfies readonly MethodName[];
+export const BINARY_METHODS = ['thumbnail', 'imageBytes', 'maskPng', 'camData', 'previewMask'] as const satisfies readonly MethodName[];
+
+/**
+ * Methods whose LAST parameter is bytes. Over HTTP the body is those bytes
+ * (application/octet-stream) and the other parameters travel as a JSON array in the
+ * X-Studio-Params header; Electron IPC carries the Uint8Array as is.
+ */
+export const BINARY_INPUT_METHODS = ['saveMask'] as const satisfies readonly MethodName[];
 
 /** Events pushed from the services to the renderer. */
 export interface StudioEvents extends GenerationEvents {

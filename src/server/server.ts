@@ -1,6 +1,8 @@
 // Browser mode: the StudioApi over HTTP on 127.0.0.1, events over one WebSocket.
 //   POST /api/<method>           body: JSON array of the method's parameters
 //                                → JSON Result<T>, or the raw bytes for BINARY_METHODS
+//   POST /api/<binary-input method>  body: the bytes (application/octet-stream), the other
+//                                parameters as a JSON array in the X-Studio-Params header
 //   GET  /api/<binary method>?params=[…]&token=…   (for URLs an <img> can load)
 //   GET  /events?token=…         WebSocket: {"name": …, "payload": …} per event
 //   GET  /…                      the built renderer (dist/renderer)
@@ -9,7 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ApiError, ErrorCode, Result, StudioApi } from '../contract/api.ts';
+import { BINARY_INPUT_METHODS, type ApiError, type ErrorCode, type Result, type StudioApi } from '../contract/api.ts';
 import { dispatch, isBinaryMethod } from '../services/dispatch.ts';
 import type { EventBus } from '../services/events.ts';
 import { authorized, cookieName, hostAllowed, newToken, tokensEqual, requestToken } from './auth.ts';
@@ -17,6 +19,13 @@ import { securityHeaders, sendFile, staticFile } from './static.ts';
 
 export const HOST = '127.0.0.1';
 const MAX_BODY = 1 << 20;
+/** a 16k × 16k label PNG of noise is ~256 MB; real masks compress to a few MB */
+const MAX_BINARY_BODY = 256 << 20;
+const PARAMS_HEADER = 'x-studio-params';
+
+function isBinaryInput(method: string): boolean {
+  return (BINARY_INPUT_METHODS as readonly string[]).includes(method);
+}
 
 export interface ServerOptions {
   api: StudioApi;
@@ -74,8 +83,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
       const method = url.pathname.slice('/api/'.length);
       let params: unknown;
-      if (req.method === 'POST') {
-        const body = await readBody(req);
+      const octets = (req.headers['content-type'] ?? '').startsWith('application/octet-stream');
+      if (req.method === 'POST' && octets) {
+        if (!isBinaryInput(method)) return sendJson(res, 400, fail('BAD_REQUEST', `${method}: takes a JSON body, not bytes`), headers);
+        const body = await readBody(req, MAX_BINARY_BODY);
+        if (body === null) return sendJson(res, 413, fail('BAD_REQUEST', `${method}: request body larger than ${MAX_BINARY_BODY} bytes`), headers);
+        let rest: unknown;
+        try {
+          rest = JSON.parse(String(req.headers[PARAMS_HEADER] ?? '[]'));
+        } catch {
+          return sendJson(res, 400, fail('BAD_REQUEST', `${method}: the X-Studio-Params header is not valid JSON`), headers);
+        }
+        if (!Array.isArray(rest)) return sendJson(res, 400, fail('BAD_REQUEST', `${method}: the X-Studio-Params header must be a JSON array`), headers);
+        params = [...rest, new Uint8Array(body.buffer, body.byteOffset, body.byteLength)];
+      } else if (req.method === 'POST') {
+        const body = await readBody(req, MAX_BODY);
         if (body === null) return sendJson(res, 413, fail('BAD_REQUEST', `request body larger than ${MAX_BODY} bytes`), headers);
         try {
           params = body.length ? JSON.parse(body.toString('utf8')) : [];
@@ -168,15 +190,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-/** The whole body, or null when it exceeds MAX_BODY. */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
+/** The whole body, or null when it exceeds `max` bytes. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooBig = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) tooBig = true;
+      if (size > max) tooBig = true;
       else chunks.push(c);
     });
     req.on('end', () => resolveBody(tooBig ? null : Buffer.concat(chunks)));

@@ -1,16 +1,50 @@
 // The StudioApi over one open Project: the single implementation both transports
 // (browser-mode HTTP server, Electron IPC) call. Inputs arrive already validated
 // (validate.ts); the Project raises StudioError for anything it cannot find or read.
-import type { StudioApi } from '../contract/api.ts';
-import type { Project } from '../project/index.ts';
+import type { CamInfo, ImagePage, ImageQuery, MaskVersionInfo, ReviewStatus, StudioApi } from '../contract/api.ts';
+import { StudioError } from '../contract/errors.ts';
+import { editTags, mergeClasses, restoreMaskVersion, setStatusMany, updateClass } from '../project/editing.ts';
+import type { MaskVersion, Project } from '../project/index.ts';
+import { ScoreCache } from './scores.ts';
+
+function versionInfo(v: MaskVersion): MaskVersionInfo {
+  const out: MaskVersionInfo = { id: v.id, createdAt: v.createdAt, source: v.provenance.source, current: v.current, frozen: v.frozen };
+  if (v.provenance.method !== undefined) out.method = v.provenance.method;
+  if (v.provenance.layer !== undefined) out.layer = v.provenance.layer;
+  return out;
+}
 
 export function createStudioService(project: Project): StudioApi {
+  const scores = new ScoreCache(project);
+
+  /** listImages with `rank`: scored images worst first, then the rest in `sort` order. */
+  function rankedPage(q: ImageQuery): ImagePage {
+    const { rank, offset, limit, ...filter } = q;
+    const all: number[] = [];
+    for (let o = 0; ; o += 1000) {
+      const page = project.images.list({ ...filter, offset: o, limit: 1000 });
+      for (const i of page.items) all.push(i.id);
+      if (page.items.length < 1000) break;
+    }
+    const scored = new Map(scores.scores(all).map((s) => [s.imageId, rank === 'confidence' ? s.confidence : s.disagreement]));
+    const pos = new Map(all.map((id, k) => [id, k]));
+    const ordered = [...all].sort((a, b) => {
+      const sa = scored.get(a) ?? null;
+      const sb = scored.get(b) ?? null;
+      if (sa === null || sb === null) return sa === sb ? pos.get(a)! - pos.get(b)! : sa === null ? 1 : -1;
+      const d = rank === 'confidence' ? sa - sb : sb - sa;
+      return d !== 0 ? d : pos.get(a)! - pos.get(b)!;
+    });
+    const ids = ordered.slice(offset, offset + limit);
+    return { total: all.length, offset, items: ids.map((id) => project.getImage(id)) };
+  }
+
   return {
     async projectInfo() {
       return project.info();
     },
     async listImages(query) {
-      return project.listImages(query);
+      return query.rank ? rankedPage(query) : project.listImages(query);
     },
     async getImage(id) {
       return project.getImage(id);
@@ -20,6 +54,65 @@ export function createStudioService(project: Project): StudioApi {
     },
     imageBytes(id) {
       return project.imageBytes(id);
+    },
+
+    async maskVersions(imageId) {
+      return project.maskVersions(imageId).map(versionInfo);
+    },
+    async maskPng(imageId, versionId) {
+      if (versionId === null) return project.currentMask(imageId)?.png ?? new Uint8Array(0);
+      const v = project.masks.version(versionId);
+      if (!v || v.imageId !== imageId) throw new StudioError('NOT_FOUND', `mask version ${versionId} of image ${imageId} does not exist`);
+      return project.masks.png(versionId);
+    },
+    async saveMask(imageId, png) {
+      return project.db.transaction(() => {
+        const v = project.saveMask(imageId, png, { source: 'edited' });
+        // editing is reviewing: an unreviewed, generated or rejected image is now 'edited'
+        // (an approved one already moved to 'edited' in saveMask)
+        const status = project.images.get(imageId).status;
+        if (status !== 'edited') project.images.setStatus(imageId, 'edited');
+        return { version: versionInfo(v), status: 'edited' as ReviewStatus };
+      })();
+    },
+    async restoreMaskVersion(imageId, versionId) {
+      const v = restoreMaskVersion(project, imageId, versionId);
+      return { version: versionInfo(v), status: project.images.get(imageId).status };
+    },
+
+    async setStatus(imageIds, status) {
+      setStatusMany(project, imageIds, status);
+    },
+    async setTags(imageId, classIndices) {
+      project.setTags(imageId, classIndices);
+      return project.getImage(imageId);
+    },
+    async editTags(imageIds, add, remove) {
+      editTags(project, imageIds, add, remove);
+    },
+    async updateClass(index, change) {
+      return updateClass(project, index, change);
+    },
+    async mergeClasses(from, into) {
+      return mergeClasses(project, from, into);
+    },
+
+    async listCams(imageId) {
+      project.images.get(imageId);
+      return project.db
+        .prepare<[number], { class_idx: number; method: string; layer: string; model_hash: string; h: number; w: number }>(
+          'SELECT class_idx, method, layer, model_hash, h, w FROM cams WHERE image_id = ? ORDER BY method, layer, class_idx',
+        )
+        .all(imageId)
+        .map((r): CamInfo => ({ imageId, classIndex: r.class_idx, method: r.method, layer: r.layer, modelHash: r.model_hash, width: r.w, height: r.h }));
+    },
+    async camData(key) {
+      const c = project.cams.get(key);
+      if (!c) throw new StudioError('NOT_FOUND', `no stored ${key.method} CAM at ${key.layer} for class ${key.classIndex} of image ${key.imageId}`);
+      return c.data;
+    },
+    async imageScores(imageIds) {
+      return scores.scores(imageIds);
     },
   };
 }

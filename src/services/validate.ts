@@ -2,7 +2,7 @@
 // IPC router: whatever crosses a transport is untrusted until it passes here. Hand-written
 // (no schema library): each validator returns the typed parameter tuple or throws a
 // StudioError('BAD_REQUEST') that names the method and the bad field.
-import { REVIEW_STATUSES, type ImageQuery, type ImageSort, type MethodName, type Params, type ReviewStatus } from '../contract/api.ts';
+import { REVIEW_STATUSES, type CamKey, type ImageQuery, type ImageSort, type MethodName, type Params, type ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 
 const SORTS: readonly ImageSort[] = ['name', 'id', 'status'];
@@ -39,7 +39,7 @@ function imageQuery(raw: unknown): [ImageQuery] {
   const [q] = tuple(m, raw, 1);
   if (typeof q !== 'object' || q === null || Array.isArray(q)) throw bad(m, 'the query must be an object');
   const o = q as Record<string, unknown>;
-  const known = new Set(['classIndex', 'status', 'search', 'sort', 'offset', 'limit']);
+  const known = new Set(['classIndex', 'status', 'search', 'sort', 'rank', 'offset', 'limit']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw bad(m, `unknown query field '${k}'`);
   const out: ImageQuery = { offset: int(m, 'offset', o.offset, 0), limit: int(m, 'limit', o.limit, 0, MAX_LIMIT) };
   if (o.classIndex !== undefined) out.classIndex = int(m, 'classIndex', o.classIndex, 0, 255);
@@ -55,7 +55,67 @@ function imageQuery(raw: unknown): [ImageQuery] {
     if (!SORTS.includes(o.sort as ImageSort)) throw bad(m, `sort must be one of ${SORTS.join(', ')}`);
     out.sort = o.sort as ImageSort;
   }
+  if (o.rank !== undefined) {
+    if (o.rank !== 'confidence' && o.rank !== 'disagreement') throw bad(m, 'rank must be confidence or disagreement');
+    out.rank = o.rank;
+  }
   return [out];
+}
+
+const MAX_IDS = 100_000;
+const MAX_TEXT = 200;
+
+function status(method: string, v: unknown): ReviewStatus {
+  if (!REVIEW_STATUSES.includes(v as ReviewStatus)) throw bad(method, `status must be one of ${REVIEW_STATUSES.join(', ')}`);
+  return v as ReviewStatus;
+}
+
+function intList(method: string, name: string, v: unknown, min: number, max: number, maxLen: number): number[] {
+  if (!Array.isArray(v)) throw bad(method, `${name} must be an array of integers`);
+  if (v.length > maxLen) throw bad(method, `${name} holds ${v.length} entries, at most ${maxLen} allowed`);
+  return v.map((x, k) => int(method, `${name}[${k}]`, x, min, max));
+}
+
+function classIndex(method: string, name: string, v: unknown): number {
+  return int(method, name, v, 1, 254);
+}
+
+function text(method: string, name: string, v: unknown, max = MAX_TEXT): string {
+  if (typeof v !== 'string' || v.length > max) throw bad(method, `${name} must be a string of at most ${max} characters`);
+  return v;
+}
+
+function bytes(method: string, name: string, v: unknown): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw bad(method, `${name} must be bytes (send them as the request body)`);
+  return v;
+}
+
+function camKey(raw: unknown): [CamKey] {
+  const m = 'camData';
+  const [k] = tuple(m, raw, 1);
+  if (typeof k !== 'object' || k === null || Array.isArray(k)) throw bad(m, 'the key must be an object');
+  const o = k as Record<string, unknown>;
+  return [
+    {
+      imageId: int(m, 'imageId', o.imageId, 1),
+      classIndex: int(m, 'classIndex', o.classIndex, 0, 255),
+      method: text(m, 'method', o.method),
+      layer: text(m, 'layer', o.layer),
+      modelHash: text(m, 'modelHash', o.modelHash),
+    },
+  ];
+}
+
+function classChange(raw: unknown): [number, { name?: string; color?: string }] {
+  const m = 'updateClass';
+  const [idx, change] = tuple(m, raw, 2);
+  if (typeof change !== 'object' || change === null || Array.isArray(change)) throw bad(m, 'the change must be an object {name?, color?}');
+  const o = change as Record<string, unknown>;
+  for (const key of Object.keys(o)) if (key !== 'name' && key !== 'color') throw bad(m, `unknown field '${key}'`);
+  const out: { name?: string; color?: string } = {};
+  if (o.name !== undefined) out.name = text(m, 'name', o.name);
+  if (o.color !== undefined) out.color = text(m, 'color', o.color, 7);
+  return [classIndex(m, 'class index', idx), out];
 }
 
 /** Exhaustive by type: adding a method to StudioApi without a validator fails to compile. */
@@ -65,6 +125,43 @@ export const VALIDATORS: Validators = {
   getImage: (raw) => imageId('getImage', raw),
   thumbnail: (raw) => imageId('thumbnail', raw),
   imageBytes: (raw) => imageId('imageBytes', raw),
+  maskVersions: (raw) => imageId('maskVersions', raw),
+  maskPng: (raw) => {
+    const [id, version] = tuple('maskPng', raw, 2);
+    return [int('maskPng', 'image id', id, 1), version === null ? null : int('maskPng', 'version id', version, 1)];
+  },
+  saveMask: (raw) => {
+    const [id, png] = tuple('saveMask', raw, 2);
+    return [int('saveMask', 'image id', id, 1), bytes('saveMask', 'png', png)];
+  },
+  restoreMaskVersion: (raw) => {
+    const [id, version] = tuple('restoreMaskVersion', raw, 2);
+    return [int('restoreMaskVersion', 'image id', id, 1), int('restoreMaskVersion', 'version id', version, 1)];
+  },
+  setStatus: (raw) => {
+    const [ids, s] = tuple('setStatus', raw, 2);
+    return [intList('setStatus', 'image ids', ids, 1, Number.MAX_SAFE_INTEGER, MAX_IDS), status('setStatus', s)];
+  },
+  setTags: (raw) => {
+    const [id, tags] = tuple('setTags', raw, 2);
+    return [int('setTags', 'image id', id, 1), intList('setTags', 'class indices', tags, 1, 254, 254)];
+  },
+  editTags: (raw) => {
+    const m = 'editTags';
+    const [ids, add, remove] = tuple(m, raw, 3);
+    return [intList(m, 'image ids', ids, 1, Number.MAX_SAFE_INTEGER, MAX_IDS), intList(m, 'add', add, 1, 254, 254), intList(m, 'remove', remove, 1, 254, 254)];
+  },
+  updateClass: classChange,
+  mergeClasses: (raw) => {
+    const [from, into] = tuple('mergeClasses', raw, 2);
+    return [classIndex('mergeClasses', 'from', from), classIndex('mergeClasses', 'into', into)];
+  },
+  listCams: (raw) => imageId('listCams', raw),
+  camData: camKey,
+  imageScores: (raw) => {
+    const [ids] = tuple('imageScores', raw, 1);
+    return [intList('imageScores', 'image ids', ids, 1, Number.MAX_SAFE_INTEGER, 1000)];
+  },
 };
 
 export function isMethodName(name: string): name is MethodName {

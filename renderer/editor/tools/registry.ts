@@ -6,10 +6,9 @@ import type { ListenTarget, Tool, ToolId, ToolScope } from './types.ts';
 class Scope implements ToolScope {
   private disposers: (() => void)[] = [];
 
-  listen<E>(target: ListenTarget, type: string, fn: (ev: E) => void): void {
-    const h = fn as (ev: never) => void;
-    target.addEventListener(type, h);
-    this.disposers.push(() => target.removeEventListener(type, h));
+  listen(target: ListenTarget, type: string, fn: (ev: Event) => void): void {
+    target.addEventListener(type, fn);
+    this.disposers.push(() => target.removeEventListener(type, fn));
   }
 
   onDispose(fn: () => void): void {

@@ -24,12 +24,12 @@ export interface ToolKey {
 
 /** An event source a tool may listen to (window, a canvas; EventTarget in Node tests). */
 export interface ListenTarget {
-  addEventListener(type: string, fn: (ev: never) => void): void;
-  removeEventListener(type: string, fn: (ev: never) => void): void;
+  addEventListener(type: string, fn: (ev: Event) => void): void;
+  removeEventListener(type: string, fn: (ev: Event) => void): void;
 }
 
 export interface ToolScope {
-  listen<E>(target: ListenTarget, type: string, fn: (ev: E) => void): void;
+  listen(target: ListenTarget, type: string, fn: (ev: Event) => void): void;
   onDispose(fn: () => void): void;
 }
 

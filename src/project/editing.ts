@@ -1,0 +1,109 @@
+// Editor-side changes to a project that span tables: restoring a mask version, bulk
+// review status and tags, and renaming, recolouring or merging classes. Each is one
+// transaction: a crash leaves the project as before or as after, never in between.
+import type { ClassInfo, ReviewStatus } from '../contract/api.ts';
+import { StudioError } from '../contract/errors.ts';
+import { decodeLabelPng, encodeLabelPng } from '../masks/png.ts';
+import type { Project } from './project.ts';
+import type { MaskVersion } from './types.ts';
+
+/** Makes an older version the current one again; an approved image becomes 'edited'. */
+export function restoreMaskVersion(project: Project, imageId: number, versionId: number): MaskVersion {
+  return project.db.transaction(() => {
+    const img = project.images.get(imageId);
+    const v = project.masks.version(versionId);
+    if (!v || v.imageId !== imageId) throw new StudioError('NOT_FOUND', `mask version ${versionId} of image ${imageId} (${img.name}) does not exist`);
+    project.masks.setCurrent(imageId, versionId);
+    project.images.setStatus(imageId, 'edited');
+    return { ...v, current: true };
+  })();
+}
+
+/** One status for many images; 'approved' freezes each image's current mask. */
+export function setStatusMany(project: Project, imageIds: readonly number[], status: ReviewStatus): void {
+  project.db.transaction(() => {
+    for (const id of imageIds) project.setStatus(id, status);
+  })();
+}
+
+/** Adds and removes tags on many images (unknown classes refused before anything changes). */
+export function editTags(project: Project, imageIds: readonly number[], add: readonly number[], remove: readonly number[]): void {
+  const known = new Set(project.classes.list().map((c) => c.index));
+  const bad = [...add, ...remove].filter((c) => !known.has(c));
+  if (bad.length) throw new StudioError('BAD_REQUEST', `tags: unknown class index ${[...new Set(bad)].join(', ')}`);
+  const drop = project.db.prepare('DELETE FROM image_tags WHERE image_id = ? AND class_idx = ?');
+  project.db.transaction(() => {
+    for (const id of imageIds) {
+      project.images.get(id);
+      project.images.addTags(id, add);
+      for (const c of remove) drop.run(id, c);
+    }
+  })();
+}
+
+function classOrThrow(project: Project, index: number): ClassInfo {
+  const c = project.classes.list().find((k) => k.index === index);
+  if (!c) throw new StudioError('NOT_FOUND', `class ${index} does not exist`);
+  return c;
+}
+
+/** Renames and/or recolours a class. */
+export function updateClass(project: Project, index: number, change: { name?: string; color?: string }): ClassInfo {
+  return project.db.transaction(() => {
+    const c = classOrThrow(project, index);
+    if (change.name !== undefined) {
+      const name = change.name.trim();
+      if (!name) throw new StudioError('BAD_REQUEST', `class ${c.name}: the new name is empty`);
+      if (name.length > 200) throw new StudioError('BAD_REQUEST', `class ${c.name}: the new name is longer than 200 characters`);
+      const other = project.classes.indexOf(name);
+      if (other !== undefined && other !== index) throw new StudioError('BAD_REQUEST', `class '${name}' already exists`);
+      project.db.prepare('UPDATE classes SET name = ? WHERE idx = ?').run(name, index);
+    }
+    if (change.color !== undefined) {
+      const color = change.color.toLowerCase();
+      if (!/^#[0-9a-f]{6}$/.test(color)) throw new StudioError('BAD_REQUEST', `class ${c.name}: colour '${change.color}' is not '#rrggbb'`);
+      project.db.prepare('UPDATE classes SET color = ? WHERE idx = ?').run(color, index);
+    }
+    return classOrThrow(project, index);
+  })();
+}
+
+/**
+ * Merges class `from` into `into`: tags move, each current mask holding `from` gets a new
+ * version with those pixels relabelled (an approved image stays approved, its new version
+ * frozen), models that output `from` now output `into`, cached CAMs of `from` are dropped
+ * (they are a recomputable cache), and `from` is deleted. Older mask versions are never
+ * rewritten: versions are immutable.
+ */
+export function mergeClasses(project: Project, from: number, into: number): { images: number; masks: number } {
+  if (from === into) throw new StudioError('BAD_REQUEST', `cannot merge class ${from} into itself`);
+  const db = project.db;
+  return db.transaction(() => {
+    const a = classOrThrow(project, from);
+    classOrThrow(project, into);
+    const tagged = db.prepare<[number], { image_id: number }>('SELECT image_id FROM image_tags WHERE class_idx = ?').all(from).map((r) => r.image_id);
+    for (const id of tagged) project.images.addTags(id, [into]);
+    let masks = 0;
+    const now = new Date().toISOString();
+    const ids = db.prepare<[], { image_id: number }>('SELECT image_id FROM masks WHERE current = 1').all().map((r) => r.image_id);
+    for (const imageId of ids) {
+      const cur = project.masks.current(imageId)!;
+      const m = decodeLabelPng(cur.png, `mask of image ${imageId}`);
+      if (!m.labels.includes(from)) continue;
+      const labels = m.labels;
+      for (let i = 0; i < labels.length; i++) if (labels[i] === from) labels[i] = into;
+      const png = encodeLabelPng(labels, m.width, m.height, m.palette);
+      project.masks.insert(imageId, png, m.width, m.height, { ...cur.version.provenance, source: 'edited' }, true, now);
+      if (project.images.get(imageId).status === 'approved') project.masks.freezeCurrent(imageId);
+      masks++;
+    }
+    for (const model of db.prepare<[], { id: number; class_map: string }>('SELECT id, class_map FROM models').all()) {
+      const map = JSON.parse(model.class_map) as number[];
+      if (map.includes(from)) db.prepare('UPDATE models SET class_map = ? WHERE id = ?').run(JSON.stringify(map.map((c) => (c === from ? into : c))), model.id);
+    }
+    db.prepare('DELETE FROM cams WHERE class_idx = ?').run(from);
+    db.prepare('DELETE FROM classes WHERE idx = ?').run(from);
+    void a;
+    return { images: tagged.length, masks };
+  })();
+}
