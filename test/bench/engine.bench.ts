@@ -63,7 +63,7 @@ export async function run(args: string[]): Promise<void> {
   // throughput: independent one-image rcam layer2 requests spread over N workers
   const trows: string[][] = [['workers', 'backend', 'images', 'seconds', 'images/s']];
   for (const n of [1, 2]) {
-    const host = await EngineHost.start({ workers: n, backend });
+    const host = await EngineHost.start({ workers: n, executor: 'tfjs', backend });
     try {
       const req = (i: number) => host.run({ model: { key: 'resnet50', graph }, images: [{ data: randomInput([1, S, S, 3], 100 + i), height: S, width: S }], cam: { method: 'rcam', layer: 'layer2' } });
       await Promise.all(Array.from({ length: n }, (_, i) => req(i))); // model transfer + warm-up

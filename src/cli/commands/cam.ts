@@ -11,8 +11,8 @@ import { loadModel } from '../../engine/load.ts';
 import { preprocessFile, readPreprocessFor } from '../../engine/preprocess.ts';
 import { displayMap } from '../../engine/cams/display.ts';
 import { CAM_METHODS, isCamMethod, type CamRequest, type CamResult } from '../../engine/cams/methods.ts';
-import { initBackend } from '../../engine/tfjs/backend.ts';
-import { CamModel } from '../../engine/tfjs/cam-model.ts';
+import { logitsTensor } from '../../engine/exec/forward.ts';
+import { createCamExecutor, executorLabel } from '../../engine/executor.ts';
 
 export const cam: Command = {
   name: 'cam',
@@ -36,7 +36,6 @@ export const cam: Command = {
     if (init !== undefined && init !== 'clrp' && init !== 'onehot') throw new CliError(`--init must be clrp or onehot, got '${init}'`);
     const prefix = flagString(args, 'out') ?? path.basename(imageFile, path.extname(imageFile));
 
-    const backend = await initBackend();
     const t0 = performance.now();
     const graph = await loadModel(modelFile);
     const load_ms = performance.now() - t0;
@@ -51,19 +50,22 @@ export const cam: Command = {
       relu: flagBool(args, 'relu') || undefined,
       scoreActivation: pre.output,
     };
-    const model = new CamModel(graph);
+    // onnxruntime when it loads, else TF.js on its best backend (RS_EXECUTOR / RS_BACKEND override)
+    const model = await createCamExecutor(graph);
     try {
-      const first = model.run(img.data, img.size, req);
+      const first = await model.run(img.data, img.size, req);
+      const backend = executorLabel(first.timings);
       const repeats: CamResult[] = [];
       if (repeat > 0) {
-        model.run(img.data, img.size, req); // warm-up
-        for (let i = 0; i < repeat; i++) repeats.push(model.run(img.data, img.size, req));
+        await model.run(img.data, img.size, req); // warm-up
+        for (let i = 0; i < repeat; i++) repeats.push(await model.run(img.data, img.size, req));
       }
       const m = first.maps[0];
       await writeFile(`${prefix}_cam.npy`, encodeNpyFloat32(m.data, [m.h, m.w]));
       await writeFile(`${prefix}_map.npy`, encodeNpyFloat32(displayMap(m.data, m.h, m.w, img.size[0], img.size[1], m.reluAfterResize), img.size));
       const names = await classNames(modelFile);
-      const probs = scores(first.logits, pre.output ?? (model.outputActivation === 'none' ? 'softmax' : model.outputActivation));
+      const outAct = logitsTensor(graph).activation;
+      const probs = scores(first.logits, pre.output ?? (outAct === 'none' ? 'softmax' : outAct));
       const order = Array.from(first.logits.keys()).sort((a, b) => first.logits[b] - first.logits[a]);
       const summary = {
         backend,
@@ -100,7 +102,7 @@ export const cam: Command = {
       }
       return 0;
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   },
 };

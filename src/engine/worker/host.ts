@@ -1,4 +1,4 @@
-// The engine host (issue 3 item 6): N worker_threads, one TF.js backend each. Requests
+// The engine host (issue 3 item 6): N worker_threads, one executor each (onnxruntime or TF.js). Requests
 // queue and go to the next idle worker; a request can be cancelled with an AbortSignal
 // (between images; a worker that does not stop within `cancelGraceMs` is terminated and
 // replaced); a worker that crashes fails its request with an error saying so and is
@@ -11,7 +11,9 @@ import { modelKey, type EngineRequest, type EngineResponse, type FromWorker, typ
 export interface EngineHostOptions {
   /** number of workers (default 1) */
   workers?: number;
-  /** RS_BACKEND-style override for the workers */
+  /** onnxruntime | tfjs (default: RS_EXECUTOR, else the fastest available; ../executor.ts) */
+  executor?: string;
+  /** RS_BACKEND-style override for the TF.js executor */
   backend?: string;
   /** called when a worker crashed (after its request was failed) */
   onWorkerCrash?: (info: { worker: number; message: string }) => void;
@@ -109,7 +111,7 @@ export class EngineHost {
   }
 
   private spawn(index: number): Slot {
-    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, backend: this.opts.backend } });
+    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, backend: this.opts.backend, executor: this.opts.executor } });
     let readyResolve!: (b: string) => void;
     let readyReject!: (e: Error) => void;
     const ready = new Promise<string>((res, rej) => {
@@ -128,7 +130,11 @@ export class EngineHost {
       const job = slot.job;
       if (!job || job.id !== msg.id) return;
       slot.job = null;
-      if (msg.type === 'result') this.finish(job, null, msg.response);
+      if (msg.type === 'result') {
+        // the executor label gets precise once a model runs (e.g. the provider onnxruntime chose)
+        this.backendName = msg.response.backend;
+        this.finish(job, null, msg.response);
+      }
       else if (msg.type === 'cancelled') this.finish(job, new CancelledError());
       else {
         this.finish(job, msg.userFacing ? new StudioError(msg.code as ErrorCode, msg.message) : new Error(msg.message));

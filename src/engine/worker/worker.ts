@@ -1,21 +1,21 @@
-// The engine worker: one TF.js backend per thread; keeps loaded models; runs requests one
-// image at a time, checking for cancellation between images.
+// The engine worker: one executor per thread (onnxruntime when it loads, else TF.js on its
+// best backend; RS_EXECUTOR overrides — see ../executor.ts); keeps loaded models; runs
+// requests one image at a time, checking for cancellation between images.
 import { stat } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Graph } from '../ir.ts';
 import { loadModel } from '../load.ts';
-import { initBackend } from '../tfjs/backend.ts';
-import { CamModel } from '../tfjs/cam-model.ts';
+import { chooseExecutor, createCamExecutor, type CamExecutor } from '../executor.ts';
 import type { CamResult } from '../cams/methods.ts';
 import { modelKey, type FromWorker, type ModelRef, type ToWorker } from './protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('engine worker: must run in a worker thread');
 
-const models = new Map<string, { model: CamModel; stamp: string }>();
+const models = new Map<string, { model: CamExecutor; stamp: string }>();
 const cancelled = new Set<number>();
 
-async function getModel(ref: ModelRef): Promise<CamModel> {
+async function getModel(ref: ModelRef): Promise<CamExecutor> {
   const key = modelKey(ref);
   let stamp = 'ir';
   let graph: Graph | null = null;
@@ -27,9 +27,9 @@ async function getModel(ref: ModelRef): Promise<CamModel> {
   }
   const cached = models.get(key);
   if (cached && cached.stamp === stamp) return cached.model;
-  cached?.model.dispose();
+  await cached?.model.dispose();
   if ('file' in ref) graph = await loadModel(ref.file);
-  const model = new CamModel(graph as Graph);
+  const model = await createCamExecutor(graph as Graph, { executor, backend: requestedBackend });
   models.set(key, { model, stamp });
   return model;
 }
@@ -49,17 +49,20 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
         send({ type: 'cancelled', id: msg.id });
         return;
       }
-      results.push(model.run(img.data, [img.height, img.width], msg.cam));
+      results.push(await model.run(img.data, [img.height, img.width], msg.cam));
     }
     const transfer = results.flatMap((r) => [r.logits.buffer as ArrayBuffer, ...r.maps.map((m) => m.data.buffer as ArrayBuffer)]);
-    send({ type: 'result', id: msg.id, response: { backend: results[0]?.timings.backend ?? backend, results } }, transfer);
+    send({ type: 'result', id: msg.id, response: { backend: model.label, results } }, transfer);
   } catch (e) {
     const err = e as Error & { code?: string; userFacing?: boolean };
     send({ type: 'error', id: msg.id, code: err.code ?? 'INTERNAL', message: err.message, userFacing: err.userFacing === true });
   }
 }
 
-const backend = await initBackend((workerData as { backend?: string }).backend);
+const requestedBackend = (workerData as { backend?: string }).backend;
+const executor = await chooseExecutor((workerData as { executor?: string }).executor);
+// the TF.js backend starts once per thread, before the first model (its wasm takes a moment)
+const backend = executor === 'tfjs' ? `tfjs-${await (await import('../tfjs/backend.ts')).initBackend(requestedBackend)}` : 'onnxruntime-cpu';
 // requests run strictly one after another; cancel messages are handled at once
 let chain: Promise<void> = Promise.resolve();
 port.on('message', (msg: ToWorker) => {

@@ -1,9 +1,9 @@
-// ModelRunners: the engine's worker host (src/engine/worker, N worker_threads with a
-// backend each), or the engine in this thread (workers = 0: tests, tiny jobs).
+// ModelRunners: the engine's worker host (src/engine/worker, N worker_threads with an
+// executor each), or the engine in this thread (workers = 0: tests, tiny jobs). Both use the
+// same executor choice (src/engine/executor.ts), so results don't depend on the worker count.
 import type { CamRequest, CamResult } from '../../engine/cams/methods.ts';
 import { loadModel } from '../../engine/load.ts';
-import { initBackend } from '../../engine/tfjs/backend.ts';
-import { CamModel } from '../../engine/tfjs/cam-model.ts';
+import { createCamExecutor } from '../../engine/executor.ts';
 import { EngineHost } from '../../engine/worker/host.ts';
 import type { EngineImage } from '../../engine/worker/protocol.ts';
 import { camPool } from './pipeline.ts';
@@ -30,20 +30,23 @@ export async function workerRunner(modelFile: string, workers: number, backend?:
 }
 
 export async function localRunner(modelFile: string, backend?: string): Promise<ModelRunner> {
-  const name = await initBackend(backend);
-  const model = new CamModel(await loadModel(modelFile));
+  const model = await createCamExecutor(await loadModel(modelFile), { backend });
   let chain: Promise<unknown> = Promise.resolve();
   return {
     size: 1,
-    backend: name,
+    backend: model.label,
     run(images, cam) {
-      const p = chain.then(() => images.map((img) => model.run(img.data, [img.height, img.width], cam)));
+      const p = chain.then(async () => {
+        const out: CamResult[] = [];
+        for (const img of images) out.push(await model.run(img.data, [img.height, img.width], cam));
+        return out;
+      });
       chain = p.catch(() => undefined);
       return p;
     },
     async close() {
       await chain;
-      model.dispose();
+      await model.dispose();
     },
   };
 }

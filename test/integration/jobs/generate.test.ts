@@ -16,6 +16,7 @@ import {
   startJob,
   type JobProgress,
 } from '../../../src/jobs/index.ts';
+import { chooseExecutor } from '../../../src/engine/executor.ts';
 import { loadModel } from '../../../src/engine/load.ts';
 import { preprocessFile, readPreprocessFor } from '../../../src/engine/preprocess.ts';
 import { initBackend } from '../../../src/engine/tfjs/backend.ts';
@@ -47,7 +48,9 @@ describe('generation job', () => {
     const h = startJob(p, {}, { workers: 0 });
     const s = await h.done;
     off();
-    expect(s).toMatchObject({ state: 'done', total: 6, done: 6, failed: 0, processed: 6, resumed: false, backend: 'wasm' });
+    // the executor the engine picks here (onnxruntime when it loads, else TF.js on wasm)
+    const backend = (await chooseExecutor()) === 'onnxruntime' ? 'onnxruntime-cpu' : 'tfjs-wasm';
+    expect(s).toMatchObject({ state: 'done', total: 6, done: 6, failed: 0, processed: 6, resumed: false, backend });
     expect(p.jobs.get(h.jobId).status).toBe('done');
     const running = events.filter((e) => e.state === 'running');
     expect(running.map((e) => e.done)).toEqual([1, 2, 3, 4, 5, 6]);

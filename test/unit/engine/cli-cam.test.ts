@@ -27,7 +27,10 @@ beforeAll(async () => {
   for (let i = 0; i < px.length; i++) px[i] = (i * 37) % 251;
   await sharp(px, { raw: { width: 80, height: 60, channels: 3 } }).png().toFile(imageFile);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  delete process.env.RS_EXECUTOR;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -44,12 +47,16 @@ async function cli(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('cam command', () => {
-  it('writes the raw and the display map and prints the JSON summary', async () => {
-    const prefix = path.join(dir, 'out');
+  it.each([
+    ['tfjs', 'tfjs/cpu'],
+    ['onnxruntime', 'onnxruntime/cpu'],
+  ])('writes the raw and the display map and prints the JSON summary (RS_EXECUTOR=%s)', async (executor, label) => {
+    process.env.RS_EXECUTOR = executor;
+    const prefix = path.join(dir, `out-${executor}`);
     const r = await cli(['cam', '--model', modelFile, '--image', imageFile, '--layer', 'layer3', '--size', '48', '--class', '2', '--repeat', '2', '--out', prefix, '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
-    expect(s.backend).toBe('cpu');
+    expect(s.backend).toBe(label);
     expect(s.target).toBe(2);
     expect(s.top5).toHaveLength(5);
     expect(s.top5[0].class).toBe(s.predicted);

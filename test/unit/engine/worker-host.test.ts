@@ -18,14 +18,14 @@ const crashes: number[] = [];
 
 beforeAll(async () => {
   await useBackend('cpu');
-  host = await EngineHost.start({ workers: 2, backend: 'cpu', onWorkerCrash: (c) => crashes.push(c.worker) });
+  host = await EngineHost.start({ workers: 2, executor: 'tfjs', backend: 'cpu', onWorkerCrash: (c) => crashes.push(c.worker) });
 });
 afterAll(() => host.close());
 
 describe('engine worker host', () => {
   it('returns the same maps as the in-process engine, per image, with the backend name', async () => {
     const res = await host.run({ model: { key: 'r18', graph }, images, cam: { method: 'rcam', layer: 'layer2', targets: [1, 3] } });
-    expect(res.backend).toBe('cpu');
+    expect(res.backend).toBe('tfjs-cpu');
     expect(res.results).toHaveLength(3);
     const local = new CamModel(graph);
     res.results.forEach((r, i) => {
