@@ -224,6 +224,12 @@ export class Project {
     return this.masks.current(imageId);
   }
 
+  /** the image's imported ground-truth mask (see ImportOptions.masks), current or not */
+  groundTruthMask(imageId: number): { version: MaskVersion; png: Uint8Array } | null {
+    this.images.get(imageId);
+    return this.masks.groundTruth(imageId);
+  }
+
   maskVersions(imageId: number): MaskVersion[] {
     this.images.get(imageId);
     return this.masks.versions(imageId);

@@ -17,6 +17,13 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** decode every image fully to validate it and write its thumbnail (default true) */
   thumbnails?: boolean;
+  /**
+   * What a dataset's own masks (VOC SegmentationClass/) become: 'current' (default) — the
+   * working masks, to correct; 'ground-truth' — reference masks kept beside the working
+   * ones (not current), so generation fills the working masks and the compare view and
+   * quality checks score against the reference.
+   */
+  masks?: 'current' | 'ground-truth';
 }
 
 export interface ImportReport {

@@ -9,7 +9,7 @@ const LAYOUTS: readonly DatasetLayout[] = ['voc', 'folders', 'csv', 'json'];
 
 export const importCmd: Command = {
   name: 'import',
-  usage: 'import <dir> <dataset> [--layout voc|folders|csv|json] [--tags FILE]',
+  usage: 'import <dir> <dataset> [--layout voc|folders|csv|json] [--tags FILE] [--masks current|ground-truth]',
   summary: 'import a dataset (VOC folder, folder per class, CSV/JSON tag list)',
   async run(args) {
     const [dir, dataset, extra] = args.positionals;
@@ -18,18 +18,23 @@ export const importCmd: Command = {
     if (layout !== undefined && !LAYOUTS.includes(layout as DatasetLayout)) {
       throw new CliError(`--layout must be one of ${LAYOUTS.join(', ')}, got '${layout}'`);
     }
+    const masks = flagString(args, 'masks');
+    if (masks !== undefined && masks !== 'current' && masks !== 'ground-truth') {
+      throw new CliError(`--masks must be current or ground-truth, got '${masks}'`);
+    }
     const p = openProject(dir);
     try {
       const progress = progressPrinter(process.stderr);
       const report = await p.importDataset(dataset, {
         layout: layout as DatasetLayout | undefined,
         tagsFile: flagString(args, 'tags'),
+        masks,
         onProgress: progress.update,
       });
       progress.finish();
       for (const e of report.errors) console.error(`skipped ${e.file}: ${e.message}`);
       const parts = [`${report.added} added`, `${report.skipped} already in the project`, `${report.errors.length} problems`];
-      if (report.masks) parts.push(`${report.masks} ground-truth masks`);
+      if (report.masks) parts.push(`${report.masks} ${report.masks === 1 ? 'mask' : 'masks'}${masks === 'ground-truth' ? ' (as ground truth)' : ''}`);
       console.log(`imported ${dataset} (${report.layout}): ${parts.join(', ')}`);
       if (report.newClasses.length) console.log(`new classes: ${report.newClasses.join(', ')}`);
     } finally {

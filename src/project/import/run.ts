@@ -9,6 +9,7 @@ import { decodeLabelPng, encodeLabelPng } from '../../masks/png.ts';
 import { hashFile } from '../hash.ts';
 import { storedPath } from '../paths.ts';
 import type { ClassesRepo } from '../repos/classes.ts';
+import { GROUND_TRUTH } from '../repos/masks.ts';
 import type { ImagesRepo } from '../repos/images.ts';
 import type { MasksRepo } from '../repos/masks.ts';
 import { writeThumbnail } from '../thumbnails.ts';
@@ -115,7 +116,7 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
           const labels = mapMask(t, p.mask, classOrder, report);
           if (labels) {
             const png = encodeLabelPng(labels, p.probe.width, p.probe.height);
-            t.masks.insert(id, png, p.probe.width, p.probe.height, { source: 'imported', method: 'ground-truth' }, true, t.now());
+            t.masks.insert(id, png, p.probe.width, p.probe.height, { source: 'imported', method: GROUND_TRUTH }, (opts.masks ?? 'current') === 'current', t.now());
             report.masks++;
           }
         }

@@ -4,6 +4,9 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../../contract/errors.ts';
 import type { MaskProvenance, MaskVersion } from '../types.ts';
 
+/** provenance method of masks imported as ground truth (VOC SegmentationClass, import-masks) */
+export const GROUND_TRUTH = 'ground-truth';
+
 interface MaskRow {
   id: number;
   image_id: number;
@@ -49,6 +52,7 @@ export class MasksRepo {
   private readonly clearCurrentStmt;
   private readonly currentStmt;
   private readonly versionsStmt;
+  private readonly groundTruthStmt;
   private readonly pngStmt;
   private readonly freezeStmt;
 
@@ -60,6 +64,9 @@ export class MasksRepo {
     this.clearCurrentStmt = db.prepare('UPDATE masks SET current = 0 WHERE image_id = ? AND current = 1');
     this.currentStmt = db.prepare<[number], MaskRow & { png: Buffer }>(`SELECT ${COLS}, png FROM masks WHERE image_id = ? AND current = 1`);
     this.versionsStmt = db.prepare<[number], MaskRow>(`SELECT ${COLS} FROM masks WHERE image_id = ? ORDER BY id`);
+    this.groundTruthStmt = db.prepare<[number, string], MaskRow & { png: Buffer }>(
+      `SELECT ${COLS}, png FROM masks WHERE image_id = ? AND source = 'imported' AND method = ? ORDER BY id DESC LIMIT 1`,
+    );
     this.pngStmt = db.prepare<[number], { png: Buffer }>('SELECT png FROM masks WHERE id = ?');
     this.freezeStmt = db.prepare('UPDATE masks SET frozen = 1 WHERE image_id = ? AND current = 1 AND frozen = 0');
   }
@@ -86,6 +93,12 @@ export class MasksRepo {
       }).lastInsertRowid,
     );
     return { id, imageId, createdAt, width, height, provenance: { ...prov }, current, frozen: false };
+  }
+
+  /** the newest imported ground-truth version (current or not), the reference for scores */
+  groundTruth(imageId: number): { version: MaskVersion; png: Uint8Array } | null {
+    const r = this.groundTruthStmt.get(imageId, GROUND_TRUTH);
+    return r ? { version: toVersion(r), png: new Uint8Array(r.png) } : null;
   }
 
   current(imageId: number): { version: MaskVersion; png: Uint8Array } | null {

@@ -44,7 +44,7 @@ describe('cli: init, import, info', () => {
     expect(out).toEqual([`created project 'Pets' in ${proj}`]);
 
     expect(await run('import', proj, data)).toBe(0);
-    expect(out[0]).toBe(`imported ${data} (voc): 3 added, 0 already in the project, 1 problems, 1 ground-truth masks`);
+    expect(out[0]).toBe(`imported ${data} (voc): 3 added, 0 already in the project, 1 problems, 1 mask`);
     expect(out[1]).toMatch(/^new classes: aeroplane, bicycle, .*tvmonitor$/);
     // not a TTY here: one progress line per 5% step reached, ending at 100%
     const lines = err.filter((l) => l.startsWith('import: '));

@@ -62,6 +62,28 @@ describe('VOC folder', () => {
     expect(existsSync(thumbPath(project.dir, imgs[0].id))).toBe(true);
   });
 
+  it('keeps the masks as ground truth beside the working masks with masks: ground-truth', async () => {
+    const data = join(tmp.dir, 'VOC');
+    await voc(data);
+    const report = await project.importDataset(data, { masks: 'ground-truth' });
+    expect(report).toMatchObject({ added: 3, masks: 2 });
+    const imgs = all(project);
+    expect(imgs.map((i) => [i.hasMask, i.status])).toEqual([
+      [false, 'unreviewed'],
+      [false, 'unreviewed'],
+      [false, 'unreviewed'],
+    ]);
+    expect(project.info().masks).toBe(0);
+    const gt = project.groundTruthMask(imgs[0].id)!;
+    expect(gt.version).toMatchObject({ current: false, provenance: { source: 'imported', method: 'ground-truth' } });
+    expect(decodeLabelPng(gt.png).labels).toEqual(labelMap(20, 10, 12));
+    expect(project.groundTruthMask(imgs[1].id)).toBeNull();
+    // a working mask saved later leaves the reference where it was
+    project.saveMask(imgs[0].id, gt.png, { source: 'edited' });
+    expect(project.currentMask(imgs[0].id)!.version.provenance.source).toBe('edited');
+    expect(project.groundTruthMask(imgs[0].id)!.version.id).toBe(gt.version.id);
+  });
+
   it("maps mask values through the dataset's classes.txt onto existing project classes", async () => {
     project.addClass('person'); // index 1 in the project
     const data = join(tmp.dir, 'VOC');
