@@ -4,6 +4,7 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerModel } from '../jobs/index.ts';
 import { createProject, DB_FILE, openProject, type Project } from '../project/index.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../demo', import.meta.url));
@@ -19,6 +20,8 @@ interface DemoManifest {
   name?: string;
   dataset?: string;
   layout?: 'voc' | 'folders' | 'csv' | 'json';
+  /** the demo classifier, relative to the demo folder */
+  model?: { file?: string };
 }
 
 export interface DemoCopy {
@@ -47,10 +50,17 @@ export async function openDemoCopy(into: string, demoDir = DEMO_DIR): Promise<De
       cpSync(datasetSrc, datasetCopy, { recursive: true, force: false, errorOnExist: false });
       const modelSrc = join(demoDir, 'model');
       if (existsSync(modelSrc)) cpSync(modelSrc, join(into, 'model'), { recursive: true, force: false, errorOnExist: false });
-      const report = await project.importDataset(datasetCopy, { layout: manifest.layout ?? 'voc' });
+      // the demo's exact masks are the reference the compare view scores against; the
+      // working masks are what the newcomer generates, so they start empty
+      const report = await project.importDataset(datasetCopy, { layout: manifest.layout ?? 'voc', masks: 'ground-truth' });
       notes.push(`demo project made in ${into}: ${report.added} images imported${report.errors.length ? `, ${report.errors.length} skipped` : ''}`);
     } else {
       notes.push(`opening the demo project in ${into}`);
+    }
+    const modelFile = join(into, manifest.model?.file ?? 'model/classifier.onnx');
+    if (project.models.list().length === 0 && existsSync(modelFile)) {
+      const reg = await registerModel(project, modelFile);
+      notes.push(`demo classifier registered (model ${reg.model.id}): generate masks from the Generate panel or \`npm run studio -- generate ${into}\``);
     }
   } catch (err) {
     project.close();

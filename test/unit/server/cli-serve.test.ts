@@ -3,9 +3,10 @@
 // RS_DATA_DIR (never in demo/).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openProject } from '../../../src/project/index.ts';
 import { TOKEN_HEADER } from '../../../src/server/auth.ts';
 import { tempDir } from '../../helpers/images.ts';
 import { smallProject } from '../services/fixture.ts';
@@ -85,9 +86,21 @@ describe('start', () => {
     expect(existsSync(join(data.dir, 'demo', 'project.sqlite'))).toBe(true);
     expect(existsSync(join(DEMO, 'project.sqlite'))).toBe(false);
     expect(first.out()).toContain(join(data.dir, 'demo'));
+    expect(first.out()).toContain('demo classifier registered');
     let done = exitCode(first.child);
     first.child.kill('SIGTERM');
     expect(await done).toBe(0);
+    // the classifier is registered, the exact masks are kept as ground truth, and the
+    // working masks start empty (they are what a newcomer generates)
+    const copy = openProject(join(data.dir, 'demo'));
+    try {
+      expect(copy.models.list().map((m) => basename(m.file))).toEqual(['classifier.onnx']);
+      expect(copy.info().masks).toBe(0);
+      const img = copy.listImages({ offset: 0, limit: 1 }).items[0];
+      expect(copy.groundTruthMask(img.id)?.version.provenance.method).toBe('ground-truth');
+    } finally {
+      copy.close();
+    }
 
     const again = launch(['start', '--no-open'], { RS_DATA_DIR: data.dir });
     expect((await projectInfo(await again.url)).images).toBe(info.images);
