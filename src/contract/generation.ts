@@ -62,7 +62,9 @@ export interface GenerationError {
 export type GenerationState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed' | 'paused';
 
 /** A generation job as the panel shows it (running, or the last one of this session). */
-export interface GenerationProgress {
+// a type literal, not an interface: TypeScript normalises a union of literal types, so code
+// reading a field of any StudioEvents payload keeps compiling
+export type GenerationProgress = {
   jobId: number;
   state: GenerationState;
   total: number;
@@ -81,7 +83,7 @@ export interface GenerationProgress {
   backend: string;
   /** why it failed */
   message?: string;
-}
+};
 
 export interface GenerationStatus {
   /** the running job, else the last one started in this session, else null */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { openProject, type Project } from '../project/index.ts';
 import { createEventBus, type EventBus } from '../services/events.ts';
 import { createStudioService } from '../services/studio.ts';
+import { closeGenerationServices } from '../services/generation.ts';
 import { startServer, type RunningServer } from './server.ts';
 
 /** dist/renderer beside the sources (what `npm run build` writes). */
@@ -26,7 +27,7 @@ export async function serveProject(
   let server: RunningServer;
   try {
     const staticDir = opts.staticDir === undefined ? (existsSync(RENDERER_DIR) ? RENDERER_DIR : null) : opts.staticDir;
-    server = await startServer({ api: createStudioService(project), bus, port: opts.port, token: opts.token, staticDir });
+    server = await startServer({ api: createStudioService(project, { bus }), bus, port: opts.port, token: opts.token, staticDir });
   } catch (err) {
     project.close();
     throw err;
@@ -37,6 +38,7 @@ export async function serveProject(
     bus,
     async close() {
       await server.close();
+      await closeGenerationServices(project);
       project.close();
     },
   };

@@ -6,6 +6,8 @@ import { StudioError } from '../contract/errors.ts';
 import { editTags, mergeClasses, restoreMaskVersion, setStatusMany, updateClass } from '../project/editing.ts';
 import type { MaskVersion, Project } from '../project/index.ts';
 import { ScoreCache } from './scores.ts';
+import type { EventBus } from './events.ts';
+import { createGenerationService } from './generation.ts';
 
 function versionInfo(v: MaskVersion): MaskVersionInfo {
   const out: MaskVersionInfo = { id: v.id, createdAt: v.createdAt, source: v.provenance.source, current: v.current, frozen: v.frozen };
@@ -14,7 +16,8 @@ function versionInfo(v: MaskVersion): MaskVersionInfo {
   return out;
 }
 
-export function createStudioService(project: Project): StudioApi {
+/** `bus`: where background work (generation jobs, exports) reports progress. */
+export function createStudioService(project: Project, opts: { bus?: EventBus } = {}): StudioApi {
   const scores = new ScoreCache(project);
 
   /** listImages with `rank`: scored images worst first, then the rest in `sort` order. */
@@ -40,6 +43,7 @@ export function createStudioService(project: Project): StudioApi {
   }
 
   return {
+    ...createGenerationService(project, opts.bus),
     async projectInfo() {
       return project.info();
     },

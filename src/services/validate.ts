@@ -4,6 +4,7 @@
 // StudioError('BAD_REQUEST') that names the method and the bad field.
 import { REVIEW_STATUSES, type CamKey, type ImageQuery, type ImageSort, type MethodName, type Params, type ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
+import { GENERATION_VALIDATORS } from './validate-generation.ts';
 
 const SORTS: readonly ImageSort[] = ['name', 'id', 'status'];
 const MAX_LIMIT = 1000;
@@ -120,6 +121,7 @@ function classChange(raw: unknown): [number, { name?: string; color?: string }] 
 
 /** Exhaustive by type: adding a method to StudioApi without a validator fails to compile. */
 export const VALIDATORS: Validators = {
+  ...GENERATION_VALIDATORS,
   projectInfo: (raw) => tuple('projectInfo', raw, 0) as [],
   listImages: imageQuery,
   getImage: (raw) => imageId('getImage', raw),

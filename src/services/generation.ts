@@ -1,0 +1,256 @@
+// The Generate panel's and the Export dialog's services (GenerationApi): registered
+// models, one background generation job per project with throttled progress events, a
+// live threshold preview on an engine worker thread, and exports into a checked folder.
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { GenerationApi, GenerationProgress, GenerationStatus, ModelSummary, PreviewRequest } from '../contract/generation.ts';
+import { StudioError } from '../contract/errors.ts';
+import { exportProject } from '../export/index.ts';
+import { cancelJob, createPreviewer, generationParams, modelInfo, onProgress, startJob, type JobProgress, type Previewer, type StartInput } from '../jobs/index.ts';
+import { DEFAULT_MASK_SETTINGS } from '../masks/cam-mask.ts';
+import type { Project } from '../project/index.ts';
+import type { EventBus } from './events.ts';
+
+/** at most one job.progress / export.progress event per this many ms (state changes always pass) */
+const THROTTLE_MS = 200;
+/** an idle previewer's worker thread is stopped after this long */
+const PREVIEW_IDLE_MS = 120_000;
+
+interface PreviewSlot {
+  key: string;
+  previewer: Promise<Previewer>;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Per open project, shared by every service object over it (Electron re-creates them). */
+interface Runtime {
+  job: GenerationProgress | null;
+  running: boolean;
+  exporting: boolean;
+  preview: PreviewSlot | null;
+}
+
+const runtimes = new WeakMap<Project, Runtime>();
+
+function runtime(project: Project): Runtime {
+  let r = runtimes.get(project);
+  if (!r) {
+    r = { job: null, running: false, exporting: false, preview: null };
+    runtimes.set(project, r);
+  }
+  return r;
+}
+
+function progressOf(p: JobProgress): GenerationProgress {
+  return {
+    jobId: p.jobId,
+    state: p.state,
+    total: p.total,
+    done: p.done,
+    failed: p.failed,
+    imagesPerSec: p.imagesPerSec,
+    etaSec: p.etaSec,
+    errors: p.errors,
+    errorCount: p.errorCount,
+    backend: p.backend,
+    ...(p.message ? { message: p.message } : {}),
+  };
+}
+
+/** Stops the preview worker of a project (server shutdown, project switch). */
+export async function closeGenerationServices(project: Project): Promise<void> {
+  const r = runtimes.get(project);
+  const slot = r?.preview;
+  if (!r || !slot) return;
+  r.preview = null;
+  if (slot.timer) clearTimeout(slot.timer);
+  await slot.previewer.then((p) => p.close()).catch(() => undefined);
+}
+
+export function createGenerationService(project: Project, bus?: EventBus, opts: { workers?: number } = {}): GenerationApi {
+  const rt = runtime(project);
+
+  function previewer(req: PreviewRequest): Promise<Previewer> {
+    const key = `${req.modelId ?? 'latest'}|${req.method}|${req.layer}`;
+    let slot = rt.preview;
+    if (!slot || slot.key !== key) {
+      if (slot) void closeSlot(slot);
+      const created = createPreviewer(project, { model: req.modelId, method: req.method, layer: req.layer, workers: 1 });
+      slot = { key, previewer: created, timer: null };
+      rt.preview = slot;
+      const mine = slot;
+      // a model that cannot load is not cached: the next request tries again
+      created.catch(() => {
+        if (rt.preview === mine) rt.preview = null;
+      });
+    }
+    if (slot.timer) clearTimeout(slot.timer);
+    const s = slot;
+    slot.timer = setTimeout(() => {
+      if (rt.preview === s) rt.preview = null;
+      void closeSlot(s);
+    }, PREVIEW_IDLE_MS);
+    slot.timer.unref();
+    return slot.previewer;
+  }
+
+  async function closeSlot(slot: PreviewSlot): Promise<void> {
+    if (slot.timer) clearTimeout(slot.timer);
+    await slot.previewer.then((p) => p.close()).catch(() => undefined);
+  }
+
+  return {
+    async listModels() {
+      return project.models.list().map((m): ModelSummary => {
+        let classNames: string[] = [];
+        let inputSize: [number, number] = [0, 0];
+        try {
+          const info = modelInfo(m);
+          classNames = info.classNames;
+          inputSize = info.preprocess.size;
+        } catch {
+          // an old record without preprocessing: listed, and refused when used (with why)
+        }
+        const file = basename(m.file);
+        const name = file.toLowerCase() === 'model.json' ? `${basename(dirname(m.file))}/${file}` : file;
+        return { id: m.id, name, format: m.format, classNames, inputSize, addedAt: m.addedAt };
+      });
+    },
+
+    async startGeneration(req) {
+      if (rt.running && rt.job) {
+        throw new StudioError('BAD_REQUEST', `a generation job (job ${rt.job.jobId}) is already running in ${project.info().name}; cancel it or wait for it to finish`);
+      }
+      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, selection: req.selection };
+      // a finished job with the same parameters has nothing left to do: Start means "again"
+      const latest = project.jobs.findLatest('generate', generationParams(project, input) as unknown as Record<string, unknown>);
+      if (latest?.status === 'done') input.fresh = true;
+
+      let last = 0;
+      let jobId = -1;
+      const emit = (p: GenerationProgress, force: boolean) => {
+        const now = Date.now();
+        if (!force && now - last < THROTTLE_MS) return;
+        last = now;
+        bus?.emit('job.progress', { ...p });
+      };
+      const listener = (p: JobProgress) => {
+        if (p.jobId !== jobId) return;
+        const prev = rt.job;
+        rt.job = progressOf(p);
+        emit(rt.job, !prev || prev.jobId !== p.jobId || prev.state !== p.state || p.done + p.failed === p.total);
+      };
+      const off = onProgress(listener);
+      let handle;
+      try {
+        handle = startJob(project, input, opts.workers !== undefined ? { workers: opts.workers } : {});
+      } catch (e) {
+        off();
+        throw e;
+      }
+      jobId = handle.jobId;
+      rt.running = true;
+      rt.job = { jobId, state: 'starting', total: 0, done: 0, failed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, backend: '' };
+      void handle.done
+        .then(
+          (s) => {
+            rt.job = {
+              jobId: s.jobId,
+              state: s.state,
+              total: s.total,
+              done: s.done,
+              failed: s.failed,
+              imagesPerSec: s.seconds > 0 ? s.processed / s.seconds : 0,
+              etaSec: null,
+              errors: s.errors,
+              errorCount: s.errors.length,
+              keptHuman: s.keptHuman,
+              seconds: s.seconds,
+              backend: s.backend,
+              ...(s.message ? { message: s.message } : {}),
+            };
+          },
+          (e: Error) => {
+            rt.job = { ...(rt.job ?? { jobId, total: 0, done: 0, failed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, backend: '' }), state: 'failed', message: e.message };
+          },
+        )
+        .finally(() => {
+          off();
+          rt.running = false;
+          if (rt.job) bus?.emit('job.finished', { ...rt.job });
+        });
+      return { jobId, resumed: handle.resumed };
+    },
+
+    async cancelGeneration(jobId) {
+      return cancelJob(jobId);
+    },
+
+    async generationStatus(): Promise<GenerationStatus> {
+      const d = DEFAULT_MASK_SETTINGS;
+      return {
+        job: rt.job,
+        running: rt.running,
+        defaults: { method: 'rcam', layer: 'layer2', mask: { bg: d.bg, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles } },
+      };
+    },
+
+    async previewMask(req) {
+      project.images.get(req.imageId); // NOT_FOUND before any engine work
+      const p = await previewer(req);
+      return p.mask(req.imageId, { bg: req.bg, ignoreBand: req.ignoreBand, minArea: req.minArea, fillHoles: req.fillHoles });
+    },
+
+    async defaultExportFolder(format) {
+      const day = new Date().toISOString().slice(0, 10);
+      const base = join(project.dir, 'exports', `${format}-${day}`);
+      for (let k = 1; ; k++) {
+        const dir = k === 1 ? base : `${base}-${k}`;
+        if (!existsSync(dir) || isEmptyDir(dir)) return dir;
+      }
+    },
+
+    async exportProject(req) {
+      if (!isAbsolute(req.out)) throw new StudioError('BAD_REQUEST', `export: the output folder must be an absolute path, got '${req.out}'`);
+      const out = resolve(req.out);
+      if (existsSync(out)) {
+        if (!statSync(out).isDirectory()) throw new StudioError('BAD_REQUEST', `export: ${out} is a file, not a folder`);
+        if (!req.overwrite && !isEmptyDir(out)) throw new StudioError('BAD_REQUEST', `export: ${out} is not empty; tick "Overwrite" or choose an empty folder`);
+      }
+      if (rt.exporting) throw new StudioError('BAD_REQUEST', 'export: another export of this project is running; wait for it to finish');
+      rt.exporting = true;
+      const started = performance.now();
+      let last = 0;
+      try {
+        try {
+          mkdirSync(out, { recursive: true });
+        } catch (e) {
+          throw new StudioError('IO_ERROR', `export: cannot create ${out} (${(e as Error).message})`);
+        }
+        const report = await exportProject(project, {
+          format: req.format,
+          out,
+          approvedOnly: req.approvedOnly,
+          ...(req.split ? { split: req.split } : {}),
+          onProgress: (p) => {
+            const now = Date.now();
+            if (p.done !== p.total && now - last < THROTTLE_MS) return;
+            last = now;
+            bus?.emit('export.progress', { done: p.done, total: p.total, ...(p.file ? { file: p.file } : {}) });
+          },
+        });
+        return { ...report, seconds: (performance.now() - started) / 1000 };
+      } finally {
+        rt.exporting = false;
+      }
+    },
+  };
+}
+
+function isEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false;
+  }
+}

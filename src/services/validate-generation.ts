@@ -1,0 +1,158 @@
+// Parameter checks of the GenerationApi methods (spread into validate.ts' VALIDATORS):
+// each returns the typed tuple or throws StudioError('BAD_REQUEST') naming the bad field.
+import { REVIEW_STATUSES, type ReviewStatus } from '../contract/api.ts';
+import { StudioError } from '../contract/errors.ts';
+import {
+  CAM_LAYER_NAMES,
+  CAM_METHOD_NAMES,
+  EXPORT_FORMAT_NAMES,
+  type CamLayerName,
+  type CamMethodName,
+  type ExportFormatName,
+  type ExportRequest,
+  type GenerationApi,
+  type GenerationRequest,
+  type GenerationSelection,
+  type MaskThresholds,
+  type PreviewRequest,
+} from '../contract/generation.ts';
+
+type Validators = { [M in keyof GenerationApi]: (raw: unknown) => Parameters<GenerationApi[M]> };
+type Obj = Record<string, unknown>;
+
+const MAX_PATH = 4096;
+const MAX_SEARCH = 200;
+
+function bad(method: string, what: string): StudioError {
+  return new StudioError('BAD_REQUEST', `${method}: ${what}`);
+}
+
+function tuple(method: string, raw: unknown, n: number): unknown[] {
+  if (raw === undefined && n === 0) return [];
+  if (!Array.isArray(raw)) throw bad(method, `parameters must be a JSON array, got ${typeof raw}`);
+  if (raw.length !== n) throw bad(method, `expects ${n} parameter${n === 1 ? '' : 's'}, got ${raw.length}`);
+  return raw;
+}
+
+function object(method: string, name: string, v: unknown, known: readonly string[]): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad(method, `${name} must be an object`);
+  for (const k of Object.keys(v)) if (!known.includes(k)) throw bad(method, `unknown ${name} field '${k}'`);
+  return v as Obj;
+}
+
+function int(method: string, name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw bad(method, `${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v) ?? String(v)}`);
+  }
+  return v;
+}
+
+function num(method: string, name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw bad(method, `${name} must be a number in ${min}..${max}, got ${JSON.stringify(v) ?? String(v)}`);
+  return v;
+}
+
+function bool(method: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw bad(method, `${name} must be true or false`);
+  return v;
+}
+
+function oneOf<T extends string>(method: string, name: string, v: unknown, options: readonly T[]): T {
+  if (!options.includes(v as T)) throw bad(method, `${name} must be one of ${options.join(', ')}, got ${JSON.stringify(v) ?? String(v)}`);
+  return v as T;
+}
+
+const MASK_FIELDS = ['bg', 'ignoreBand', 'minArea', 'fillHoles'] as const;
+
+function thresholds(method: string, o: Obj): MaskThresholds {
+  return {
+    bg: num(method, 'bg', o.bg, 0, 1),
+    ignoreBand: num(method, 'ignoreBand', o.ignoreBand, 0, 0.99),
+    minArea: int(method, 'minArea', o.minArea, 0, 1 << 24),
+    fillHoles: bool(method, 'fillHoles', o.fillHoles),
+  };
+}
+
+function selection(method: string, v: unknown): GenerationSelection {
+  const o = object(method, 'selection', v, ['kind', 'status', 'classIndex', 'search']);
+  const kind = oneOf(method, 'selection.kind', o.kind, ['all', 'without-mask', 'filter'] as const);
+  if (kind !== 'filter') {
+    if (Object.keys(o).length > 1) throw bad(method, `selection '${kind}' takes no filter fields`);
+    return { kind };
+  }
+  const out: GenerationSelection = { kind: 'filter' };
+  if (o.status !== undefined) out.status = oneOf<ReviewStatus>(method, 'selection.status', o.status, REVIEW_STATUSES);
+  if (o.classIndex !== undefined) out.classIndex = int(method, 'selection.classIndex', o.classIndex, 0, 255);
+  if (o.search !== undefined) {
+    if (typeof o.search !== 'string' || o.search.length > MAX_SEARCH) throw bad(method, `selection.search must be a string of at most ${MAX_SEARCH} characters`);
+    out.search = o.search;
+  }
+  return out;
+}
+
+function generationRequest(raw: unknown): [GenerationRequest] {
+  const m = 'startGeneration';
+  const [v] = tuple(m, raw, 1);
+  const o = object(m, 'request', v, ['modelId', 'method', 'layer', 'mask', 'selection']);
+  const out: GenerationRequest = {
+    method: oneOf<CamMethodName>(m, 'method', o.method, CAM_METHOD_NAMES),
+    layer: oneOf<CamLayerName>(m, 'layer', o.layer, CAM_LAYER_NAMES),
+    mask: thresholds(m, object(m, 'mask', o.mask, MASK_FIELDS)),
+    selection: selection(m, o.selection),
+  };
+  if (o.modelId !== undefined) out.modelId = int(m, 'modelId', o.modelId, 1);
+  return [out];
+}
+
+function previewRequest(raw: unknown): [PreviewRequest] {
+  const m = 'previewMask';
+  const [v] = tuple(m, raw, 1);
+  const o = object(m, 'request', v, ['imageId', 'modelId', 'method', 'layer', ...MASK_FIELDS]);
+  const out: PreviewRequest = {
+    imageId: int(m, 'imageId', o.imageId, 1),
+    method: oneOf<CamMethodName>(m, 'method', o.method, CAM_METHOD_NAMES),
+    layer: oneOf<CamLayerName>(m, 'layer', o.layer, CAM_LAYER_NAMES),
+    ...thresholds(m, o),
+  };
+  if (o.modelId !== undefined) out.modelId = int(m, 'modelId', o.modelId, 1);
+  return [out];
+}
+
+function exportRequest(raw: unknown): [ExportRequest] {
+  const m = 'exportProject';
+  const [v] = tuple(m, raw, 1);
+  const o = object(m, 'request', v, ['format', 'out', 'approvedOnly', 'split', 'overwrite']);
+  if (typeof o.out !== 'string' || o.out.trim() === '' || o.out.length > MAX_PATH || o.out.includes('\0')) {
+    throw bad(m, `out must be a folder path of at most ${MAX_PATH} characters`);
+  }
+  let split: ExportRequest['split'] = null;
+  if (o.split !== null) {
+    const s = object(m, 'split', o.split, ['val', 'seed']);
+    split = { val: num(m, 'split.val', s.val, 0, 1), seed: int(m, 'split.seed', s.seed, 0, 2 ** 31 - 1) };
+  }
+  return [
+    {
+      format: oneOf<ExportFormatName>(m, 'format', o.format, EXPORT_FORMAT_NAMES),
+      out: o.out.trim(),
+      approvedOnly: bool(m, 'approvedOnly', o.approvedOnly),
+      split,
+      overwrite: bool(m, 'overwrite', o.overwrite),
+    },
+  ];
+}
+
+export const GENERATION_VALIDATORS: Validators = {
+  listModels: (raw) => tuple('listModels', raw, 0) as [],
+  startGeneration: generationRequest,
+  cancelGeneration: (raw) => {
+    const [id] = tuple('cancelGeneration', raw, 1);
+    return [int('cancelGeneration', 'job id', id, 1)];
+  },
+  generationStatus: (raw) => tuple('generationStatus', raw, 0) as [],
+  previewMask: previewRequest,
+  defaultExportFolder: (raw) => {
+    const [f] = tuple('defaultExportFolder', raw, 1);
+    return [oneOf<ExportFormatName>('defaultExportFolder', 'format', f, EXPORT_FORMAT_NAMES)];
+  },
+  exportProject: exportRequest,
+};
