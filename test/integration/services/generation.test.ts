@@ -1,0 +1,155 @@
+// The Generate panel's and Export dialog's services over a real project (demo scenes and
+// the demo classifier's TF.js copy, in a temp folder), called through dispatch as the
+// transports call them: models, preview = stored mask bytes, one job at a time with
+// progress events, cancel, exports into a checked folder.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventName, StudioApi, StudioEvents } from '../../../src/contract/api.ts';
+import type { GenerationRequest, GenerationStatus, ModelSummary, PreviewRequest } from '../../../src/contract/generation.ts';
+import type { Project } from '../../../src/project/index.ts';
+import { closeGenerationServices } from '../../../src/services/generation.ts';
+import { createEventBus, createStudioService, dispatch } from '../../../src/services/index.ts';
+import { createGenerationService } from '../../../src/services/generation.ts';
+import { tempDir } from '../../helpers/images.ts';
+import { demoProject } from '../jobs/fixture.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+let project: Project;
+let api: StudioApi;
+let events: { name: EventName; payload: StudioEvents[EventName] }[];
+
+const REQ: GenerationRequest = {
+  method: 'rcam',
+  layer: 'layer2',
+  mask: { bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false },
+  selection: { kind: 'all' },
+};
+
+beforeEach(async () => {
+  tmp = tempDir('gen-service-');
+  project = await demoProject(tmp.dir, 4);
+  const bus = createEventBus();
+  events = [];
+  bus.subscribe((name, payload) => events.push({ name, payload }));
+  // the studio service with in-process jobs (workers: 0) keeps the test light on 2 cores
+  api = { ...createStudioService(project, { bus }), ...createGenerationService(project, bus, { workers: 0 }) };
+});
+
+afterEach(async () => {
+  await closeGenerationServices(project);
+  project.close();
+  tmp.cleanup();
+});
+
+async function call<T>(method: string, ...params: unknown[]): Promise<T> {
+  const r = await dispatch(api, method, params);
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+async function callError(method: string, ...params: unknown[]): Promise<{ code: string; message: string }> {
+  const r = await dispatch(api, method, params);
+  if (r.ok) throw new Error(`${method} succeeded`);
+  return r.error;
+}
+
+async function finished(jobId: number): Promise<StudioEvents['job.finished']> {
+  for (;;) {
+    const e = events.find((x) => x.name === 'job.finished' && (x.payload as StudioEvents['job.finished']).jobId === jobId);
+    if (e) return e.payload as StudioEvents['job.finished'];
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('generation services', () => {
+  it('lists the registered model with its classes and input size', async () => {
+    const models = await call<ModelSummary[]>('listModels');
+    expect(models).toHaveLength(1);
+    expect(models[0]).toMatchObject({ id: 1, name: 'tfjs/model.json', format: 'tfjs-layers' });
+    expect(models[0].classNames).toHaveLength(10);
+    expect(models[0].classNames[0]).toBe('T-shirt/top');
+    expect(models[0].inputSize).toEqual([expect.any(Number), expect.any(Number)]);
+  });
+
+  it('previews exactly the mask a job with the same settings stores, and follows the threshold', async () => {
+    const img = [...project.images.all()][0];
+    const preview = (bg: number) => call<Uint8Array>('previewMask', { imageId: img.id, method: 'rcam', layer: 'layer2', bg, ignoreBand: 0, minArea: 0, fillHoles: false } satisfies PreviewRequest);
+    const at02 = await preview(0.2);
+    const at06 = await preview(0.6);
+    expect(Buffer.from(at02.subarray(1, 4)).toString()).toBe('PNG');
+    expect(Buffer.from(at06).equals(Buffer.from(at02))).toBe(false);
+
+    const { jobId } = await call<{ jobId: number; resumed: boolean }>('startGeneration', REQ);
+    const end = await finished(jobId);
+    expect(end).toMatchObject({ state: 'done', total: 4, done: 4, failed: 0 });
+    expect(Buffer.from(project.masks.current(img.id)!.png).equals(Buffer.from(at02))).toBe(true);
+  });
+
+  it('runs one job at a time, reports progress with rate and errors, and a finished state', async () => {
+    const { jobId, resumed } = await call<{ jobId: number; resumed: boolean }>('startGeneration', REQ);
+    expect(resumed).toBe(false);
+    const second = await callError('startGeneration', { ...REQ, method: 'gradcam' });
+    expect(second.code).toBe('BAD_REQUEST');
+    expect(second.message).toMatch(new RegExp(`job ${jobId}\\) is already running`));
+    const running = await call<GenerationStatus>('generationStatus');
+    expect(running.running).toBe(true);
+    expect(running.defaults).toEqual({ method: 'rcam', layer: 'layer2', mask: { bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false } });
+
+    const end = await finished(jobId);
+    expect(end).toMatchObject({ jobId, state: 'done', total: 4, done: 4, errorCount: 0 });
+    expect(end.seconds).toBeGreaterThan(0);
+    const progress = events.filter((e) => e.name === 'job.progress').map((e) => e.payload as StudioEvents['job.progress']);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ jobId, done: 4, total: 4, errors: [], errorCount: 0 });
+    expect(typeof progress.at(-1)!.imagesPerSec).toBe('number');
+    const after = await call<GenerationStatus>('generationStatus');
+    expect(after.running).toBe(false);
+    expect(after.job).toMatchObject({ jobId, state: 'done', done: 4 });
+    for (const img of project.images.all()) expect(project.masks.current(img.id)).toBeTruthy();
+
+    // the same parameters again: a new job (the finished one has nothing left to do)
+    const again = await call<{ jobId: number; resumed: boolean }>('startGeneration', REQ);
+    expect(again.jobId).not.toBe(jobId);
+    await finished(again.jobId);
+    expect(await call<boolean>('cancelGeneration', again.jobId)).toBe(false);
+  });
+
+  it('refuses bad requests with the field named', async () => {
+    expect((await callError('startGeneration', { ...REQ, method: 'magic' })).message).toMatch(/method must be one of rcam/);
+    expect((await callError('startGeneration', { ...REQ, mask: { ...REQ.mask, bg: 2 } })).message).toMatch(/bg must be a number in 0\.\.1/);
+    expect((await callError('startGeneration', { ...REQ, selection: { kind: 'some' } })).message).toMatch(/selection\.kind/);
+    expect((await callError('previewMask', { imageId: 999, method: 'rcam', layer: 'layer2', bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false })).code).toBe('NOT_FOUND');
+    expect((await callError('startGeneration', { ...REQ, modelId: 7 })).message).toMatch(/model 7 is not registered/);
+  });
+});
+
+describe('export services', () => {
+  it('exports VOC into a new folder with progress, and guards the folder', async () => {
+    const { jobId } = await call<{ jobId: number }>('startGeneration', REQ);
+    await finished(jobId);
+
+    const suggested = await call<string>('defaultExportFolder', 'voc');
+    expect(suggested.startsWith(path.join(project.dir, 'exports', 'voc-'))).toBe(true);
+
+    expect((await callError('exportProject', { format: 'voc', out: 'relative/out', approvedOnly: false, split: null, overwrite: false })).message).toMatch(/absolute path/);
+    const busy = path.join(tmp.dir, 'busy');
+    mkdirSync(busy);
+    writeFileSync(path.join(busy, 'keep.txt'), 'x');
+    expect((await callError('exportProject', { format: 'voc', out: busy, approvedOnly: false, split: null, overwrite: false })).message).toMatch(/is not empty; tick "Overwrite"/);
+
+    const out = path.join(tmp.dir, 'voc-out');
+    const r = await call<{ out: string; images: number; files: number; skipped: unknown[] }>('exportProject', { format: 'voc', out, approvedOnly: false, split: { val: 0.25, seed: 1 }, overwrite: false });
+    expect(r).toMatchObject({ out, images: 4, skipped: [] });
+    expect(readdirSync(path.join(out, 'SegmentationClass'))).toHaveLength(4);
+    expect(existsSync(path.join(out, 'ImageSets', 'Segmentation', 'val.txt'))).toBe(true);
+    const progress = events.filter((e) => e.name === 'export.progress').map((e) => e.payload as StudioEvents['export.progress']);
+    expect(progress.at(-1)).toEqual({ done: 4, total: 4 });
+
+    // the same folder again needs "overwrite"; with it, the export is rewritten
+    expect((await callError('exportProject', { format: 'voc', out, approvedOnly: false, split: null, overwrite: false })).code).toBe('BAD_REQUEST');
+    expect((await call<{ images: number }>('exportProject', { format: 'voc', out, approvedOnly: false, split: null, overwrite: true })).images).toBe(4);
+    // nothing approved: an approved-only export writes no masks
+    expect((await call<{ images: number }>('exportProject', { format: 'coco', out: path.join(tmp.dir, 'coco'), approvedOnly: true, split: null, overwrite: false })).images).toBe(0);
+  });
+});
