@@ -18,6 +18,27 @@ function otherOnnxPlatforms(keep) {
   ];
 }
 
+// What goes into app.asar. A platform's own `files` replaces this list (it is not merged),
+// so each platform below repeats it with its onnxruntime filter added.
+const FILES = [
+  'package.json',
+  'dist-electron/*.{js,cjs,mjs}',
+  'dist/renderer/**/*',
+  // source maps and browser bundles: Node loads each tfjs package's dist/*.node.js
+  '!**/*.map',
+  '!node_modules/@tensorflow/*/dist/{*.min.js,*.min.js.html,*.es2017.js,*.fesm.js,*.esm.js,tsconfig.tsbuildinfo}',
+  '!node_modules/@tensorflow/*/dist/miniprogram/**',
+  // build by-products and sources of native modules
+  '!node_modules/better-sqlite3/{deps,src,docs}/**',
+  '!node_modules/better-sqlite3/build/Release/{obj,obj.target,.deps}/**',
+  '!node_modules/better-sqlite3/build/Release/{test_extension.node,*.a}',
+  '!node_modules/better-sqlite3/build/{deps,*.mk,Makefile,config.gypi,binding.Makefile}',
+  // only the bundle runs: the TypeScript loader and its compiler are not needed
+  '!node_modules/{tsx,esbuild,@esbuild}/**',
+  '!**/*.{md,markdown,ts.map,d.ts,d.mts,d.cts}',
+  '!**/{test,tests,__tests__,example,examples,docs}/**',
+];
+
 /** @type {import('electron-builder').Configuration} */
 export default {
   appId: 'io.github.relevancestudio.app',
@@ -25,24 +46,7 @@ export default {
   executableName: 'relevance-studio',
   copyright: 'Copyright © Relevance Studio contributors (MIT)',
   directories: { output: 'release', buildResources: 'build' },
-  files: [
-    'package.json',
-    'dist-electron/**',
-    'dist/renderer/**',
-    // source maps and browser bundles: Node loads each tfjs package's dist/*.node.js
-    '!**/*.map',
-    '!node_modules/@tensorflow/*/dist/{*.min.js,*.min.js.html,*.es2017.js,*.fesm.js,*.esm.js,tsconfig.tsbuildinfo}',
-    '!node_modules/@tensorflow/*/dist/miniprogram/**',
-    // build by-products and sources of native modules
-    '!node_modules/better-sqlite3/{deps,src,docs}/**',
-    '!node_modules/better-sqlite3/build/Release/{obj,obj.target,.deps}/**',
-    '!node_modules/better-sqlite3/build/Release/{test_extension.node,*.a}',
-    '!node_modules/better-sqlite3/build/{deps,*.mk,Makefile,config.gypi,binding.Makefile}',
-    // only the bundle runs: the TypeScript loader and its compiler are not needed
-    '!node_modules/{tsx,esbuild,@esbuild}/**',
-    '!**/*.{md,markdown,ts.map,d.ts,d.mts,d.cts}',
-    '!**/{test,tests,__tests__,example,examples,docs}/**',
-  ],
+  files: FILES,
   extraResources: [{ from: 'demo', to: 'demo', filter: ['**/*', '!tools/**', '!tsconfig.json', '!**/*.ts'] }],
   asar: true,
   asarUnpack: [
@@ -62,19 +66,19 @@ export default {
     category: 'Graphics',
     icon: 'build/icon.png',
     synopsis: 'Turns image-level tags into pixel masks with Relevance-CAM',
-    files: otherOnnxPlatforms('linux'),
+    files: [...FILES, ...otherOnnxPlatforms('linux')],
   },
   deb: { packageCategory: 'graphics' },
   mac: {
     target: ['dmg'],
     category: 'public.app-category.graphics-design',
     icon: 'build/icon.png',
-    files: otherOnnxPlatforms('darwin'),
+    files: [...FILES, ...otherOnnxPlatforms('darwin')],
   },
   win: {
     target: ['nsis'],
     icon: 'build/icon.png',
-    files: otherOnnxPlatforms('win32'),
+    files: [...FILES, ...otherOnnxPlatforms('win32')],
   },
   nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
 };
