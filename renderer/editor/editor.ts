@@ -298,7 +298,7 @@ export class EditorCore {
   }
 
   /** Packed RGBA of the label layer over `r` (r.w×r.h). */
-  paintLabels(r: Rect, out = new Uint32Array(r.w * r.h)): Uint32Array {
+  paintLabels(r: Rect, out: Uint32Array<ArrayBuffer> = new Uint32Array(r.w * r.h)): Uint32Array<ArrayBuffer> {
     paintLabels(this.labels, r, this.lut, this.outline, out);
     return out;
   }

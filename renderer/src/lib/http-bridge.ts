@@ -1,7 +1,7 @@
 // The StudioBridge over browser mode's HTTP + WebSocket transport (see src/server/).
 // The session token arrives once in the page URL; it is kept in sessionStorage and taken
 // out of the address bar so it is not bookmarked or shared by accident.
-import { BINARY_METHODS, type EventName, type MethodName, type Result, type StudioBridge, type StudioEvents } from '../../../src/contract/api.ts';
+import { BINARY_INPUT_METHODS, BINARY_METHODS, type EventName, type MethodName, type Result, type StudioBridge, type StudioEvents } from '../../../src/contract/api.ts';
 
 const TOKEN_KEY = 'relevance-studio.token';
 
@@ -23,6 +23,7 @@ export function createHttpBridge(onConnection: (s: ConnectionState) => void): St
   const token = takeToken();
   const listeners = new Set<Parameters<StudioBridge['onEvent']>[0]>();
   const binary = new Set<string>(BINARY_METHODS);
+  const binaryInput = new Set<string>(BINARY_INPUT_METHODS);
 
   let retry = 500;
   function connect(): void {
@@ -55,11 +56,20 @@ export function createHttpBridge(onConnection: (s: ConnectionState) => void): St
     async call<M extends MethodName>(method: M, params: unknown[]) {
       let res: Response;
       try {
-        res = await fetch(`/api/${method}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Studio-Token': token },
-          body: JSON.stringify(params),
-        });
+        // a method whose last parameter is bytes sends them as the body (no base64 bloat)
+        const last = params[params.length - 1];
+        res =
+          binaryInput.has(method) && last instanceof Uint8Array
+            ? await fetch(`/api/${method}`, {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/octet-stream', 'X-Studio-Token': token, 'X-Studio-Params': JSON.stringify(params.slice(0, -1)) },
+                body: last as Uint8Array<ArrayBuffer>,
+              })
+            : await fetch(`/api/${method}`, {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json', 'X-Studio-Token': token },
+                body: JSON.stringify(params),
+              });
       } catch (err) {
         return { ok: false, error: { code: 'IO_ERROR', message: `the studio server does not answer (${(err as Error).message})` } };
       }

@@ -1,28 +1,41 @@
 // A hash router: the view a person is on survives a reload and works in both hosts
-// (studio:// in Electron, http in browser mode). Later views (the mask editor) add their
-// routes to `Route` and `parse`.
-export type Route = { view: 'images' };
+// (studio:// in Electron, http in browser mode).
+//   #/                 the image grid
+//   #/edit/<id>        the mask editor on image <id>
+//   #/compare/<id>     the CAM methods side by side for image <id>
+export type Route = { view: 'images' } | { view: 'editor'; id: number } | { view: 'compare'; id: number };
 
-function parse(_hash: string): Route {
+export function parseRoute(hash: string): Route {
+  const m = /^#\/(edit|compare)\/(\d+)$/.exec(hash);
+  if (m) {
+    const id = Number(m[2]);
+    if (Number.isSafeInteger(id) && id > 0) return { view: m[1] === 'edit' ? 'editor' : 'compare', id };
+  }
   return { view: 'images' };
 }
 
-function format(r: Route): string {
-  return r.view === 'images' ? '#/' : '#/';
+export function formatRoute(r: Route): string {
+  if (r.view === 'editor') return `#/edit/${r.id}`;
+  if (r.view === 'compare') return `#/compare/${r.id}`;
+  return '#/';
 }
 
 export class Router {
-  route = $state.raw<Route>(parse(location.hash));
+  route = $state.raw<Route>(parseRoute(location.hash));
 
   constructor() {
     window.addEventListener('hashchange', () => {
-      this.route = parse(location.hash);
+      this.route = parseRoute(location.hash);
     });
   }
 
-  go(r: Route): void {
-    const h = format(r);
-    if (location.hash !== h) history.pushState(null, '', h);
+  /** `replace`: moving between images in the editor should not pile up history entries. */
+  go(r: Route, replace = false): void {
+    const h = formatRoute(r);
+    if (location.hash !== h) {
+      if (replace) history.replaceState(null, '', h);
+      else history.pushState(null, '', h);
+    }
     this.route = r;
   }
 }

@@ -12,10 +12,12 @@ export interface GridFilters {
   status: ReviewStatus | null;
   search: string;
   sort: ImageSort;
+  /** review order from stored CAMs (worst first), or null for `sort` */
+  rank: 'confidence' | 'disagreement' | null;
 }
 
 export class GridState {
-  filters = $state<GridFilters>({ classIndex: null, status: null, search: '', sort: 'name' });
+  filters = $state<GridFilters>({ classIndex: null, status: null, search: '', sort: 'name', rank: null });
   /** null until the first page for the current filters arrives */
   total = $state<number | null>(null);
   error = $state<string | null>(null);
@@ -53,6 +55,48 @@ export class GridState {
     this.reset();
   }
 
+  setRank(rank: GridFilters['rank']): void {
+    this.filters.rank = rank;
+    this.reset();
+  }
+
+  /** The row at `index`, loading its block when needed (the editor's next/previous). */
+  async itemAt(index: number): Promise<ImageSummary | undefined> {
+    if (index < 0 || (this.total !== null && index >= this.total)) return undefined;
+    const have = this.item(index);
+    if (have) return have;
+    await this.loadBlock(Math.floor(index / BLOCK), true);
+    return this.item(index);
+  }
+
+  /** Where image `id` sits in the current list, searching the loaded rows, then block by block. */
+  async indexOf(id: number, maxBlocks = 50): Promise<number | null> {
+    for (const [b, rows] of this.blocks) {
+      const k = rows.findIndex((r) => r.id === id);
+      if (k >= 0) return b * BLOCK + k;
+    }
+    if (this.total === null) await this.loadBlock(0, true);
+    const blocks = Math.min(maxBlocks, Math.ceil((this.total ?? 0) / BLOCK));
+    for (let b = 0; b < blocks; b++) {
+      if (!this.blocks.has(b)) await this.loadBlock(b, true);
+      const k = this.blocks.get(b)?.findIndex((r) => r.id === id) ?? -1;
+      if (k >= 0) return b * BLOCK + k;
+    }
+    return null;
+  }
+
+  /** Replaces one row in place (after the editor changed its status or tags). */
+  updateItem(summary: ImageSummary): void {
+    for (const [b, rows] of this.blocks) {
+      const k = rows.findIndex((r) => r.id === summary.id);
+      if (k >= 0) {
+        const next = rows.slice();
+        next[k] = summary;
+        this.blocks.set(b, next);
+      }
+    }
+  }
+
   clearFilters(): void {
     this.filters = { ...this.filters, classIndex: null, status: null, search: '' };
     this.reset();
@@ -68,6 +112,7 @@ export class GridState {
     this.generation++;
     this.blocks.clear();
     this.pending.clear();
+    this.waiting.clear();
     this.total = null;
     this.selectedIndex = null;
     this.selectedId = null;
@@ -83,7 +128,17 @@ export class GridState {
     }
   }
 
-  private async loadBlock(b: number): Promise<void> {
+  private readonly waiting = new Map<number, Promise<void>>();
+
+  private loadBlock(b: number, wait = false): Promise<void> {
+    const inFlight = this.waiting.get(b);
+    if (inFlight) return wait ? inFlight : Promise.resolve();
+    const p = this.fetchBlock(b).finally(() => this.waiting.delete(b));
+    this.waiting.set(b, p);
+    return p;
+  }
+
+  private async fetchBlock(b: number): Promise<void> {
     if (this.pending.has(b)) return;
     this.pending.add(b);
     const gen = this.generation;
@@ -93,6 +148,7 @@ export class GridState {
         offset: b * BLOCK,
         limit: BLOCK,
         sort: f.sort,
+        ...(f.rank !== null ? { rank: f.rank } : {}),
         ...(f.classIndex !== null ? { classIndex: f.classIndex } : {}),
         ...(f.status !== null ? { status: f.status } : {}),
         ...(f.search.trim() ? { search: f.search.trim() } : {}),

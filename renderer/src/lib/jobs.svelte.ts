@@ -1,0 +1,223 @@
+// The Generate panel's state: registered models, the job settings, the live threshold
+// preview (debounced, one request in flight, the newest settings win) and the running
+// job's progress from 'job.progress' / 'job.finished' events. Lives as long as the header
+// (not the drawer), so a job keeps refreshing the grid while the drawer is closed.
+import type { StudioEvents } from '../../../src/contract/api.ts';
+import type { CamLayerName, CamMethodName, GenerationProgress, GenerationSelection, MaskThresholds, ModelSummary } from '../../../src/contract/generation.ts';
+import { BLOCK, type GridState } from './state/grid.svelte.ts';
+import type { ProjectState } from './state/project.svelte.ts';
+import type { StudioClient } from './api.ts';
+
+export type SelectionKind = 'all' | 'without-mask' | 'filter';
+
+/** how often the grid's loaded rows are re-read while a job runs */
+const GRID_REFRESH_MS = 1500;
+const PREVIEW_DEBOUNCE_MS = 120;
+
+export interface PreviewFrame {
+  imageId: number;
+  /** 8-bit grayscale label PNG */
+  png: Uint8Array;
+}
+
+export class GenerationState {
+  models = $state.raw<ModelSummary[] | null>(null);
+  modelsError = $state<string | null>(null);
+  modelId = $state<number | null>(null);
+  method = $state<CamMethodName>('rcam');
+  layer = $state<CamLayerName>('layer2');
+  thresholds = $state<MaskThresholds>({ bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false });
+  defaults = $state.raw<MaskThresholds>({ bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false });
+  selection = $state<SelectionKind>('all');
+
+  job = $state.raw<GenerationProgress | null>(null);
+  running = $state(false);
+  startError = $state<string | null>(null);
+  starting = $state(false);
+
+  preview = $state.raw<PreviewFrame | null>(null);
+  previewBusy = $state(false);
+  previewError = $state<string | null>(null);
+
+  private previewTimer: ReturnType<typeof setTimeout> | null = null;
+  private previewInFlight = false;
+  private previewAgain = false;
+  private previewImage: number | null = null;
+  private lastGridRefresh = 0;
+  private loaded = false;
+
+  constructor(
+    private readonly client: StudioClient,
+    private readonly grid: GridState,
+    private readonly project: ProjectState,
+  ) {
+    client.on('job.progress', (p) => this.onProgress(p));
+    client.on('job.finished', (p) => this.onFinished(p));
+  }
+
+  /** Models, defaults and any running job (each time the drawer opens). */
+  async load(): Promise<void> {
+    try {
+      const [models, status] = await Promise.all([this.client.call('listModels'), this.client.call('generationStatus')]);
+      this.models = models;
+      this.modelsError = null;
+      if (this.modelId === null || !models.some((m) => m.id === this.modelId)) this.modelId = models.at(-1)?.id ?? null;
+      if (!this.loaded) {
+        this.loaded = true;
+        this.method = status.defaults.method;
+        this.layer = status.defaults.layer;
+        this.thresholds = { ...status.defaults.mask };
+        this.defaults = { ...status.defaults.mask };
+      }
+      this.job = status.job;
+      this.running = status.running;
+    } catch (err) {
+      this.modelsError = (err as Error).message;
+    }
+  }
+
+  resetThresholds(): void {
+    this.thresholds = { ...this.defaults };
+  }
+
+  selectionFor(kind: SelectionKind): GenerationSelection {
+    if (kind !== 'filter') return { kind };
+    const f = this.grid.filters;
+    const s: GenerationSelection = { kind: 'filter' };
+    if (f.classIndex !== null) s.classIndex = f.classIndex;
+    if (f.status !== null) s.status = f.status;
+    if (f.search.trim()) s.search = f.search.trim();
+    return s;
+  }
+
+  /** Asks for a preview of `imageId` with the current settings, after a short pause. */
+  requestPreview(imageId: number | null): void {
+    this.previewImage = imageId;
+    if (this.previewTimer) clearTimeout(this.previewTimer);
+    if (imageId === null || this.modelId === null) return;
+    this.previewTimer = setTimeout(() => void this.runPreview(), PREVIEW_DEBOUNCE_MS);
+  }
+
+  private async runPreview(): Promise<void> {
+    if (this.previewInFlight) {
+      this.previewAgain = true;
+      return;
+    }
+    const imageId = this.previewImage;
+    if (imageId === null || this.modelId === null) return;
+    this.previewInFlight = true;
+    this.previewBusy = true;
+    const t = this.thresholds;
+    try {
+      const png = await this.client.call('previewMask', {
+        imageId,
+        modelId: this.modelId,
+        method: this.method,
+        layer: this.layer,
+        bg: t.bg,
+        ignoreBand: t.ignoreBand,
+        minArea: t.minArea,
+        fillHoles: t.fillHoles,
+      });
+      if (imageId === this.previewImage) {
+        this.preview = { imageId, png };
+        this.previewError = null;
+      }
+    } catch (err) {
+      this.previewError = (err as Error).message;
+    } finally {
+      this.previewInFlight = false;
+      this.previewBusy = false;
+      if (this.previewAgain) {
+        this.previewAgain = false;
+        void this.runPreview();
+      }
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.modelId === null || this.running) return;
+    this.starting = true;
+    this.startError = null;
+    try {
+      const { jobId } = await this.client.call('startGeneration', {
+        modelId: this.modelId,
+        method: this.method,
+        layer: this.layer,
+        mask: { ...this.thresholds },
+        selection: this.selectionFor(this.selection),
+      });
+      this.running = true;
+      if (!this.job || this.job.jobId !== jobId || this.job.state === 'done') {
+        this.job = { jobId, state: 'starting', total: 0, done: 0, failed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, backend: '' };
+      }
+    } catch (err) {
+      this.startError = (err as Error).message;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.job) return;
+    try {
+      await this.client.call('cancelGeneration', this.job.jobId);
+    } catch (err) {
+      this.startError = (err as Error).message;
+    }
+  }
+
+  private onProgress(p: StudioEvents['job.progress']): void {
+    const prev = this.job && this.job.jobId === p.jobId ? this.job : null;
+    // the Electron host may forward a bare event too: keep what it lacks
+    this.job = {
+      jobId: p.jobId,
+      state: p.state as GenerationProgress['state'],
+      total: p.total,
+      done: Math.max(p.done, prev && prev.state === p.state ? prev.done : 0),
+      failed: p.failed,
+      imagesPerSec: p.imagesPerSec ?? prev?.imagesPerSec ?? 0,
+      etaSec: p.etaSec,
+      errors: p.errors ?? prev?.errors ?? [],
+      errorCount: p.errorCount ?? prev?.errorCount ?? 0,
+      backend: p.backend ?? prev?.backend ?? '',
+      ...(p.message ? { message: p.message } : {}),
+    };
+    this.running = p.state === 'starting' || p.state === 'running';
+    const now = Date.now();
+    if (now - this.lastGridRefresh > GRID_REFRESH_MS) {
+      this.lastGridRefresh = now;
+      void this.refreshGrid();
+    }
+  }
+
+  private onFinished(p: StudioEvents['job.finished']): void {
+    this.job = p;
+    this.running = false;
+    void this.refreshGrid();
+    void this.project.load();
+  }
+
+  /** Re-reads the grid's loaded rows (new masks, statuses) without losing the selection. */
+  private async refreshGrid(): Promise<void> {
+    const total = this.grid.total;
+    if (total === null) return;
+    const f = this.grid.filters;
+    for (let b = 0; b * BLOCK < total; b++) {
+      if (!this.grid.item(b * BLOCK)) continue;
+      try {
+        const page = await this.client.listImages({
+          offset: b * BLOCK,
+          limit: BLOCK,
+          sort: f.sort,
+          ...(f.classIndex !== null ? { classIndex: f.classIndex } : {}),
+          ...(f.status !== null ? { status: f.status } : {}),
+          ...(f.search.trim() ? { search: f.search.trim() } : {}),
+        });
+        for (const item of page.items) this.grid.updateItem(item);
+      } catch {
+        return; // the next event tries again
+      }
+    }
+  }
+}

@@ -1,0 +1,328 @@
+// One editor session: the framework-free EditorCore plus what the panels show (mirrored
+// into runes on the core's 'state' events), loading images and masks through the API,
+// autosaving every completed change, and moving through the grid's current list.
+import type { CamInfo, ImageSummary, MaskVersionInfo, ReviewStatus } from '../../../../src/contract/api.ts';
+import { Autosaver, type SaveState } from '../../../editor/autosave.ts';
+import { CamField } from '../../../editor/cam.ts';
+import type { CanvasHost } from '../../../editor/dom/canvas-host.ts';
+import { EditorCore } from '../../../editor/editor.ts';
+import type { Command } from '../../../editor/keymap.ts';
+import { emptyLabels } from '../../../editor/labels.ts';
+import { decodeLabelPng, encodeLabelPng } from '../../../editor/png.ts';
+import type { ToolId } from '../../../editor/tools/types.ts';
+import type { StudioClient } from '../api.ts';
+import type { GridState } from './grid.svelte.ts';
+import type { ProjectState } from './project.svelte.ts';
+
+interface Loaded {
+  image: ImageSummary;
+  bytes: Uint8Array;
+  mask: Uint8Array;
+}
+
+/** Which stored CAMs the editor shows: R-CAM at layer2 when present (the studio's default). */
+function pickCamSet(cams: CamInfo[]): CamInfo[] {
+  if (!cams.length) return [];
+  const score = (c: CamInfo) => (c.method === 'rcam' ? 2 : 0) + (c.layer === 'layer2' ? 1 : 0);
+  const best = [...cams].sort((a, b) => score(b) - score(a))[0];
+  return cams.filter((c) => c.method === best.method && c.layer === best.layer && c.modelHash === best.modelHash);
+}
+
+export class EditorSession {
+  readonly core = new EditorCore();
+  readonly saver: Autosaver;
+  image = $state.raw<ImageSummary | null>(null);
+  versions = $state.raw<MaskVersionInfo[]>([]);
+  cams = $state.raw<CamInfo[]>([]);
+  camSource = $state<string | null>(null);
+  index = $state<number | null>(null);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  saveState = $state<SaveState>('saved');
+  saveError = $state<string | null>(null);
+  // mirrors of the core's settings
+  tool = $state<ToolId>('brush');
+  activeClass = $state(1);
+  brushSize = $state(16);
+  threshold = $state(0.5);
+  showMask = $state(true);
+  showHeat = $state(false);
+  outline = $state(false);
+  maskOpacity = $state(0.55);
+  heatOpacity = $state(0.6);
+  canUndo = $state(false);
+  canRedo = $state(false);
+
+  private host: CanvasHost | null = null;
+  private imageUrl: string | null = null;
+  private readonly prefetched = new Map<number, Promise<Loaded>>();
+  private openSeq = 0;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly client: StudioClient,
+    private readonly grid: GridState,
+    private readonly project: ProjectState,
+  ) {
+    this.saver = new Autosaver(
+      () => ({ revision: this.core.revision, labels: this.core.labels.data.slice() }),
+      (s) => this.store(s.labels),
+      (state, err) => {
+        this.saveState = state;
+        this.saveError = err;
+      },
+    );
+    this.unsubscribe.push(
+      this.core.on('state', () => this.sync()),
+      this.core.on('commit', (c) => this.saver.request(c.revision)),
+      this.core.on('notice', (m) => this.say(m)),
+    );
+    this.syncClasses();
+    this.sync();
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+    if (this.imageUrl) URL.revokeObjectURL(this.imageUrl);
+  }
+
+  attach(host: CanvasHost | null): void {
+    this.host = host;
+  }
+
+  syncClasses(): void {
+    const classes = this.project.info?.classes ?? [];
+    this.core.setClasses(classes.map((c) => ({ index: c.index, name: c.name, color: c.color })));
+  }
+
+  private sync(): void {
+    const c = this.core;
+    this.tool = c.tool.id;
+    this.activeClass = c.activeClass;
+    this.brushSize = c.brushSize;
+    this.threshold = c.threshold;
+    this.showMask = c.showMask;
+    this.showHeat = c.showHeat;
+    this.outline = c.outline;
+    this.maskOpacity = c.maskOpacity;
+    this.heatOpacity = c.heatOpacity;
+    this.canUndo = c.canUndo;
+    this.canRedo = c.canRedo;
+  }
+
+  say(message: string): void {
+    this.notice = message;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = null), 3500);
+  }
+
+  // ---- loading ----
+
+  private fetch(id: number): Promise<Loaded> {
+    let p = this.prefetched.get(id);
+    if (!p) {
+      p = Promise.all([this.client.getImage(id), this.client.imageBytes(id), this.client.maskPng(id, null)]).then(([image, bytes, mask]) => ({ image, bytes, mask }));
+      this.prefetched.set(id, p);
+      p.catch(() => this.prefetched.delete(id));
+    }
+    return p;
+  }
+
+  /** Opens image `id`: the pending save of the current image lands first. */
+  async open(id: number, index: number | null = null): Promise<void> {
+    const seq = ++this.openSeq;
+    performance.mark('editor-open-start');
+    this.loading = true;
+    this.error = null;
+    try {
+      await this.saver.flush().catch((err: Error) => this.say(`The last change of the previous image is not saved yet: ${err.message}`));
+      const loaded = await this.fetch(id);
+      this.prefetched.delete(id);
+      if (seq !== this.openSeq) return;
+      const { image, bytes, mask } = loaded;
+      const labels = emptyLabels(image.width, image.height);
+      if (mask.length) {
+        const m = await decodeLabelPng(mask);
+        if (m.width !== image.width || m.height !== image.height) throw new Error(`the stored mask is ${m.width}x${m.height}, the image ${image.width}x${image.height}`);
+        labels.data.set(m.labels);
+      }
+      if (seq !== this.openSeq) return;
+      this.image = image;
+      this.versions = [];
+      this.cams = [];
+      this.camSource = null;
+      this.core.setCams([]);
+      this.core.load(labels);
+      this.saver.reset(0);
+      if (this.imageUrl) URL.revokeObjectURL(this.imageUrl);
+      this.imageUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+      await this.host?.setImage(this.imageUrl, image.width, image.height);
+      if (seq !== this.openSeq) return;
+      performance.measure('editor-open', 'editor-open-start');
+      this.index = index ?? (await this.grid.indexOf(id));
+      void this.loadSide(id, seq);
+      this.prefetchNeighbours();
+    } catch (err) {
+      if (seq === this.openSeq) this.error = (err as Error).message;
+    } finally {
+      if (seq === this.openSeq) this.loading = false;
+    }
+  }
+
+  /** Version history and CAMs: not needed for the first paint. */
+  private async loadSide(id: number, seq: number): Promise<void> {
+    try {
+      const [versions, cams] = await Promise.all([this.client.maskVersions(id), this.client.listCams(id)]);
+      if (seq !== this.openSeq) return;
+      this.versions = versions;
+      this.cams = cams;
+      const set = pickCamSet(cams);
+      if (!set.length || !this.image) return;
+      const img = this.image;
+      const fields = await Promise.all(set.map(async (c) => CamField.fromFloat16(c.classIndex, c.width, c.height, await this.client.camData(c), img.width, img.height)));
+      if (seq !== this.openSeq) return;
+      this.core.setCams(fields);
+      this.camSource = `${set[0].method} · ${set[0].layer}`;
+    } catch (err) {
+      this.say(`Could not load the image's history or CAMs: ${(err as Error).message}`);
+    }
+  }
+
+  private prefetchNeighbours(): void {
+    if (this.index === null) return;
+    for (const k of [this.index + 1, this.index - 1]) {
+      void this.grid.itemAt(k).then((it) => {
+        if (it && !this.prefetched.has(it.id) && this.prefetched.size < 4) void this.fetch(it.id).catch(() => undefined);
+      });
+    }
+  }
+
+  // ---- saving ----
+
+  private async store(labels: Uint8Array): Promise<void> {
+    const img = this.image;
+    if (!img) return;
+    const png = await encodeLabelPng(labels, img.width, img.height);
+    const saved = await this.client.saveMask(img.id, png);
+    if (this.image?.id !== img.id) return;
+    const first = !img.hasMask || img.status !== saved.status;
+    this.setImage({ ...img, status: saved.status, hasMask: true });
+    // the header's counts (masks, review progress) change with a first mask or a new status
+    if (first) void this.project.load();
+    this.versions = [...this.versions.map((v) => ({ ...v, current: false })), saved.version];
+  }
+
+  private setImage(img: ImageSummary): void {
+    this.image = img;
+    this.grid.updateItem(img);
+  }
+
+  // ---- review ----
+
+  /** Sets the status (approval stores the mask first when it was never saved). */
+  async setStatus(status: ReviewStatus): Promise<boolean> {
+    const img = this.image;
+    if (!img) return false;
+    try {
+      await this.saver.flush();
+      if (status === 'approved' && !this.versions.some((v) => v.current) && !img.hasMask) await this.store(this.core.labels.data.slice());
+      await this.client.setStatus([img.id], status);
+      const cur = this.image?.id === img.id ? this.image : img;
+      this.setImage({ ...cur, status });
+      void this.project.load();
+      if (status === 'approved') this.versions = this.versions.map((v) => (v.current ? { ...v, frozen: true } : v));
+      return true;
+    } catch (err) {
+      this.say(`Could not set the status: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  async step(dir: 1 | -1): Promise<void> {
+    if (this.index === null) return;
+    const next = await this.grid.itemAt(this.index + dir);
+    if (!next) {
+      this.say(dir > 0 ? 'This is the last image of the list' : 'This is the first image of the list');
+      return;
+    }
+    this.onNavigate(next.id);
+    await this.open(next.id, this.index + dir);
+  }
+
+  /** set by the view: keeps the address bar on the open image */
+  onNavigate: (id: number) => void = () => {};
+
+  async setTags(tags: number[]): Promise<void> {
+    const img = this.image;
+    if (!img) return;
+    try {
+      this.setImage(await this.client.setTags(img.id, tags));
+    } catch (err) {
+      this.say(`Could not change the tags: ${(err as Error).message}`);
+    }
+  }
+
+  /** Brings an older version back as a new step (undoable; autosaved as a new version). */
+  async restore(version: MaskVersionInfo): Promise<void> {
+    const img = this.image;
+    if (!img) return;
+    try {
+      const m = await decodeLabelPng(await this.client.maskPng(img.id, version.id));
+      this.core.replace(m.labels, `Restore version ${version.id}`);
+      this.say(`Version ${version.id} restored — Ctrl+Z undoes it`);
+    } catch (err) {
+      this.say(`Could not restore: ${(err as Error).message}`);
+    }
+  }
+
+  /** Carries out a keyboard command. Returns false when it does not apply. */
+  run(cmd: Command): boolean {
+    const c = this.core;
+    switch (cmd.kind) {
+      case 'tool':
+        c.setTool(cmd.tool);
+        return true;
+      case 'size':
+        c.stepBrushSize(cmd.dir);
+        return true;
+      case 'class':
+        c.pickNth(cmd.n);
+        return true;
+      case 'undo':
+        c.undo();
+        return true;
+      case 'redo':
+        c.redo();
+        return true;
+      case 'approve-next':
+        void this.setStatus('approved').then((ok) => (ok ? this.step(1) : undefined));
+        return true;
+      case 'reject-next':
+        void this.setStatus('rejected').then((ok) => (ok ? this.step(1) : undefined));
+        return true;
+      case 'next':
+        void this.step(1);
+        return true;
+      case 'previous':
+        void this.step(-1);
+        return true;
+      case 'toggle-heat':
+        if (!c.camClasses.length) this.say('No stored CAMs for this image: run generate first');
+        c.toggleHeat();
+        return true;
+      case 'toggle-mask':
+        c.toggleMask();
+        return true;
+      case 'toggle-outline':
+        c.setOutline(!c.outline);
+        return true;
+      case 'fit':
+        this.host?.fit();
+        return true;
+      default:
+        return false;
+    }
+  }
+}
