@@ -23,7 +23,7 @@ import { PathGrants } from './grants.ts';
 import { channelTable, registerIpc } from './ipc.ts';
 import { closeQuestion, JobTracker, ProgressThrottle } from './jobs-ui.ts';
 import { menuTemplate, type MenuActions } from './menu.ts';
-import { electronSqliteBinding } from './native.ts';
+import { electronSqliteBinding, EXIT_NATIVE_ABI, isAbiMismatch } from './native.ts';
 import { isProjectFolder, RecentProjects } from './recent.ts';
 import { APP_ENTRY, APP_SCHEME, externalLink, navigationAllowed, permissionAllowed, rendererFile, RESPONSE_HEADERS, windowOpenDecision, windowOptions } from './security.ts';
 import { loadWindowState, saveWindowState, type WindowState } from './window-state.ts';
@@ -63,7 +63,17 @@ async function run(): Promise<void> {
   const stateFile = join(userData, 'window-state.json');
   const argSkip = app.isPackaged ? 1 : 2;
 
-  let project: Project = await firstProject(projectFromArgv(process.argv, process.cwd(), argSkip), recent);
+  let project: Project;
+  try {
+    project = await firstProject(projectFromArgv(process.argv, process.cwd(), argSkip), recent);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (!isAbiMismatch(message)) throw err;
+    // no Electron build of better-sqlite3 (offline install): no dialog, `npm start` falls back
+    console.error(`relevance-studio: better-sqlite3 is not built for Electron ${process.versions.electron} (${message.split('\n')[0]}); run \`npm install\` online, or use browser mode`);
+    app.exit(EXIT_NATIVE_ABI);
+    return;
+  }
   let api: StudioApi = createStudioService(project);
   recent.add(project.dir, project.info().name);
 

@@ -11,3 +11,14 @@ export function electronSqliteBinding(appRoot: string, exists: (p: string) => bo
   const file = join(appRoot, ELECTRON_SQLITE_DIR, 'build', 'Release', 'better_sqlite3.node');
   return exists(file) ? file : null;
 }
+
+/**
+ * True when `message` says a native module was compiled for another ABI (Node's build of
+ * better-sqlite3 loaded into Electron): `npm start` then falls back to browser mode.
+ */
+export function isAbiMismatch(message: string): boolean {
+  return /NODE_MODULE_VERSION|compiled against a different Node\.js version|ERR_DLOPEN_FAILED/.test(message);
+}
+
+/** The exit code main uses for that case (start.ts prints it and opens browser mode). */
+export const EXIT_NATIVE_ABI = 3;
