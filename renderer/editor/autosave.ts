@@ -42,7 +42,8 @@ export class Autosaver {
   /** Revision `rev` exists and must be stored. */
   request(rev: number): void {
     if (rev > this.wanted) this.wanted = rev;
-    if (!this.running) this.running = this.loop();
+    // in a task of its own: the snapshot copy must not lengthen the pointer-up handler
+    if (!this.running) this.running = new Promise((r) => setTimeout(r, 0)).then(() => this.loop());
   }
 
   /** Resolves when everything requested so far is stored (rejects if the save fails). */

@@ -3,10 +3,17 @@
 // not steps: a flood fill of a 4096² map costs 32 MB, a brush dab a few hundred bytes.
 import { blit, type Rect } from './geometry.ts';
 
-export interface Patch {
+/** One changed rectangle: its bytes before and after. */
+export interface PatchPart {
   rect: Rect;
   before: Uint8Array;
   after: Uint8Array;
+}
+
+/** A step's change: the changed parts of the tiles it touched; `rect` bounds them all. */
+export interface Patch {
+  rect: Rect;
+  parts: PatchPart[];
 }
 
 export interface Step {
@@ -16,7 +23,9 @@ export interface Step {
 }
 
 export function patchBytes(p: Patch): number {
-  return p.before.byteLength + p.after.byteLength;
+  let n = 0;
+  for (const q of p.parts) n += q.before.byteLength + q.after.byteLength;
+  return n;
 }
 
 export class History {
@@ -54,7 +63,7 @@ export class History {
   undo(data: Uint8Array, width: number): Step | null {
     const s = this.undoStack.pop();
     if (!s) return null;
-    blit(data, width, s.patch.rect, s.patch.before);
+    for (const q of s.patch.parts) blit(data, width, q.rect, q.before);
     this.redoStack.push(s);
     return s;
   }
@@ -62,7 +71,7 @@ export class History {
   redo(data: Uint8Array, width: number): Step | null {
     const s = this.redoStack.pop();
     if (!s) return null;
-    blit(data, width, s.patch.rect, s.patch.after);
+    for (const q of s.patch.parts) blit(data, width, q.rect, q.after);
     this.undoStack.push(s);
     return s;
   }

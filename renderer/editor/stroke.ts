@@ -1,9 +1,9 @@
 // Records what one stroke changes without copying the whole map: before a tool writes a
 // rectangle it calls touch(rect), which backs up (once) each 64×64 tile the rectangle
-// overlaps. At pointer-up commit() turns the backups into one tight patch; cancel() puts
-// the tiles back and leaves no trace in the history.
+// overlaps. At pointer-up commit() turns the backups into a patch of tight per-tile
+// rectangles; cancel() puts the tiles back and leaves no trace in the history.
 import { blit, clip, extract, isEmpty, union, type Rect, EMPTY } from './geometry.ts';
-import type { Patch } from './history.ts';
+import type { Patch, PatchPart } from './history.ts';
 import type { LabelMap } from './labels.ts';
 
 const TILE = 64;
@@ -40,31 +40,26 @@ export class StrokeRecorder {
     return c;
   }
 
-  /** The stroke as a patch over the smallest rectangle that changed; null if nothing did. */
+  /**
+   * The stroke as a patch: for each touched tile, the smallest rectangle inside it that
+   * changed (so the cost is the stroke's tiles, never its bounding box). null if nothing did.
+   */
   commit(): Patch | null {
-    if (isEmpty(this.dirty)) return null;
     const { width, data } = this.map;
-    const r = this.dirty;
-    const before = extract(data, width, r);
-    for (const [key, bytes] of this.tiles) {
+    const parts: PatchPart[] = [];
+    let bounds: Rect = { ...EMPTY };
+    for (const [key, before] of this.tiles) {
       const t = this.tileRect(key % this.tilesX, Math.floor(key / this.tilesX));
-      // copy the overlap of tile t and r from the backup into `before`
-      const x0 = Math.max(t.x, r.x);
-      const x1 = Math.min(t.x + t.w, r.x + r.w);
-      const y0 = Math.max(t.y, r.y);
-      const y1 = Math.min(t.y + t.h, r.y + r.h);
-      for (let y = y0; y < y1; y++) {
-        const src = (y - t.y) * t.w + (x0 - t.x);
-        before.set(bytes.subarray(src, src + (x1 - x0)), (y - r.y) * r.w + (x0 - r.x));
-      }
+      const after = extract(data, width, t);
+      const box = changedBox(before, after, t);
+      if (!box) continue;
+      const local = { x: box.x - t.x, y: box.y - t.y, w: box.w, h: box.h };
+      const whole = box.w === t.w && box.h === t.h;
+      parts.push({ rect: box, before: whole ? before : extract(before, t.w, local), after: whole ? after : extract(after, t.w, local) });
+      bounds = union(bounds, box);
     }
-    const after = extract(data, width, r);
-    const tight = changedBox(before, after, r);
     this.reset();
-    if (!tight) return null;
-    if (tight.w === r.w && tight.h === r.h) return { rect: r, before, after };
-    const local = { x: tight.x - r.x, y: tight.y - r.y, w: tight.w, h: tight.h };
-    return { rect: tight, before: extract(before, r.w, local), after: extract(after, r.w, local) };
+    return parts.length ? { rect: bounds, parts } : null;
   }
 
   /** Restores every touched tile; returns the rectangle to repaint. */

@@ -3,7 +3,7 @@
 // and repaints exactly the rectangles the core reports. Zoom and pan are a CSS transform
 // of the stage, so they cost no repaint; the heatmap is drawn at CAM resolution and
 // scaled by the compositor. Each pointer event's JS time (core + repaint) is recorded as a
-// performance measure named 'editor-pointer'.
+// performance measure: 'editor-pointer' (moves), 'editor-pointer-down' / '-up'.
 import { heatLut } from '../colors.ts';
 import type { EditorCore } from '../editor.ts';
 import type { Rect } from '../geometry.ts';
@@ -244,7 +244,7 @@ export class CanvasHost {
     if (e.button !== 0) return;
     this.root.setPointerCapture(e.pointerId);
     this.drawing = true;
-    this.measure(() => this.core.pointerDown(this.pointer(e)));
+    this.measure(() => this.core.pointerDown(this.pointer(e)), 'editor-pointer-down');
   }
 
   private onMove(e: PointerEvent): void {
@@ -273,7 +273,7 @@ export class CanvasHost {
     }
     if (!this.drawing) return;
     this.drawing = false;
-    this.measure(() => this.core.pointerUp(this.pointer(e)));
+    this.measure(() => this.core.pointerUp(this.pointer(e)), 'editor-pointer-up');
   }
 
   private onCancel(): void {
@@ -303,10 +303,11 @@ export class CanvasHost {
     this.scheduleOverlay();
   }
 
-  private measure(fn: () => void): void {
+  /** pointermove → 'editor-pointer'; down and up (stroke start / commit) are measured apart */
+  private measure(fn: () => void, name = 'editor-pointer'): void {
     const t0 = performance.now();
     fn();
-    performance.measure('editor-pointer', { start: t0, end: performance.now() });
+    performance.measure(name, { start: t0, end: performance.now() });
   }
 
   private listen(target: EventTarget, type: string, fn: (e: Event) => void, opts?: AddEventListenerOptions): void {

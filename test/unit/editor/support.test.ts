@@ -136,11 +136,14 @@ describe('autosave', () => {
     );
     rev = 1;
     saver.request(1);
+    // the save starts in a task of its own, not inside the pointer-up handler
+    expect(saved).toEqual([]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(saver.state).toBe('saving');
     rev = 2;
     saver.request(2);
     rev = 3;
     saver.request(3);
-    expect(saver.state).toBe('saving');
     gates.shift()!();
     await new Promise((r) => setTimeout(r, 0));
     gates.shift()!();

@@ -1,0 +1,108 @@
+// `npm run bench -- editor-ui`: the mask editor in Debian's Chromium (browser mode).
+// 1. JS time per pointer event while painting a 4096×4096 image (the 'editor-pointer'
+//    performance measure the canvas host records around core + dirty-rect repaint, per
+//    pointermove incl. its coalesced samples) at two brush sizes, mask layer filled and
+//    outline mode. Paint/composite time is not included (it happens after the handler).
+// 2. Opening the next 2048×2048 JPEG ('editor-open': from the command until the image is
+//    decoded and its mask painted), first open and prefetched next/previous.
+// Headless Chromium with --disable-gpu; other sessions share the CPU, so compare within a run.
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { createProject } from '../../src/project/index.ts';
+import { serveProject } from '../../src/server/session.ts';
+import { tempDir, writeJpeg } from '../helpers/images.ts';
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+const ENTRIES = (name: string) => `performance.getEntriesByName(${JSON.stringify(name)}).map((e) => e.duration)`;
+const CLEAR = (name: string) => `performance.clearMeasures(${JSON.stringify(name)})`;
+
+/** Polls through page.evaluate (waitForFunction would eval in the page, which its CSP refuses). */
+async function waitForEntries(page: Page, name: string, n: number): Promise<void> {
+  for (let k = 0; k < 600; k++) {
+    if (((await page.evaluate(ENTRIES(name))) as number[]).length >= n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no '${name}' measure after 30 s`);
+}
+
+async function strokes(page: Page, n: number): Promise<void> {
+  const box = (await page.getByTestId('editor-canvas').boundingBox())!;
+  for (let s = 0; s < n; s++) {
+    const y0 = box.y + 80 + s * 40;
+    await page.mouse.move(box.x + 100, y0);
+    await page.mouse.down();
+    for (let k = 1; k <= 60; k++) await page.mouse.move(box.x + 100 + k * 10, y0 + Math.sin(k / 6) * 30);
+    await page.mouse.up();
+  }
+}
+
+export async function run(): Promise<void> {
+  const tmp = tempDir('studio-bench-editor-');
+  try {
+    const data = join(tmp.dir, 'data');
+    await writeJpeg(join(data, 'big', 'a_4096.jpg'), { width: 4096, height: 4096, seed: 1 });
+    for (let k = 0; k < 4; k++) await writeJpeg(join(data, 'big', `b_2048_${k}.jpg`), { width: 2048, height: 2048, seed: 2 + k });
+    const project = createProject(join(tmp.dir, 'p'), { name: 'bench' });
+    await project.importDataset(data, { layout: 'folders' });
+    const ids = project.listImages({ offset: 0, limit: 10, sort: 'name' }).items.map((i) => i.id);
+    const served = await serveProject(project);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+      await page.goto(served.server.url);
+      await page.getByTestId('image-card').first().waitFor();
+      await page.goto(`${served.server.origin}/#/edit/${ids[0]}`);
+      await page.getByRole('heading', { name: 'big/a_4096.jpg' }).waitFor();
+      await waitForEntries(page, 'editor-open', 1);
+
+      console.log('| 4096×4096, per pointer event (JS: core + dirty repaint) | events | median ms | p95 ms | max ms |');
+      console.log('|---|---|---|---|---|');
+      const sizes: [string, number][] = [
+        ['brush 16 px (default)', 0],
+        ['brush ~120 px', 14],
+      ];
+      for (const [label, steps] of sizes) {
+        for (let k = 0; k < steps; k++) await page.keyboard.press(']');
+        for (const n of ['editor-pointer', 'editor-pointer-down', 'editor-pointer-up']) await page.evaluate(CLEAR(n));
+        await strokes(page, 4);
+        for (const [n, what] of [['editor-pointer', 'move'], ['editor-pointer-down', 'down'], ['editor-pointer-up', 'up (commit)']]) {
+          const t = (await page.evaluate(ENTRIES(n))) as number[];
+          console.log(`| ${label}: ${what} | ${t.length} | ${pct(t, 50).toFixed(2)} | ${pct(t, 95).toFixed(2)} | ${Math.max(...t).toFixed(2)} |`);
+        }
+      }
+      await page.keyboard.press('o');
+      await page.evaluate(CLEAR('editor-pointer'));
+      await strokes(page, 4);
+      const o = (await page.evaluate(ENTRIES('editor-pointer'))) as number[];
+      console.log(`| brush ~120 px, outline mode | ${o.length} | ${pct(o, 50).toFixed(2)} | ${pct(o, 95).toFixed(2)} | ${Math.max(...o).toFixed(2)} |`);
+      await page.keyboard.press('o');
+      await page.getByTestId('save-state').getByText('Saved').waitFor({ timeout: 60_000 });
+
+      // open-next: 2048² JPEGs; the first is a cold open, later ones were prefetched
+      await page.evaluate(CLEAR('editor-open'));
+      const opens: { label: string; ms: number }[] = [];
+      for (let k = 1; k < ids.length; k++) {
+        await page.keyboard.press('n');
+        await page.getByRole('heading', { name: `big/b_2048_${k - 1}.jpg` }).waitFor();
+        await waitForEntries(page, 'editor-open', k);
+        const all = (await page.evaluate(ENTRIES('editor-open'))) as number[];
+        opens.push({ label: k === 1 ? 'from the 4096² image (cold)' : 'prefetched next', ms: all[all.length - 1] });
+      }
+      console.log('\n| open next image (2048×2048 JPEG, to decoded + mask painted) | ms |');
+      console.log('|---|---|');
+      for (const o2 of opens) console.log(`| ${o2.label} | ${o2.ms.toFixed(0)} |`);
+    } finally {
+      await browser.close();
+      await served.close();
+    }
+  } finally {
+    tmp.cleanup();
+  }
+}
