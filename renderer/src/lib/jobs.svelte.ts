@@ -188,6 +188,7 @@ export class GenerationState {
     if (now - this.lastGridRefresh > GRID_REFRESH_MS) {
       this.lastGridRefresh = now;
       void this.refreshGrid();
+      void this.project.load();
     }
   }
 

@@ -1,0 +1,119 @@
+// The Generate panel and the Export dialog in browser mode, on a real project: 8 demo scenes
+// and the demo classifier (TF.js copy) registered, in a temp folder. Preview renders,
+// a job runs to done with progress, the grid shows the masks, a VOC export lands on disk.
+// Screenshots go to test-results/.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { serveProject, type ServedProject } from '../../src/server/session.ts';
+import { tempDir } from '../helpers/images.ts';
+import { demoProject } from '../integration/jobs/fixture.ts';
+
+const N = 8;
+let served: ServedProject;
+let tmp: ReturnType<typeof tempDir>;
+
+test.beforeAll(async () => {
+  tmp = tempDir('studio-e2e-gen-');
+  const project = await demoProject(tmp.dir, N, 'project');
+  served = await serveProject(project);
+});
+
+test.afterAll(async () => {
+  await served?.close();
+  tmp?.cleanup();
+});
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+test('generate masks with a live preview, then export VOC', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = watchErrors(page);
+  await page.goto(served.server.url);
+  const cards = page.getByTestId('image-card');
+  await expect(cards).toHaveCount(N);
+  await expect(page.locator('[data-testid="image-card"] .mask')).toHaveCount(0);
+  await cards.nth(1).click();
+
+  await page.getByTestId('open-generate').click();
+  const panel = page.getByTestId('generate-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.getByTestId('model-select')).toContainText('tfjs/model.json');
+  // the preview runs the model once on an engine worker, then draws the label map
+  const preview = panel.getByTestId('generate-preview');
+  await expect(preview).toHaveAttribute('data-drawn', 'yes', { timeout: 60_000 });
+  await expect(preview.locator('.legend .key').first()).toBeVisible();
+  const before = await preview.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+
+  // moving τ_bg re-thresholds: the overlay changes
+  const slider = panel.getByTestId('bg-slider');
+  await slider.fill('0.6');
+  await expect.poll(async () => preview.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL()), { timeout: 20_000 }).not.toBe(before);
+  await slider.fill('0.2');
+  await expect(preview).toHaveAttribute('data-drawn', 'yes');
+  await page.waitForTimeout(400); // the debounced preview settles before the screenshot
+  await page.screenshot({ path: 'test-results/generate-panel.png', animations: 'disabled' });
+
+  await panel.getByTestId('start-job').click();
+  const status = panel.getByTestId('job-status');
+  await expect(status).toBeVisible();
+  await expect(status).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(panel.getByTestId('job-count')).toHaveText(`${N} / ${N}`);
+  await expect(panel.getByTestId('job-errors')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/generate-finished.png', animations: 'disabled' });
+
+  // the grid picked the masks up from the job's events
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await expect(page.locator('[data-testid="image-card"] .mask')).toHaveCount(N);
+  await expect(page.locator('header').getByText(`${N}`, { exact: true }).first()).toBeVisible();
+
+  // export VOC into a new folder
+  await page.getByTestId('open-export').click();
+  const dialog = page.getByTestId('export-dialog');
+  await expect(dialog).toBeVisible();
+  const folder = dialog.getByTestId('export-folder');
+  await expect(folder).toHaveValue(/exports[\\/]voc-\d{4}-\d\d-\d\d$/);
+  const out = path.join(tmp.dir, 'voc-export');
+  await folder.fill(out);
+  await page.screenshot({ path: 'test-results/export-dialog.png', animations: 'disabled' });
+  await dialog.getByTestId('export-run').click();
+  await expect(dialog.getByTestId('export-result')).toBeVisible({ timeout: 60_000 });
+  await expect(dialog.getByTestId('export-out')).toHaveText(out);
+  await expect(dialog.getByTestId('export-result')).toContainText(`${N} images exported as Pascal VOC`);
+  await page.screenshot({ path: 'test-results/export-done.png', animations: 'disabled' });
+  expect(readdirSync(path.join(out, 'SegmentationClass')).filter((f) => f.endsWith('.png'))).toHaveLength(N);
+  expect(existsSync(path.join(out, 'classes.txt'))).toBe(true);
+  expect(existsSync(path.join(out, 'ImageSets', 'Segmentation', 'train.txt'))).toBe(true);
+
+  expect(errors).toEqual([]);
+
+  // the same folder again without "overwrite" is refused with a clear message (the browser
+  // logs the HTTP 400 of that refusal, so the console check is above)
+  await dialog.getByRole('button', { name: 'Export again' }).click();
+  await dialog.getByTestId('export-run').click();
+  await expect(dialog.getByTestId('export-error')).toContainText('is not empty; tick "Overwrite"');
+  await page.screenshot({ path: 'test-results/export-refused.png', animations: 'disabled' });
+});
+
+test('the panel explains how to register a model when there is none', async ({ page }) => {
+  const t = tempDir('studio-e2e-nomodel-');
+  const { createProject } = await import('../../src/project/index.ts');
+  const p = createProject(path.join(t.dir, 'empty'), { name: 'No model' });
+  const s = await serveProject(p);
+  try {
+    await page.goto(s.server.url);
+    await page.getByTestId('open-generate').click();
+    await expect(page.getByTestId('no-models')).toContainText('npm run studio -- model add');
+    await page.screenshot({ path: 'test-results/generate-no-model.png', animations: 'disabled' });
+  } finally {
+    await s.close();
+    t.cleanup();
+  }
+});
