@@ -32,10 +32,22 @@ export function trustedSender(sender: CallSender | null): boolean {
 export type ChannelHandler = (method: string, params: unknown) => Promise<Result<unknown>>;
 export type ChannelTable = Readonly<Record<string, ChannelHandler>>;
 
-/** `api` is a getter: File › Open swaps the project (and its service) under the same window. */
-export function channelTable(api: () => StudioApi, desktop: DesktopApi): ChannelTable {
+/**
+ * `api` is a getter: File › Open swaps the project (and its service) under the same window.
+ * `checkPaths` (path-policy.ts's checkCallPaths, bound to the grants and the open project)
+ * throws for a path in a StudioApi call that no dialog granted.
+ */
+export function channelTable(api: () => StudioApi, desktop: DesktopApi, checkPaths: (method: string, params: unknown) => void = () => {}): ChannelTable {
   return {
-    [IPC_CALL]: (method, params) => dispatch(api(), method, params),
+    [IPC_CALL]: async (method, params) => {
+      try {
+        checkPaths(method, params);
+      } catch (err) {
+        const e = err as { code?: unknown; message?: string };
+        return { ok: false, error: { code: e.code === 'BAD_REQUEST' ? 'BAD_REQUEST' : 'UNAUTHORIZED', message: e.message ?? 'path refused' } };
+      }
+      return dispatch(api(), method, params);
+    },
     [IPC_DESKTOP]: (method, params) => dispatchDesktop(desktop, method, params),
   };
 }

@@ -63,16 +63,3 @@ export function closeQuestion(active: number): { message: string; detail: string
   };
 }
 
-/** At most one progress event per job every `ms`, but every state change (start, end). */
-export class ProgressThrottle {
-  private readonly last = new Map<number, { at: number; state: string }>();
-  constructor(private readonly ms: number) {}
-
-  pass(p: JobProgress, now = Date.now()): boolean {
-    const prev = this.last.get(p.jobId);
-    if (prev && prev.state === p.state && now - prev.at < this.ms) return false;
-    if (ACTIVE.has(p.state)) this.last.set(p.jobId, { at: now, state: p.state });
-    else this.last.delete(p.jobId);
-    return true;
-  }
-}

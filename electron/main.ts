@@ -21,7 +21,8 @@ import { createDesktopService } from './desktop.ts';
 import type { DesktopApi, PickPurpose } from './desktop-api.ts';
 import { PathGrants } from './grants.ts';
 import { channelTable, registerIpc } from './ipc.ts';
-import { closeQuestion, JobTracker, ProgressThrottle } from './jobs-ui.ts';
+import { checkCallPaths } from './path-policy.ts';
+import { closeQuestion, JobTracker } from './jobs-ui.ts';
 import { menuTemplate, type MenuActions } from './menu.ts';
 import { electronSqliteBinding, EXIT_NATIVE_ABI, isAbiMismatch } from './native.ts';
 import { isProjectFolder, RecentProjects } from './recent.ts';
@@ -59,7 +60,6 @@ async function run(): Promise<void> {
   const recent = new RecentProjects(join(userData, 'recent-projects.json'));
   const bus = createEventBus();
   const jobs = new JobTracker();
-  const throttle = new ProgressThrottle(250);
   const stateFile = join(userData, 'window-state.json');
   const argSkip = app.isPackaged ? 1 : 2;
 
@@ -74,7 +74,7 @@ async function run(): Promise<void> {
     app.exit(EXIT_NATIVE_ABI);
     return;
   }
-  let api: StudioApi = createStudioService(project);
+  let api: StudioApi = createStudioService(project, { bus });
   recent.add(project.dir, project.info().name);
 
   serveRenderer();
@@ -91,7 +91,7 @@ async function run(): Promise<void> {
     const next = create ? createProject(dir, { name: basename(dir) }) : openProject(dir);
     project.close();
     project = next;
-    api = createStudioService(project);
+    api = createStudioService(project, { bus });
     const name = project.info().name;
     recent.add(project.dir, name);
     win.setTitle(`${name} — Relevance Studio`);
@@ -109,14 +109,13 @@ async function run(): Promise<void> {
     changed: (reason) => bus.emit('project.changed', { reason }),
     about: () => aboutInfo(APP_VERSION, process.versions, `${process.platform} ${process.arch}`, jobs.backend),
   });
-  const unregister = registerIpc(ipcMain, channelTable(() => api, desktop), bus, () => (win.isDestroyed() ? null : win.webContents));
+  const unregister = registerIpc(ipcMain, channelTable(() => api, desktop, (m, p) => checkCallPaths(m, p, grants, project.dir)), bus, () => (win.isDestroyed() ? null : win.webContents));
 
-  // long jobs: progress to the window (throttled) and to the taskbar / dock
+  // long jobs: the services send 'job.progress' to the window themselves (they have the
+  // bus); main adds the taskbar / dock bar and remembers what runs for the close question
   const offProgress = onProgress((p) => {
     jobs.update(p);
-    if (win.isDestroyed()) return;
-    win.setProgressBar(jobs.fraction());
-    if (throttle.pass(p)) bus.emit('job.progress', { jobId: p.jobId, state: p.state, done: p.done, failed: p.failed, total: p.total, etaSec: p.etaSec });
+    if (!win.isDestroyed()) win.setProgressBar(jobs.fraction());
   });
 
   const menuActions: MenuActions = {

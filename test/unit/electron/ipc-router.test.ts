@@ -11,6 +11,7 @@ import { aboutInfo } from '../../../electron/about.ts';
 import { createDesktopService } from '../../../electron/desktop.ts';
 import { PathGrants } from '../../../electron/grants.ts';
 import { channelTable, routeIpc, type CallSender, type ChannelTable } from '../../../electron/ipc.ts';
+import { checkCallPaths, pathLikeFields } from '../../../electron/path-policy.ts';
 import { RecentProjects } from '../../../electron/recent.ts';
 import { tempDir, writeJpeg } from '../../helpers/images.ts';
 import { smallProject, type TestProject } from '../services/fixture.ts';
@@ -44,7 +45,7 @@ beforeAll(async () => {
     changed: (reason) => changes.push(reason),
     about: () => aboutInfo('1.2.3', { electron: '41.7.1', node: '22' }, 'linux x64', null),
   });
-  table = channelTable(() => api, desktop);
+  table = channelTable(() => api, desktop, (m, p) => checkCallPaths(m, p, grants, tp.project.dir));
 });
 afterAll(() => {
   tp.cleanup();
@@ -145,5 +146,28 @@ describe('paths need a dialog grant', () => {
     const r = await routeIpc(table, IPC_DESKTOP, app, { method: 'about', params: [] });
     expect(r).toMatchObject({ ok: true, value: { version: '1.2.3', electron: '41.7.1', platform: 'linux x64' } });
     expect(r.ok && (r.value as { credits: string[] }).credits.join(' ')).toMatch(/Relevance-CAM/);
+  });
+});
+
+describe('paths inside StudioApi calls', () => {
+  const req = (out: string) => ({ method: 'exportProject', params: [{ format: 'voc', out, approvedOnly: false, split: null, overwrite: false }] });
+  it('refuses an export folder outside the project that no dialog granted', async () => {
+    for (const out of ['/etc/cron.d', join(tmp.dir, 'elsewhere'), `${tp.project.dir}/../escape`]) {
+      expect(await routeIpc(table, IPC_CALL, app, req(out)), out).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    }
+  });
+  it('accepts one inside the project, and one below a folder picked for export', async () => {
+    const inProject = await routeIpc(table, IPC_CALL, app, req(join(tp.project.dir, 'exports', 'voc-test')));
+    expect(inProject.ok, JSON.stringify(inProject)).toBe(true);
+    const picked = join(tmp.dir, 'picked-export');
+    mkdirSync(picked);
+    picks.push(picked);
+    await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['export'] });
+    const below = await routeIpc(table, IPC_CALL, app, req(join(picked, 'voc')));
+    expect(below.ok, JSON.stringify(below)).toBe(true);
+  });
+  it('finds path-like fields anywhere in a call (what fails closed for unlisted methods)', () => {
+    expect(pathLikeFields([{ out: '/x/y', nested: { modelFile: 'C:\\m.onnx' }, name: 'a/b' }])).toEqual(['/x/y', 'C:\\m.onnx']);
+    expect(pathLikeFields([{ offset: 0, search: '/etc' }])).toEqual([]);
   });
 });

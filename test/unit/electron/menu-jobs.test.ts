@@ -2,7 +2,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { aboutInfo, aboutText } from '../../../electron/about.ts';
-import { closeQuestion, JobTracker, ProgressThrottle } from '../../../electron/jobs-ui.ts';
+import { closeQuestion, JobTracker } from '../../../electron/jobs-ui.ts';
 import { menuTemplate, type MenuActions } from '../../../electron/menu.ts';
 import type { JobProgress } from '../../../src/jobs/types.ts';
 
@@ -94,13 +94,6 @@ describe('jobs and the window', () => {
     expect(q.message).toMatch(/2 mask generation jobs/);
     expect(q.buttons[q.closeIndex]).toMatch(/Stop and close/);
     expect(q.cancelId).not.toBe(q.closeIndex);
-  });
-  it('throttles progress events but passes every state change', () => {
-    const th = new ProgressThrottle(250);
-    expect(th.pass(progress(1, 'running', 1, 9), 1000)).toBe(true);
-    expect(th.pass(progress(1, 'running', 2, 9), 1100)).toBe(false);
-    expect(th.pass(progress(1, 'running', 3, 9), 1300)).toBe(true);
-    expect(th.pass(progress(1, 'done', 9, 9), 1301)).toBe(true);
   });
   it('about lists versions, backend and credits', () => {
     const text = aboutText(aboutInfo('0.1.0', { electron: '41.7.1', chrome: '140', node: '22.1', v8: '14' }, 'linux x64', 'wasm'));
