@@ -50,12 +50,12 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   const preview = panel.getByTestId('generate-preview');
   await expect(preview).toHaveAttribute('data-drawn', 'yes', { timeout: 60_000 });
   await expect(preview.locator('.legend .key').first()).toBeVisible();
-  const before = await preview.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const before = await preview.locator('canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
 
   // moving τ_bg re-thresholds: the overlay changes
   const slider = panel.getByTestId('bg-slider');
   await slider.fill('0.6');
-  await expect.poll(async () => preview.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL()), { timeout: 20_000 }).not.toBe(before);
+  await expect.poll(async () => preview.locator('canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL()), { timeout: 20_000 }).not.toBe(before);
   await slider.fill('0.2');
   await expect(preview).toHaveAttribute('data-drawn', 'yes');
   await page.waitForTimeout(400); // the debounced preview settles before the screenshot

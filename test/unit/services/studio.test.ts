@@ -114,7 +114,7 @@ describe('event bus', () => {
       bus.subscribe(() => {
         throw new Error('broken transport');
       });
-      const off = bus.subscribe((name, payload) => seen.push(`${name}:${payload.reason}`));
+      const off = bus.subscribe((name, payload) => seen.push(`${name}:${(payload as { reason?: string }).reason}`));
       bus.emit('project.changed', { reason: 'import' });
       off();
       bus.emit('project.changed', { reason: 'later' });
