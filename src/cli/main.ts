@@ -31,13 +31,12 @@ const COMMANDS: Command[] = [
 ];
 
 function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length), 10);
   return [
     'Relevance Studio: tags + your classifier → pixel masks (Relevance-CAM).',
     '',
     'usage: relevance-studio <command> [args]',
     '',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
   ].join('\n');
 }
 

@@ -1,17 +1,20 @@
-// Import of existing masks (ground truth, or labels to correct) as 'imported' mask
-// versions that become current. Each file is checked on its own: a size mismatch, a
+// Import of existing masks as 'imported' mask versions: labels to correct (they become
+// the current masks) or ground truth (kept beside the working masks, see
+// ImportOptions.masks in src/project). Each file is checked on its own: a size mismatch, a
 // class the project lacks, an image that is not in the project, an unreadable file —
 // each is one error naming the file, and the import goes on with the rest.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError } from '../contract/errors.ts';
 import { encodeLabelPng } from '../masks/png.ts';
-import type { Project } from '../project/index.ts';
+import { GROUND_TRUTH, type Project } from '../project/index.ts';
 import { planCocoImport } from './import-coco.ts';
 import { planVocImport } from './import-voc.ts';
 
 export interface MaskImportOptions {
   format: 'voc' | 'coco';
+  /** 'current' (default): the working masks; 'ground-truth': reference masks, not current */
+  masks?: 'current' | 'ground-truth';
   onProgress?: (p: { done: number; total: number; file?: string }) => void;
 }
 
@@ -54,7 +57,8 @@ export async function importMasks(project: Project, src: string, opts: MaskImpor
     try {
       const img = project.getImage(it.imageId);
       const labels = it.build();
-      project.saveMask(it.imageId, encodeLabelPng(labels, img.width, img.height), { source: 'imported' });
+      const asTruth = opts.masks === 'ground-truth';
+      project.saveMask(it.imageId, encodeLabelPng(labels, img.width, img.height), { source: 'imported', ...(asTruth ? { method: GROUND_TRUTH } : {}) }, { makeCurrent: !asTruth });
       report.imported++;
     } catch (err) {
       report.errors.push({ file: it.file, message: (err as Error).message });

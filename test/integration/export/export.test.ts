@@ -82,6 +82,25 @@ describe('VOC export', () => {
     expect(text(join(split, 'ImageSets/Segmentation/train.txt')).trim().split('\n')).toHaveLength(2);
   });
 
+  it('imports exported masks as ground truth beside the working masks with masks: ground-truth', async () => {
+    const out = join(tmp.dir, 'voc-gt');
+    await exportProject(fx.p, { format: 'voc', out });
+    const q = createProject(join(tmp.dir, 'proj-gt'));
+    try {
+      await q.importDataset(fx.data, { layout: 'folders' });
+      expect(await importMasks(q, out, { format: 'voc', masks: 'ground-truth' })).toEqual({ imported: 3, errors: [] });
+      for (const img of q.listImages({ offset: 0, limit: 10, sort: 'id' }).items) {
+        expect(q.currentMask(img.id)).toBeNull();
+        const want = fx.masks.get(img.name);
+        const gt = q.groundTruthMask(img.id);
+        if (!want) expect(gt).toBeNull();
+        else expect(decodeLabelPng(gt!.png).labels).toEqual(want.labels);
+      }
+    } finally {
+      q.close();
+    }
+  });
+
   it('round-trips: export VOC → import into a fresh project → identical label maps', async () => {
     const out = join(tmp.dir, 'voc');
     await exportProject(fx.p, { format: 'voc', out });
