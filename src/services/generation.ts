@@ -28,6 +28,8 @@ interface Runtime {
   running: boolean;
   exporting: boolean;
   preview: PreviewSlot | null;
+  /** settles when the running job has stopped */
+  stopped: Promise<unknown> | null;
 }
 
 const runtimes = new WeakMap<Project, Runtime>();
@@ -35,7 +37,7 @@ const runtimes = new WeakMap<Project, Runtime>();
 function runtime(project: Project): Runtime {
   let r = runtimes.get(project);
   if (!r) {
-    r = { job: null, running: false, exporting: false, preview: null };
+    r = { job: null, running: false, exporting: false, preview: null, stopped: null };
     runtimes.set(project, r);
   }
   return r;
@@ -57,11 +59,17 @@ function progressOf(p: JobProgress): GenerationProgress {
   };
 }
 
-/** Stops the preview worker of a project (server shutdown, project switch). */
+/**
+ * Before the project closes (server shutdown, project switch): cancels a running job (it
+ * resumes next time), waits for it to stop, and stops the preview worker.
+ */
 export async function closeGenerationServices(project: Project): Promise<void> {
   const r = runtimes.get(project);
-  const slot = r?.preview;
-  if (!r || !slot) return;
+  if (!r) return;
+  if (r.running && r.job) cancelJob(r.job.jobId);
+  await r.stopped?.catch(() => undefined);
+  const slot = r.preview;
+  if (!slot) return;
   r.preview = null;
   if (slot.timer) clearTimeout(slot.timer);
   await slot.previewer.then((p) => p.close()).catch(() => undefined);
@@ -151,7 +159,7 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       jobId = handle.jobId;
       rt.running = true;
       rt.job = { jobId, state: 'starting', total: 0, done: 0, failed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, backend: '' };
-      void handle.done
+      rt.stopped = handle.done
         .then(
           (s) => {
             rt.job = {

@@ -115,6 +115,15 @@ describe('generation services', () => {
     expect(await call<boolean>('cancelGeneration', again.jobId)).toBe(false);
   });
 
+  it('closing the services stops a running job (resumable) before the project closes', async () => {
+    const { jobId } = await call<{ jobId: number }>('startGeneration', REQ);
+    await closeGenerationServices(project);
+    const end = await finished(jobId);
+    expect(['cancelled', 'done']).toContain(end.state);
+    expect(project.jobs.get(jobId).status).not.toBe('running');
+    expect((await call<GenerationStatus>('generationStatus')).running).toBe(false);
+  });
+
   it('refuses bad requests with the field named', async () => {
     expect((await callError('startGeneration', { ...REQ, method: 'magic' })).message).toMatch(/method must be one of rcam/);
     expect((await callError('startGeneration', { ...REQ, mask: { ...REQ.mask, bg: 2 } })).message).toMatch(/bg must be a number in 0\.\.1/);
