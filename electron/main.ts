@@ -13,6 +13,7 @@ import { APP_VERSION } from '../src/project/version.ts';
 import { cancelJob, onProgress } from '../src/jobs/index.ts';
 import { openDemoCopy, dataDir } from '../src/services/demo.ts';
 import { createEventBus } from '../src/services/events.ts';
+import { closeGenerationServices } from '../src/services/generation.ts';
 import { createStudioService } from '../src/services/studio.ts';
 import type { StudioApi } from '../src/contract/api.ts';
 import { aboutInfo, aboutText } from './about.ts';
@@ -89,6 +90,8 @@ async function run(): Promise<void> {
   async function switchProject(dir: string, create: boolean): Promise<{ name: string }> {
     if (jobs.active().length) throw new Error('a generation job is running: stop it before switching projects');
     const next = create ? createProject(dir, { name: basename(dir) }) : openProject(dir);
+    // the studio's generation job and preview worker belong to the old project
+    await closeGenerationServices(project);
     project.close();
     project = next;
     api = createStudioService(project, { bus });
