@@ -5,6 +5,7 @@ import { createClient, type ConnectionState, type StudioClient } from './api.ts'
 import { Router } from './router.svelte.ts';
 import { GridState } from './state/grid.svelte.ts';
 import { ProjectState } from './state/project.svelte.ts';
+import { ToastState } from './state/toasts.svelte.ts';
 import { ThumbnailCache } from './thumbnails.ts';
 
 const KEY = Symbol('studio-session');
@@ -16,6 +17,7 @@ export class StudioSession {
   readonly grid: GridState;
   readonly thumbs: ThumbnailCache;
   readonly router = new Router();
+  readonly toasts = new ToastState();
 
   constructor() {
     this.client = createClient((s) => {

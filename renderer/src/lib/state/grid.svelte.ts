@@ -2,8 +2,9 @@
 // arrive in blocks (one listImages call each) for whatever range is on screen, so 100 000
 // images cost only the blocks a person scrolls past.
 import { SvelteMap } from 'svelte/reactivity';
-import type { ImageSort, ImageSummary, ReviewStatus } from '../../../../src/contract/api.ts';
+import type { ImageQuery, ImageSort, ImageSummary, ReviewStatus } from '../../../../src/contract/api.ts';
 import type { StudioClient } from '../api.ts';
+import { GridSelection } from './selection.svelte.ts';
 
 export const BLOCK = 200;
 
@@ -29,7 +30,63 @@ export class GridState {
   /** bumps on every filter change, so answers for old filters are dropped */
   private generation = 0;
 
-  constructor(private readonly client: StudioClient) {}
+  /** the multi-selection (bulk actions); cleared whenever the filters change */
+  readonly selection: GridSelection;
+
+  constructor(private readonly client: StudioClient) {
+    this.selection = new GridSelection(this, client);
+  }
+
+  /** the listImages query for rows [offset, offset + limit) under the current filters */
+  query(offset: number, limit: number): ImageQuery {
+    const f = this.filters;
+    return {
+      offset,
+      limit,
+      sort: f.sort,
+      ...(f.rank !== null ? { rank: f.rank } : {}),
+      ...(f.classIndex !== null ? { classIndex: f.classIndex } : {}),
+      ...(f.status !== null ? { status: f.status } : {}),
+      ...(f.search.trim() ? { search: f.search.trim() } : {}),
+    };
+  }
+
+  /** identifies the current filters and order (a selection belongs to one) */
+  filterKey(): string {
+    return JSON.stringify(this.filters);
+  }
+
+  /**
+   * Re-reads the loaded blocks and the total after a bulk change (statuses, tags), keeping
+   * the selection; the focused image keeps its place if it is still in the list.
+   */
+  async refresh(): Promise<void> {
+    const gen = ++this.generation;
+    this.pending.clear();
+    this.waiting.clear();
+    const loaded = [...this.blocks.keys()];
+    if (!loaded.length) loaded.push(0);
+    try {
+      const pages = await Promise.all(loaded.map(async (b) => [b, await this.client.listImages(this.query(b * BLOCK, BLOCK))] as const));
+      if (gen !== this.generation) return;
+      this.blocks.clear();
+      for (const [b, page] of pages) {
+        this.total = page.total;
+        if (page.items.length) this.blocks.set(b, page.items);
+      }
+      this.error = null;
+      if (this.selectedId !== null) {
+        let at: number | null = null;
+        for (const [b, rows] of this.blocks) {
+          const k = rows.findIndex((r) => r.id === this.selectedId);
+          if (k >= 0) at = b * BLOCK + k;
+        }
+        this.select(at);
+      }
+    } catch (err) {
+      if (gen === this.generation) this.error = (err as Error).message;
+    }
+  }
 
   item(index: number): ImageSummary | undefined {
     return this.blocks.get(Math.floor(index / BLOCK))?.[index % BLOCK];
@@ -116,6 +173,7 @@ export class GridState {
     this.total = null;
     this.selectedIndex = null;
     this.selectedId = null;
+    this.selection.clear();
     void this.loadBlock(0);
   }
 
@@ -142,17 +200,8 @@ export class GridState {
     if (this.pending.has(b)) return;
     this.pending.add(b);
     const gen = this.generation;
-    const f = this.filters;
     try {
-      const page = await this.client.listImages({
-        offset: b * BLOCK,
-        limit: BLOCK,
-        sort: f.sort,
-        ...(f.rank !== null ? { rank: f.rank } : {}),
-        ...(f.classIndex !== null ? { classIndex: f.classIndex } : {}),
-        ...(f.status !== null ? { status: f.status } : {}),
-        ...(f.search.trim() ? { search: f.search.trim() } : {}),
-      });
+      const page = await this.client.listImages(this.query(b * BLOCK, BLOCK));
       if (gen !== this.generation) return;
       this.total = page.total;
       this.blocks.set(b, page.items);
