@@ -22,7 +22,7 @@ import {
 import type { MaskSettings } from '../../masks/cam-mask.ts';
 
 const USAGE =
-  'generate <dir> [--model ID|FILE] [--job ID] [--method rcam] [--layer layer2] [--workers N] [--bg 0.2] [--ignore-band D] [--min-area N] [--fill-holes] [--norm relu-max|minmax] [--classes tags|predicted:P] [--select all|without-mask] [--status S] [--multiscale [--scales 0.5,1,1.5,2] [--no-flip]] [--shard i/n] [--into SHARD_DIR] [--retry-failed] [--new] [--rethreshold] [--every N]';
+  'generate <dir> [--model ID|FILE] [--job ID] [--method rcam] [--layer layer2] [--workers N] [--bg 0.4] [--ignore-band D] [--min-area N] [--fill-holes] [--norm relu-max|minmax] [--classes tags|predicted:P] [--select all|without-mask] [--status S] [--multiscale [--scales 0.5,1,1.5,2] [--no-flip]] [--shard i/n] [--into SHARD_DIR] [--retry-failed] [--new] [--rethreshold] [--every N]';
 
 const BOOLEANS = ['fill-holes', 'multiscale', 'no-flip', 'retry-failed', 'rethreshold', 'new'] as const;
 

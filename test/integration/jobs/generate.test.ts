@@ -58,7 +58,7 @@ describe('generation job', () => {
     expect(running.at(-1)!.imagesPerSec).toBeGreaterThan(0);
     for (const img of p.images.all()) {
       const cur = p.masks.current(img.id)!;
-      expect(cur.version.provenance).toMatchObject({ source: 'generated', method: 'rcam', layer: 'layer2', jobId: h.jobId, thresholds: { bg: 0.2 } });
+      expect(cur.version.provenance).toMatchObject({ source: 'generated', method: 'rcam', layer: 'layer2', jobId: h.jobId, thresholds: { bg: 0.4 } });
       const m = decodeLabelPng(cur.png);
       expect([m.width, m.height]).toEqual([img.width, img.height]);
       const tags = p.images.tags(img.id);
