@@ -53,7 +53,7 @@ test('rename, recolour and merge classes from the sidebar', async ({ page }) => 
   // rename through ⋯ (shown on hover): inline edit, Enter saves
   await row('bicycle').hover();
   await row('bicycle').getByRole('button', { name: 'Actions for bicycle' }).click();
-  await page.screenshot({ path: 'test-results/classes-menu.png' });
+  await page.screenshot({ path: 'test-results/classes-menu.png', animations: 'disabled' });
   await page.getByRole('menuitem', { name: 'Rename' }).click();
   const input = row('bicycle').getByRole('textbox', { name: 'New name for bicycle' });
   await expect(input).toBeFocused();
@@ -77,7 +77,7 @@ test('rename, recolour and merge classes from the sidebar', async ({ page }) => 
   await page.getByRole('menuitem', { name: 'Change colour…' }).click();
   const pop = page.getByTestId('color-popover');
   await expect(pop).toBeVisible();
-  await page.screenshot({ path: 'test-results/classes-colour.png' });
+  await page.screenshot({ path: 'test-results/classes-colour.png', animations: 'disabled' });
   await pop.getByRole('textbox', { name: 'Hex colour' }).fill('#22AA88');
   await pop.getByRole('textbox', { name: 'Hex colour' }).press('Enter');
   await expect(row('car').locator('.swatch')).toHaveCSS('background-color', 'rgb(34, 170, 136)');
@@ -106,14 +106,14 @@ test('rename, recolour and merge classes from the sidebar', async ({ page }) => 
   const dialog = page.getByTestId('merge-dialog');
   await expect(dialog).toContainText(`${tagged('bird')} images tagged bird will be tagged cat instead`);
   await expect(dialog).toContainText('The class bird is removed');
-  await page.screenshot({ path: 'test-results/classes-merge.png' });
+  await page.screenshot({ path: 'test-results/classes-merge.png', animations: 'disabled' });
   await dialog.getByRole('button', { name: 'Merge into cat' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByTestId('toast').last()).toContainText(`Merged bird into cat: ${tagged('bird')} images retagged, 1 mask remapped`);
   await expect(row('bird')).toHaveCount(0);
   await expect(row('cat')).toContainText(String(union));
   await expect(page.locator('[data-name="garden_01.jpg"]').getByText('cat', { exact: true })).toBeVisible();
-  await page.screenshot({ path: 'test-results/classes-after.png' });
+  await page.screenshot({ path: 'test-results/classes-after.png', animations: 'disabled' });
 
   // the project agrees: bird gone, its images tagged cat, the mask remapped as a new version
   expect(p.classes.list().map((c) => c.name)).not.toContain('bird');

@@ -53,7 +53,7 @@ test('select with click, Ctrl, Shift and Ctrl+A; bulk-tag and approve the select
   await card(page, NAMES[4]).click({ modifiers: ['Shift'] });
   await expect(page.getByTestId('selection-count')).toHaveText('4 selected');
   expect(await pressed(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(NAMES.slice(1, 5));
-  await page.screenshot({ path: 'test-results/grid-select-range.png' });
+  await page.screenshot({ path: 'test-results/grid-select-range.png', animations: 'disabled' });
 
   // Ctrl+A: everything in the filter; Esc clears
   await card(page, NAMES[1]).focus();
@@ -98,7 +98,7 @@ test('select with click, Ctrl, Shift and Ctrl+A; bulk-tag and approve the select
   for (const c of cities) await expect(card(page, c).locator('.badge.approved')).toHaveText('Approved');
   await expect(sidebar.getByRole('button', { name: /^Approved/ })).toContainText('3');
   await expect(page.locator('.progress')).toContainText('25%');
-  await page.screenshot({ path: 'test-results/grid-select-bulk.png' });
+  await page.screenshot({ path: 'test-results/grid-select-bulk.png', animations: 'disabled' });
 
   // the project agrees
   const rows = api.listImages({ offset: 0, limit: 100 }).items;
