@@ -4,7 +4,7 @@
 // (not the drawer), so a job keeps refreshing the grid while the drawer is closed.
 import type { StudioEvents } from '../../../src/contract/api.ts';
 import type { CamLayerName, CamMethodName, GenerationProgress, GenerationSelection, MaskThresholds, ModelSummary } from '../../../src/contract/generation.ts';
-import { BLOCK, type GridState } from './state/grid.svelte.ts';
+import type { GridState } from './state/grid.svelte.ts';
 import type { ProjectState } from './state/project.svelte.ts';
 import type { StudioClient } from './api.ts';
 
@@ -200,25 +200,7 @@ export class GenerationState {
   }
 
   /** Re-reads the grid's loaded rows (new masks, statuses) without losing the selection. */
-  private async refreshGrid(): Promise<void> {
-    const total = this.grid.total;
-    if (total === null) return;
-    const f = this.grid.filters;
-    for (let b = 0; b * BLOCK < total; b++) {
-      if (!this.grid.item(b * BLOCK)) continue;
-      try {
-        const page = await this.client.listImages({
-          offset: b * BLOCK,
-          limit: BLOCK,
-          sort: f.sort,
-          ...(f.classIndex !== null ? { classIndex: f.classIndex } : {}),
-          ...(f.status !== null ? { status: f.status } : {}),
-          ...(f.search.trim() ? { search: f.search.trim() } : {}),
-        });
-        for (const item of page.items) this.grid.updateItem(item);
-      } catch {
-        return; // the next event tries again
-      }
-    }
+  private refreshGrid(): Promise<void> {
+    return this.grid.refresh();
   }
 }
