@@ -8,7 +8,6 @@ import { decodeFloat16 } from '../masks/float16.ts';
 import { encodeNpyFloat32 } from '../masks/npy.ts';
 import { resizeBilinear } from '../masks/resize.ts';
 import type { Project } from '../project/index.ts';
-import { listImageCams } from './cam-source.ts';
 import { classNamesByIndex, lines, type ExportWriter } from './files.ts';
 import type { ExportItem, ExportOptions, ExportReport } from './types.ts';
 
@@ -19,7 +18,7 @@ export function writeCams(project: Project, items: ExportItem[], opts: ExportOpt
     const it = items[k];
     opts.onProgress?.({ done: k, total: items.length, file: it.name });
     const want = opts.cam;
-    let cams = listImageCams(project, it.id).filter(
+    let cams = project.cams.forImage(it.id).filter(
       (c) => !want || ((!want.modelHash || c.modelHash === want.modelHash) && (!want.method || c.method === want.method) && (!want.layer || c.layer === want.layer)),
     );
     if (cams.length === 0) continue;

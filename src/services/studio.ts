@@ -103,12 +103,11 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
 
     async listCams(imageId) {
       project.images.get(imageId);
-      return project.db
-        .prepare<[number], { class_idx: number; method: string; layer: string; model_hash: string; h: number; w: number }>(
-          'SELECT class_idx, method, layer, model_hash, h, w FROM cams WHERE image_id = ? ORDER BY method, layer, class_idx',
-        )
-        .all(imageId)
-        .map((r): CamInfo => ({ imageId, classIndex: r.class_idx, method: r.method, layer: r.layer, modelHash: r.model_hash, width: r.w, height: r.h }));
+      const byKey = (a: CamInfo, b: CamInfo) => (a.method < b.method ? -1 : a.method > b.method ? 1 : a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.classIndex - b.classIndex);
+      return project.cams
+        .forImage(imageId)
+        .map((c): CamInfo => ({ imageId, classIndex: c.classIndex, method: c.method, layer: c.layer, modelHash: c.modelHash, width: c.w, height: c.h }))
+        .sort(byKey);
     },
     async camData(key) {
       const c = project.cams.get(key);

@@ -51,4 +51,22 @@ export class CamsRepo {
       }
     );
   }
+
+  /** Every stored CAM of an image: by class, newest first within a class (then by id, for determinism). */
+  forImage(imageId: number): (CamRecord & { createdAt: string })[] {
+    return this.db
+      .prepare<[number], CamRow & { created_at: string }>('SELECT * FROM cams WHERE image_id = ? ORDER BY class_idx, created_at DESC, id DESC')
+      .all(imageId)
+      .map((r) => ({
+        imageId,
+        classIndex: r.class_idx,
+        modelHash: r.model_hash,
+        method: r.method,
+        layer: r.layer,
+        h: r.h,
+        w: r.w,
+        data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+        createdAt: r.created_at,
+      }));
+  }
 }

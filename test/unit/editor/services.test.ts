@@ -127,8 +127,9 @@ describe('stored CAMs and scores', () => {
     expect(await api.camData(cams[1])).toEqual(encodeFloat16(hot));
     await expect(api.camData({ ...cams[1], method: 'scorecam' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const [s, none] = await api.imageScores([5, 1]);
-    // each map is exactly 0 or 1: margins |1−0.2|/0.8 = 1 and |0−0.2|/0.8 = 0.25, half each
-    expect(s.confidence).toBeCloseTo((1 + 0.25) / 2, 6);
+    // each map is exactly 0 or 1; with the default τ_bg = 0.4 the span is max(τ, 1−τ) = 0.6:
+    // margins |1−0.4|/0.6 = 1 and |0−0.4|/0.6 = 2/3, half the pixels each
+    expect(s.confidence).toBeCloseTo((1 + 2 / 3) / 2, 6);
     // the two methods' masks are complementary: mIoU 0 (bg 0/16 ∩, class 0 ∩)
     expect(s.disagreement).toBeCloseTo(1, 6);
     expect(s.methods).toEqual(['gradcam', 'rcam']);
