@@ -35,7 +35,12 @@ export interface MaskThresholds {
 export type GenerationSelection =
   | { kind: 'all' }
   | { kind: 'without-mask' }
-  | { kind: 'filter'; status?: ReviewStatus; classIndex?: number; search?: string };
+  | { kind: 'filter'; status?: ReviewStatus; classIndex?: number; search?: string }
+  /** exactly these images (a grid selection): 1 to MAX_GENERATION_IDS ids, each in the project */
+  | { kind: 'ids'; ids: number[] };
+
+/** the most images an 'ids' generation selection may name */
+export const MAX_GENERATION_IDS = 100_000;
 
 export interface GenerationRequest {
   /** absent: the latest registered model */

@@ -6,7 +6,7 @@ import type { MaskSettings } from '../masks/cam-mask.ts';
 import type { JobRecord, Project } from '../project/index.ts';
 import { findModel, modelInfo } from './models.ts';
 import { camMethod, classSource, frozenParams, maskSettings, multiScale, selection } from './params.ts';
-import { selectImages } from './selection.ts';
+import { existingIds, selectImages } from './selection.ts';
 import { DEFAULT_MULTI_SCALE, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 
 export interface GenerateInput {
@@ -24,6 +24,8 @@ export interface GenerateInput {
 export function generationParams(project: Project, input: GenerateInput): GenerationParams {
   const model = findModel(project, input.model);
   modelInfo(model); // refuses a record without preprocessing before any work starts
+  const sel = selection(input.selection);
+  if (sel.kind === 'ids') existingIds(project, sel.ids); // refused before any job exists
   const ms = input.multiScale === true ? { ...DEFAULT_MULTI_SCALE, scales: [...DEFAULT_MULTI_SCALE.scales] } : input.multiScale || null;
   return frozenParams({
     modelId: model.id,
@@ -33,7 +35,7 @@ export function generationParams(project: Project, input: GenerateInput): Genera
     classes: classSource(input.classes),
     mask: maskSettings(input.mask),
     multiScale: multiScale(ms),
-    selection: selection(input.selection),
+    selection: sel,
   });
 }
 

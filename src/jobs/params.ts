@@ -3,7 +3,7 @@
 import { StudioError } from '../contract/errors.ts';
 import { isCamMethod, type CamMethod } from '../engine/cams/methods.ts';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
-import type { ClassSource, GenerationParams, MultiScale, Selection } from './types.ts';
+import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 
 /** JSON-safe value with object keys sorted recursively (canonical form). */
 export function canonical<T>(v: T): T {
@@ -58,6 +58,14 @@ export function classSource(c: ClassSource | undefined): ClassSource {
 }
 
 export function selection(s: Selection | undefined): Selection {
+  if (s?.kind === 'ids') {
+    if (!Array.isArray(s.ids) || s.ids.length === 0) throw new StudioError('BAD_REQUEST', 'selection: an ids selection needs at least one image id');
+    if (s.ids.length > MAX_SELECTION_IDS) throw new StudioError('BAD_REQUEST', `selection: at most ${MAX_SELECTION_IDS} image ids, got ${s.ids.length}`);
+    const bad = s.ids.find((id) => !Number.isSafeInteger(id) || id < 1);
+    if (bad !== undefined) throw new StudioError('BAD_REQUEST', `selection: image ids must be whole numbers ≥ 1, got ${JSON.stringify(bad)}`);
+    // sorted and unique: the same set of images is the same job (a second Start resumes it)
+    return { kind: 'ids', ids: [...new Set(s.ids)].sort((a, b) => a - b) };
+  }
   return s ?? { kind: 'all' };
 }
 

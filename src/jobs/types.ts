@@ -16,7 +16,12 @@ export type ClassSource =
 export type Selection =
   | { kind: 'all' }
   | { kind: 'without-mask' }
-  | { kind: 'filter'; status?: ReviewStatus; classIndex?: number; search?: string; split?: Exclude<Split, null>; imageIds?: number[] };
+  | { kind: 'filter'; status?: ReviewStatus; classIndex?: number; search?: string; split?: Exclude<Split, null>; imageIds?: number[] }
+  /** exactly these images (a grid selection); every id must exist */
+  | { kind: 'ids'; ids: number[] };
+
+/** the most images an 'ids' selection may name */
+export const MAX_SELECTION_IDS = 100_000;
 
 /** Multi-scale / flip inference (the WSSS standard): maps resized to the scale-1 grid and summed. */
 export interface MultiScale {

@@ -6,6 +6,7 @@ import {
   CAM_LAYER_NAMES,
   CAM_METHOD_NAMES,
   EXPORT_FORMAT_NAMES,
+  MAX_GENERATION_IDS,
   type CamLayerName,
   type CamMethodName,
   type ExportFormatName,
@@ -74,8 +75,17 @@ function thresholds(method: string, o: Obj): MaskThresholds {
 }
 
 function selection(method: string, v: unknown): GenerationSelection {
-  const o = object(method, 'selection', v, ['kind', 'status', 'classIndex', 'search']);
-  const kind = oneOf(method, 'selection.kind', o.kind, ['all', 'without-mask', 'filter'] as const);
+  const o = object(method, 'selection', v, ['kind', 'status', 'classIndex', 'search', 'ids']);
+  const kind = oneOf(method, 'selection.kind', o.kind, ['all', 'without-mask', 'filter', 'ids'] as const);
+  if (kind === 'ids') {
+    if (Object.keys(o).length !== 2) throw bad(method, `selection 'ids' takes only ids`);
+    if (!Array.isArray(o.ids) || o.ids.length === 0 || o.ids.length > MAX_GENERATION_IDS) {
+      throw bad(method, `selection.ids must be an array of 1..${MAX_GENERATION_IDS} image ids`);
+    }
+    // existence is checked against the project when the job is created (jobs/selection.ts)
+    return { kind, ids: o.ids.map((id, i) => int(method, `selection.ids[${i}]`, id, 1)) };
+  }
+  if (o.ids !== undefined) throw bad(method, `selection '${kind}' takes no ids`);
   if (kind !== 'filter') {
     if (Object.keys(o).length > 1) throw bad(method, `selection '${kind}' takes no filter fields`);
     return { kind };
