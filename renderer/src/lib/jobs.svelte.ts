@@ -8,7 +8,10 @@ import type { GridState } from './state/grid.svelte.ts';
 import type { ProjectState } from './state/project.svelte.ts';
 import type { StudioClient } from './api.ts';
 
-export type SelectionKind = 'all' | 'without-mask' | 'filter';
+export type SelectionKind = 'all' | 'without-mask' | 'filter' | 'ids';
+
+/** ids per listImages page when counting the human-reviewed images of a selection */
+const STATUS_PAGE = 1000;
 
 /** how often the grid's loaded rows are re-read while a job runs */
 const GRID_REFRESH_MS = 1500;
@@ -29,6 +32,12 @@ export class GenerationState {
   thresholds = $state<MaskThresholds>({ bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false });
   defaults = $state.raw<MaskThresholds>({ bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false });
   selection = $state<SelectionKind>('all');
+  /** the drawer is open (the header button, or "Regenerate masks…" on a grid selection) */
+  open = $state(false);
+  /** the grid selection a 'ids' generation covers, frozen when the drawer was opened for it */
+  ids = $state.raw<number[]>([]);
+  /** of `ids`: how many are edited / approved (their masks are kept; null while counting) */
+  idsHuman = $state.raw<{ edited: number; approved: number } | null>(null);
 
   job = $state.raw<GenerationProgress | null>(null);
   running = $state(false);
@@ -80,7 +89,38 @@ export class GenerationState {
     this.thresholds = { ...this.defaults };
   }
 
+  /**
+   * Opens the drawer on exactly these images (the grid selection's "Regenerate masks…"),
+   * then counts which of them a person edited or approved: a job stores their new masks as
+   * non-current versions, and the drawer says so before Start.
+   */
+  openFor(ids: number[]): void {
+    this.ids = ids;
+    this.selection = 'ids';
+    this.idsHuman = null;
+    this.open = true;
+    void this.countHuman(ids);
+  }
+
+  private async countHuman(ids: number[]): Promise<void> {
+    const want = new Set(ids);
+    const counts = { edited: 0, approved: 0 };
+    try {
+      for (const status of ['edited', 'approved'] as const) {
+        for (let offset = 0; ; offset += STATUS_PAGE) {
+          const page = await this.client.listImages({ status, sort: 'id', offset, limit: STATUS_PAGE });
+          for (const r of page.items) if (want.has(r.id)) counts[status]++;
+          if (page.items.length < STATUS_PAGE) break;
+        }
+      }
+    } catch {
+      return; // the note stays generic; Start still works
+    }
+    if (this.ids === ids) this.idsHuman = counts;
+  }
+
   selectionFor(kind: SelectionKind): GenerationSelection {
+    if (kind === 'ids') return { kind, ids: [...this.ids] };
     if (kind !== 'filter') return { kind };
     const f = this.grid.filters;
     const s: GenerationSelection = { kind: 'filter' };

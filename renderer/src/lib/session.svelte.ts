@@ -2,6 +2,7 @@
 // (never a module singleton, so a test or a second window gets its own).
 import { getContext, setContext } from 'svelte';
 import { createClient, type ConnectionState, type StudioClient } from './api.ts';
+import { GenerationState } from './jobs.svelte.ts';
 import { Router } from './router.svelte.ts';
 import { GridState } from './state/grid.svelte.ts';
 import { ProjectState } from './state/project.svelte.ts';
@@ -18,6 +19,8 @@ export class StudioSession {
   readonly thumbs: ThumbnailCache;
   readonly router = new Router();
   readonly toasts = new ToastState();
+  /** the Generate drawer's state: opened from the header or from a grid selection */
+  readonly generation: GenerationState;
 
   constructor() {
     this.client = createClient((s) => {
@@ -26,6 +29,7 @@ export class StudioSession {
     this.project = new ProjectState(this.client);
     this.grid = new GridState(this.client);
     this.thumbs = new ThumbnailCache(this.client);
+    this.generation = new GenerationState(this.client, this.grid, this.project);
     this.client.on('project.changed', () => {
       this.thumbs.clear();
       void this.project.load();
