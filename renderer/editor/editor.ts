@@ -31,7 +31,8 @@ export interface EditorEventMap {
   /** the heatmap layer must be rebuilt (class or CAMs changed) */
   heat: undefined;
   /** a completed change to the mask (autosave) */
-  commit: { label: string; revision: number };
+  /** `rect` bounds every label the change touched (autosave copies only that) */
+  commit: { label: string; revision: number; rect: Rect };
   notice: string;
 }
 
@@ -158,7 +159,7 @@ export class EditorCore {
   private finish(label: string, rect: Rect): void {
     this.revision++;
     this.emit('labels', this.repaintRect(rect));
-    this.emit('commit', { label, revision: this.revision });
+    this.emit('commit', { label, revision: this.revision, rect });
     this.emit('state', undefined);
   }
 
@@ -346,7 +347,7 @@ export class EditorCore {
         const step: Step = { label, patch };
         core.history.push(step);
         core.revision++;
-        core.emit('commit', { label, revision: core.revision });
+        core.emit('commit', { label, revision: core.revision, rect: patch.rect });
         core.emit('state', undefined);
       },
       cancel() {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Autosaver, type Snapshot } from '../../../renderer/editor/autosave.ts';
 import { CamField, camsToLabels, decodeFloat16, meanIoU } from '../../../renderer/editor/cam.ts';
 import { commandFor } from '../../../renderer/editor/keymap.ts';
 import { decodeLabelPng, encodeLabelPng } from '../../../renderer/editor/png.ts';
@@ -118,58 +117,5 @@ describe('CAMs in the renderer', () => {
     // bg: inter 1 / union 2; class 1: inter 2 / union 3
     expect(meanIoU(pred, ref)).toBeCloseTo((1 / 2 + 2 / 3) / 2, 12);
     expect(meanIoU(pred, new Uint8Array(6).fill(255))).toBeNull();
-  });
-});
-
-describe('autosave', () => {
-  it('coalesces changes made during a save into one follow-up save of the newest state', async () => {
-    let rev = 0;
-    const saved: number[] = [];
-    const gates: (() => void)[] = [];
-    const saver = new Autosaver(
-      (): Snapshot => ({ revision: rev, labels: new Uint8Array([rev]) }),
-      (s) =>
-        new Promise<void>((resolve) => {
-          saved.push(s.labels[0]);
-          gates.push(resolve);
-        }),
-    );
-    rev = 1;
-    saver.request(1);
-    // the save starts in a task of its own, not inside the pointer-up handler
-    expect(saved).toEqual([]);
-    await new Promise((r) => setTimeout(r, 0));
-    expect(saver.state).toBe('saving');
-    rev = 2;
-    saver.request(2);
-    rev = 3;
-    saver.request(3);
-    gates.shift()!();
-    await new Promise((r) => setTimeout(r, 0));
-    gates.shift()!();
-    await saver.flush();
-    expect(saved).toEqual([1, 3]);
-    expect(saver.state).toBe('saved');
-    expect(saver.dirty).toBe(false);
-  });
-
-  it('reports a failed save and retries it on flush', async () => {
-    let fail = true;
-    const saved: number[] = [];
-    const saver = new Autosaver(
-      () => ({ revision: 1, labels: new Uint8Array(1) }),
-      async (s) => {
-        if (fail) throw new Error('server down');
-        saved.push(s.revision);
-      },
-    );
-    saver.request(1);
-    await new Promise((r) => setTimeout(r, 0));
-    expect(saver.state).toBe('error');
-    expect(saver.error).toBe('server down');
-    fail = false;
-    await saver.flush();
-    expect(saved).toEqual([1]);
-    expect(saver.state).toBe('saved');
   });
 });

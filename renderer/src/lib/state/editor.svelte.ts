@@ -67,7 +67,7 @@ export class EditorSession {
     private readonly project: ProjectState,
   ) {
     this.saver = new Autosaver(
-      () => ({ revision: this.core.revision, labels: this.core.labels.data.slice() }),
+      () => this.core.labels,
       (s) => this.store(s.labels),
       (state, err) => {
         this.saveState = state;
@@ -76,7 +76,7 @@ export class EditorSession {
     );
     this.unsubscribe.push(
       this.core.on('state', () => this.sync()),
-      this.core.on('commit', (c) => this.saver.request(c.revision)),
+      this.core.on('commit', (c) => this.saver.request(c.revision, c.rect)),
       this.core.on('notice', (m) => this.say(m)),
     );
     this.syncClasses();
