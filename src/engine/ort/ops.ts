@@ -250,6 +250,10 @@ export class OnnxOps implements TensorOps<Sym> {
         return this.sym(out, [n, inHW[0], inHW[1], ci], NCHW);
       }
     }
+    if ((g.strides[0] > 1 || g.strides[1] > 1) && w.value && process.env.RS_ORT_CONVT !== 'native') {
+      const poly = this.polyphaseTranspose(dy, w, g, inHW);
+      if (poly) return poly;
+    }
     // ONNX ConvTranspose with the forward conv's own [out, in, kh, kw] weight is exactly the
     // conv's input gradient; output_padding restores input rows the forward conv never read.
     const oph = inHW[0] + t + b - (g.strides[0] * (ho - 1) + g.dilations[0] * (kh - 1) + 1);
@@ -259,6 +263,110 @@ export class OnnxOps implements TensorOps<Sym> {
       output_padding: [oph, opw],
     });
     return this.sym(out, [n, inHW[0], inHW[1], ci], NCHW);
+  }
+
+  /**
+   * A strided transposed conv as s_h·s_w plain Convs, one per output phase (rows ≡ r mod s):
+   * phase r reads only the kernel taps k ≡ r + pad (mod s), so the phases together do the
+   * transposed conv's own multiply-adds, in onnxruntime's blocked Conv kernels instead of
+   * ConvTranspose's GEMM + col2im; the phases are interleaved by Concat + Reshape, and
+   * phases with no taps (a 1×1 kernel, stride 2) are zero rows added by a Pad. Null when the
+   * geometry doesn't fit (dilation, sizes not divisible by the stride…): the caller falls
+   * back to ConvTranspose.
+   */
+  private polyphaseTranspose(dy: Sym, w: Sym, g: ConvGeometry, inHW: [number, number]): Sym | null {
+    const [kh, kw, ci] = w.shape;
+    const [n, ho, wo] = dy.shape;
+    if (g.dilations[0] !== 1 || g.dilations[1] !== 1) return null;
+    const axes = [
+      { k: kh, s: g.strides[0], p: g.pads[0], size: inHW[0], out: ho },
+      { k: kw, s: g.strides[1], p: g.pads[1], size: inHW[1], out: wo },
+    ].map(({ k, s, p, size, out }) => {
+      if (size % s !== 0) return null;
+      const q = size / s;
+      const phases: { r: number; taps: number[]; dmin: number; before: number; after: number }[] = [];
+      for (let r = 0; r < s; r++) {
+        // taps k with (r + p − k) divisible by s, read at dy offset δ = (r + p − k) / s
+        const taps: number[] = [];
+        for (let t = 0; t < k; t++) if ((((r + p - t) % s) + s) % s === 0) taps.push(t);
+        if (taps.length === 0) continue;
+        const dmax = (r + p - taps[0]) / s;
+        const dmin = (r + p - taps[taps.length - 1]) / s;
+        const len = dmax - dmin + 1;
+        const before = -dmin;
+        const after = q - out - before + len - 1;
+        if (before < 0 || after < 0) return null;
+        phases.push({ r, taps, dmin, before, after });
+      }
+      if (phases.length === 0) return null;
+      const first = phases[0].r;
+      const last = phases[phases.length - 1].r;
+      if (last - first + 1 !== phases.length) return null;
+      return { s, q, phases, first, last };
+    });
+    const [rows, cols] = axes;
+    if (!rows || !cols) return null;
+    const dyn = this.named(dy, NCHW);
+    const src = w.value as Float32Array;
+    const single = rows.phases.length === 1 && cols.phases.length === 1;
+    const co = w.shape[3];
+    const rowParts: string[] = [];
+    for (const pr of rows.phases) {
+      const parts: string[] = [];
+      for (const pc of cols.phases) {
+        // weight [ci, co, lh, lw]: tap j along an axis is kernel index taps[len − 1 − j]
+        // (δ grows as k falls)
+        const lh = pr.taps.length;
+        const lw = pc.taps.length;
+        const key = `${w.id}|${pr.taps.join(',')}|${pc.taps.join(',')}`;
+        let wn = this.phaseWeights.get(key);
+        if (!wn) {
+          const out = new Float32Array(ci * co * lh * lw);
+          for (let a = 0; a < lh; a++) {
+            const y = pr.taps[lh - 1 - a];
+            for (let b = 0; b < lw; b++) {
+              const x = pc.taps[lw - 1 - b];
+              for (let i = 0; i < ci; i++)
+                for (let o = 0; o < co; o++) out[((i * co + o) * lh + a) * lw + b] = src[((y * kw + x) * ci + i) * co + o];
+            }
+          }
+          wn = this.e.float(out, [ci, co, lh, lw], 'wphase');
+          this.phaseWeights.set(key, wn);
+        }
+        const y = this.e.node('Conv', [dyn, wn], {
+          kernel_shape: [lh, lw], strides: [1, 1], pads: [pr.before, pc.before, pr.after, pc.after], dilations: [1, 1],
+        });
+        if (single) {
+          // one phase (a 1×1 kernel): zero insertion as a nearest upsampling times a 0/1
+          // phase mask — a Pad of the innermost axis is an element-by-element loop in onnxruntime
+          const up = this.e.node('Resize', [y, '', this.e.floatSmall([1, 1, rows.s, cols.s], [4])], {
+            mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor',
+          });
+          const mask = new Float32Array(inHW[0] * inHW[1]);
+          for (let i = pr.r; i < inHW[0]; i += rows.s) for (let j = pc.r; j < inHW[1]; j += cols.s) mask[i * inHW[1] + j] = 1;
+          const out = this.e.node('Mul', [up, this.e.float(mask, [1, 1, inHW[0], inHW[1]], 'phasemask')]);
+          return this.sym(out, [n, inHW[0], inHW[1], ci], NCHW);
+        }
+        parts.push(this.reshapeNode(y, [-1, ci, rows.q, 1, cols.q, 1]));
+      }
+      let row = parts.length === 1 ? parts[0] : this.e.node('Concat', parts, { axis: 5 });
+      if (cols.phases.length < cols.s) row = this.padAxis(row, 6, 5, cols.first, cols.s - 1 - cols.last);
+      rowParts.push(row);
+    }
+    let all = rowParts.length === 1 ? rowParts[0] : this.e.node('Concat', rowParts, { axis: 3 });
+    if (rows.phases.length < rows.s) all = this.padAxis(all, 6, 3, rows.first, rows.s - 1 - rows.last);
+    const out = this.reshapeNode(all, [-1, ci, inHW[0], inHW[1]]);
+    return this.sym(out, [n, inHW[0], inHW[1], ci], NCHW);
+  }
+
+  private readonly phaseWeights = new Map<string, string>();
+
+  /** zero-pads one axis of a rank-R tensor */
+  private padAxis(name: string, rank: number, axis: number, before: number, after: number): string {
+    const pads = new Array<number>(2 * rank).fill(0);
+    pads[axis] = before;
+    pads[rank + axis] = after;
+    return this.e.node('Pad', [name, this.e.int64(pads), this.e.floatSmall([0], [])], { mode: 'constant' });
   }
 
   matmul(a: Sym, b: Sym, transposeB: boolean): Sym {

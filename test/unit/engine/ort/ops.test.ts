@@ -1,0 +1,73 @@
+// The ONNX emission of conv2dTranspose against float64 loops, for every geometry ResNet and
+// VGG use and some they don't: stride 1 (flipped-kernel Conv), strided with a host weight
+// (polyphase Convs, interleaved; a 1×1 kernel by zero insertion) and the ConvTranspose
+// fallback (odd sizes, dilation). Batch 2, NHWC in and out, run by onnxruntime.
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import type { Pads } from '../../../../src/engine/ir.ts';
+import { buildModelBytes, tensorValueInfo } from '../../../../src/engine/onnx/build.ts';
+import { Emitter, OPSET } from '../../../../src/engine/ort/emitter.ts';
+import { OnnxOps } from '../../../../src/engine/ort/ops.ts';
+import { prng } from '../../../helpers/models.ts';
+import { convEach, nt } from '../naive/reference.ts';
+import { relErr } from '../setup.ts';
+
+const rand = (n: number, seed: number) => {
+  const r = prng(seed);
+  return Float32Array.from({ length: n }, () => r() * 2 - 1);
+};
+
+describe('onnx conv2dTranspose equals the adjoint of conv2d', () => {
+  it.each([
+    { k: 3, s: 1, p: 1, d: 1, h: 8, ci: 3, co: 5 },
+    { k: 3, s: 2, p: 1, d: 1, h: 8, ci: 4, co: 6 }, // ResNet conv2 stride 2, even input
+    { k: 3, s: 2, p: 1, d: 1, h: 7, ci: 4, co: 6 }, // odd input
+    { k: 1, s: 2, p: 0, d: 1, h: 8, ci: 5, co: 7 }, // downsample
+    { k: 1, s: 2, p: 0, d: 1, h: 9, ci: 5, co: 7 },
+    { k: 7, s: 2, p: 3, d: 1, h: 16, ci: 3, co: 4 }, // stem
+    { k: 1, s: 1, p: 0, d: 1, h: 5, ci: 6, co: 3 },
+    { k: 3, s: 1, p: 2, d: 2, h: 9, ci: 2, co: 3 }, // dilated
+    { k: 3, s: 2, p: 2, d: 2, h: 11, ci: 2, co: 3 }, // dilated and strided
+    { k: 4, s: 3, p: 1, d: 1, h: 12, ci: 2, co: 3 },
+    { k: 4, s: 3, p: 1, d: 1, h: 13, ci: 2, co: 3 },
+    { k: 2, s: 2, p: 0, d: 1, h: 8, ci: 3, co: 2 },
+    { k: 1, s: 3, p: 0, d: 1, h: 9, ci: 3, co: 2 },
+    { k: 2, s: 3, p: 0, d: 1, h: 9, ci: 3, co: 2 }, // a phase with no taps beside two with
+  ])('k$k s$s p$p d$d in $h', async ({ k, s, p, d, h, ci, co }) => {
+    const wData = rand(k * k * ci * co, 1);
+    const shape = [k, k, ci, co];
+    const pads: Pads = [p, p, p, p];
+    const geo = { strides: [s, s] as [number, number], pads, dilations: [d, d] as [number, number] };
+    const ref = nt(h, h, ci);
+    const out = convEach(ref, shape, geo.strides, pads, geo.dilations, () => {});
+    const batch = 2;
+    const dy = rand(out.d.length * batch, 2);
+    const want = new Float64Array(ref.d.length * batch);
+    for (let b = 0; b < batch; b++) {
+      const off = b * out.d.length;
+      convEach(ref, shape, geo.strides, pads, geo.dilations, (o, i, wi) => {
+        if (i >= 0) want[b * ref.d.length + i] += dy[off + o] * wData[wi];
+      });
+    }
+
+    const e = new Emitter();
+    const ops = new OnnxOps(e);
+    const x = ops.value('dy', [-1, out.h, out.w, co], [0, 1, 2, 3]);
+    const y = ops.conv2dTranspose(x, ops.fromArray(wData, shape), geo, [h, h]);
+    e.node('Identity', [ops.named(y, [0, 1, 2, 3])], {}, 'y');
+    const bytes = buildModelBytes({
+      nodes: e.nodes,
+      initializers: e.initializers,
+      inputs: [tensorValueInfo('dy', ['N', out.h, out.w, co])],
+      outputs: [tensorValueInfo('y', ['N', h, h, ci])],
+      graphName: 't',
+      opset: OPSET,
+      producer: 'test',
+    });
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+    const got = (await session.run({ dy: new ort.Tensor('float32', dy, [batch, out.h, out.w, co]) })).y.data as Float32Array;
+    await session.release();
+    expect(got.length).toBe(want.length);
+    expect(relErr(got, want)).toBeLessThan(1e-5);
+  });
+});
