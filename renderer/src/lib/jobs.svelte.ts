@@ -29,8 +29,9 @@ export class GenerationState {
   modelId = $state<number | null>(null);
   method = $state<CamMethodName>('rcam');
   layer = $state<CamLayerName>('layer2');
-  thresholds = $state<MaskThresholds>({ bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false });
-  defaults = $state.raw<MaskThresholds>({ bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false });
+  // replaced by the services' defaults (generationStatus) when the drawer opens
+  thresholds = $state<MaskThresholds>({ bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false });
+  defaults = $state.raw<MaskThresholds>({ bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false });
   selection = $state<SelectionKind>('all');
   /** the drawer is open (the header button, or "Regenerate masks…" on a grid selection) */
   open = $state(false);
