@@ -70,9 +70,9 @@ class TorchProc {
   constructor(private readonly proc: ChildProcessByStdio<Writable, Readable, null>) {
     this.lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   }
-  static start(py: string, prefix: string): TorchProc {
+  static start(py: string, prefix: string, threads: number): TorchProc {
     const script = fileURLToPath(new URL('./torch/rcam_resnet50.py', import.meta.url));
-    return new TorchProc(spawn(py, [script, prefix], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    return new TorchProc(spawn(py, [script, prefix, String(threads)], { stdio: ['pipe', 'pipe', 'inherit'] }));
   }
   async next(): Promise<Record<string, unknown>> {
     const r = await this.lines.next();
@@ -142,21 +142,26 @@ export async function run(args: string[]): Promise<void> {
 
   const py = args.includes('--no-torch') ? null : findTorchPython();
   let torch: TorchProc | null = null;
+  // the same model at 2 threads, compared with onnxruntime's 2-thread session
+  let torch2: TorchProc | null = null;
   let torchNote = 'PyTorch: skipped (no python3 with `import torch`; Debian: apt install python3-torch)';
   let tmp: string | null = null;
   if (py) {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'rs-ort-bench-'));
     writeWeights(graph, input, path.join(tmp, 'resnet50'));
-    torch = TorchProc.start(py, path.join(tmp, 'resnet50'));
+    torch = TorchProc.start(py, path.join(tmp, 'resnet50'), 1);
+    torch2 = TorchProc.start(py, path.join(tmp, 'resnet50'), 2);
     const ready = await torch.next();
+    const ready2 = await torch2.next();
     const m = (await torch.cmd('map')).map as number[];
     await torch.cmd('rcam');
-    torchNote = `PyTorch ${String(ready.torch)} (${py}, ${String(ready.threads)} threads): map vs onnxruntime r = ${pearson(m, first.maps[0].data).toFixed(8)}`;
+    await torch2.cmd('rcam');
+    torchNote = `PyTorch ${String(ready.torch)} (${py}, ${String(ready.threads)} and ${String(ready2.threads)} threads): map vs onnxruntime r = ${pearson(m, first.maps[0].data).toFixed(8)}`;
   }
   console.log(`onnxruntime vs tfjs-${backend}: map r = ${pearson(first.maps[0].data, tfFirst.maps[0].data).toFixed(8)}`);
   console.log(torchNote);
 
-  const times = { tfjs: [] as number[], ort: [] as number[], ort2: [] as number[], torch: [] as number[] };
+  const times = { tfjs: [] as number[], ort: [] as number[], ort2: [] as number[], torch: [] as number[], torch2: [] as number[] };
   const fwd = { tfjs: [] as number[], ort: [] as number[], torch: [] as number[] };
   for (let i = 0; i < repeat; i++) {
     t = performance.now();
@@ -169,6 +174,7 @@ export async function run(args: string[]): Promise<void> {
     await ort2.run(input, hw, req);
     times.ort2.push(performance.now() - t);
     if (torch) times.torch.push((await torch.cmd('rcam')).ms as number);
+    if (torch2) times.torch2.push((await torch2.cmd('rcam')).ms as number);
     t = performance.now();
     tfjs.predict(input, [1, ...hw, 3]);
     fwd.tfjs.push(performance.now() - t);
@@ -178,6 +184,7 @@ export async function run(args: string[]): Promise<void> {
     if (torch) fwd.torch.push((await torch.cmd('forward')).ms as number);
   }
   torch?.stop();
+  torch2?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   tfjs.dispose();
   await ort.dispose();
@@ -190,7 +197,7 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  const m = { tfjs: median(times.tfjs), ort: median(times.ort), ort2: median(times.ort2), torch: torch ? median(times.torch) : NaN };
+  const m = { tfjs: median(times.tfjs), ort: median(times.ort), ort2: median(times.ort2), torch: torch ? median(times.torch) : NaN, torch2: torch2 ? median(times.torch2) : NaN };
   const fm = { tfjs: median(fwd.tfjs), ort: median(fwd.ort), torch: torch ? median(fwd.torch) : NaN };
   console.log(`\nmedians of ${repeat} alternating runs after warm-up; throughput: ${imagesOrt} (onnxruntime) / ${imagesTfjs} (tfjs) images per worker, 1 intra-op thread per onnxruntime worker\n`);
   console.log('| executor | rcam layer2 ms/map | forward ms | rcam/forward | 1 worker img/s | 2 workers img/s |');
@@ -198,9 +205,11 @@ export async function run(args: string[]): Promise<void> {
   console.log(`| onnxruntime/cpu (1 thread) | ${f1(m.ort)} | ${f1(fm.ort)} | ${f2(m.ort / fm.ort)} | ${f2(tp.onnxruntime[1])} | ${f2(tp.onnxruntime[2])} |`);
   console.log(`| onnxruntime/cpu (2 threads) | ${f1(m.ort2)} | | | | |`);
   console.log(`| tfjs/${backend} | ${f1(m.tfjs)} | ${f1(fm.tfjs)} | ${f2(m.tfjs / fm.tfjs)} | ${f2(tp.tfjs[1])} | ${f2(tp.tfjs[2])} |`);
-  console.log(`| pytorch (eager) | ${f1(m.torch)} | ${f1(fm.torch)} | ${f2(m.torch / fm.torch)} | | |`);
+  console.log(`| pytorch (eager, 1 thread) | ${f1(m.torch)} | ${f1(fm.torch)} | ${f2(m.torch / fm.torch)} | | |`);
+  console.log(`| pytorch (eager, 2 threads) | ${f1(m.torch2)} | | | | |`);
   console.log('');
-  console.log(`onnxruntime / pytorch per map: ${f2(m.ort / m.torch)} (goal ≤ 0.5)${torch ? '' : ' — PyTorch skipped'}`);
+  console.log(`onnxruntime / pytorch per map, 1 thread each: ${f2(m.ort / m.torch)} (goal ≤ 0.5)${torch ? '' : ' — PyTorch skipped'}`);
+  console.log(`onnxruntime / pytorch per map, 2 threads each: ${f2(m.ort2 / m.torch2)}`);
   console.log(`onnxruntime / tfjs per map: ${f2(m.ort / m.tfjs)}`);
   console.log(`2-worker throughput onnxruntime / tfjs: ${f2(tp.onnxruntime[2] / tp.tfjs[2])} (goal ≥ 5)`);
 }

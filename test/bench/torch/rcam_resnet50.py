@@ -6,6 +6,7 @@ the TypeScript run (read from the .bin/.json the bench writes), eval-mode BN, on
 Protocol (one command per stdin line, one JSON line back, so the bench can alternate runs
 with its own executors): `rcam` -> {"ms": t}; `forward` -> {"ms": t}; `map` -> {"map": [...]};
 `quit`. The first line printed is {"ready": true, "threads": n, "torch": version}.
+Usage: rcam_resnet50.py PREFIX [THREADS]
 """
 import json
 import sys
@@ -119,6 +120,10 @@ class Net:
 
 def main():
     prefix = sys.argv[1]
+    # intra-op threads (argv[2]): the bench compares like with like — 1 thread against
+    # onnxruntime's 1-thread session, 2 against its 2-thread one
+    if len(sys.argv) > 2:
+        torch.set_num_threads(int(sys.argv[2]))
     meta, params, img = load(prefix)
     layer = int(meta.get('layer', 2))
     net = Net(params)
