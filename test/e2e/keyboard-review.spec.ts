@@ -55,6 +55,17 @@ test('review the generated masks with the keyboard alone; statuses survive a rel
   await expect(editor).toBeVisible();
   await expect(editor.locator('h1')).toHaveText(images[1].name);
   await expect(position).toHaveText(`2 / ${N}`);
+  // the generated mask is on screen: the label layer has painted (non-transparent) pixels
+  // as soon as the image opens, not only after a stroke
+  const painted = () =>
+    editor.locator('canvas.rs-labels').evaluate((c) => {
+      const cv = c as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+  await expect.poll(painted, { timeout: 10_000 }).toBeGreaterThan(0);
 
   // tools: B brush, ] grows it, 2 picks the second class, F flood fill (applying it needs the pointer)
   const tools = page.getByRole('toolbar', { name: 'Tools' });

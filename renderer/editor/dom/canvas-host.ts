@@ -85,9 +85,11 @@ export class CanvasHost {
       c.style.height = `${height}px`;
     }
     if (this.labels.width !== width || this.labels.height !== height) {
+      // resizing a canvas clears it: repaint the labels core.load already delivered
       this.labels.width = width;
       this.labels.height = height;
       this.labelCtx = this.labels.getContext('2d')!;
+      if (this.core.width === width && this.core.height === height) this.paintLabels({ x: 0, y: 0, w: width, h: height });
     }
     this.stage.style.width = `${width}px`;
     this.stage.style.height = `${height}px`;
