@@ -150,6 +150,8 @@ export class EditorSession {
       }
       if (seq !== this.openSeq) return;
       this.image = image;
+      // paint with a class the image is tagged with, unless the chosen one already is
+      if (image.tags.length && !image.tags.includes(this.core.activeClass)) this.core.setActiveClass(image.tags[0]);
       this.versions = [];
       this.cams = [];
       this.camSource = null;
