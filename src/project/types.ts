@@ -81,17 +81,8 @@ export interface ImageRecord {
   addedAt: string;
 }
 
-export interface NewImage {
-  name: string;
-  path: string;
-  hash: string;
-  size: number;
-  width: number;
-  height: number;
-  orientation: number;
-  format: string;
-  split: Split;
-}
+/** An image as the import inserts it (the store assigns id, status and addedAt). */
+export type NewImage = Omit<ImageRecord, 'id' | 'status' | 'addedAt'>;
 
 export interface ModelRecord {
   id: number;

@@ -1,10 +1,10 @@
 // Class management from the sidebar: rename inline, recolour from the palette or a hex
 // value, merge one class into another (tags move, masks remapped as new versions, the class
 // removed); the project and the sidebar's counts agree afterwards.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { decodeLabelPng, encodeLabelPng } from '../../src/masks/png.ts';
 import { serveProject, type ServedProject } from '../../src/server/session.ts';
-import { FIXTURE_TAGS, makeFixtureProject } from './fixture.ts';
+import { FIXTURE_TAGS, makeFixtureProject, watchErrors } from './fixture.ts';
 
 let served: ServedProject;
 let cleanup: () => void;
@@ -30,15 +30,6 @@ test.afterAll(async () => {
   await served?.close();
   cleanup?.();
 });
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 const tagged = (name: string) => Object.values(FIXTURE_TAGS).filter((t) => t.includes(name)).length;
 

@@ -7,7 +7,7 @@ import { encodeFloat16 } from '../../src/masks/float16.ts';
 import { decodeLabelPng } from '../../src/masks/png.ts';
 import { openProject } from '../../src/project/index.ts';
 import { serveProject, type ServedProject } from '../../src/server/session.ts';
-import { makeFixtureProject } from './fixture.ts';
+import { makeFixtureProject, watchErrors } from './fixture.ts';
 
 let served: ServedProject;
 let cleanup: () => void;
@@ -34,15 +34,6 @@ test.afterAll(async () => {
   await served?.close();
   cleanup?.();
 });
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 /** Pixels of class `c` in the image's current mask, read from the project database. */
 function painted(project: ServedProject['project'], c: number): number {

@@ -1,6 +1,7 @@
 // A small real project for UI tests: 12 JPEGs written by sharp, tagged through a CSV
 // import, in a temp folder.
 import { writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { join } from 'node:path';
 import { createProject, type Project } from '../../src/project/index.ts';
 import { tempDir, writeJpeg } from '../helpers/images.ts';
@@ -35,4 +36,14 @@ export async function makeFixtureProject(): Promise<{ project: Project; cleanup:
   const report = await project.importDataset(data, { layout: 'csv', tagsFile: join(data, 'tags.csv') });
   if (report.added !== 12 || report.errors.length) throw new Error(`fixture import: ${JSON.stringify(report)}`);
   return { project, cleanup: tmp.cleanup };
+}
+
+/** Collects the page's console errors and uncaught exceptions; a spec asserts it stays empty. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
 }

@@ -4,7 +4,8 @@
 // Screenshots go to test-results/.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { watchErrors } from './fixture.ts';
 import { serveProject, type ServedProject } from '../../src/server/session.ts';
 import { tempDir } from '../helpers/images.ts';
 import { demoProject } from '../integration/jobs/fixture.ts';
@@ -23,15 +24,6 @@ test.afterAll(async () => {
   await served?.close();
   tmp?.cleanup();
 });
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 test('generate masks with a live preview, then export VOC', async ({ page }) => {
   test.setTimeout(180_000);

@@ -2,7 +2,7 @@
 // bar's bulk actions (add a tag, approve) change the project, as the API and grid confirm.
 import { expect, test, type Page } from '@playwright/test';
 import { serveProject, type ServedProject } from '../../src/server/session.ts';
-import { FIXTURE_TAGS, makeFixtureProject } from './fixture.ts';
+import { FIXTURE_TAGS, makeFixtureProject, watchErrors } from './fixture.ts';
 
 let served: ServedProject;
 let cleanup: () => void;
@@ -17,15 +17,6 @@ test.afterAll(async () => {
   await served?.close();
   cleanup?.();
 });
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 const NAMES = Object.keys(FIXTURE_TAGS).sort();
 const card = (page: Page, name: string) => page.locator(`[data-testid="image-card"][data-name="${name}"]`);

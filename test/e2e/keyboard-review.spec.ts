@@ -6,6 +6,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import type { ImageSummary, Result } from '../../src/contract/api.ts';
 import { serveProject, type ServedProject } from '../../src/server/session.ts';
+import { watchErrors } from './fixture.ts';
 import { generatedProject } from './generated-fixture.ts';
 
 const N = 4;
@@ -35,9 +36,7 @@ async function statusOf(request: APIRequestContext, id: number): Promise<string>
 }
 
 test('review the generated masks with the keyboard alone; statuses survive a reload', async ({ page, request }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  const errors = watchErrors(page);
   await page.goto(served.server.url);
   await expect(page.getByTestId('image-card')).toHaveCount(N);
   for (const img of images) expect(await statusOf(request, img.id)).toBe('generated');

@@ -5,31 +5,16 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pads } from '../../../src/engine/ir.ts';
 import { TfjsOps } from '../../../src/engine/tfjs/ops.ts';
-import { prng } from '../../helpers/models.ts';
 import { convEach, nt, poolEach } from './naive/reference.ts';
+import { CONV_TRANSPOSE_GEOMETRIES, randArray } from './naive/geometries.ts';
 import { relErr, useBackend } from './setup.ts';
 
 beforeAll(() => useBackend('wasm'));
 
-const rand = (n: number, seed: number) => {
-  const r = prng(seed);
-  return Float32Array.from({ length: n }, () => r() * 2 - 1);
-};
+const rand = randArray;
 
 describe('conv2dTranspose equals the adjoint of conv2d', () => {
-  it.each([
-    { k: 3, s: 1, p: 1, d: 1, h: 8, ci: 3, co: 5 },
-    { k: 3, s: 2, p: 1, d: 1, h: 8, ci: 4, co: 6 }, // ResNet conv2 stride 2, even input
-    { k: 3, s: 2, p: 1, d: 1, h: 7, ci: 4, co: 6 }, // odd input
-    { k: 1, s: 2, p: 0, d: 1, h: 8, ci: 5, co: 7 }, // downsample
-    { k: 1, s: 2, p: 0, d: 1, h: 9, ci: 5, co: 7 },
-    { k: 7, s: 2, p: 3, d: 1, h: 16, ci: 3, co: 4 }, // stem
-    { k: 1, s: 1, p: 0, d: 1, h: 5, ci: 6, co: 3 },
-    { k: 3, s: 1, p: 2, d: 2, h: 9, ci: 2, co: 3 }, // dilated
-    { k: 3, s: 2, p: 2, d: 2, h: 11, ci: 2, co: 3 }, // dilated and strided
-    { k: 4, s: 3, p: 1, d: 1, h: 13, ci: 2, co: 3 },
-    { k: 2, s: 2, p: 0, d: 1, h: 8, ci: 3, co: 2 },
-  ])('k$k s$s p$p d$d in $h', ({ k, s, p, d, h, ci, co }) => {
+  it.each(CONV_TRANSPOSE_GEOMETRIES)('k$k s$s p$p d$d in $h', ({ k, s, p, d, h, ci, co }) => {
     const ops = new TfjsOps();
     const wData = rand(k * k * ci * co, 1);
     const shape = [k, k, ci, co];

@@ -8,32 +8,14 @@ import type { Pads } from '../../../../src/engine/ir.ts';
 import { buildModelBytes, tensorValueInfo } from '../../../../src/engine/onnx/build.ts';
 import { Emitter, OPSET } from '../../../../src/engine/ort/emitter.ts';
 import { OnnxOps } from '../../../../src/engine/ort/ops.ts';
-import { prng } from '../../../helpers/models.ts';
 import { convEach, nt } from '../naive/reference.ts';
+import { CONV_TRANSPOSE_GEOMETRIES, randArray } from '../naive/geometries.ts';
 import { relErr } from '../setup.ts';
 
-const rand = (n: number, seed: number) => {
-  const r = prng(seed);
-  return Float32Array.from({ length: n }, () => r() * 2 - 1);
-};
+const rand = randArray;
 
 describe('onnx conv2dTranspose equals the adjoint of conv2d', () => {
-  it.each([
-    { k: 3, s: 1, p: 1, d: 1, h: 8, ci: 3, co: 5 },
-    { k: 3, s: 2, p: 1, d: 1, h: 8, ci: 4, co: 6 }, // ResNet conv2 stride 2, even input
-    { k: 3, s: 2, p: 1, d: 1, h: 7, ci: 4, co: 6 }, // odd input
-    { k: 1, s: 2, p: 0, d: 1, h: 8, ci: 5, co: 7 }, // downsample
-    { k: 1, s: 2, p: 0, d: 1, h: 9, ci: 5, co: 7 },
-    { k: 7, s: 2, p: 3, d: 1, h: 16, ci: 3, co: 4 }, // stem
-    { k: 1, s: 1, p: 0, d: 1, h: 5, ci: 6, co: 3 },
-    { k: 3, s: 1, p: 2, d: 2, h: 9, ci: 2, co: 3 }, // dilated
-    { k: 3, s: 2, p: 2, d: 2, h: 11, ci: 2, co: 3 }, // dilated and strided
-    { k: 4, s: 3, p: 1, d: 1, h: 12, ci: 2, co: 3 },
-    { k: 4, s: 3, p: 1, d: 1, h: 13, ci: 2, co: 3 },
-    { k: 2, s: 2, p: 0, d: 1, h: 8, ci: 3, co: 2 },
-    { k: 1, s: 3, p: 0, d: 1, h: 9, ci: 3, co: 2 },
-    { k: 2, s: 3, p: 0, d: 1, h: 9, ci: 3, co: 2 }, // a phase with no taps beside two with
-  ])('k$k s$s p$p d$d in $h', async ({ k, s, p, d, h, ci, co }) => {
+  it.each(CONV_TRANSPOSE_GEOMETRIES)('k$k s$s p$p d$d in $h', async ({ k, s, p, d, h, ci, co }) => {
     const wData = rand(k * k * ci * co, 1);
     const shape = [k, k, ci, co];
     const pads: Pads = [p, p, p, p];
