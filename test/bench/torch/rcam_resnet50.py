@@ -5,7 +5,13 @@ the TypeScript run (read from the .bin/.json the bench writes), eval-mode BN, on
 
 Protocol (one command per stdin line, one JSON line back, so the bench can alternate runs
 with its own executors): `rcam` -> {"ms": t}; `forward` -> {"ms": t}; `map` -> {"map": [...]};
-`quit`. The first line printed is {"ready": true, "threads": n, "torch": version}.
+`calibrate` -> {"impl": ..., "ms": {...}}; `quit`.
+
+The transposed convolution of the z+ rule has two PyTorch spellings: F.conv_transpose2d and
+the convolution's input gradient (torch.nn.grad.conv2d_input, what autograd.grad runs in the
+official code). Which is faster depends on the thread count (measured with PyTorch 1.13 on a
+2-core CPU: conv_transpose2d is the faster at 1 thread, but 2-7x slower than the gradient at 2
+threads), so `calibrate` times both and keeps the faster: the baseline is PyTorch at its best. The first line printed is {"ready": true, "threads": n, "torch": version}.
 Usage: rcam_resnet50.py PREFIX [THREADS]
 """
 import json
@@ -39,6 +45,7 @@ class Net:
         self.p = p
         self.blocks = blocks
         self.pos = {}
+        self.impl = 'conv_transpose2d'
 
     def w(self, name):
         # engine layout [kh, kw, in, out] -> torch [out, in, kh, kw]
@@ -94,6 +101,8 @@ class Net:
         z = F.conv2d(x, wp, stride=stride, padding=pad)
         s = safe_div(r, z)
         k = wp.shape[-1]
+        if self.impl == 'conv2d_input':
+            return x * torch.nn.grad.conv2d_input(x.shape, wp, s, stride=stride, padding=pad)
         op = x.shape[-1] - ((z.shape[-1] - 1) * stride - 2 * pad + k)
         return x * F.conv_transpose2d(s, wp, stride=stride, padding=pad, output_padding=op)
 
@@ -142,6 +151,19 @@ def main():
             elif cmd == 'forward':
                 net.forward(img)
                 print(json.dumps({'ms': (time.perf_counter() - t0) * 1000}), flush=True)
+            elif cmd == 'calibrate':
+                ms = {}
+                for impl in ('conv_transpose2d', 'conv2d_input'):
+                    net.impl = impl
+                    net.rcam(img, layer)
+                    ts = []
+                    for _ in range(3):
+                        t = time.perf_counter()
+                        net.rcam(img, layer)
+                        ts.append((time.perf_counter() - t) * 1000)
+                    ms[impl] = sorted(ts)[1]
+                net.impl = min(ms, key=ms.get)
+                print(json.dumps({'impl': net.impl, 'ms': ms}), flush=True)
             elif cmd == 'map':
                 m = net.rcam(img, layer)
                 print(json.dumps({'map': m.flatten().tolist()}), flush=True)
