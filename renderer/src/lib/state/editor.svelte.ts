@@ -11,6 +11,7 @@ import { emptyLabels } from '../../../editor/labels.ts';
 import { decodeLabelPng, encodeLabelPng } from '../../../editor/png.ts';
 import type { ToolId } from '../../../editor/tools/types.ts';
 import type { StudioClient } from '../api.ts';
+import { plural } from '../format.ts';
 import type { GridState } from './grid.svelte.ts';
 import type { ProjectState } from './project.svelte.ts';
 
@@ -130,17 +131,26 @@ export class EditorSession {
     return p;
   }
 
-  /** Opens image `id`: the pending save of the current image lands first. */
-  async open(id: number, index: number | null = null): Promise<void> {
+  /**
+   * Opens image `id`: the pending saves of the current image land first. When they fail the
+   * editor stays where it is (opening another mask would drop them) and keeps retrying; asking
+   * again for the same image while the same changes still fail leaves them unsaved, so a
+   * save that can never succeed can't trap the user. Returns whether `id` was opened.
+   */
+  async open(id: number, index: number | null = null): Promise<boolean> {
     const seq = ++this.openSeq;
     performance.mark('editor-open-start');
     this.loading = true;
     this.error = null;
     try {
-      await this.saver.flush().catch((err: Error) => this.say(`The last change of the previous image is not saved yet: ${err.message}`));
+      if (!(await this.settlePrevious(id))) {
+        // the address bar goes back to the image still open
+        if (this.image && seq === this.openSeq) this.onNavigate(this.image.id);
+        return false;
+      }
       const loaded = await this.fetch(id);
       this.prefetched.delete(id);
-      if (seq !== this.openSeq) return;
+      if (seq !== this.openSeq) return false;
       const { image, bytes, mask } = loaded;
       const labels = emptyLabels(image.width, image.height);
       if (mask.length) {
@@ -148,7 +158,7 @@ export class EditorSession {
         if (m.width !== image.width || m.height !== image.height) throw new Error(`the stored mask is ${m.width}x${m.height}, the image ${image.width}x${image.height}`);
         labels.data.set(m.labels);
       }
-      if (seq !== this.openSeq) return;
+      if (seq !== this.openSeq) return false;
       this.image = image;
       // paint with a class the image is tagged with, unless the chosen one already is
       if (image.tags.length && !image.tags.includes(this.core.activeClass)) this.core.setActiveClass(image.tags[0]);
@@ -161,15 +171,44 @@ export class EditorSession {
       if (this.imageUrl) URL.revokeObjectURL(this.imageUrl);
       this.imageUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
       await this.host?.setImage(this.imageUrl, image.width, image.height);
-      if (seq !== this.openSeq) return;
+      if (seq !== this.openSeq) return true;
       performance.measure('editor-open', 'editor-open-start');
       this.index = index ?? (await this.grid.indexOf(id));
       void this.loadSide(id, seq);
       this.prefetchNeighbours();
+      return true;
     } catch (err) {
       if (seq === this.openSeq) this.error = (err as Error).message;
+      return false;
     } finally {
       if (seq === this.openSeq) this.loading = false;
+    }
+  }
+
+  /** the unsaved revisions the user was warned about, and the image they wanted next */
+  private leaveWarning: { pending: string; next: number } | null = null;
+
+  /**
+   * Lets the open image go before `next` is opened: true once every change is stored, or
+   * when the user asks for `next` a second time while the same changes still fail.
+   */
+  private async settlePrevious(next: number): Promise<boolean> {
+    try {
+      await this.saver.flush();
+      this.leaveWarning = null;
+      return true;
+    } catch (err) {
+      const pending = this.saver.pending.join(',');
+      const name = this.image?.name ?? 'this image';
+      if (this.leaveWarning?.pending === pending && this.leaveWarning.next === next) {
+        this.leaveWarning = null;
+        this.say(`Left ${name} with ${plural(this.saver.pending.length, 'change')} not saved — ${(err as Error).message}`);
+        return true;
+      }
+      this.leaveWarning = { pending, next };
+      const n = this.saver.pending.length;
+      this.say(`${name}: ${plural(n, 'change')} not saved yet — ${(err as Error).message}. Staying on it and retrying; move on again to leave ${n === 1 ? 'it' : 'them'} unsaved.`);
+      return false;
     }
   }
 
@@ -249,8 +288,7 @@ export class EditorSession {
       this.say(dir > 0 ? 'This is the last image of the list' : 'This is the first image of the list');
       return;
     }
-    this.onNavigate(next.id);
-    await this.open(next.id, this.index + dir);
+    if (await this.open(next.id, this.index + dir)) this.onNavigate(next.id);
   }
 
   /** set by the view: keeps the address bar on the open image */
