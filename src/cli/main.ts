@@ -7,6 +7,7 @@ import { generate } from './commands/generate.ts';
 import { importCmd } from './commands/import.ts';
 import { importMasksCmd } from './commands/import-masks.ts';
 import { info } from './commands/info.ts';
+import { jobs } from './commands/jobs.ts';
 import { init } from './commands/init.ts';
 import { merge } from './commands/merge.ts';
 import { model } from './commands/model.ts';
@@ -24,6 +25,7 @@ const COMMANDS: Command[] = [
   cam,
   model,
   generate,
+  jobs,
   merge,
   rollback,
   serve,

@@ -171,6 +171,26 @@ describe('generate/merge/rollback/model commands', () => {
     const q = openProject(dir);
     open.push(q);
     for (const img of q.images.all()) expect(q.masks.current(img.id)!.version.provenance).toMatchObject({ jobId: 2, thresholds: { bg: 0.4 } });
+
+    // `jobs` lists both, with what they ran and how far they got; rollback shows up there
+    const listed = await run('jobs', dir, '--json');
+    expect(listed.code, listed.err).toBe(0);
+    const lines = JSON.parse(listed.out) as { id: number; kind: string; status: string; total: number; done: number; what: string; rolledBackAt: string | null }[];
+    expect(lines.map((l) => [l.id, l.kind, l.status, l.total, l.done])).toEqual([
+      [1, 'generate', 'done', 3, 3],
+      [2, 'rethreshold', 'done', 3, 3],
+    ]);
+    expect(lines[0].what).toBe(`model 1 (${path.basename(q.models.list()[0].file)}), rcam @ layer2 τ_bg 0.4`);
+    expect(lines[1].what).toBe('re-threshold of job 1, rcam @ layer2 τ_bg 0.4');
+    expect(lines.every((l) => l.rolledBackAt === null)).toBe(true);
+    q.close();
+    open.pop();
+    expect((await run('rollback', dir, '2')).code).toBe(0);
+    const text = await run('jobs', dir);
+    expect(text.out.trim().split('\n')).toHaveLength(2);
+    expect(text.out).toMatch(/^job 1 {2}generate {2}done {2}\S+ \S+ {2}3\/3 done {2}— {2}model 1 /m);
+    expect(text.out).toMatch(/^job 2 {2}rethreshold {2}rolled back \S+ \S+ {2}/m);
+    expect((await run('jobs', path.join(tmp.dir, 'nowhere'))).code).not.toBe(0);
   });
 
   it('model add / list, and one-line errors for a model that does not fit', async () => {
