@@ -2,22 +2,11 @@
 // it, otherwise the browser-mode HTTP bridge. Calls return values and throw ApiCallError.
 import type {
   ApiError,
-  CamInfo,
-  CamKey,
-  ClassInfo,
   EventName,
-  ImagePage,
-  ImageQuery,
-  ImageScore,
-  ImageSummary,
-  MaskVersionInfo,
-  MergeReport,
   MethodName,
   Params,
-  ProjectInfo,
   Returns,
-  ReviewStatus,
-  SavedMask,
+  StudioApi,
   StudioBridge,
   StudioEvents,
 } from '../../../src/contract/api.ts';
@@ -37,29 +26,19 @@ export class ApiCallError extends Error {
   }
 }
 
-export interface StudioClient {
+/**
+ * Every StudioApi method (each a call through the bridge), plus the transport, events and
+ * the generic `call`. The methods come from the contract's type, so a method added to
+ * StudioApi is callable here with no edit.
+ */
+export type StudioClient = StudioApi & {
   readonly transport: 'electron' | 'http';
-  projectInfo(): Promise<ProjectInfo>;
-  listImages(q: ImageQuery): Promise<ImagePage>;
-  getImage(id: number): Promise<ImageSummary>;
-  thumbnail(id: number): Promise<Uint8Array>;
-  imageBytes(id: number): Promise<Uint8Array>;
-  maskVersions(imageId: number): Promise<MaskVersionInfo[]>;
-  maskPng(imageId: number, versionId: number | null): Promise<Uint8Array>;
-  saveMask(imageId: number, png: Uint8Array): Promise<SavedMask>;
-  restoreMaskVersion(imageId: number, versionId: number): Promise<SavedMask>;
-  setStatus(imageIds: number[], status: ReviewStatus): Promise<void>;
-  setTags(imageId: number, classIndices: number[]): Promise<ImageSummary>;
-  editTags(imageIds: number[], add: number[], remove: number[]): Promise<void>;
-  updateClass(index: number, change: { name?: string; color?: string }): Promise<ClassInfo>;
-  mergeClasses(from: number, into: number): Promise<MergeReport>;
-  listCams(imageId: number): Promise<CamInfo[]>;
-  camData(key: CamKey): Promise<Uint8Array>;
-  imageScores(imageIds: number[]): Promise<ImageScore[]>;
   on<E extends EventName>(name: E, handler: (payload: StudioEvents[E]) => void): () => void;
-  /** any StudioApi method (the Generate panel and Export dialog use this) */
   call<M extends MethodName>(method: M, ...params: Params<M>): Promise<Returns<M>>;
-}
+};
+
+/** property names a caller may probe on any object; they are never service methods */
+const NOT_METHODS = new Set(['then', 'catch', 'finally', 'toJSON', 'constructor', 'valueOf', 'toString']);
 
 export function createClient(onConnection: (s: ConnectionState) => void): StudioClient {
   const electron = typeof window.studio === 'object' && window.studio !== null;
@@ -72,32 +51,22 @@ export function createClient(onConnection: (s: ConnectionState) => void): Studio
     return r.value;
   }
 
-  return {
-    transport: electron ? 'electron' : 'http',
+  const own = {
+    transport: electron ? ('electron' as const) : ('http' as const),
     call,
-    projectInfo: () => call('projectInfo'),
-    listImages: (q) => call('listImages', q),
-    getImage: (id) => call('getImage', id),
-    thumbnail: (id) => call('thumbnail', id),
-    imageBytes: (id) => call('imageBytes', id),
-    maskVersions: (id) => call('maskVersions', id),
-    maskPng: (id, v) => call('maskPng', id, v),
-    saveMask: (id, png) => call('saveMask', id, png),
-    restoreMaskVersion: (id, v) => call('restoreMaskVersion', id, v),
-    setStatus: (ids, status) => call('setStatus', ids, status),
-    setTags: (id, tags) => call('setTags', id, tags),
-    editTags: (ids, add, remove) => call('editTags', ids, add, remove),
-    updateClass: (index, change) => call('updateClass', index, change),
-    mergeClasses: (from, into) => call('mergeClasses', from, into),
-    listCams: (id) => call('listCams', id),
-    camData: (key) => call('camData', key),
-    imageScores: (ids) => call('imageScores', ids),
-    on(name, handler) {
+    on<E extends EventName>(name: E, handler: (payload: StudioEvents[E]) => void): () => void {
       return bridge.onEvent((n, payload) => {
-        if ((n as string) === name) handler(payload as StudioEvents[typeof name]);
+        if ((n as string) === name) handler(payload as StudioEvents[E]);
       });
     },
   };
+  // any other name is a StudioApi method: forward it (the services reject an unknown one)
+  return new Proxy(own, {
+    get(target, prop, receiver) {
+      if (typeof prop !== 'string' || prop in target || NOT_METHODS.has(prop)) return Reflect.get(target, prop, receiver) as unknown;
+      return (...params: unknown[]) => call(prop as MethodName, ...(params as Params<MethodName>));
+    },
+  }) as unknown as StudioClient;
 }
 
 export type { ConnectionState };
