@@ -1,22 +1,11 @@
 // Review scores from stored CAMs (defined in the contract's ImageScore): how sure the
 // CAMs are about each pixel (confidence) and how much the methods disagree
-// (disagreement). Computed at CAM resolution from the cams table and cached per image
+// (disagreement). Computed at CAM resolution from the stored CAMs and cached per image
 // until its CAMs change, so ranking a large project is a cheap query after the first one.
 import type { ImageScore } from '../contract/api.ts';
 import { normaliseCam, DEFAULT_MASK_SETTINGS } from '../masks/cam-mask.ts';
 import { decodeFloat16 } from '../masks/float16.ts';
-import type { Project } from '../project/index.ts';
-
-interface CamRow {
-  image_id: number;
-  class_idx: number;
-  method: string;
-  layer: string;
-  model_hash: string;
-  h: number;
-  w: number;
-  data: Buffer;
-}
+import type { CamRecord, Project } from '../project/index.ts';
 
 /** Argmax over classes, background where the best normalised value is ≤ τ. */
 function labelsOf(maps: { classIndex: number; v: Float32Array }[], tau: number): { labels: Uint8Array; best: Float32Array } {
@@ -56,11 +45,11 @@ function meanIoU(a: Uint8Array, b: Uint8Array): number {
   return uni.size ? s / uni.size : 1;
 }
 
-/** The scores of one image from its CAM rows. */
-export function scoreImage(imageId: number, rows: readonly CamRow[], tau = DEFAULT_MASK_SETTINGS.bg): ImageScore {
-  const groups = new Map<string, CamRow[]>();
+/** The scores of one image from its stored CAMs. */
+export function scoreImage(imageId: number, rows: readonly CamRecord[], tau = DEFAULT_MASK_SETTINGS.bg): ImageScore {
+  const groups = new Map<string, CamRecord[]>();
   for (const r of rows) {
-    const k = `${r.model_hash}\u0000${r.layer}\u0000${r.method}`;
+    const k = `${r.modelHash}\u0000${r.layer}\u0000${r.method}`;
     const g = groups.get(k) ?? [];
     g.push(r);
     groups.set(k, g);
@@ -72,7 +61,7 @@ export function scoreImage(imageId: number, rows: readonly CamRow[], tau = DEFAU
   for (const [key, g] of groups) {
     const h = g[0].h;
     const w = g[0].w;
-    const maps = g.filter((r) => r.h === h && r.w === w).map((r) => ({ classIndex: r.class_idx, v: normaliseCam(decodeFloat16(new Uint8Array(r.data)), 'relu-max') }));
+    const maps = g.filter((r) => r.h === h && r.w === w).map((r) => ({ classIndex: r.classIndex, v: normaliseCam(decodeFloat16(r.data), 'relu-max') }));
     const { labels, best } = labelsOf(maps, tau);
     let m = 0;
     for (let i = 0; i < best.length; i++) m += Math.abs(best[i] - tau) / span;
@@ -105,14 +94,13 @@ export class ScoreCache {
 
   /** Scores for these images (null fields where no CAMs are stored). */
   scores(imageIds: readonly number[]): ImageScore[] {
-    const stamps = this.stamps(imageIds);
-    const rowsStmt = this.project.db.prepare<[number], CamRow>('SELECT image_id, class_idx, method, layer, model_hash, h, w, data FROM cams WHERE image_id = ?');
+    const stamps = this.project.cams.changeStamps(imageIds);
     return imageIds.map((id) => {
       const stamp = stamps.get(id);
       if (stamp === undefined) return { imageId: id, confidence: null, disagreement: null, methods: [] };
       const hit = this.cache.get(id);
       if (hit && hit.stamp === stamp) return hit.score;
-      const score = scoreImage(id, rowsStmt.all(id));
+      const score = scoreImage(id, this.project.cams.forImage(id));
       this.cache.set(id, { stamp, score });
       return score;
     });
@@ -120,18 +108,6 @@ export class ScoreCache {
 
   /** Every image with stored CAMs. */
   scoredImageIds(): number[] {
-    return this.project.db.prepare('SELECT DISTINCT image_id FROM cams ORDER BY image_id').pluck().all() as number[];
-  }
-
-  private stamps(ids: readonly number[]): Map<number, string> {
-    const out = new Map<number, string>();
-    if (ids.length === 0) return out;
-    const rows = this.project.db
-      .prepare<[string], { image_id: number; n: number; last: string; maxid: number }>(
-        'SELECT image_id, count(*) AS n, max(created_at) AS last, max(id) AS maxid FROM cams WHERE image_id IN (SELECT value FROM json_each(?)) GROUP BY image_id',
-      )
-      .all(JSON.stringify(ids));
-    for (const r of rows) out.set(r.image_id, `${r.n}:${r.last}:${r.maxid}`);
-    return out;
+    return this.project.cams.imageIds();
   }
 }

@@ -52,6 +52,28 @@ export class CamsRepo {
     );
   }
 
+  /** Every image with stored CAMs, ascending. */
+  imageIds(): number[] {
+    return this.db.prepare('SELECT DISTINCT image_id FROM cams ORDER BY image_id').pluck().all() as number[];
+  }
+
+  /**
+   * A string per image that changes whenever the image's stored CAMs change (count, newest
+   * write, newest row): what a cache of values computed from them is keyed by. Images
+   * without CAMs are absent.
+   */
+  changeStamps(imageIds: readonly number[]): Map<number, string> {
+    const out = new Map<number, string>();
+    if (imageIds.length === 0) return out;
+    const rows = this.db
+      .prepare<[string], { image_id: number; n: number; last: string; maxid: number }>(
+        'SELECT image_id, count(*) AS n, max(created_at) AS last, max(id) AS maxid FROM cams WHERE image_id IN (SELECT value FROM json_each(?)) GROUP BY image_id',
+      )
+      .all(JSON.stringify(imageIds));
+    for (const r of rows) out.set(r.image_id, `${r.n}:${r.last}:${r.maxid}`);
+    return out;
+  }
+
   /** Every stored CAM of an image: by class, newest first within a class (then by id, for determinism). */
   forImage(imageId: number): (CamRecord & { createdAt: string })[] {
     return this.db

@@ -141,8 +141,8 @@ describe('stored CAMs and scores', () => {
   });
 
   it('two identical methods do not disagree', () => {
-    const data = Buffer.from(encodeFloat16(Float32Array.of(1, 0, 0.5, 0)));
-    const row = { image_id: 1, class_idx: 1, layer: 'l', model_hash: 'm', h: 2, w: 2, data };
+    const data = encodeFloat16(Float32Array.of(1, 0, 0.5, 0));
+    const row = { imageId: 1, classIndex: 1, layer: 'l', modelHash: 'm', h: 2, w: 2, data };
     expect(scoreImage(1, [{ ...row, method: 'a' }, { ...row, method: 'b' }]).disagreement).toBe(0);
   });
 });
