@@ -1,9 +1,10 @@
 // A small real project for UI tests: 12 JPEGs written by sharp, tagged through a CSV
 // import, in a temp folder.
 import { writeFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import { test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { createProject, type Project } from '../../src/project/index.ts';
+import { serveProject, type ServedProject } from '../../src/server/session.ts';
 import { tempDir, writeJpeg } from '../helpers/images.ts';
 
 export const FIXTURE_TAGS: Record<string, string[]> = {
@@ -46,4 +47,28 @@ export function watchErrors(page: Page): string[] {
   });
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
+}
+
+/**
+ * The fixture project served for one spec file: made and served before its tests, closed
+ * and deleted after them. Read `.served` inside a test.
+ */
+export function servedFixture(): { readonly served: ServedProject } {
+  const holder: { served?: ServedProject } = {};
+  let cleanup: (() => void) | undefined;
+  test.beforeAll(async () => {
+    const fx = await makeFixtureProject();
+    cleanup = fx.cleanup;
+    holder.served = await serveProject(fx.project);
+  });
+  test.afterAll(async () => {
+    await holder.served?.close();
+    cleanup?.();
+  });
+  return {
+    get served(): ServedProject {
+      if (!holder.served) throw new Error('the fixture project is served from beforeAll on');
+      return holder.served;
+    },
+  };
 }

@@ -1,22 +1,9 @@
 // Multi-selection in the grid: click, Ctrl+click, Shift+click, Ctrl+A and Esc; the selection
 // bar's bulk actions (add a tag, approve) change the project, as the API and grid confirm.
 import { expect, test, type Page } from '@playwright/test';
-import { serveProject, type ServedProject } from '../../src/server/session.ts';
-import { FIXTURE_TAGS, makeFixtureProject, watchErrors } from './fixture.ts';
+import { FIXTURE_TAGS, servedFixture, watchErrors } from './fixture.ts';
 
-let served: ServedProject;
-let cleanup: () => void;
-
-test.beforeAll(async () => {
-  const fx = await makeFixtureProject();
-  cleanup = fx.cleanup;
-  served = await serveProject(fx.project);
-});
-
-test.afterAll(async () => {
-  await served?.close();
-  cleanup?.();
-});
+const fx = servedFixture();
 
 const NAMES = Object.keys(FIXTURE_TAGS).sort();
 const card = (page: Page, name: string) => page.locator(`[data-testid="image-card"][data-name="${name}"]`);
@@ -24,8 +11,8 @@ const pressed = (page: Page) => page.locator('[data-testid="image-card"][aria-pr
 
 test('select with click, Ctrl, Shift and Ctrl+A; bulk-tag and approve the selection', async ({ page }) => {
   const errors = watchErrors(page);
-  const api = served.project;
-  await page.goto(served.server.url);
+  const api = fx.served.project;
+  await page.goto(fx.served.server.url);
   await expect(page.getByTestId('image-card')).toHaveCount(12);
   const bar = page.getByTestId('selection-bar');
   await expect(bar).toHaveCount(0);

@@ -1,28 +1,15 @@
 // The image grid in browser mode: every image with its tags, filtering by class, status,
 // search, selection; no CSP violations or console errors. Screenshots go to test-results/.
 import { expect, test, type Page } from '@playwright/test';
-import { serveProject, type ServedProject } from '../../src/server/session.ts';
-import { FIXTURE_TAGS, makeFixtureProject, watchErrors } from './fixture.ts';
+import { FIXTURE_TAGS, servedFixture, watchErrors } from './fixture.ts';
 
-let served: ServedProject;
-let cleanup: () => void;
-
-test.beforeAll(async () => {
-  const fx = await makeFixtureProject();
-  cleanup = fx.cleanup;
-  served = await serveProject(fx.project);
-});
-
-test.afterAll(async () => {
-  await served?.close();
-  cleanup?.();
-});
+const fx = servedFixture();
 
 const cards = (page: Page) => page.getByTestId('image-card');
 
 test('the grid shows every image with its tags, and filters by class', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto(served.server.url);
+  await page.goto(fx.served.server.url);
   await expect(page.getByRole('heading', { name: 'E2E fixtures' })).toBeVisible();
   await expect(cards(page)).toHaveCount(12);
   await expect(page.getByTestId('result-count')).toHaveText('12 images');
@@ -82,9 +69,9 @@ test('the grid shows every image with its tags, and filters by class', async ({ 
 });
 
 test('without the token the page and the API refuse', async ({ page, request }) => {
-  const res = await page.goto(served.server.origin + '/');
+  const res = await page.goto(fx.served.server.origin + '/');
   expect(res?.status()).toBe(401);
-  const api = await request.post(served.server.origin + '/api/projectInfo', { data: [] });
+  const api = await request.post(fx.served.server.origin + '/api/projectInfo', { data: [] });
   expect(api.status()).toBe(401);
   expect(await api.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
 });

@@ -5,30 +5,17 @@
 // the same change still fails leaves it unsaved (the way out of a save that can never work).
 import { expect, test, type Page } from '@playwright/test';
 import { decodeLabelPng } from '../../src/masks/png.ts';
-import { serveProject, type ServedProject } from '../../src/server/session.ts';
-import { makeFixtureProject, watchErrors } from './fixture.ts';
+import { servedFixture, watchErrors } from './fixture.ts';
 
-let served: ServedProject;
-let cleanup: () => void;
-
-test.beforeAll(async () => {
-  const fx = await makeFixtureProject();
-  cleanup = fx.cleanup;
-  served = await serveProject(fx.project);
-});
-
-test.afterAll(async () => {
-  await served?.close();
-  cleanup?.();
-});
+const fx = servedFixture();
 
 function imageId(name: string): number {
-  return served.project.listImages({ offset: 0, limit: 1, search: name }).items[0].id;
+  return fx.served.project.listImages({ offset: 0, limit: 1, search: name }).items[0].id;
 }
 
 /** labelled (non-background) pixels of the image's current mask in the database */
 function labelled(name: string): number {
-  const cur = served.project.currentMask(imageId(name));
+  const cur = fx.served.project.currentMask(imageId(name));
   return cur ? decodeLabelPng(cur.png).labels.filter((v) => v !== 0 && v !== 255).length : 0;
 }
 
@@ -44,7 +31,7 @@ async function stroke(page: Page, dy: number): Promise<void> {
 
 test('a change that cannot be saved keeps the editor on its image until it is saved or left on purpose', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto(served.server.url);
+  await page.goto(fx.served.server.url);
   await page.locator('[data-testid="image-card"][data-name="city_01.jpg"]').dblclick();
   const editor = page.getByTestId('editor');
   const heading = (name: string) => editor.getByRole('heading', { name });
@@ -73,7 +60,7 @@ test('a change that cannot be saved keeps the editor on its image until it is sa
   await expect(heading('city_02.jpg')).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`#/edit/${imageId('city_02')}$`));
   expect(labelled('city_01')).toBeGreaterThan(100);
-  expect(served.project.getImage(imageId('city_01')).status).toBe('edited');
+  expect(fx.served.project.getImage(imageId('city_01')).status).toBe('edited');
 
   // a save that keeps failing: N twice leaves the change behind, on purpose
   await page.route('**/api/saveMask', offline);
