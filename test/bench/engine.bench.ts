@@ -1,12 +1,15 @@
-// `npm run bench -- engine [--reps N] [--score-channels K] [--images M]`
+// `npm run bench -- engine [--reps N] [--score-channels K] [--images M] [--no-ort]`
 // ResNet-50 (full widths, random weights), 224×224, one image, TF.js (wasm unless
 // RS_BACKEND says otherwise): forward, rcam layer2/layer4, gradcam layer2, scorecam layer2
 // (K channels timed, extrapolated to all), medians after a warm-up, methods interleaved
-// round by round so machine noise hits all alike; then throughput with 1 and 2 workers.
+// round by round so machine noise hits all alike; then throughput with 1 and 2 workers of
+// the engine host the batch pipeline uses, for both executors; then the onnxruntime rows
+// (per map against TF.js and PyTorch, the float32 floor: test/bench/ort.bench.ts).
 import { initBackend } from '../../src/engine/tfjs/backend.ts';
 import { CamModel } from '../../src/engine/tfjs/cam-model.ts';
 import type { CamRequest } from '../../src/engine/cams/methods.ts';
 import { EngineHost } from '../../src/engine/worker/host.ts';
+import { loadOrt } from '../../src/engine/ort/session.ts';
 import { randomInput, resnet } from '../helpers/models.ts';
 
 function opt(args: string[], name: string, dflt: number): number {
@@ -60,23 +63,37 @@ export async function run(args: string[]): Promise<void> {
   console.log(`scorecam layer2 / rcam layer2 = ${(scoreAll / rcam2).toFixed(0)}  (extrapolated from ${scoreK} channels; goal ≥ 100)`);
   model.dispose();
 
-  // throughput: independent one-image rcam layer2 requests spread over N workers
-  const trows: string[][] = [['workers', 'backend', 'images', 'seconds', 'images/s']];
-  for (const n of [1, 2]) {
-    const host = await EngineHost.start({ workers: n, executor: 'tfjs', backend });
-    try {
-      const req = (i: number) => host.run({ model: { key: 'resnet50', graph }, images: [{ data: randomInput([1, S, S, 3], 100 + i), height: S, width: S }], cam: { method: 'rcam', layer: 'layer2' } });
-      await Promise.all(Array.from({ length: n }, (_, i) => req(i))); // model transfer + warm-up
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: nImages }, (_, i) => req(i)));
-      const s = (performance.now() - t0) / 1000;
-      trows.push([String(n), host.backend, String(nImages), s.toFixed(2), (nImages / s).toFixed(2)]);
-    } finally {
-      await host.close();
+  // throughput: independent one-image rcam layer2 requests spread over N workers of the
+  // engine host (what a generation job runs on), for each executor
+  const executors = (await loadOrt()) ? ['tfjs', 'onnxruntime'] : ['tfjs'];
+  const trows: string[][] = [['workers', 'executor', 'images', 'seconds', 'images/s']];
+  const ips = new Map<string, number>();
+  for (const executor of executors) {
+    for (const n of [1, 2]) {
+      const host = await EngineHost.start({ workers: n, executor, backend });
+      const count = executor === 'onnxruntime' ? nImages * 3 : nImages;
+      try {
+        const req = (i: number) => host.run({ model: { key: 'resnet50', graph }, images: [{ data: randomInput([1, S, S, 3], 100 + i), height: S, width: S }], cam: { method: 'rcam', layer: 'layer2' } });
+        await Promise.all(Array.from({ length: n }, (_, i) => req(i))); // model transfer + warm-up
+        const t0 = performance.now();
+        await Promise.all(Array.from({ length: count }, (_, i) => req(i)));
+        const s = (performance.now() - t0) / 1000;
+        ips.set(`${executor}/${n}`, count / s);
+        trows.push([String(n), host.backend, String(count), s.toFixed(2), (count / s).toFixed(2)]);
+      } finally {
+        await host.close();
+      }
     }
   }
-  console.log('\nthroughput, rcam layer2, one image per request\n');
+  console.log('\nthroughput, rcam layer2, one image per request, engine host workers\n');
   console.log(table(trows));
+  if (ips.has('onnxruntime/2')) {
+    console.log(`\n2 workers: onnxruntime / tfjs-${backend} = ${(ips.get('onnxruntime/2')! / ips.get('tfjs/2')!).toFixed(2)} (goal ≥ 5)`);
+  }
+  if (executors.includes('onnxruntime') && !args.includes('--no-ort')) {
+    console.log('\n### onnxruntime per map (npm run bench -- ort)\n');
+    await (await import('./ort.bench.ts')).run(args.filter((a) => a !== '--no-ort'));
+  }
 }
 
 function time(f: () => unknown): number {
