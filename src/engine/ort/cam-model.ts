@@ -6,10 +6,10 @@
 import { StudioError } from '../../contract/errors.ts';
 import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
-import { concreteShapes } from '../exec/analysis.ts';
 import { logitsTensor } from '../exec/forward.ts';
 import type { CamMap, CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
 import { startVectors } from '../cams/start.ts';
+import { ShapeCache, argmax, checkInput, checkTargets, splitMaps, targetsOf } from '../cams/request.ts';
 import { GraphCache, defaultCacheDir, graphHash } from './cache.ts';
 import { IO, compileCam, compileForward, compileScoreCamForward, type CompiledGraph, type CompiledMethod } from './compile.ts';
 import { createSession, loadOrt, ortLoadError, type OpenSession, type OrtModule, type OrtProvider } from './session.ts';
@@ -37,7 +37,7 @@ export class OrtCamModel {
   readonly stats = { compiled: 0, cacheHits: 0 };
   private readonly cache: GraphCache;
   private readonly sessions = new Map<string, Promise<Compiled>>();
-  private readonly shapeCache = new Map<string, Map<string, number[]>>();
+  private readonly shapeCache: ShapeCache;
   private hash: string | undefined;
   private lastProvider: OrtProvider = 'cpu';
 
@@ -51,6 +51,7 @@ export class OrtCamModel {
     this.outputActivation = l.activation;
     this.cache = new GraphCache(opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir);
     this.hash = opts.modelHash;
+    this.shapeCache = new ShapeCache(graph);
   }
 
   /** loads onnxruntime-node; a StudioError when it is not usable here */
@@ -71,13 +72,7 @@ export class OrtCamModel {
   }
 
   shapes(hw: [number, number]): Map<string, number[]> {
-    const key = hw.join('x');
-    let s = this.shapeCache.get(key);
-    if (!s) {
-      s = concreteShapes(this.graph, hw);
-      this.shapeCache.set(key, s);
-    }
-    return s;
+    return this.shapeCache.get(hw);
   }
 
   private session(kind: string, build: () => CompiledGraph): Promise<Compiled> {
@@ -119,12 +114,7 @@ export class OrtCamModel {
   async run(input: Float32Array, hw: [number, number], req: CamRequest): Promise<CamResult> {
     const layerTensor = resolveLayer(this.graph, req.layer);
     const shapes = this.shapes(hw);
-    const aShape = shapes.get(layerTensor) as number[];
-    if (aShape.length !== 3) throw new StudioError('BAD_REQUEST', `layer "${req.layer}" (${layerTensor}) is not a spatial feature map (shape ${aShape.join('×')})`);
-    const channels = shapes.get(this.graph.input.name)?.[2] ?? 3;
-    if (input.length !== hw[0] * hw[1] * channels) {
-      throw new StudioError('BAD_REQUEST', `input has ${input.length} values, expected ${hw[0]}×${hw[1]}×${channels}`);
-    }
+    const { aShape, channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
     const classes = (shapes.get(this.logitsName) as number[]).reduce((a, b) => a * b, 1);
     if (req.targets) checkTargets(req.targets, classes);
     if (req.method === 'scorecam') return this.scoreCam(input, hw, req, layerTensor, classes);
@@ -177,7 +167,7 @@ export class OrtCamModel {
     const a = fo[IO.activation].data as Float32Array; // [1, K, h, w]
     const k = a.length / (h * w);
     const t1 = performance.now();
-    const targets = req.targets && req.targets.length > 0 ? req.targets : [argmax(logits)];
+    const targets = targetsOf(req.targets, logits);
     const kUsed = Math.min(k, req.scoreChannels ?? k);
     const ids: number[] = [];
     // bilinear upsampling of a constant channel is constant and vice versa: skip those
@@ -228,14 +218,6 @@ export class OrtCamModel {
   }
 }
 
-function checkTargets(targets: number[], classes: number): void {
-  for (const t of targets) {
-    if (!Number.isInteger(t) || t < 0 || t >= classes) {
-      throw new StudioError('BAD_REQUEST', `class ${t} is out of range: the model has ${classes} outputs (0…${classes - 1})`);
-    }
-  }
-}
-
 function scoreRow(y: Float32Array, activation: ScoreActivation): Float64Array {
   if (activation === 'logits') return Float64Array.from(y);
   if (activation === 'sigmoid') return Float64Array.from(y, (v) => 1 / (1 + Math.exp(-v)));
@@ -244,14 +226,4 @@ function scoreRow(y: Float32Array, activation: ScoreActivation): Float64Array {
   const e = Float64Array.from(y, (v) => Math.exp(v - mx));
   const s = e.reduce((p, q) => p + q, 0);
   return e.map((v) => v / s);
-}
-
-function splitMaps(data: Float32Array, targets: number[], h: number, w: number, reluAfterResize: boolean): CamMap[] {
-  return targets.map((target, b) => ({ target, data: data.slice(b * h * w, (b + 1) * h * w), h, w, reluAfterResize }));
-}
-
-function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
 }

@@ -3,16 +3,15 @@
 // Float32Arrays (tensors never leave this file). Per-model constants (W⁺, folded BN,
 // flipped kernels) are built on first use and kept until dispose().
 import * as tf from '@tensorflow/tfjs';
-import { StudioError } from '../../contract/errors.ts';
 import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
-import { concreteShapes } from '../exec/analysis.ts';
 import { logitsTensor, runForward } from '../exec/forward.ts';
 import { planWalk, runWalk, type WalkPlan } from '../exec/walk.ts';
 import { gradientComposite, rcamComposite } from '../rules/composites.ts';
 import { gradcamMap, gradcamppMap, layercamMap, rcamMap } from '../cams/maps.ts';
 import type { CamMap, CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
 import { startVectors } from '../cams/start.ts';
+import { ShapeCache, checkInput, splitMaps, targetsOf } from '../cams/request.ts';
 import { backendName } from './backend.ts';
 import { TfjsOps } from './ops.ts';
 import { scoped } from './scope.ts';
@@ -20,7 +19,7 @@ import { scoped } from './scope.ts';
 export class CamModel {
   readonly ops = new TfjsOps();
   private readonly plans = new Map<string, WalkPlan>();
-  private readonly shapeCache = new Map<string, Map<string, number[]>>();
+  private readonly shapeCache: ShapeCache;
   readonly logitsName: string;
   readonly outputActivation: 'softmax' | 'sigmoid' | 'none';
 
@@ -28,17 +27,12 @@ export class CamModel {
     const l = logitsTensor(graph);
     this.logitsName = l.logits;
     this.outputActivation = l.activation;
+    this.shapeCache = new ShapeCache(graph);
   }
 
   /** per-sample shapes for an input size */
   shapes(hw: [number, number]): Map<string, number[]> {
-    const key = hw.join('x');
-    let s = this.shapeCache.get(key);
-    if (!s) {
-      s = concreteShapes(this.graph, hw);
-      this.shapeCache.set(key, s);
-    }
-    return s;
+    return this.shapeCache.get(hw);
   }
 
   private plan(req: CamRequest, layerTensor: string): WalkPlan {
@@ -66,12 +60,7 @@ export class CamModel {
   run(input: Float32Array, hw: [number, number], req: CamRequest): CamResult {
     const layerTensor = resolveLayer(this.graph, req.layer);
     const shapes = this.shapes(hw);
-    const aShape = shapes.get(layerTensor) as number[];
-    if (aShape.length !== 3) throw new StudioError('BAD_REQUEST', `layer "${req.layer}" (${layerTensor}) is not a spatial feature map (shape ${aShape.join('×')})`);
-    const channels = shapes.get(this.graph.input.name)?.[2] ?? 3;
-    if (input.length !== hw[0] * hw[1] * channels) {
-      throw new StudioError('BAD_REQUEST', `input has ${input.length} values, expected ${hw[0]}×${hw[1]}×${channels}`);
-    }
+    const { aShape, channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
     if (req.method === 'scorecam') return this.scoreCam(input, hw, req, layerTensor);
     const plan = this.plan(req, layerTensor);
     return scoped(() => {
@@ -81,7 +70,7 @@ export class CamModel {
       const logitsT = fwd.get(this.logitsName) as tf.Tensor;
       const logits = logitsT.dataSync() as Float32Array;
       const t1 = performance.now();
-      const targets = this.targets(req, logits);
+      const targets = targetsOf(req.targets, logits);
       const start = tf.tensor2d(startVectors(req.method === 'rcam' ? (req.init ?? 'clrp') : 'onehot', targets, logits.length), [targets.length, logits.length]);
       const r = runWalk(this.ops, plan, fwd, shapes, start) ?? tf.zeros([targets.length, ...aShape]);
       const a = fwd.get(layerTensor) as tf.Tensor;
@@ -101,16 +90,6 @@ export class CamModel {
     });
   }
 
-  private targets(req: CamRequest, logits: Float32Array): number[] {
-    const targets = req.targets && req.targets.length > 0 ? req.targets : [argmax(logits)];
-    for (const t of targets) {
-      if (!Number.isInteger(t) || t < 0 || t >= logits.length) {
-        throw new StudioError('BAD_REQUEST', `class ${t} is out of range: the model has ${logits.length} outputs (0…${logits.length - 1})`);
-      }
-    }
-    return targets;
-  }
-
   /**
    * Score-CAM (spec §8.4), batched: U_k = bilinear(A_k → H×W), M_k = minmax(U_k) (constant
    * channels skipped), s_k = act(model(x ⊙ M_k))[t], map = Σ_k s_k U_k. Because the resize
@@ -127,7 +106,7 @@ export class CamModel {
       const fwd = runForward(this.ops, this.graph, x, { keep: [layerTensor, this.logitsName] });
       const logits = (fwd.get(this.logitsName) as tf.Tensor).dataSync() as Float32Array;
       const t1 = performance.now();
-      const targets = this.targets(req, logits);
+      const targets = targetsOf(req.targets, logits);
       const a = fwd.get(layerTensor) as tf.Tensor4D;
       const [, h, w, k] = a.shape;
       const kUsed = Math.min(k, req.scoreChannels ?? k);
@@ -171,14 +150,4 @@ export class CamModel {
   dispose(): void {
     this.ops.dispose();
   }
-}
-
-function splitMaps(data: Float32Array, targets: number[], h: number, w: number, reluAfterResize: boolean): CamMap[] {
-  return targets.map((target, b) => ({ target, data: data.slice(b * h * w, (b + 1) * h * w), h, w, reluAfterResize }));
-}
-
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
 }
