@@ -110,7 +110,7 @@ test('review the generated masks with the keyboard alone; statuses survive a rel
   await expect(editor.locator('h1')).toHaveText(images[2].name);
   await page.keyboard.press('Shift+N');
   await expect(position).toHaveText(`2 / ${N}`);
-  await expect(editor.locator('.bar .badge')).toHaveText('Approved');
+  await expect(editor.locator('.view-bar .badge')).toHaveText('Approved');
   await page.keyboard.press('n');
   await expect(position).toHaveText(`3 / ${N}`);
   await page.keyboard.press('a');
