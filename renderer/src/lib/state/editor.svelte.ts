@@ -135,7 +135,8 @@ export class EditorSession {
    * Opens image `id`: the pending saves of the current image land first. When they fail the
    * editor stays where it is (opening another mask would drop them) and keeps retrying; asking
    * again for the same image while the same changes still fail leaves them unsaved, so a
-   * save that can never succeed can't trap the user. Returns whether `id` was opened.
+   * save that can never succeed can't trap the user. Returns whether `id` was opened (false
+   * too when a newer open() superseded this one).
    */
   async open(id: number, index: number | null = null): Promise<boolean> {
     const seq = ++this.openSeq;
@@ -171,7 +172,8 @@ export class EditorSession {
       if (this.imageUrl) URL.revokeObjectURL(this.imageUrl);
       this.imageUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
       await this.host?.setImage(this.imageUrl, image.width, image.height);
-      if (seq !== this.openSeq) return true;
+      // superseded by a newer open: that one decides where the editor ends up
+      if (seq !== this.openSeq) return false;
       performance.measure('editor-open', 'editor-open-start');
       this.index = index ?? (await this.grid.indexOf(id));
       void this.loadSide(id, seq);
