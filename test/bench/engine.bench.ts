@@ -66,7 +66,7 @@ export async function run(args: string[]): Promise<void> {
   // throughput: independent one-image rcam layer2 requests spread over N workers of the
   // engine host (what a generation job runs on), for each executor
   const executors = (await loadOrt()) ? ['tfjs', 'onnxruntime'] : ['tfjs'];
-  const trows: string[][] = [['workers', 'executor', 'images', 'seconds', 'images/s']];
+  const trows: string[][] = [['workers', 'executor', 'threads per worker', 'images', 'seconds', 'images/s']];
   const ips = new Map<string, number>();
   for (const executor of executors) {
     for (const n of [1, 2]) {
@@ -79,7 +79,7 @@ export async function run(args: string[]): Promise<void> {
         await Promise.all(Array.from({ length: count }, (_, i) => req(i)));
         const s = (performance.now() - t0) / 1000;
         ips.set(`${executor}/${n}`, count / s);
-        trows.push([String(n), host.backend, String(count), s.toFixed(2), (count / s).toFixed(2)]);
+        trows.push([String(n), host.backend, executor === 'onnxruntime' ? String(host.threads) : '1', String(count), s.toFixed(2), (count / s).toFixed(2)]);
       } finally {
         await host.close();
       }

@@ -45,6 +45,8 @@ export interface CamTimings {
   executor?: 'tfjs' | 'onnxruntime';
   /** onnxruntime execution provider (cpu, cuda, dml, coreml) */
   provider?: string;
+  /** onnxruntime intra-op threads of the session that ran it */
+  threads?: number;
   /** forward, walk and map ran as one compiled graph: map_ms holds all of it, forward_ms is 0 */
   fused?: boolean;
   /** time to compile or load the compiled graph and open its session (first use only) */

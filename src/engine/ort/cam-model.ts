@@ -12,7 +12,7 @@ import { startVectors } from '../cams/start.ts';
 import { ShapeCache, argmax, checkInput, checkTargets, splitMaps, targetsOf } from '../cams/request.ts';
 import { GraphCache, defaultCacheDir, graphHash } from './cache.ts';
 import { IO, compileCam, compileForward, compileScoreCamForward, type CompiledGraph, type CompiledMethod } from './compile.ts';
-import { createSession, loadOrt, ortLoadError, type OpenSession, type OrtModule, type OrtProvider } from './session.ts';
+import { createSession, loadOrt, ortLoadError, sessionThreads, type OpenSession, type OrtModule, type OrtProvider } from './session.ts';
 
 export interface OrtCamModelOptions {
   /** compiled-graph cache folder; null: no disk cache (default: defaultCacheDir()) */
@@ -61,6 +61,11 @@ export class OrtCamModel {
     return new OrtCamModel(ort, graph, opts);
   }
 
+  /** intra-op threads of this model's sessions */
+  get threads(): number {
+    return sessionThreads(this.opts.threads);
+  }
+
   /** the provider of the most recently opened session */
   get provider(): OrtProvider {
     return this.lastProvider;
@@ -87,7 +92,7 @@ export class OrtCamModel {
         });
         if (entry.hit) this.stats.cacheHits++;
         else this.stats.compiled++;
-        const open = await createSession(this.ort, entry.bytes, { threads: this.opts.threads, providers: this.opts.providers });
+        const open = await createSession(this.ort, entry.bytes, { threads: this.threads, providers: this.opts.providers });
         this.lastProvider = open.provider;
         return { ...open, meta: meta ?? { classes: 0, featureHW: [0, 0], channels: 0 } };
       })();
@@ -144,7 +149,7 @@ export class OrtCamModel {
       logits,
       layerTensor,
       maps: splitMaps(data, targets, aShape[0], aShape[1], false),
-      timings: { backend: `onnxruntime-${s.provider}`, executor: 'onnxruntime', provider: s.provider, fused: true, forward_ms: 0, map_ms: t2 - t1, compile_ms: t1 - t0 },
+      timings: { backend: `onnxruntime-${s.provider}`, executor: 'onnxruntime', provider: s.provider, threads: this.threads, fused: true, forward_ms: 0, map_ms: t2 - t1, compile_ms: t1 - t0 },
     };
   }
 
@@ -203,7 +208,7 @@ export class OrtCamModel {
       logits,
       layerTensor,
       maps: splitMaps(data, targets, h, w, true),
-      timings: { backend: `onnxruntime-${fwdS.provider}`, executor: 'onnxruntime', provider: fwdS.provider, forward_ms: t1 - t0, map_ms: t2 - t1, compile_ms: t0 - c0 },
+      timings: { backend: `onnxruntime-${fwdS.provider}`, executor: 'onnxruntime', provider: fwdS.provider, threads: this.threads, forward_ms: t1 - t0, map_ms: t2 - t1, compile_ms: t0 - c0 },
     };
   }
 

@@ -8,7 +8,9 @@
 // DirectML on Windows (bundled), CoreML on macOS (bundled). A provider whose session
 // creation fails is remembered and never tried again in this thread; nothing fails.
 // RS_ORT_PROVIDER=cpu|cuda|dml|coreml (comma list) overrides the order; RS_ORT_THREADS sets
-// intra-op threads (default 1: one per worker is the robust setting on a shared CPU).
+// intra-op threads (default 1 for a session made here; the engine host gives each worker's
+// sessions the cores divided by the workers: one each at one worker per core, the robust
+// setting on a shared CPU, all of them for a lone worker such as the studio's preview).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -70,6 +72,12 @@ export function providerOrder(env: string | undefined = process.env.RS_ORT_PROVI
   return order;
 }
 
+/** intra-op threads: `asked`, else RS_ORT_THREADS, else `fallback` */
+export function sessionThreads(asked?: number, fallback = 1): number {
+  if (asked !== undefined && asked >= 1) return Math.floor(asked);
+  return Math.max(1, Math.floor(Number(process.env.RS_ORT_THREADS) || fallback));
+}
+
 export interface SessionConfig {
   /** intra-op threads (default RS_ORT_THREADS or 1) */
   threads?: number;
@@ -100,7 +108,7 @@ export interface OpenSession {
 
 /** creates a session on the best provider that works (never fails over a GPU provider) */
 export async function createSession(ort: OrtModule, bytes: Uint8Array, cfg: SessionConfig = {}): Promise<OpenSession> {
-  const threads = cfg.threads ?? (Number(process.env.RS_ORT_THREADS) || 1);
+  const threads = sessionThreads(cfg.threads);
   const order = cfg.providers ?? providerOrder();
   let lastError: Error | null = null;
   for (const provider of order) {

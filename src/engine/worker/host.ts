@@ -3,9 +3,11 @@
 // (between images; a worker that does not stop within `cancelGraceMs` is terminated and
 // replaced); a worker that crashes fails its request with an error saying so and is
 // replaced. Maps come back as Float32Arrays; tensors never leave the workers.
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../contract/errors.ts';
 import type { ErrorCode } from '../../contract/api.ts';
+import { sessionThreads } from '../ort/session.ts';
 import { modelKey, type EngineRequest, type EngineResponse, type FromWorker, type ToWorker } from './protocol.ts';
 
 export interface EngineHostOptions {
@@ -15,6 +17,12 @@ export interface EngineHostOptions {
   executor?: string;
   /** RS_BACKEND-style override for the TF.js executor */
   backend?: string;
+  /**
+   * onnxruntime intra-op threads per worker (default: RS_ORT_THREADS, else the cores shared
+   * out among the workers — one each when there are as many workers as cores, all of them
+   * for a single worker such as the studio's live preview)
+   */
+  threads?: number;
   /** called when a worker crashed (after its request was failed) */
   onWorkerCrash?: (info: { worker: number; message: string }) => void;
   cancelGraceMs?: number;
@@ -79,6 +87,11 @@ export class EngineHost {
     return this.slots.length;
   }
 
+  /** onnxruntime intra-op threads each worker's sessions get */
+  get threads(): number {
+    return workerThreads(this.opts.threads, Math.max(1, this.opts.workers ?? 1));
+  }
+
   run(req: EngineRequest, signal?: AbortSignal): Promise<EngineResponse> {
     if (this.closed) return Promise.reject(new Error('engine host is closed'));
     if (signal?.aborted) return Promise.reject(new CancelledError());
@@ -111,7 +124,7 @@ export class EngineHost {
   }
 
   private spawn(index: number): Slot {
-    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, backend: this.opts.backend, executor: this.opts.executor } });
+    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, backend: this.opts.backend, executor: this.opts.executor, threads: this.threads } });
     let readyResolve!: (b: string) => void;
     let readyReject!: (e: Error) => void;
     const ready = new Promise<string>((res, rej) => {
@@ -210,3 +223,8 @@ export class EngineHost {
 
 /** placeholder sent when the worker already holds the IR under that key */
 const emptyGraph = { source: { format: 'code' as const }, input: { name: '', shape: [null, null, 0] as [null, null, number] }, output: '', nodes: [], params: {} };
+
+/** intra-op threads per worker: `asked`, else RS_ORT_THREADS, else the cores over the workers */
+export function workerThreads(asked: number | undefined, workers: number, cores = os.availableParallelism()): number {
+  return sessionThreads(asked, Math.floor(cores / Math.max(1, workers)));
+}

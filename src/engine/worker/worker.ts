@@ -29,7 +29,7 @@ async function getModel(ref: ModelRef): Promise<CamExecutor> {
   if (cached && cached.stamp === stamp) return cached.model;
   await cached?.model.dispose();
   if ('file' in ref) graph = await loadModel(ref.file);
-  const model = await createCamExecutor(graph as Graph, { executor, backend: requestedBackend });
+  const model = await createCamExecutor(graph as Graph, { executor, backend: requestedBackend, threads });
   models.set(key, { model, stamp });
   return model;
 }
@@ -60,6 +60,8 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 }
 
 const requestedBackend = (workerData as { backend?: string }).backend;
+// onnxruntime intra-op threads for this worker's sessions (the host shares the cores out)
+const threads = (workerData as { threads?: number }).threads;
 const executor = await chooseExecutor((workerData as { executor?: string }).executor);
 // the TF.js backend starts once per thread, before the first model (its wasm takes a moment)
 const backend = executor === 'tfjs' ? `tfjs-${await (await import('../tfjs/backend.ts')).initBackend(requestedBackend)}` : 'onnxruntime-cpu';

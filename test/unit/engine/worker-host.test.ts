@@ -1,11 +1,11 @@
 // The worker host with real worker_threads: maps equal the in-process engine, IR and
 // file models, N workers, cancellation, and a crashing worker reported and replaced.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
-import { CancelledError, EngineHost } from '../../../src/engine/worker/host.ts';
+import { CancelledError, EngineHost, workerThreads } from '../../../src/engine/worker/host.ts';
 import { randomInput, resnet } from '../../helpers/models.ts';
 import { graphToOnnx } from '../../helpers/serialize.ts';
 import { relErr, useBackend } from './setup.ts';
@@ -80,5 +80,37 @@ describe('engine worker host', () => {
 
   it('a bad request is a user-facing error that names the layer', async () => {
     await expect(host.run({ model: { key: 'r18', graph }, images: [images[0]], cam: { method: 'rcam', layer: 'layer7' } })).rejects.toMatchObject({ name: 'StudioError', message: expect.stringMatching(/layer "layer7" not found/) });
+  });
+});
+
+describe('onnxruntime threads per worker', () => {
+  it('shares the cores out among the workers unless told otherwise', () => {
+    const saved = process.env.RS_ORT_THREADS;
+    delete process.env.RS_ORT_THREADS;
+    try {
+      expect([workerThreads(undefined, 1, 8), workerThreads(undefined, 2, 8), workerThreads(undefined, 3, 8), workerThreads(undefined, 2, 2), workerThreads(undefined, 4, 2)]).toEqual([8, 4, 2, 1, 1]);
+      expect(workerThreads(3, 2, 2)).toBe(3);
+      process.env.RS_ORT_THREADS = '2';
+      expect(workerThreads(undefined, 4, 8)).toBe(2);
+      expect(workerThreads(1, 4, 8)).toBe(1);
+    } finally {
+      if (saved === undefined) delete process.env.RS_ORT_THREADS;
+      else process.env.RS_ORT_THREADS = saved;
+    }
+  });
+
+  it("a worker's onnxruntime sessions run with the host's thread count, reported with the timings", async () => {
+    const cores = os.availableParallelism();
+    for (const [opts, want] of [[{ workers: 1 }, workerThreads(undefined, 1, cores)], [{ workers: 1, threads: 1 }, 1]] as const) {
+      const h = await EngineHost.start({ ...opts, executor: 'onnxruntime' });
+      try {
+        expect(h.threads).toBe(want);
+        const r = await h.run({ model: { key: 'r18', graph }, images: [images[0]], cam: { method: 'rcam', layer: 'layer2' } });
+        expect(r.backend).toBe('onnxruntime-cpu');
+        expect(r.results[0].timings).toMatchObject({ executor: 'onnxruntime', threads: want });
+      } finally {
+        await h.close();
+      }
+    }
   });
 });
