@@ -1,24 +1,12 @@
 // Images, their tags and the grid's query.
 import type Database from 'better-sqlite3';
-import type { ImageQuery, ReviewStatus, Split } from '../../contract/api.ts';
+import type { ImageQuery, ReviewStatus } from '../../contract/api.ts';
 import { REVIEW_STATUSES } from '../../contract/api.ts';
 import { StudioError } from '../../contract/errors.ts';
 import type { ImageRecord, NewImage } from '../types.ts';
 
-interface ImageRow {
-  id: number;
-  name: string;
-  path: string;
-  hash: string;
-  size: number;
-  width: number;
-  height: number;
-  orientation: number;
-  format: string;
-  split: Split;
-  status: ReviewStatus;
-  added_at: string;
-}
+/** an images row: ImageRecord with the column's snake_case name */
+type ImageRow = Omit<ImageRecord, 'addedAt'> & { added_at: string };
 
 export interface ListedImage extends ImageRecord {
   tags: number[];
