@@ -4,6 +4,15 @@ import { BACKGROUND, IGNORE } from '../labels.ts';
 import { fillRegion, floodRegion } from '../raster.ts';
 import type { OverlayShape, Tool, ToolContext, ToolPointer } from './types.ts';
 
+/** labels a flood region with `value` as one undoable step named `step` */
+function labelRegion(ctx: ToolContext, region: ReturnType<typeof floodRegion>, value: number, step: string): void {
+  ctx.begin();
+  ctx.touch(region.bounds);
+  fillRegion(ctx.labels.data, ctx.labels.width, region, value);
+  ctx.changed(region.bounds);
+  ctx.commit(step);
+}
+
 function pixel(ctx: ToolContext, p: ToolPointer): { x: number; y: number } | null {
   const x = Math.floor(p.x);
   const y = Math.floor(p.y);
@@ -25,12 +34,7 @@ export class FillTool implements Tool {
     const seed = data[at.y * width + at.x];
     const value = p.shift ? BACKGROUND : this.ctx.activeClass;
     if (seed === value) return;
-    const region = floodRegion(width, height, at.x, at.y, (i) => data[i] === seed);
-    this.ctx.begin();
-    this.ctx.touch(region.bounds);
-    fillRegion(data, width, region, value);
-    this.ctx.changed(region.bounds);
-    this.ctx.commit(this.name);
+    labelRegion(this.ctx, floodRegion(width, height, at.x, at.y, (i) => data[i] === seed), value, this.name);
   }
 }
 
@@ -49,18 +53,14 @@ export class AcceptComponentTool implements Tool {
       this.ctx.notify('No stored CAM for this class: run generate first');
       return;
     }
-    const { data, width, height } = this.ctx.labels;
+    const { width, height } = this.ctx.labels;
     const t = this.ctx.threshold;
     const region = floodRegion(width, height, at.x, at.y, (i) => cam.at(i % width, (i / width) | 0) > t);
     if (region.pixels === 0) {
       this.ctx.notify(`The CAM is below ${t.toFixed(2)} here`);
       return;
     }
-    this.ctx.begin();
-    this.ctx.touch(region.bounds);
-    fillRegion(data, width, region, this.ctx.activeClass);
-    this.ctx.changed(region.bounds);
-    this.ctx.commit(this.name);
+    labelRegion(this.ctx, region, this.ctx.activeClass, this.name);
   }
 
   wheel(deltaY: number): boolean {
