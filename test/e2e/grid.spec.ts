@@ -43,6 +43,12 @@ test('the grid shows every image with its tags, and filters by class', async ({ 
   const inspector = page.getByRole('complementary', { name: 'Selected image' });
   await expect(inspector.getByRole('heading', { name: dogs[0] })).toBeVisible();
   await expect(inspector.locator('.preview img')).toHaveAttribute('src', /^blob:/);
+  // the inspector is a column right of the grid, as tall as it (a layout regression stacked it below)
+  const gridBox = (await page.getByTestId('image-grid').boundingBox())!;
+  const inspBox = (await inspector.boundingBox())!;
+  expect(inspBox.x).toBeGreaterThanOrEqual(gridBox.x + gridBox.width - 1);
+  expect(inspBox.y).toBeLessThan(gridBox.y);
+  expect(gridBox.height).toBeGreaterThan(500);
   await page.screenshot({ path: 'test-results/grid-filtered.png' });
 
   // the keyboard moves the selection; Escape clears it
