@@ -1,6 +1,9 @@
 // UI tests in Debian's Chromium (Playwright downloads no browser here). Each spec starts
 // its own studio server on a fixture project in a temp folder.
 import { defineConfig } from '@playwright/test';
+import { hermeticEnv } from './test/helpers/hermetic.ts';
+
+hermeticEnv();
 
 export default defineConfig({
   testDir: 'test/e2e',

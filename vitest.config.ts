@@ -1,4 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import { hermeticEnv } from './test/helpers/hermetic.ts';
+
+hermeticEnv();
 
 export default defineConfig({
   test: {

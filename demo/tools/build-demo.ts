@@ -1,17 +1,20 @@
 // Renders the embedded demo dataset (PASCAL-VOC layout) from held-out Fashion-MNIST items:
-//   npx tsx demo/tools/build-demo.ts [--count 60]
+//   npx tsx demo/tools/build-demo.ts [--count 60] [--items-only]
+// (needs the full Fashion-MNIST: Debian's dataset-fashion-mnist or FASHION_MNIST_DIR)
 // demo/dataset/JPEGImages/scene_XXXX.jpg, Annotations/scene_XXXX.xml, SegmentationClass/
 // scene_XXXX.png (indexed, value = class index 1..10, 0 background), ImageSets/Segmentation/
 // {train,val}.txt and classes.txt. DEMO_SCENES = train.py's DEMO_SEED/DEMO_TIER, so the
 // expected logits in demo/model/expected-logits.json are those of scenes 0..3 here.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
-import { createSceneGenerator, type Scene } from '../../src/scenes/generator.ts';
-import { FASHION_CLASSES } from '../../src/scenes/classes.ts';
+import { createSceneGenerator, type Scene } from '../scenes/generator.ts';
+import { FASHION_CLASSES } from '../scenes/classes.ts';
 import { encodeLabelPng } from '../../src/masks/png.ts';
 import { vocPalette } from '../../src/masks/palette.ts';
-import { DEMO_SCENES } from '../../src/scenes/presets.ts';
+import { DEMO_SCENES } from '../scenes/presets.ts';
+import { DEMO_ITEMS_DIR, encodeIdx, idxFile, readFashionImages, readFashionLabels } from '../scenes/idx.ts';
 
 export const DEMO_GENERATOR = DEMO_SCENES;
 export const DEMO_JPEG_QUALITY = 92;
@@ -57,9 +60,33 @@ ${objects.join('\n')}
 `;
 }
 
+/**
+ * demo/scenes/fashion-mnist-demo/: every t10k label (the generator picks items by class over
+ * all of them) and the images of the items scenes 0..count−1 use; the other images are
+ * blank (gzip makes them almost free), so the demo's tests regenerate the demo scenes
+ * without the full dataset. Returns how many items it kept.
+ */
+export async function writeDemoItems(count: number): Promise<number> {
+  const gen = await createSceneGenerator(DEMO_GENERATOR);
+  const keep = new Set<number>();
+  for (let k = 0; k < count; k++) for (const it of gen.sceneAt(k).items) keep.add(it.sourceIndex);
+  const images = readFashionImages(DEMO_GENERATOR.split);
+  const labels = readFashionLabels(DEMO_GENERATOR.split);
+  const pixels = new Uint8Array(images.pixels.length);
+  for (const i of keep) pixels.set(images.pixels.subarray(i * 784, (i + 1) * 784), i * 784);
+  await mkdir(DEMO_ITEMS_DIR, { recursive: true });
+  const gz = (b: Uint8Array) => gzipSync(b, { level: 9 });
+  await writeFile(idxFile(DEMO_ITEMS_DIR, DEMO_GENERATOR.split, 'images'), gz(encodeIdx([images.count, images.rows, images.cols], pixels)));
+  await writeFile(idxFile(DEMO_ITEMS_DIR, DEMO_GENERATOR.split, 'labels'), gz(encodeIdx([labels.length], labels)));
+  return keep.size;
+}
+
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--count');
   const count = i >= 0 ? Number(process.argv[i + 1]) : 60;
+  const kept = await writeDemoItems(count);
+  console.log(`wrote the ${kept} Fashion-MNIST items of ${count} demo scenes to ${DEMO_ITEMS_DIR}`);
+  if (process.argv.includes('--items-only')) return;
   const out = path.join(ROOT, 'demo', 'dataset');
   await rm(out, { recursive: true, force: true });
   for (const d of ['JPEGImages', 'Annotations', 'SegmentationClass', 'ImageSets/Segmentation']) {

@@ -1,7 +1,7 @@
 // Writes a contact sheet of scenes (top row: images, bottom row: label maps in a palette)
 // to look at the generator's output: npx tsx demo/tools/preview-scenes.ts out.png [split] [tier] [seed] [n]
 import sharp from 'sharp';
-import { createSceneGenerator, type SceneTier } from '../../src/scenes/generator.ts';
+import { createSceneGenerator, type SceneTier } from '../scenes/generator.ts';
 
 const PALETTE: [number, number, number][] = [
   [0, 0, 0], [230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48],

@@ -1,7 +1,7 @@
 // Prints sha256 hashes of generated scenes (rgb + label map), to check that the generator is
 // bit-identical on another machine: npx tsx demo/tools/scene-hash.ts [split] [tier] [seed] [count]
 import { createHash } from 'node:crypto';
-import { createSceneGenerator, type SceneTier } from '../../src/scenes/generator.ts';
+import { createSceneGenerator, type SceneTier } from '../scenes/generator.ts';
 
 const [split = 'test', tier = 'mixed', seed = '2017', count = '4'] = process.argv.slice(2);
 const g = await createSceneGenerator({ split: split as 'train' | 'test', tier: tier as SceneTier | 'mixed', seed: Number(seed) });

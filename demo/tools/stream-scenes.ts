@@ -3,8 +3,8 @@
 // Record (no header), S = size:  rgb S·S·3 bytes (row-major RGB) | label map S·S bytes
 //   (0 bg, 1..10 = class+1) | tags 10 bytes (multi-hot over model outputs) | tier 1 byte (0 flat, 1 textured)
 import { once } from 'node:events';
-import { createSceneGenerator, type SceneTier } from '../../src/scenes/generator.ts';
-import { NUM_CLASSES } from '../../src/scenes/classes.ts';
+import { createSceneGenerator, type SceneTier } from '../scenes/generator.ts';
+import { NUM_CLASSES } from '../scenes/classes.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -32,9 +32,9 @@ CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
            'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
 NC = len(CLASSES)
 SIZE = 128
-# Scenes the demo and the expected logits use (src/scenes/presets.ts DEMO_SCENES).
+# Scenes the demo and the expected logits use (demo/scenes/presets.ts DEMO_SCENES).
 DEMO_SEED, DEMO_TIER = 2017, 'mixed'
-# Held-out evaluation scenes: t10k items (src/scenes/presets.ts HELD_OUT_SEED).
+# Held-out evaluation scenes: t10k items (demo/scenes/presets.ts HELD_OUT_SEED).
 EVAL_SEED = 90210
 
 

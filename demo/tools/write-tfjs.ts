@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel } from '../../src/engine/load.ts';
 import { graphToKeras, saveLayersModel } from '../../test/helpers/serialize.ts';
-import { createSceneGenerator } from '../../src/scenes/generator.ts';
+import { createSceneGenerator } from '../scenes/generator.ts';
 import { loadLayersModelFromDir, sceneTensor, type ExpectedLogits, type Preprocess } from './demo-model.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

@@ -7,8 +7,8 @@
 // DIR/miou.png and DIR/examples.png. --from-summary re-renders the report and plot only.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createSceneGenerator } from '../../src/scenes/generator.ts';
-import { heldOutScenes } from '../../src/scenes/presets.ts';
+import { createSceneGenerator } from '../../demo/scenes/generator.ts';
+import { heldOutScenes } from '../../demo/scenes/presets.ts';
 import { evaluateQuality } from './quality/evaluate.ts';
 import { summarise, type QualitySummary } from './quality/summary.ts';
 import { renderReport } from './quality/report.ts';

@@ -7,8 +7,8 @@ import { createCamExecutor } from '../../../src/engine/executor.ts';
 import { loadModel } from '../../../src/engine/load.ts';
 import { resolveLayer } from '../../../src/engine/layer-names.ts';
 import { preprocessRgb, readPreprocessFor } from '../../../src/engine/preprocess.ts';
-import { createSceneGenerator } from '../../../src/scenes/generator.ts';
-import { heldOutScenes } from '../../../src/scenes/presets.ts';
+import { createSceneGenerator } from '../../../demo/scenes/generator.ts';
+import { heldOutScenes } from '../../../demo/scenes/presets.ts';
 import { naiveRcam, nt, pearson } from '../../unit/engine/naive/reference.ts';
 
 async function main(): Promise<void> {

@@ -10,9 +10,9 @@ import type { CamMethod, CamRequest } from '../../../src/engine/cams/methods.ts'
 import { createCamExecutor, type CamExecutor } from '../../../src/engine/executor.ts';
 import { loadModel } from '../../../src/engine/load.ts';
 import { preprocessRgb, readPreprocessFor, type PreprocessConfig } from '../../../src/engine/preprocess.ts';
-import { createSceneGenerator, type Scene } from '../../../src/scenes/generator.ts';
-import { heldOutScenes } from '../../../src/scenes/presets.ts';
-import { NUM_CLASSES } from '../../../src/scenes/classes.ts';
+import { createSceneGenerator, type Scene } from '../../../demo/scenes/generator.ts';
+import { heldOutScenes } from '../../../demo/scenes/presets.ts';
+import { NUM_CLASSES } from '../../../demo/scenes/classes.ts';
 import { ConfusionMatrix } from '../../../src/metrics/confusion.ts';
 import { ThresholdSweep, argmaxMaps, tauRange } from '../../../src/metrics/threshold-sweep.ts';
 import { MeanAccumulator, binarise, binaryIou, regionOf } from '../../../src/metrics/localisation.ts';

@@ -3,7 +3,7 @@
 // normalised, upsampled maps) and its mask (camsToLabels at that method's best τ_bg).
 import { camsToLabels, upsampleCams } from '../../../src/masks/cam-mask.ts';
 import { vocPalette } from '../../../src/masks/palette.ts';
-import { FASHION_CLASSES } from '../../../src/scenes/classes.ts';
+import { FASHION_CLASSES } from '../../../demo/scenes/classes.ts';
 import { argmaxMaps } from '../../../src/metrics/threshold-sweep.ts';
 import { Canvas, heat } from './raster.ts';
 import type { ExampleScene, Variant } from './evaluate.ts';

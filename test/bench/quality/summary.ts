@@ -1,6 +1,6 @@
 // The benchmark's results as plain JSON (docs/quality/summary.json), so the report and the
 // plot can be rebuilt without recomputing the maps.
-import { FASHION_CLASSES } from '../../../src/scenes/classes.ts';
+import { FASHION_CLASSES } from '../../../demo/scenes/classes.ts';
 import { GROUPS, LOC_KEYS, type Group, type LocKey, type QualityResults, type Variant } from './evaluate.ts';
 
 export interface SweepSummary {

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../../src/engine/load.ts';
 import { forward } from '../../../src/engine/tfjs/forward.ts';
-import { createSceneGenerator, type SceneGenerator } from '../../../src/scenes/generator.ts';
+import { createSceneGenerator, type SceneGenerator } from '../../../demo/scenes/generator.ts';
+import { DEMO_ITEMS_DIR } from '../../../demo/scenes/idx.ts';
 import { sceneTensor, type ExpectedLogits, type Preprocess } from '../../../demo/tools/demo-model.ts';
 
 const MODEL = path.resolve(import.meta.dirname, '../../../demo/model');
@@ -18,7 +19,7 @@ let gen: SceneGenerator;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  gen = await createSceneGenerator(expected.generator);
+  gen = await createSceneGenerator({ ...expected.generator, fashionDir: DEMO_ITEMS_DIR });
 });
 
 async function checkLogits(file: string): Promise<void> {

@@ -7,8 +7,9 @@ import { XMLParser } from 'fast-xml-parser';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeLabelPng } from '../../../src/masks/png.ts';
-import { createSceneGenerator } from '../../../src/scenes/generator.ts';
-import { FASHION_CLASSES } from '../../../src/scenes/classes.ts';
+import { createSceneGenerator } from '../../../demo/scenes/generator.ts';
+import { DEMO_ITEMS_DIR } from '../../../demo/scenes/idx.ts';
+import { FASHION_CLASSES } from '../../../demo/scenes/classes.ts';
 import { DEMO_GENERATOR, sceneStem } from '../../../demo/tools/build-demo.ts';
 
 const DATASET = path.resolve(import.meta.dirname, '../../../demo/dataset');
@@ -63,7 +64,7 @@ describe('demo dataset', () => {
   });
 
   it('masks are the generator label maps and images its scenes', async () => {
-    const gen = await createSceneGenerator(DEMO_GENERATOR);
+    const gen = await createSceneGenerator({ ...DEMO_GENERATOR, fashionDir: DEMO_ITEMS_DIR });
     let tiers = new Set<string>();
     for (const [k, stem] of stems.entries()) {
       const scene = gen.sceneAt(k);

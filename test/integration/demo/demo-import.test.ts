@@ -7,8 +7,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject } from '../../../src/project/index.ts';
 import { decodeLabelPng } from '../../../src/masks/png.ts';
-import { FASHION_CLASSES } from '../../../src/scenes/classes.ts';
-import { createSceneGenerator } from '../../../src/scenes/generator.ts';
+import { FASHION_CLASSES } from '../../../demo/scenes/classes.ts';
+import { createSceneGenerator } from '../../../demo/scenes/generator.ts';
+import { DEMO_ITEMS_DIR } from '../../../demo/scenes/idx.ts';
 import { DEMO_GENERATOR } from '../../../demo/tools/build-demo.ts';
 
 const DATASET = path.resolve(import.meta.dirname, '../../../demo/dataset');
@@ -29,7 +30,7 @@ describe('demo dataset import', () => {
       expect(report.masks).toBe(count);
       expect(project.classes.list().map((c) => [c.index, c.name])).toEqual(FASHION_CLASSES.map((n, i) => [i + 1, n]));
 
-      const gen = await createSceneGenerator(DEMO_GENERATOR);
+      const gen = await createSceneGenerator({ ...DEMO_GENERATOR, fashionDir: DEMO_ITEMS_DIR });
       const page = project.listImages({ offset: 0, limit: 1000 });
       expect(page.total).toBe(count);
       for (const item of page.items.slice(0, 8)) {

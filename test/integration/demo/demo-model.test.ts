@@ -7,7 +7,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSceneGenerator, type SceneGenerator } from '../../../src/scenes/generator.ts';
+import { createSceneGenerator, type SceneGenerator } from '../../../demo/scenes/generator.ts';
+import { DEMO_ITEMS_DIR } from '../../../demo/scenes/idx.ts';
 import { loadLayersModelFromDir, sceneTensor, type ExpectedLogits, type Preprocess } from '../../../demo/tools/demo-model.ts';
 
 const MODEL = path.resolve(import.meta.dirname, '../../../demo/model');
@@ -17,7 +18,7 @@ let gen: SceneGenerator;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  gen = await createSceneGenerator(expected.generator);
+  gen = await createSceneGenerator({ ...expected.generator, fashionDir: DEMO_ITEMS_DIR });
 });
 
 describe('demo model', () => {

@@ -2,11 +2,14 @@
 // held-out scenes with the committed demo classifier: structural sanity, and the
 // all-foreground baseline against IoUs counted directly from the scenes' label maps.
 import { describe, expect, it } from 'vitest';
-import { createSceneGenerator } from '../../../src/scenes/generator.ts';
-import { heldOutScenes } from '../../../src/scenes/presets.ts';
+import { createSceneGenerator } from '../../../demo/scenes/generator.ts';
+import { heldOutScenes } from '../../../demo/scenes/presets.ts';
 import { evaluateQuality, centreBox, sweepKey, type QualityResults } from '../../bench/quality/evaluate.ts';
 import { summarise } from '../../bench/quality/summary.ts';
 import { renderReport, verdict } from '../../bench/quality/report.ts';
+import { requireFashionMnist } from '../../helpers/system-data.ts';
+
+requireFashionMnist();
 
 const SCENES = 5;
 

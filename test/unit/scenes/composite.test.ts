@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flatCanvas, ITEM_ALPHA_THRESHOLD, pasteItem, resampleBilinear, toBytes } from '../../../src/scenes/composite.ts';
-import { createRng, mixSeed } from '../../../src/scenes/prng.ts';
+import { flatCanvas, ITEM_ALPHA_THRESHOLD, pasteItem, resampleBilinear, toBytes } from '../../../demo/scenes/composite.ts';
+import { createRng, mixSeed } from '../../../demo/scenes/prng.ts';
 
 describe('resampleBilinear', () => {
   it('upsamples 2×2 → 4×4 with half-pixel centres and clamped edges', () => {

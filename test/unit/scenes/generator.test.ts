@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSceneGenerator, itemSource, splitImages, type Scene } from '../../../src/scenes/generator.ts';
-import { ITEM_ALPHA_THRESHOLD, itemAlpha } from '../../../src/scenes/composite.ts';
-import { readFashionLabels } from '../../../src/scenes/idx.ts';
+import { createSceneGenerator, itemSource, splitImages, type Scene } from '../../../demo/scenes/generator.ts';
+import { ITEM_ALPHA_THRESHOLD, itemAlpha } from '../../../demo/scenes/composite.ts';
+import { DEMO_ITEMS_DIR, readFashionLabels } from '../../../demo/scenes/idx.ts';
+import { DEMO_SCENES } from '../../../demo/scenes/presets.ts';
+import { requireFashionMnist } from '../../helpers/system-data.ts';
+
+requireFashionMnist();
 
 function sceneHash(scenes: Scene[]): string {
   const h = createHash('sha256');
@@ -105,6 +109,15 @@ describe('scene generator', () => {
     const mixed = await createSceneGenerator({ split: 'test', tier: 'mixed', seed: 4 });
     const tiers = new Set(Array.from({ length: 20 }, () => mixed.next().tier));
     expect(tiers).toEqual(new Set(['flat', 'textured']));
+  });
+
+  it('the committed demo subset renders the demo scenes exactly as the full dataset does, and refuses others', async () => {
+    const full = await createSceneGenerator(DEMO_SCENES);
+    const subset = await createSceneGenerator({ ...DEMO_SCENES, fashionDir: DEMO_ITEMS_DIR });
+    const n = 60;
+    expect(sceneHash(Array.from({ length: n }, (_, i) => subset.sceneAt(i)))).toBe(sceneHash(Array.from({ length: n }, (_, i) => full.sceneAt(i))));
+    const other = await createSceneGenerator({ ...DEMO_SCENES, seed: 5, fashionDir: DEMO_ITEMS_DIR });
+    expect(() => Array.from({ length: 10 }, (_, i) => other.sceneAt(i))).toThrow(/Fashion-MNIST item \d+ is not in .*fashion-mnist-demo.*install Debian's dataset-fashion-mnist/);
   });
 
   it('renders other sizes', async () => {

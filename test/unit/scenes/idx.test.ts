@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFashionImages, readFashionLabels } from '../../../src/scenes/idx.ts';
+import { readFashionImages, readFashionLabels } from '../../../demo/scenes/idx.ts';
+import { requireFashionMnist } from '../../helpers/system-data.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'idx-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Fashion-MNIST IDX reader', () => {
   it('reads the t10k split', () => {
+    requireFashionMnist();
     const images = readFashionImages('test');
     expect([images.count, images.rows, images.cols]).toEqual([10000, 28, 28]);
     expect(images.pixels.length).toBe(10000 * 784);

@@ -3,7 +3,7 @@
 // or a tinted crop of a CC0 texture ('textured' tier). Scene i depends only on
 // (split, tier, seed, size, i), so scenes are random-access and reproducible.
 import { createRng, mixSeed, type Rng } from './prng.ts';
-import { readFashionImages, readFashionLabels, type FashionSplit, type IdxImages } from './idx.ts';
+import { fashionMnistDir, readFashionImages, readFashionLabels, type FashionSplit, type IdxImages } from './idx.ts';
 import { loadTextures, type GrayImage } from './textures.ts';
 import { NUM_CLASSES } from './classes.ts';
 import {
@@ -22,6 +22,11 @@ export interface SceneGeneratorOptions {
   size?: number;
   /** index of the first scene next() returns, default 0 */
   start?: number;
+  /**
+   * the Fashion-MNIST folder items come from, default fashionMnistDir() (the full dataset);
+   * DEMO_ITEMS_DIR holds only the demo scenes' items
+   */
+  fashionDir?: string;
 }
 
 export interface SceneItem {
@@ -57,27 +62,34 @@ export interface SceneGenerator {
   sceneAt(index: number): Scene;
 }
 
-interface SplitData { images: IdxImages; byClass: number[][] }
+interface SplitData { images: IdxImages; byClass: number[][]; dir: string; split: FashionSplit }
 
-const splitCache = new Map<FashionSplit, SplitData>();
+const splitCache = new Map<string, SplitData>();
 let textureCache: Promise<GrayImage[]> | null = null;
 
-function loadSplit(split: FashionSplit): SplitData {
-  let d = splitCache.get(split);
+function loadSplit(split: FashionSplit, dir: string): SplitData {
+  const key = `${dir}|${split}`;
+  let d = splitCache.get(key);
   if (!d) {
-    const images = readFashionImages(split);
-    const labels = readFashionLabels(split);
+    const images = readFashionImages(split, dir);
+    const labels = readFashionLabels(split, dir);
     const byClass: number[][] = Array.from({ length: NUM_CLASSES }, () => []);
     for (let i = 0; i < labels.length; i++) byClass[labels[i]].push(i);
-    d = { images, byClass };
-    splitCache.set(split, d);
+    d = { images, byClass, dir, split };
+    splitCache.set(key, d);
   }
   return d;
 }
 
-/** The 28×28 source of an item, mirrored left-right when flipped. */
-export function itemSource(images: IdxImages, index: number, flipped: boolean): Uint8Array {
+/**
+ * The 28×28 source of an item, mirrored left-right when flipped. No Fashion-MNIST image
+ * is blank (checked over both splits), so a blank one is an item the folder does not hold.
+ */
+export function itemSource(images: IdxImages, index: number, flipped: boolean, from = 'this Fashion-MNIST folder'): Uint8Array {
   const src = images.pixels.subarray(index * 784, index * 784 + 784);
+  if (src.length !== 784 || src.every((v) => v === 0)) {
+    throw new Error(`Fashion-MNIST item ${index} is not in ${from} (a subset): scenes other than the demo's need the full dataset — install Debian's dataset-fashion-mnist or set FASHION_MNIST_DIR`);
+  }
   if (!flipped) return src;
   const out = new Uint8Array(784);
   for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) out[y * 28 + x] = src[y * 28 + 27 - x];
@@ -173,7 +185,7 @@ function renderScene(
 
   const labelMap = new Uint8Array(S * S);
   for (const it of items) {
-    const alpha = itemAlpha(itemSource(data.images, it.sourceIndex, it.flipped), it.size);
+    const alpha = itemAlpha(itemSource(data.images, it.sourceIndex, it.flipped, data.dir), it.size);
     pasteItem(canvas, labelMap, S, { label: it.label, alpha, size: it.size, x: it.x, y: it.y, tint: it.tint });
   }
   const present = new Set<number>();
@@ -183,9 +195,9 @@ function renderScene(
 }
 
 export async function createSceneGenerator(options: SceneGeneratorOptions): Promise<SceneGenerator> {
-  const opts: Required<SceneGeneratorOptions> = { size: 128, start: 0, ...options };
+  const opts: Required<SceneGeneratorOptions> = { size: 128, start: 0, fashionDir: fashionMnistDir(), ...options };
   if (!Number.isInteger(opts.size) || opts.size < 32) throw new RangeError(`scene size must be an integer ≥ 32, got ${opts.size}`);
-  const data = loadSplit(opts.split);
+  const data = loadSplit(opts.split, opts.fashionDir);
   const textures = opts.tier === 'flat' ? [] : await (textureCache ??= loadTextures());
   let cursor = opts.start;
   return {
@@ -196,6 +208,6 @@ export async function createSceneGenerator(options: SceneGeneratorOptions): Prom
 }
 
 /** The split's raw images (for tests that recompute label maps from item placements). */
-export function splitImages(split: FashionSplit): IdxImages {
-  return loadSplit(split).images;
+export function splitImages(split: FashionSplit, dir = fashionMnistDir()): IdxImages {
+  return loadSplit(split, dir).images;
 }
