@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { createSceneGenerator, type Scene } from '../scenes/generator.ts';
 import { FASHION_CLASSES } from '../scenes/classes.ts';
-import { encodeLabelPng } from '../../src/masks/png.ts';
+import { encodeLabelPng } from '../../src/project/png.ts';
 import { vocPalette } from '../../src/masks/palette.ts';
 import { DEMO_SCENES } from '../scenes/presets.ts';
 import { DEMO_ITEMS_DIR, encodeIdx, idxFile, readFashionImages, readFashionLabels } from '../scenes/idx.ts';

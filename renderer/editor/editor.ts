@@ -3,7 +3,7 @@
 // image coordinates and repaints what the 'labels' event names; Svelte only mirrors the
 // state for its panels. Every completed change (stroke, undo, redo, a whole new mask)
 // emits 'commit', which is what autosave listens to.
-import type { CamField } from './cam.ts';
+import type { CamField } from '../../src/masks/cam-field.ts';
 import { labelLut } from './colors.ts';
 import { clip, grow, isEmpty, type Rect } from './geometry.ts';
 import { History, type Step } from './history.ts';

@@ -4,8 +4,11 @@ import type { ReviewStatus } from './api.ts';
 
 export const CAM_METHOD_NAMES = ['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam'] as const;
 export type CamMethodName = (typeof CAM_METHOD_NAMES)[number];
+/** the method a job, the preview and the editor's CAM layer use unless told otherwise */
+export const DEFAULT_CAM_METHOD = 'rcam';
 export const CAM_LAYER_NAMES = ['layer1', 'layer2', 'layer3', 'layer4'] as const;
 export type CamLayerName = (typeof CAM_LAYER_NAMES)[number];
+export const DEFAULT_CAM_LAYER = 'layer2';
 
 /** A classifier registered in the project (`npm run studio -- model add DIR FILE`). */
 export interface ModelSummary {

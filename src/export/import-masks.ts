@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError } from '../contract/errors.ts';
-import { encodeLabelPng } from '../masks/png.ts';
+import { encodeLabelPng } from '../project/png.ts';
 import { GROUND_TRUTH, type Project } from '../project/index.ts';
 import { planCocoImport } from './import-coco.ts';
 import { planVocImport } from './import-voc.ts';

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { remapLabels, unknownValues } from '../masks/labels.ts';
-import { decodeLabelPng } from '../masks/png.ts';
+import { decodeLabelPng } from '../project/png.ts';
 import type { Project } from '../project/index.ts';
 import { classesByName, type MaskImportPlan, type PlannedMask } from './import-masks.ts';
 import { exportStems } from './names.ts';

@@ -1,5 +1,5 @@
 // The current label map of an exported image, decoded from the store's PNG.
-import { decodeLabelPng } from '../masks/png.ts';
+import { decodeLabelPng } from '../project/png.ts';
 import type { Project } from '../project/index.ts';
 import type { ExportItem } from './types.ts';
 

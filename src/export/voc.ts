@@ -7,7 +7,7 @@
 //   classes.txt                    line k = name of class index k, line 0 'background'
 //   labelmap.txt                   CVAT-style 'name:r,g,b::' per index
 //   JPEGImages/<stem>.jpg|png      with copyImages: the upright image bytes
-import { encodeLabelPng } from '../masks/png.ts';
+import { encodeLabelPng } from '../project/png.ts';
 import { classPalette, vocPalette } from '../masks/palette.ts';
 import type { Project } from '../project/index.ts';
 import { classNamesByIndex, imageExt, lines, type ExportWriter } from './files.ts';

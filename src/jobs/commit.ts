@@ -3,15 +3,15 @@
 // pending. The never-replace-human-work rule lives here: when the image's current mask
 // was edited or imported by a person, or the image is approved, the generated mask is
 // stored as a non-current version.
-import { decodeLabelPng } from '../masks/png.ts';
+import { decodeLabelPng } from '../project/png.ts';
 import type { MaskProvenance, Project } from '../project/index.ts';
 import { APP_VERSION } from '../project/version.ts';
-import type { Float16Cam } from './mask.ts';
+import type { StoredCam } from '../masks/cam-mask.ts';
 
 export interface ImageResult {
   imageId: number;
   /** the CAMs the mask was made from (empty: nothing to explain) */
-  cams: readonly Float16Cam[];
+  cams: readonly StoredCam[];
   /** also written to the cams table (false when re-thresholding: they are already there) */
   storeCams: boolean;
   png: Uint8Array | null;
@@ -20,9 +20,9 @@ export interface ImageResult {
 export interface CommitContext {
   jobId: number;
   modelHash: string;
-  camKey: string;
+  /** cams.method and the mask provenance's method: the CAM method plus its multi-scale variant */
+  camMethod: string;
   layer: string;
-  method: string;
   thresholds: Record<string, number>;
 }
 
@@ -43,7 +43,7 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
     const img = project.images.get(r.imageId);
     if (r.storeCams) {
       for (const c of r.cams) {
-        project.cams.put({ imageId: r.imageId, classIndex: c.classIndex, modelHash: ctx.modelHash, method: ctx.camKey, layer: ctx.layer, h: c.h, w: c.w, data: c.f16 }, now);
+        project.cams.put({ imageId: r.imageId, classIndex: c.classIndex, modelHash: ctx.modelHash, method: ctx.camMethod, layer: ctx.layer, h: c.h, w: c.w, data: c.f16 }, now);
       }
     }
     const cur = project.masks.current(r.imageId)?.version ?? null;
@@ -58,7 +58,7 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
       const human = img.status === 'approved' || (cur !== null && (cur.provenance.source !== 'generated' || cur.frozen));
       const prov: MaskProvenance = {
         source: 'generated',
-        method: ctx.method,
+        method: ctx.camMethod,
         layer: ctx.layer,
         thresholds: ctx.thresholds,
         modelHash: ctx.modelHash,

@@ -5,7 +5,7 @@ import { StudioError } from '../contract/errors.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
 import type { JobRecord, Project } from '../project/index.ts';
 import { findModel, modelInfo } from './models.ts';
-import { camMethod, classSource, frozenParams, maskSettings, multiScale, selection } from './params.ts';
+import { camMethod, classSource, frozenParams, jobMaskSettings, multiScale, selection } from './params.ts';
 import { existingIds, selectImages } from './selection.ts';
 import { DEFAULT_MULTI_SCALE, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 
@@ -33,7 +33,7 @@ export function generationParams(project: Project, input: GenerateInput): Genera
     method: camMethod(input.method),
     layer: input.layer ?? 'layer2',
     classes: classSource(input.classes),
-    mask: maskSettings(input.mask),
+    mask: jobMaskSettings(input.mask),
     multiScale: multiScale(ms),
     selection: sel,
   });

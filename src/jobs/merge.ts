@@ -3,12 +3,12 @@
 // the same commit as a local run — so the never-replace-human-work rule holds, an image
 // already done is never written twice, and the merged job can be rolled back.
 import { StudioError } from '../contract/errors.ts';
-import { decodeLabelPng, encodeLabelPng } from '../masks/png.ts';
+import { decodeLabelPng, encodeLabelPng } from '../project/png.ts';
 import { openProject, type Project } from '../project/index.ts';
 import { commitFailure, commitImage } from './commit.ts';
 import { createOrResume } from './create.ts';
-import type { Float16Cam } from './mask.ts';
-import { camKey, canonical } from './params.ts';
+import type { StoredCam } from '../masks/cam-mask.ts';
+import { canonical, storedCamMethod } from './params.ts';
 import { thresholdsOf } from './runner.ts';
 import { readShardInfo } from './shard-project.ts';
 import type { GenerationParams } from './types.ts';
@@ -68,8 +68,8 @@ function mergeOne(main: Project, shard: Project, jobId: number, params: Generati
   }
   const identity = [...classTo].every(([a, b]) => a === b);
   const table = new Uint8Array(256).map((_, i) => (i === 0 || i === 255 ? i : classTo.get(i) ?? 255));
-  const key = camKey(params.method, params.multiScale);
-  const ctx = { jobId, modelHash: params.modelHash, camKey: key, layer: params.layer, method: key, thresholds: thresholdsOf(params.mask) };
+  const key = storedCamMethod(params.method, params.multiScale);
+  const ctx = { jobId, modelHash: params.modelHash, camMethod: key, layer: params.layer, thresholds: thresholdsOf(params.mask) };
   const pending = shard.jobItems.counts(sJob.id).pending;
   if (pending > 0) report.unfinished.push({ dir, pending });
   for (const item of shard.jobItems.list(sJob.id, { states: ['done', 'failed'] })) {
@@ -89,7 +89,7 @@ function mergeOne(main: Project, shard: Project, jobId: number, params: Generati
       report.failed++;
       continue;
     }
-    const cams: Float16Cam[] = item.classes.map((c) => {
+    const cams: StoredCam[] = item.classes.map((c) => {
       const rec = shard.cams.get({ imageId: item.imageId, classIndex: c, modelHash: params.modelHash, method: key, layer: params.layer });
       if (!rec) throw new StudioError('BAD_REQUEST', `${dir}: the CAM of class ${c} for ${sImg.name} is missing`);
       return { classIndex: classTo.get(c)!, h: rec.h, w: rec.w, f16: rec.data };

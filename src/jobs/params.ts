@@ -19,7 +19,8 @@ export function canonical<T>(v: T): T {
   return v;
 }
 
-export function maskSettings(partial: Partial<MaskSettings> = {}): MaskSettings {
+/** A job's mask settings: the kernel's defaults filled in, every field range-checked for the CLI and API. */
+export function jobMaskSettings(partial: Partial<MaskSettings> = {}): MaskSettings {
   const s: MaskSettings = { ...DEFAULT_MASK_SETTINGS, ...stripUndefined(partial) };
   if (!(s.bg >= 0 && s.bg <= 1)) throw new StudioError('BAD_REQUEST', `background threshold (--bg) must be within 0…1, got ${s.bg}`);
   if (s.normalisation !== 'relu-max' && s.normalisation !== 'minmax') {
@@ -69,8 +70,8 @@ export function selection(s: Selection | undefined): Selection {
   return s ?? { kind: 'all' };
 }
 
-/** The key CAMs are stored under (cams.method): multi-scale maps are different maps. */
-export function camKey(method: string, ms: MultiScale | null): string {
+/** The method name CAMs are stored under (cams.method): multi-scale maps are different maps. */
+export function storedCamMethod(method: string, ms: MultiScale | null): string {
   if (!ms) return method;
   return `${method}@ms${ms.scales.join(',')}${ms.flip ? '+flip' : ''}`;
 }

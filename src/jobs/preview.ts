@@ -6,10 +6,11 @@ import type { Project } from '../project/index.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
 import { camPool } from './engine/pipeline.ts';
 import { localRunner, workerRunner } from './engine/runners.ts';
-import type { EnginePool, StoredCam } from './engine/types.ts';
+import type { StoredCam } from '../masks/cam-mask.ts';
+import type { EnginePool } from './engine/types.ts';
 import { maskFromStoredCams } from './mask.ts';
 import { findModel, modelInfo } from './models.ts';
-import { camMethod, classSource, maskSettings, multiScale } from './params.ts';
+import { camMethod, classSource, jobMaskSettings, multiScale } from './params.ts';
 import type { ClassSource, MultiScale } from './types.ts';
 
 export interface PreviewOptions {
@@ -41,7 +42,7 @@ export async function createPreviewer(project: Project, opts: PreviewOptions = {
     multiScale: multiScale(opts.multiScale),
     classMap: model.classMap,
     classes: classSource(opts.classes),
-    mask: maskSettings(),
+    mask: jobMaskSettings(),
   };
   const workers = opts.workers ?? 1;
   const pool: EnginePool = camPool(spec, workers > 0 ? await workerRunner(model.file, workers) : await localRunner(model.file));
@@ -66,7 +67,7 @@ export async function createPreviewer(project: Project, opts: PreviewOptions = {
     cams,
     async mask(imageId, settings) {
       const img = project.images.get(imageId);
-      return maskFromStoredCams(await cams(imageId), img.width, img.height, maskSettings(settings));
+      return maskFromStoredCams(await cams(imageId), img.width, img.height, jobMaskSettings(settings));
     },
     close: () => pool.close(),
   };

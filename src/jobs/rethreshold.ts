@@ -7,8 +7,9 @@ import type { MaskSettings } from '../masks/cam-mask.ts';
 import type { Project } from '../project/index.ts';
 import { commitFailure, commitImage } from './commit.ts';
 import { generationJob } from './create.ts';
-import { maskFromStoredCams, type Float16Cam } from './mask.ts';
-import { camKey, canonical, maskSettings } from './params.ts';
+import type { StoredCam } from '../masks/cam-mask.ts';
+import { maskFromStoredCams } from './mask.ts';
+import { canonical, jobMaskSettings, storedCamMethod } from './params.ts';
 import { RateMeter } from './progress.ts';
 import { thresholdsOf } from './runner.ts';
 import type { JobError, JobProgress, JobSummary, RethresholdParams } from './types.ts';
@@ -20,7 +21,7 @@ export interface RethresholdOptions {
 
 export function rethresholdParams(project: Project, sourceJob: number, mask: Partial<MaskSettings>): RethresholdParams {
   const { params } = generationJob(project, sourceJob);
-  return canonical({ sourceJob, modelHash: params.modelHash, camKey: camKey(params.method, params.multiScale), layer: params.layer, mask: maskSettings(mask) });
+  return canonical({ sourceJob, modelHash: params.modelHash, camMethod: storedCamMethod(params.method, params.multiScale), layer: params.layer, mask: jobMaskSettings(mask) });
 }
 
 /** Creates (or resumes, same parameters) and runs a re-thresholding job over the source job's done images. */
@@ -48,7 +49,7 @@ export async function rethresholdJob(project: Project, sourceJob: number, mask: 
   let keptHuman = 0;
   const errors: JobError[] = [];
   const meter = new RateMeter();
-  const ctx = { jobId, modelHash: params.modelHash, camKey: params.camKey, layer: params.layer, method: params.camKey, thresholds: thresholdsOf(params.mask) };
+  const ctx = { jobId, modelHash: params.modelHash, camMethod: params.camMethod, layer: params.layer, thresholds: thresholdsOf(params.mask) };
   const progress = (state: JobProgress['state']): JobProgress => ({
     jobId,
     kind: 'rethreshold',
@@ -75,8 +76,8 @@ export async function rethresholdJob(project: Project, sourceJob: number, mask: 
       const img = project.images.get(item.imageId);
       const src = sourceItems.get(item.imageId);
       if (!src) throw new Error(`image ${item.imageId} is no longer done in job ${sourceJob}`);
-      const cams: Float16Cam[] = src.classes.map((c) => {
-        const rec = project.cams.get({ imageId: item.imageId, classIndex: c, modelHash: params.modelHash, method: params.camKey, layer: params.layer });
+      const cams: StoredCam[] = src.classes.map((c) => {
+        const rec = project.cams.get({ imageId: item.imageId, classIndex: c, modelHash: params.modelHash, method: params.camMethod, layer: params.layer });
         if (!rec) throw new Error(`${img.name}: the stored CAM of class ${c} is missing (was it pruned?)`);
         return { classIndex: c, h: rec.h, w: rec.w, f16: rec.data };
       });

@@ -11,7 +11,7 @@ import { generationJob } from './create.ts';
 import { defaultPoolFactory } from './engine/runners.ts';
 import type { CamTask, EnginePool, EnginePoolFactory, EngineSpec } from './engine/types.ts';
 import { modelInfo } from './models.ts';
-import { camKey } from './params.ts';
+import { storedCamMethod } from './params.ts';
 import { RateMeter } from './progress.ts';
 import { shardRange, type Shard } from './shard.ts';
 import type { JobError, JobProgress, JobState, JobSummary } from './types.ts';
@@ -149,9 +149,8 @@ export async function runGeneration(project: Project, jobId: number, opts: RunOp
   const ctx: CommitContext = {
     jobId,
     modelHash: params.modelHash,
-    camKey: camKey(params.method, params.multiScale),
+    camMethod: storedCamMethod(params.method, params.multiScale),
     layer: params.layer,
-    method: camKey(params.method, params.multiScale),
     thresholds: thresholdsOf(params.mask),
   };
   const outputOf = new Map<number, number>(model.classMap.map((c, k) => [c, k]));

@@ -49,7 +49,7 @@ export interface RethresholdParams {
   sourceJob: number;
   modelHash: string;
   /** the cams table's method key (method plus the multi-scale variant) */
-  camKey: string;
+  camMethod: string;
   layer: string;
   mask: MaskSettings;
 }

@@ -1,4 +1,4 @@
-// CAM → label map (issue 4 item 3), IRN style: per tagged class a CAM at feature
+// CAM → label map, IRN style: per tagged class a CAM at feature
 // resolution is normalised, upsampled bilinearly to the image size, and each pixel takes
 // the argmax over {τ_bg, CAM_c : c ∈ tags}.
 //
@@ -23,6 +23,7 @@ import { bilinearTaps, resizeBilinear } from './resize.ts';
 
 export type CamNormalisation = 'relu-max' | 'minmax';
 
+/** One class's CAM, decoded, at feature resolution. */
 export interface CamMap {
   /** project class index (1..254) the map is for */
   classIndex: number;
@@ -30,6 +31,21 @@ export interface CamMap {
   width: number;
   height: number;
   data: Float32Array;
+}
+
+/** One class's CAM as the cams table stores it (and a job's engine returns it). */
+export interface StoredCam {
+  classIndex: number;
+  h: number;
+  w: number;
+  /** h·w IEEE half floats, little-endian */
+  f16: Uint8Array;
+}
+
+/** A class's normalised map at image resolution (what the argmax runs over). */
+export interface UpsampledCam {
+  classIndex: number;
+  map: Float32Array;
 }
 
 export interface MaskSettings {
@@ -98,8 +114,12 @@ export function camFromFloat16(classIndex: number, width: number, height: number
   return { classIndex, width, height, data: decodeFloat16(bytes) };
 }
 
+export function camFromStored(c: StoredCam): CamMap {
+  return camFromFloat16(c.classIndex, c.w, c.h, c.f16);
+}
+
 /** Normalised maps upsampled to the image size, in ascending class order. */
-export function upsampleCams(cams: readonly CamMap[], width: number, height: number, mode: CamNormalisation): { classIndex: number; map: Float32Array }[] {
+export function upsampleCams(cams: readonly CamMap[], width: number, height: number, mode: CamNormalisation): UpsampledCam[] {
   const sorted = [...cams].sort((a, b) => a.classIndex - b.classIndex);
   const taps = new Map<string, ReturnType<typeof bilinearTaps>>();
   const tap = (i: number, o: number) => {
@@ -122,26 +142,55 @@ export function camsToLabels(cams: readonly CamMap[], width: number, height: num
   for (const c of cams) {
     if (!Number.isInteger(c.classIndex) || c.classIndex < 1 || c.classIndex > 254) throw new Error(`CAM class index ${c.classIndex} is not 1..254`);
   }
-  const n = width * height;
-  const labels = new Uint8Array(n);
-  if (cams.length === 0) return labels;
-  const maps = upsampleCams(cams, width, height, s.normalisation);
-  const best = maps[0].map.slice();
-  labels.fill(maps[0].classIndex);
-  for (let k = 1; k < maps.length; k++) {
-    const m = maps[k].map;
-    const ci = maps[k].classIndex;
+  if (cams.length === 0) return new Uint8Array(width * height);
+  return labelsFromMaps(upsampleCams(cams, width, height, s.normalisation), width, height, s);
+}
+
+/**
+ * camsToLabels after the upsampling: for a caller that keeps the maps and re-thresholds
+ * them (the compare view's slider). `maps` must be upsampleCams' output at these settings'
+ * normalisation.
+ */
+export function labelsFromMaps(maps: readonly UpsampledCam[], width: number, height: number, settings: Partial<MaskSettings> = {}): Uint8Array {
+  const s = maskSettings(settings);
+  const { argmax, score } = argmaxMaps(maps, width * height);
+  return thresholdArgmax(argmax, score, width, height, s);
+}
+
+/**
+ * Per pixel the class of the highest map and its value, maps taken in ascending class
+ * order with a strict '>' (the lower class wins a tie). With no maps: class 0, score −∞.
+ */
+export function argmaxMaps(maps: readonly UpsampledCam[], n: number): { argmax: Uint8Array; score: Float32Array } {
+  const argmax = new Uint8Array(n);
+  if (maps.length === 0) return { argmax, score: new Float32Array(n).fill(-Infinity) };
+  const sorted = [...maps].sort((a, b) => a.classIndex - b.classIndex);
+  const score = sorted[0].map.slice();
+  argmax.fill(sorted[0].classIndex);
+  for (let k = 1; k < sorted.length; k++) {
+    const m = sorted[k].map;
+    const ci = sorted[k].classIndex;
     for (let i = 0; i < n; i++) {
-      if (m[i] > best[i]) {
-        best[i] = m[i];
-        labels[i] = ci;
+      if (m[i] > score[i]) {
+        score[i] = m[i];
+        argmax[i] = ci;
       }
     }
   }
+  return { argmax, score };
+}
+
+/**
+ * The rest of the pipeline on an argmax: ignore band, background at or below τ_bg, then
+ * the clean-ups. Overwrites `argmax` (returned when no clean-up runs).
+ */
+export function thresholdArgmax(argmax: Uint8Array, score: Float32Array, width: number, height: number, s: MaskSettings): Uint8Array {
+  const labels = argmax;
+  const n = width * height;
   const tau = s.bg;
   const delta = s.ignoreBand > 0 ? s.ignoreBand : -1;
   for (let i = 0; i < n; i++) {
-    const b = best[i];
+    const b = score[i];
     if (delta >= 0 && Math.abs(b - tau) <= delta) labels[i] = IGNORE;
     else if (!(b > tau)) labels[i] = BACKGROUND;
   }

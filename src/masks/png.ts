@@ -1,9 +1,22 @@
 // Exact PNG codec for label maps: 8-bit grayscale (value = class index) and indexed
-// (PLTE, the VOC convention). Written by hand on node:zlib so the bytes we store and
-// export are deterministic and decoding never goes through a colour-managing library
-// that could remap indices.
-import { deflateSync, inflateSync } from 'node:zlib';
+// (PLTE, the VOC convention). Written by hand so the bytes we store and export are
+// deterministic and decoding never goes through a colour-managing library that could
+// remap indices. Pure and browser-safe: the zlib stream inside IDAT is made by a `Zlib`
+// the caller passes (node:zlib on Node, see src/project/png.ts; CompressionStream in a
+// browser, `webZlib` below), so the renderer and the store share one codec.
 import { StudioError } from '../contract/errors.ts';
+
+/** zlib streams (RFC 1950), what a PNG's IDAT chunks hold. */
+export interface Zlib {
+  deflate(data: Uint8Array): Uint8Array;
+  inflate(data: Uint8Array): Uint8Array;
+}
+
+/** The same, for platforms whose zlib is asynchronous (web streams). */
+export interface AsyncZlib {
+  deflate(data: Uint8Array): Promise<Uint8Array>;
+  inflate(data: Uint8Array): Promise<Uint8Array>;
+}
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 const COLOR_GRAY = 0;
@@ -38,7 +51,19 @@ export interface DecodedLabelPng {
  * Encodes a label map row-major `width*height` as an 8-bit PNG: grayscale when no
  * palette is given, indexed (PLTE) otherwise. Same input → same bytes.
  */
-export function encodeLabelPng(labels: Uint8Array, width: number, height: number, palette?: Uint8Array): Uint8Array {
+export function encodeLabelPng(labels: Uint8Array, width: number, height: number, zlib: Pick<Zlib, 'deflate'>, palette?: Uint8Array): Uint8Array {
+  const raw = scanlines(labels, width, height, palette);
+  return assemble(width, height, zlib.deflate(raw), palette);
+}
+
+/** encodeLabelPng with an asynchronous zlib (a browser's CompressionStream). */
+export async function encodeLabelPngAsync(labels: Uint8Array, width: number, height: number, zlib: Pick<AsyncZlib, 'deflate'>, palette?: Uint8Array): Promise<Uint8Array> {
+  const raw = scanlines(labels, width, height, palette);
+  return assemble(width, height, await zlib.deflate(raw), palette);
+}
+
+/** The checked input as PNG scanlines, each row behind its filter byte. */
+function scanlines(labels: Uint8Array, width: number, height: number, palette: Uint8Array | undefined): Uint8Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new StudioError('BAD_REQUEST', `label PNG: invalid size ${width}x${height}`);
   }
@@ -48,6 +73,14 @@ export function encodeLabelPng(labels: Uint8Array, width: number, height: number
   if (palette && (palette.length % 3 !== 0 || palette.length === 0 || palette.length > 768)) {
     throw new StudioError('BAD_REQUEST', `label PNG: palette must hold 1..256 rgb triples, got ${palette.length} bytes`);
   }
+  // Filter type 0 on every row: label maps are long runs, deflate handles them well and
+  // the output stays trivially deterministic.
+  const raw = new Uint8Array((width + 1) * height);
+  for (let y = 0; y < height; y++) raw.set(labels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  return raw;
+}
+
+function assemble(width: number, height: number, idat: Uint8Array, palette: Uint8Array | undefined): Uint8Array {
   const ihdr = new Uint8Array(13);
   const dv = new DataView(ihdr.buffer);
   dv.setUint32(0, width);
@@ -55,11 +88,6 @@ export function encodeLabelPng(labels: Uint8Array, width: number, height: number
   ihdr[8] = 8; // bit depth
   ihdr[9] = palette ? COLOR_INDEXED : COLOR_GRAY;
   // compression, filter method, interlace: all 0
-  // Filter type 0 on every row: label maps are long runs, deflate handles them well and
-  // the output stays trivially deterministic.
-  const raw = new Uint8Array((width + 1) * height);
-  for (let y = 0; y < height; y++) raw.set(labels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
-  const idat = deflateSync(raw, { level: 6 });
   const chunks = [chunk('IHDR', ihdr)];
   if (palette) chunks.push(chunk('PLTE', palette));
   chunks.push(chunk('IDAT', idat), chunk('IEND', new Uint8Array(0)));
@@ -71,10 +99,46 @@ export function encodeLabelPng(labels: Uint8Array, width: number, height: number
  * palette indices. Anything else (RGB, 16-bit, interlaced, truncated, bad CRC) is a
  * StudioError naming `file`.
  */
-export function decodeLabelPng(bytes: Uint8Array, file = 'PNG data'): DecodedLabelPng {
-  const fail = (problem: string): never => {
+export function decodeLabelPng(bytes: Uint8Array, zlib: Pick<Zlib, 'inflate'>, file = 'PNG data'): DecodedLabelPng {
+  const png = parse(bytes, file);
+  let raw: Uint8Array;
+  try {
+    raw = zlib.inflate(png.idat);
+  } catch (err) {
+    return corrupt(file, err);
+  }
+  return pixels(png, raw, file);
+}
+
+/** decodeLabelPng with an asynchronous zlib (a browser's DecompressionStream). */
+export async function decodeLabelPngAsync(bytes: Uint8Array, zlib: Pick<AsyncZlib, 'inflate'>, file = 'PNG data'): Promise<DecodedLabelPng> {
+  const png = parse(bytes, file);
+  const raw = await zlib.inflate(png.idat).catch((err: unknown) => corrupt(file, err));
+  return pixels(png, raw, file);
+}
+
+interface ParsedPng {
+  width: number;
+  height: number;
+  depth: number;
+  palette?: Uint8Array;
+  /** the IDAT chunks joined: one zlib stream */
+  idat: Uint8Array;
+}
+
+function corrupt(file: string, err: unknown): never {
+  return failIn(file)(`corrupt PNG image data (${(err as Error).message})`);
+}
+
+function failIn(file: string): (problem: string) => never {
+  return (problem) => {
     throw new StudioError('BAD_REQUEST', `${file}: ${problem}`);
   };
+}
+
+/** The chunks checked (CRCs, header, a label-map colour type), the image data still compressed. */
+function parse(bytes: Uint8Array, file: string): ParsedPng {
+  const fail = failIn(file);
   if (bytes.length < SIGNATURE.length || !SIGNATURE.every((b, i) => bytes[i] === b)) fail('not a PNG file');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = SIGNATURE.length;
@@ -121,12 +185,13 @@ export function decodeLabelPng(bytes: Uint8Array, file = 'PNG data'): DecodedLab
   if (![1, 2, 4, 8].includes(depth)) fail(`bit depth ${depth} is not supported for label maps (expected 8)`);
   if (color === COLOR_INDEXED && !palette) fail('indexed PNG without a PLTE chunk');
   if (idat.length === 0) fail('PNG has no image data');
-  let raw: Uint8Array;
-  try {
-    raw = inflateSync(concat(idat));
-  } catch (err) {
-    return fail(`corrupt PNG image data (${(err as Error).message})`);
-  }
+  return { width, height, depth, ...(palette ? { palette } : {}), idat: concat(idat) };
+}
+
+/** The inflated scanlines → one value per pixel. */
+function pixels(png: ParsedPng, raw: Uint8Array, file: string): DecodedLabelPng {
+  const { width, height, depth, palette } = png;
+  const fail = failIn(file);
   const stride = Math.ceil((width * depth) / 8);
   if (raw.length < (stride + 1) * height) fail('truncated PNG image data');
   const rows = unfilter(raw, stride, height, fail);
@@ -206,3 +271,14 @@ function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+async function through(data: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const body = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream);
+  return new Uint8Array(await new Response(body).arrayBuffer());
+}
+
+/** zlib over the platform's web streams (browsers, and Node ≥ 18). */
+export const webZlib: AsyncZlib = {
+  deflate: (data) => through(data, new CompressionStream('deflate')),
+  inflate: (data) => through(data, new DecompressionStream('deflate')),
+};

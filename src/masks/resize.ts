@@ -42,22 +42,29 @@ export function resizeBilinear(
   taps?: { x: Taps; y: Taps },
 ): Float32Array {
   if (src.length !== inW * inH) throw new Error(`resizeBilinear: ${src.length} values for ${inW}x${inH}`);
-  const tx = taps?.x ?? bilinearTaps(inW, outW);
-  const ty = taps?.y ?? bilinearTaps(inH, outH);
+  const t = { x: taps?.x ?? bilinearTaps(inW, outW), y: taps?.y ?? bilinearTaps(inH, outH) };
   const row = new Float64Array(inW);
-  for (let y = 0; y < outH; y++) {
-    const r0 = ty.i0[y] * inW;
-    const r1 = ty.i1[y] * inW;
-    const fy = ty.f[y];
-    for (let x = 0; x < inW; x++) {
-      const a = src[r0 + x];
-      row[x] = a + (src[r1 + x] - a) * fy;
-    }
-    const o = y * outW;
-    for (let x = 0; x < outW; x++) {
-      const a = row[tx.i0[x]];
-      out[o + x] = a + (row[tx.i1[x]] - a) * tx.f[x];
-    }
-  }
+  for (let y = 0; y < outH; y++) resizeBilinearRow(src, inW, outW, t, y, row, out);
   return out;
+}
+
+/**
+ * Output row `y` of resizeBilinear, written to out[y·outW …]: a caller that needs only
+ * some rows (the editor's threshold tools) gets exactly the bits a whole resize gives.
+ * `row` is scratch space of inW values.
+ */
+export function resizeBilinearRow(src: Float32Array, inW: number, outW: number, taps: { x: Taps; y: Taps }, y: number, row: Float64Array, out: Float32Array): void {
+  const tx = taps.x;
+  const r0 = taps.y.i0[y] * inW;
+  const r1 = taps.y.i1[y] * inW;
+  const fy = taps.y.f[y];
+  for (let x = 0; x < inW; x++) {
+    const a = src[r0 + x];
+    row[x] = a + (src[r1 + x] - a) * fy;
+  }
+  const o = y * outW;
+  for (let x = 0; x < outW; x++) {
+    const a = row[tx.i0[x]];
+    out[o + x] = a + (row[tx.i1[x]] - a) * tx.f[x];
+  }
 }

@@ -3,7 +3,7 @@
 // transaction: a crash leaves the project as before or as after, never in between.
 import type { ClassInfo, ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
-import { decodeLabelPng, encodeLabelPng } from '../masks/png.ts';
+import { decodeLabelPng, encodeLabelPng } from './png.ts';
 import type { Project } from './project.ts';
 import type { MaskVersion } from './types.ts';
 

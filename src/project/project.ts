@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import sharp from 'sharp';
 import type { ClassInfo, ImagePage, ImageQuery, ImageSummary, ProjectInfo, ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
-import { decodeLabelPng } from '../masks/png.ts';
+import { decodeLabelPng } from './png.ts';
 import { DB_FILE, openDatabase } from './db.ts';
 import { importDataset } from './import/run.ts';
 import { relink } from './import/relink.ts';

@@ -3,47 +3,9 @@
 // (disagreement). Computed at CAM resolution from the stored CAMs and cached per image
 // until its CAMs change, so ranking a large project is a cheap query after the first one.
 import type { ImageScore } from '../contract/api.ts';
-import { normaliseCam, DEFAULT_MASK_SETTINGS } from '../masks/cam-mask.ts';
-import { decodeFloat16 } from '../masks/float16.ts';
+import { argmaxMaps, camFromFloat16, DEFAULT_MASK_SETTINGS, maskSettings, normaliseCam, thresholdArgmax } from '../masks/cam-mask.ts';
+import { meanIoU } from '../masks/confusion.ts';
 import type { CamRecord, Project } from '../project/index.ts';
-
-/** Argmax over classes, background where the best normalised value is ≤ τ. */
-function labelsOf(maps: { classIndex: number; v: Float32Array }[], tau: number): { labels: Uint8Array; best: Float32Array } {
-  const n = maps[0].v.length;
-  const labels = new Uint8Array(n);
-  const best = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let b = -1;
-    let l = 0;
-    for (const m of maps) {
-      if (m.v[i] > b) {
-        b = m.v[i];
-        l = m.classIndex;
-      }
-    }
-    best[i] = b;
-    labels[i] = b > tau ? l : 0;
-  }
-  return { labels, best };
-}
-
-function meanIoU(a: Uint8Array, b: Uint8Array): number {
-  const inter = new Map<number, number>();
-  const uni = new Map<number, number>();
-  const add = (m: Map<number, number>, k: number) => m.set(k, (m.get(k) ?? 0) + 1);
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i]) {
-      add(inter, a[i]);
-      add(uni, a[i]);
-    } else {
-      add(uni, a[i]);
-      add(uni, b[i]);
-    }
-  }
-  let s = 0;
-  for (const [k, u] of uni) s += (inter.get(k) ?? 0) / u;
-  return uni.size ? s / uni.size : 1;
-}
 
 /** The scores of one image from its stored CAMs. */
 export function scoreImage(imageId: number, rows: readonly CamRecord[], tau = DEFAULT_MASK_SETTINGS.bg): ImageScore {
@@ -56,13 +18,16 @@ export function scoreImage(imageId: number, rows: readonly CamRecord[], tau = DE
   }
   if (groups.size === 0) return { imageId, confidence: null, disagreement: null, methods: [] };
   const span = Math.max(tau, 1 - tau);
+  const plain = maskSettings({ bg: tau });
   const perMethod: { key: string; method: string; h: number; w: number; labels: Uint8Array }[] = [];
   let confSum = 0;
   for (const [key, g] of groups) {
     const h = g[0].h;
     const w = g[0].w;
-    const maps = g.filter((r) => r.h === h && r.w === w).map((r) => ({ classIndex: r.classIndex, v: normaliseCam(decodeFloat16(r.data), 'relu-max') }));
-    const { labels, best } = labelsOf(maps, tau);
+    const maps = g.filter((r) => r.h === h && r.w === w).map((r) => ({ classIndex: r.classIndex, map: normaliseCam(camFromFloat16(r.classIndex, r.w, r.h, r.data).data, 'relu-max') }));
+    // the pipeline's argmax and τ at CAM resolution, without the clean-ups
+    const { argmax, score: best } = argmaxMaps(maps, h * w);
+    const labels = thresholdArgmax(argmax, best, w, h, plain);
     let m = 0;
     for (let i = 0; i < best.length; i++) m += Math.abs(best[i] - tau) / span;
     confSum += m / best.length;
@@ -75,7 +40,8 @@ export function scoreImage(imageId: number, rows: readonly CamRecord[], tau = DE
       const a = perMethod[i];
       const b = perMethod[j];
       if (a.key !== b.key || a.h !== b.h || a.w !== b.w) continue;
-      iouSum += meanIoU(a.labels, b.labels);
+      // both maps come from thresholds (no 255), so one IoU per class present in either
+      iouSum += meanIoU(a.labels, b.labels) ?? 1;
       pairs++;
     }
   }

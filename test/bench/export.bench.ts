@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { exportProject, type ExportFormat } from '../../src/export/index.ts';
-import { encodeLabelPng } from '../../src/masks/png.ts';
+import { encodeLabelPng } from '../../src/project/png.ts';
 import { createProject } from '../../src/project/index.ts';
 import { rgbPixels } from '../helpers/images.ts';
 

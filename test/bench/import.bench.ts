@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { encodeLabelPng } from '../../src/masks/png.ts';
+import { encodeLabelPng } from '../../src/project/png.ts';
 import { createProject } from '../../src/project/index.ts';
 import { VOC_CLASSES, vocPalette } from '../../src/masks/palette.ts';
 import { rgbPixels, vocXml } from '../helpers/images.ts';

@@ -4,7 +4,7 @@
 // encode of the result as the stored PNG. Prints median and min per variant.
 import { camFromFloat16, camsToLabels, type MaskSettings } from '../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../src/masks/float16.ts';
-import { encodeLabelPng } from '../../src/masks/png.ts';
+import { encodeLabelPng } from '../../src/project/png.ts';
 
 function camBlob(seed: number): Uint8Array {
   const v = new Float32Array(64 * 64);

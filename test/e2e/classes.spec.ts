@@ -2,7 +2,7 @@
 // value, merge one class into another (tags move, masks remapped as new versions, the class
 // removed); the project and the sidebar's counts agree afterwards.
 import { expect, test } from '@playwright/test';
-import { decodeLabelPng, encodeLabelPng } from '../../src/masks/png.ts';
+import { decodeLabelPng, encodeLabelPng } from '../../src/project/png.ts';
 import { serveProject, type ServedProject } from '../../src/server/session.ts';
 import { FIXTURE_TAGS, makeFixtureProject, watchErrors } from './fixture.ts';
 

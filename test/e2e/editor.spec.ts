@@ -4,7 +4,7 @@
 // editor and the compare view go to test-results/.
 import { expect, test, type Page } from '@playwright/test';
 import { encodeFloat16 } from '../../src/masks/float16.ts';
-import { decodeLabelPng } from '../../src/masks/png.ts';
+import { decodeLabelPng } from '../../src/project/png.ts';
 import { openProject } from '../../src/project/index.ts';
 import { serveProject, type ServedProject } from '../../src/server/session.ts';
 import { makeFixtureProject, watchErrors } from './fixture.ts';

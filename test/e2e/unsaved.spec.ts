@@ -4,7 +4,7 @@
 // again the change lands and the move goes through. Asking twice for the same move while
 // the same change still fails leaves it unsaved (the way out of a save that can never work).
 import { expect, test, type Page } from '@playwright/test';
-import { decodeLabelPng } from '../../src/masks/png.ts';
+import { decodeLabelPng } from '../../src/project/png.ts';
 import { servedFixture, watchErrors } from './fixture.ts';
 
 const fx = servedFixture();

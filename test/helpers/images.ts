@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { encodeLabelPng } from '../../src/masks/png.ts';
+import { encodeLabelPng } from '../../src/project/png.ts';
 import { vocPalette } from '../../src/masks/palette.ts';
 
 export interface ImageSpec {

@@ -3,7 +3,7 @@
 // another tool takes over. Anything a tool subscribes to goes through its scope, which the
 // registry disposes on deactivation — a tool cannot leak a listener.
 import type { Rect } from '../geometry.ts';
-import type { CamField } from '../cam.ts';
+import type { CamField } from '../../../src/masks/cam-field.ts';
 import type { LabelMap } from '../labels.ts';
 
 export type ToolId = 'brush' | 'eraser' | 'polygon' | 'fill' | 'threshold' | 'accept' | 'picker';

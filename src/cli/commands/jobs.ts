@@ -27,7 +27,8 @@ function describe(p: Project, job: JobRecord): string {
   const params = job.params;
   const mask = params.mask as { bg?: number } | undefined;
   const bg = typeof mask?.bg === 'number' ? ` τ_bg ${mask.bg}` : '';
-  if (job.kind === 'rethreshold') return `re-threshold of job ${String(params.sourceJob)}, ${String(params.camKey)} @ ${String(params.layer)}${bg}`;
+  // camKey: the field's name in re-threshold jobs written by 0.1 builds
+  if (job.kind === 'rethreshold') return `re-threshold of job ${String(params.sourceJob)}, ${String(params.camMethod ?? params.camKey)} @ ${String(params.layer)}${bg}`;
   const modelId = Number(params.modelId);
   const model = p.models.list().find((m) => m.id === modelId);
   const name = model ? `model ${model.id} (${path.basename(model.file)})` : `model ${modelId} (removed)`;

@@ -9,7 +9,8 @@ import { encodeFloat16 } from '../../masks/float16.ts';
 import { resizeBilinear } from '../../masks/resize.ts';
 import { maskFromStoredCams } from '../mask.ts';
 import { probabilities } from '../preprocess-spec.ts';
-import type { CamTask, CamTaskResult, EnginePool, EngineSpec, ModelRunner, StoredCam } from './types.ts';
+import type { StoredCam } from '../../masks/cam-mask.ts';
+import type { CamTask, CamTaskResult, EnginePool, EngineSpec, ModelRunner } from './types.ts';
 
 interface Map2d {
   h: number;

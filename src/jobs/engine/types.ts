@@ -3,7 +3,7 @@
 // bytes. Tensors never cross it — a task is a file name, a result is bytes.
 import type { CamMethod, CamRequest, CamResult } from '../../engine/cams/methods.ts';
 import type { EngineImage } from '../../engine/worker/protocol.ts';
-import type { MaskSettings } from '../../masks/cam-mask.ts';
+import type { MaskSettings, StoredCam } from '../../masks/cam-mask.ts';
 import type { PreprocessConfig } from '../preprocess-spec.ts';
 import type { ClassSource, MultiScale } from '../types.ts';
 
@@ -30,14 +30,6 @@ export interface CamTask {
   height: number;
   /** model outputs to explain (from the image's tags); null: the model's predictions (spec.classes) */
   targets: number[] | null;
-}
-
-export interface StoredCam {
-  classIndex: number;
-  h: number;
-  w: number;
-  /** h·w IEEE half floats, little-endian */
-  f16: Uint8Array;
 }
 
 export interface CamTaskResult {

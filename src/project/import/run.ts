@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../contract/errors.ts';
-import { decodeLabelPng, encodeLabelPng } from '../../masks/png.ts';
+import { decodeLabelPng, encodeLabelPng } from '../png.ts';
 import { hashFile } from '../hash.ts';
 import { storedPath } from '../paths.ts';
 import type { ClassesRepo } from '../repos/classes.ts';

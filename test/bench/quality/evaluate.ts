@@ -3,7 +3,7 @@
 // makes them (float16-stored maps, src/masks camsToLabels: normalise at feature resolution,
 // bilinear upsample, argmax over the tags vs τ_bg) → one confusion matrix per τ_bg, plus
 // baselines, localisation IoU and the classifier's own quality on the same scenes.
-import { camFromFloat16, upsampleCams, type CamMap, type CamNormalisation } from '../../../src/masks/cam-mask.ts';
+import { argmaxMaps, camFromFloat16, upsampleCams, type CamMap, type CamNormalisation } from '../../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { displayMap } from '../../../src/engine/cams/display.ts';
 import type { CamMethod, CamRequest } from '../../../src/engine/cams/methods.ts';
@@ -13,10 +13,10 @@ import { preprocessRgb, readPreprocessFor, type PreprocessConfig } from '../../.
 import { createSceneGenerator, type Scene } from '../../../demo/scenes/generator.ts';
 import { heldOutScenes } from '../../../demo/scenes/presets.ts';
 import { NUM_CLASSES } from '../../../demo/scenes/classes.ts';
-import { ConfusionMatrix } from '../../../src/metrics/confusion.ts';
-import { ThresholdSweep, argmaxMaps, tauRange } from '../../../src/metrics/threshold-sweep.ts';
-import { MeanAccumulator, binarise, binaryIou, regionOf } from '../../../src/metrics/localisation.ts';
-import { averagePrecision } from '../../../src/metrics/average-precision.ts';
+import { ConfusionMatrix } from '../../../src/masks/confusion.ts';
+import { ThresholdSweep, tauRange } from '../metrics/threshold-sweep.ts';
+import { MeanAccumulator, binarise, binaryIou, regionOf } from '../metrics/localisation.ts';
+import { averagePrecision } from '../metrics/average-precision.ts';
 
 /** a CAM method with its options: rcam with the CLRP start (the default) or the one-hot start */
 export type Variant = CamMethod | 'rcam-onehot';

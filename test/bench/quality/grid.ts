@@ -1,10 +1,9 @@
 // docs/quality/examples.png: one row per example scene — image, ground truth, then for each
 // method at the chosen layer its map (per pixel the highest of the tags' relu-max
 // normalised, upsampled maps) and its mask (camsToLabels at that method's best τ_bg).
-import { camsToLabels, upsampleCams } from '../../../src/masks/cam-mask.ts';
+import { argmaxMaps, camsToLabels, upsampleCams } from '../../../src/masks/cam-mask.ts';
 import { vocPalette } from '../../../src/masks/palette.ts';
 import { FASHION_CLASSES } from '../../../demo/scenes/classes.ts';
-import { argmaxMaps } from '../../../src/metrics/threshold-sweep.ts';
 import { Canvas, heat } from './raster.ts';
 import type { ExampleScene, Variant } from './evaluate.ts';
 import type { QualitySummary } from './summary.ts';

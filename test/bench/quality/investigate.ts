@@ -14,9 +14,9 @@ import { loadModel } from '../../../src/engine/load.ts';
 import { preprocessRgb, readPreprocessFor } from '../../../src/engine/preprocess.ts';
 import { createSceneGenerator } from '../../../demo/scenes/generator.ts';
 import { heldOutScenes } from '../../../demo/scenes/presets.ts';
-import { ConfusionMatrix } from '../../../src/metrics/confusion.ts';
-import { MeanAccumulator } from '../../../src/metrics/localisation.ts';
-import { tauRange } from '../../../src/metrics/threshold-sweep.ts';
+import { ConfusionMatrix } from '../../../src/masks/confusion.ts';
+import { MeanAccumulator } from '../metrics/localisation.ts';
+import { tauRange } from '../metrics/threshold-sweep.ts';
 import type { CamRequest } from '../../../src/engine/cams/methods.ts';
 
 const R = 4;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeLabelPng } from '../../../src/masks/png.ts';
+import { decodeLabelPng } from '../../../src/project/png.ts';
 import { createSceneGenerator } from '../../../demo/scenes/generator.ts';
 import { DEMO_ITEMS_DIR } from '../../../demo/scenes/idx.ts';
 import { FASHION_CLASSES } from '../../../demo/scenes/classes.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject } from '../../../src/project/index.ts';
-import { decodeLabelPng } from '../../../src/masks/png.ts';
+import { decodeLabelPng } from '../../../src/project/png.ts';
 import { FASHION_CLASSES } from '../../../demo/scenes/classes.ts';
 import { createSceneGenerator } from '../../../demo/scenes/generator.ts';
 import { DEMO_ITEMS_DIR } from '../../../demo/scenes/idx.ts';

@@ -6,7 +6,7 @@ import { exportProject, importMasks } from '../../../src/export/index.ts';
 import { decodeFloat16, encodeFloat16 } from '../../../src/masks/float16.ts';
 import { decodeNpyFloat32 } from '../../../src/masks/npy.ts';
 import { vocPalette } from '../../../src/masks/palette.ts';
-import { decodeLabelPng, encodeLabelPng } from '../../../src/masks/png.ts';
+import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
 import { rleArea, rleDecode, rleFromString, rleToBbox } from '../../../src/masks/rle.ts';
 import { resizeBilinear } from '../../../src/masks/resize.ts';
 import { createProject } from '../../../src/project/index.ts';

@@ -1,7 +1,7 @@
 // A real project for export tests: images written with sharp, imported through the
 // store's folder importer (cat/, dog/ → classes 1, 2), masks saved through saveMask.
 import { join } from 'node:path';
-import { encodeLabelPng } from '../../../src/masks/png.ts';
+import { encodeLabelPng } from '../../../src/project/png.ts';
 import { createProject, type Project } from '../../../src/project/index.ts';
 import { writeJpeg, writePng } from '../../helpers/images.ts';
 

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportProject } from '../../../src/export/index.ts';
-import { decodeLabelPng, encodeLabelPng } from '../../../src/masks/png.ts';
+import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
 import { createProject } from '../../../src/project/index.ts';
 import { tempDir, writeJpeg } from '../../helpers/images.ts';
 import { makeFixture } from './fixture.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
-import { encodeLabelPng } from '../../../src/masks/png.ts';
+import { encodeLabelPng } from '../../../src/project/png.ts';
 import { openProject, type Project } from '../../../src/project/index.ts';
 import { startJob } from '../../../src/jobs/index.ts';
 import { tempDir } from '../../helpers/images.ts';

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeLabelPng, encodeLabelPng } from '../../../src/masks/png.ts';
+import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
 import type { Project } from '../../../src/project/index.ts';
 import {
   cancelJob,

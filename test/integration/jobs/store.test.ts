@@ -2,7 +2,7 @@
 // delete / version, JobsRepo.findLatest / setRolledBack) on a real SQLite file.
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeLabelPng } from '../../../src/masks/png.ts';
+import { encodeLabelPng } from '../../../src/project/png.ts';
 import { createProject, openProject, SCHEMA_VERSION, type Project } from '../../../src/project/index.ts';
 import { tempDir, writeJpeg } from '../../helpers/images.ts';
 

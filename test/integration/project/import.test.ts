@@ -2,7 +2,7 @@ import { cpSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeLabelPng } from '../../../src/masks/png.ts';
+import { decodeLabelPng } from '../../../src/project/png.ts';
 import { createProject, type Project } from '../../../src/project/index.ts';
 import { thumbPath } from '../../../src/project/thumbnails.ts';
 import { labelMap, tempDir, writeGarbage, writeJpeg, writePng, writeTruncatedJpeg, writeVocDataset } from '../../helpers/images.ts';

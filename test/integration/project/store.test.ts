@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../../../src/contract/errors.ts';
-import { encodeLabelPng } from '../../../src/masks/png.ts';
+import { encodeLabelPng } from '../../../src/project/png.ts';
 import { createProject, openProject, type Project } from '../../../src/project/index.ts';
 import { SCHEMA_VERSION } from '../../../src/project/migrations/index.ts';
 import { labelMap, tempDir, writeJpeg } from '../../helpers/images.ts';

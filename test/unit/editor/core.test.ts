@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CamField } from '../../../renderer/editor/cam.ts';
+import { CamField } from '../../../src/masks/cam-field.ts';
+import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { EditorCore } from '../../../renderer/editor/editor.ts';
 import { emptyLabels, IGNORE } from '../../../renderer/editor/labels.ts';
 import type { ToolPointer } from '../../../renderer/editor/tools/types.ts';
@@ -162,7 +163,7 @@ describe('editor core: region tools', () => {
   it('threshold brush paints only where the class CAM exceeds the threshold; the wheel moves it', () => {
     const c = core(16, 16);
     // a 2×2 CAM: left column hot (1), right column cold (0)
-    const cam = new CamField(1, 2, 2, Float32Array.of(1, 0, 1, 0), 16, 16);
+    const cam = new CamField({ classIndex: 1, h: 2, w: 2, f16: encodeFloat16(Float32Array.of(1, 0, 1, 0)) }, 16, 16);
     c.setCams([cam]);
     c.setTool('threshold');
     c.wheel(-100, pt(0, 0));
@@ -181,7 +182,7 @@ describe('editor core: region tools', () => {
     // CAM 12×4 at full resolution: two hot blobs separated by a cold column
     const raw = new Float32Array(48);
     for (let y = 0; y < 4; y++) for (let x = 0; x < 12; x++) raw[y * 12 + x] = x === 5 ? 0 : 1;
-    c.setCams([new CamField(2, 12, 4, raw, 12, 4)]);
+    c.setCams([new CamField({ classIndex: 2, h: 4, w: 12, f16: encodeFloat16(raw) }, 12, 4)]);
     c.setActiveClass(2);
     c.setTool('accept');
     c.pointerDown(pt(8.5, 1.5));

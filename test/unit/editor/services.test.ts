@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioApi } from '../../../src/contract/api.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
-import { decodeLabelPng, encodeLabelPng } from '../../../src/masks/png.ts';
+import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
 import { createStudioService, dispatch } from '../../../src/services/index.ts';
 import { scoreImage } from '../../../src/services/scores.ts';
 import { startServer, type RunningServer } from '../../../src/server/index.ts';

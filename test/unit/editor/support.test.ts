@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CamField, camsToLabels, decodeFloat16, meanIoU } from '../../../renderer/editor/cam.ts';
 import { commandFor } from '../../../renderer/editor/keymap.ts';
-import { decodeLabelPng, encodeLabelPng } from '../../../renderer/editor/png.ts';
 import { ToolRegistry } from '../../../renderer/editor/tools/registry.ts';
 import type { Tool, ToolScope } from '../../../renderer/editor/tools/types.ts';
 import { fit, toImage, zoomAt } from '../../../renderer/editor/viewport.ts';
-import { decodeLabelPng as storeDecode, encodeLabelPng as storeEncode } from '../../../src/masks/png.ts';
+import { CamField } from '../../../src/masks/cam-field.ts';
+import { camFromStored, upsampleCams, type StoredCam } from '../../../src/masks/cam-mask.ts';
+import { meanIoU } from '../../../src/masks/confusion.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
-import { camsToLabels as storeCamsToLabels } from '../../../src/masks/cam-mask.ts';
+import { decodeLabelPngAsync, encodeLabelPngAsync, webZlib } from '../../../src/masks/png.ts';
+import { decodeLabelPng as storeDecode, encodeLabelPng as storeEncode } from '../../../src/project/png.ts';
 
 describe('label PNG in the renderer', () => {
   it('round-trips and is readable by the store (and the store’s PNGs by it)', async () => {
@@ -15,12 +16,12 @@ describe('label PNG in the renderer', () => {
     const h = 23;
     const labels = new Uint8Array(w * h);
     for (let i = 0; i < labels.length; i++) labels[i] = [0, 1, 2, 255, 17][i % 5];
-    const png = await encodeLabelPng(labels, w, h);
-    const back = await decodeLabelPng(png);
+    const png = await encodeLabelPngAsync(labels, w, h, webZlib);
+    const back = await decodeLabelPngAsync(png, webZlib);
     expect([back.width, back.height]).toEqual([w, h]);
     expect(back.labels).toEqual(labels);
     expect(storeDecode(png).labels).toEqual(labels);
-    expect((await decodeLabelPng(storeEncode(labels, w, h))).labels).toEqual(labels);
+    expect((await decodeLabelPngAsync(storeEncode(labels, w, h), webZlib)).labels).toEqual(labels);
   });
 });
 
@@ -90,25 +91,20 @@ describe('viewport', () => {
 });
 
 describe('CAMs in the renderer', () => {
-  it('threshold the same pixels as the store’s mask generator', () => {
+  it('sample exactly the maps the store’s mask generator upsamples, row by row or whole', () => {
     const a = Float32Array.from({ length: 8 * 6 }, (_, i) => Math.sin(i * 0.7) * 3);
     const b = Float32Array.from({ length: 8 * 6 }, (_, i) => Math.cos(i * 0.3) * 2);
-    const fa = CamField.fromFloat16(1, 8, 6, encodeFloat16(a), 50, 37);
-    const fb = CamField.fromFloat16(4, 8, 6, encodeFloat16(b), 50, 37);
-    const ours = camsToLabels([fa, fb], 50, 37, 0.2);
-    const store = storeCamsToLabels(
-      [
-        { classIndex: 1, width: 8, height: 6, data: decodeFloat16(encodeFloat16(a)) },
-        { classIndex: 4, width: 8, height: 6, data: decodeFloat16(encodeFloat16(b)) },
-      ],
-      50,
-      37,
-      { bg: 0.2 },
-    );
-    let same = 0;
-    for (let i = 0; i < ours.length; i++) if (ours[i] === store[i]) same++;
-    // float32 vs float64 interpolation may flip a pixel sitting exactly on the threshold
-    expect(same / ours.length).toBeGreaterThan(0.995);
+    const stored: StoredCam[] = [
+      { classIndex: 1, h: 6, w: 8, f16: encodeFloat16(a) },
+      { classIndex: 4, h: 6, w: 8, f16: encodeFloat16(b) },
+    ];
+    const store = upsampleCams(stored.map(camFromStored), 50, 37, 'relu-max');
+    const [fa, fb] = stored.map((c) => new CamField(c, 50, 37));
+    // a few pixels first (rows filled on demand), then the whole map: the same bits
+    expect([fa.at(3, 30), fa.at(49, 0), fa.at(0, 36)]).toEqual([store[0].map[30 * 50 + 3], store[0].map[49], store[0].map[36 * 50]]);
+    expect(fa.upsampled()).toEqual(store[0].map);
+    expect(fb.upsampled()).toEqual(store[1].map);
+    expect(fb.at(17, 11)).toBe(store[1].map[11 * 50 + 17]);
   });
 
   it('mean IoU skips ignore pixels of the reference', () => {

@@ -2,7 +2,8 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../src/contract/errors.ts';
-import { crc32, decodeLabelPng, encodeLabelPng } from '../../../src/masks/png.ts';
+import { crc32, decodeLabelPng as decodeWith, decodeLabelPngAsync, encodeLabelPngAsync, webZlib } from '../../../src/masks/png.ts';
+import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
 import { vocPalette } from '../../../src/masks/palette.ts';
 
 function labels(width: number, height: number): Uint8Array {
@@ -108,6 +109,29 @@ describe('encodeLabelPng / decodeLabelPng', () => {
 
   it('refuses mismatched sizes on encode', () => {
     expect(() => encodeLabelPng(new Uint8Array(5), 2, 2)).toThrow(/5 labels for a 2x2 map/);
+  });
+});
+
+describe('the codec with a web-streams zlib (what the renderer uses)', () => {
+  it('reads what Node writes and writes what Node reads, palette included', async () => {
+    const m = labels(41, 13);
+    const pal = vocPalette();
+    const web = await encodeLabelPngAsync(m, 41, 13, webZlib, pal);
+    const d = decodeLabelPng(web, 'web.png');
+    expect(d.labels).toEqual(m);
+    expect(d.palette).toEqual(pal);
+    const back = await decodeLabelPngAsync(encodeLabelPng(m, 41, 13), webZlib, 'node.png');
+    expect([back.width, back.height]).toEqual([41, 13]);
+    expect(back.labels).toEqual(m);
+    expect(back.palette).toBeUndefined();
+  });
+
+  it('names the file when the injected inflate fails', async () => {
+    const png = encodeLabelPng(labels(4, 4), 4, 4);
+    const broken = { inflate: () => { throw new Error('no zlib here'); } };
+    expect(() => decodeWith(png, broken, 'a.png')).toThrow(/^a\.png: corrupt PNG image data \(no zlib here\)$/);
+    await expect(decodeLabelPngAsync(png, { inflate: () => Promise.reject(new Error('stream broke')) }, 'b.png')).rejects.toThrow(/^b\.png: corrupt PNG image data \(stream broke\)$/);
+    await expect(encodeLabelPngAsync(new Uint8Array(3), 2, 2, webZlib)).rejects.toThrow(/3 labels for a 2x2 map/);
   });
 });
 

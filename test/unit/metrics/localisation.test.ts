@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecision } from '../../../src/metrics/average-precision.ts';
-import { binariseOfMax, binariseTop, binaryIou, regionOf } from '../../../src/metrics/localisation.ts';
+import { averagePrecision } from '../../bench/metrics/average-precision.ts';
+import { binariseOfMax, binariseTop, binaryIou, regionOf } from '../../bench/metrics/localisation.ts';
 
 const f32 = (a: number[]) => Float32Array.from(a);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { camsToLabels, upsampleCams, type CamMap } from '../../../src/masks/cam-mask.ts';
-import { ConfusionMatrix } from '../../../src/metrics/confusion.ts';
-import { ThresholdSweep, argmaxMaps, tauRange } from '../../../src/metrics/threshold-sweep.ts';
+import { argmaxMaps, camsToLabels, upsampleCams, type CamMap } from '../../../src/masks/cam-mask.ts';
+import { ConfusionMatrix } from '../../../src/masks/confusion.ts';
+import { ThresholdSweep, tauRange } from '../../bench/metrics/threshold-sweep.ts';
 
 /** a small deterministic generator, so the maps are arbitrary but fixed */
 function lcg(seed: number): () => number {

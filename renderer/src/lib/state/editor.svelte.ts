@@ -2,13 +2,14 @@
 // into runes on the core's 'state' events), loading images and masks through the API,
 // autosaving every completed change, and moving through the grid's current list.
 import type { CamInfo, ImageSummary, MaskVersionInfo, ReviewStatus } from '../../../../src/contract/api.ts';
+import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD } from '../../../../src/contract/generation.ts';
+import { CamField } from '../../../../src/masks/cam-field.ts';
+import { decodeLabelPngAsync, encodeLabelPngAsync, webZlib } from '../../../../src/masks/png.ts';
 import { Autosaver, type SaveState } from '../../../editor/autosave.ts';
-import { CamField } from '../../../editor/cam.ts';
 import type { CanvasHost } from '../../../editor/dom/canvas-host.ts';
 import { EditorCore } from '../../../editor/editor.ts';
 import type { Command } from '../../../editor/keymap.ts';
 import { emptyLabels } from '../../../editor/labels.ts';
-import { decodeLabelPng, encodeLabelPng } from '../../../editor/png.ts';
 import type { ToolId } from '../../../editor/tools/types.ts';
 import type { StudioClient } from '../api.ts';
 import { plural } from '../format.ts';
@@ -21,10 +22,10 @@ interface Loaded {
   mask: Uint8Array;
 }
 
-/** Which stored CAMs the editor shows: R-CAM at layer2 when present (the studio's default). */
+/** Which stored CAMs the editor shows: the studio's default method and layer when present. */
 function pickCamSet(cams: CamInfo[]): CamInfo[] {
   if (!cams.length) return [];
-  const score = (c: CamInfo) => (c.method === 'rcam' ? 2 : 0) + (c.layer === 'layer2' ? 1 : 0);
+  const score = (c: CamInfo) => (c.method === DEFAULT_CAM_METHOD ? 2 : 0) + (c.layer === DEFAULT_CAM_LAYER ? 1 : 0);
   const best = [...cams].sort((a, b) => score(b) - score(a))[0];
   return cams.filter((c) => c.method === best.method && c.layer === best.layer && c.modelHash === best.modelHash);
 }
@@ -155,7 +156,7 @@ export class EditorSession {
       const { image, bytes, mask } = loaded;
       const labels = emptyLabels(image.width, image.height);
       if (mask.length) {
-        const m = await decodeLabelPng(mask);
+        const m = await decodeLabelPngAsync(mask, webZlib, 'the stored mask');
         if (m.width !== image.width || m.height !== image.height) throw new Error(`the stored mask is ${m.width}x${m.height}, the image ${image.width}x${image.height}`);
         labels.data.set(m.labels);
       }
@@ -224,7 +225,7 @@ export class EditorSession {
       const set = pickCamSet(cams);
       if (!set.length || !this.image) return;
       const img = this.image;
-      const fields = await Promise.all(set.map(async (c) => CamField.fromFloat16(c.classIndex, c.width, c.height, await this.client.camData(c), img.width, img.height)));
+      const fields = await Promise.all(set.map(async (c) => new CamField({ classIndex: c.classIndex, h: c.height, w: c.width, f16: await this.client.camData(c) }, img.width, img.height)));
       if (seq !== this.openSeq) return;
       this.core.setCams(fields);
       this.camSource = `${set[0].method} · ${set[0].layer}`;
@@ -247,7 +248,7 @@ export class EditorSession {
   private async store(labels: Uint8Array): Promise<void> {
     const img = this.image;
     if (!img) return;
-    const png = await encodeLabelPng(labels, img.width, img.height);
+    const png = await encodeLabelPngAsync(labels, img.width, img.height, webZlib);
     const saved = await this.client.saveMask(img.id, png);
     if (this.image?.id !== img.id) return;
     const first = !img.hasMask || img.status !== saved.status;
@@ -311,7 +312,7 @@ export class EditorSession {
     const img = this.image;
     if (!img) return;
     try {
-      const m = await decodeLabelPng(await this.client.maskPng(img.id, version.id));
+      const m = await decodeLabelPngAsync(await this.client.maskPng(img.id, version.id), webZlib, `mask version ${version.id}`);
       this.core.replace(m.labels, `Restore version ${version.id}`);
       this.say(`Version ${version.id} restored — Ctrl+Z undoes it`);
     } catch (err) {

@@ -1,6 +1,7 @@
-// Confusion matrix over label maps and the IoU / mIoU read from it (PASCAL VOC style).
+// Confusion matrix over label maps and the IoU / mIoU read from it (PASCAL VOC style): the
+// one mIoU of the studio (the compare view's IoU, the review scores, the quality benchmark).
 //
-// Conventions (the quality benchmark's, stated once here):
+// Conventions, stated once here:
 // - Classes are 0..K−1 with 0 = background; a label map value k means class k.
 // - Ground-truth 255 (ignore) pixels are left out entirely (VOC's "void").
 // - A predicted 255 (a mask's ignore band) is a prediction of no class: it is counted in a
@@ -12,7 +13,7 @@
 // - mIoU is the mean over classes with an IoU, background included, computed from the
 //   matrix accumulated over the whole data set (not a mean of per-image mIoUs).
 
-export const IGNORE_LABEL = 255;
+import { IGNORE as IGNORE_LABEL } from './labels.ts';
 
 export class ConfusionMatrix {
   /** row = ground truth 0..K−1, column = prediction 0..K−1 then K = void (predicted 255) */
@@ -97,4 +98,22 @@ export function meanDefined(values: readonly number[]): number {
     n++;
   }
   return n > 0 ? s / n : NaN;
+}
+
+/**
+ * mIoU of `pred` against `truth` (same length), by the conventions above: truth 255 is left
+ * out, a predicted 255 is a miss. null when no pixel counts (an all-ignore truth).
+ */
+export function meanIoU(pred: Uint8Array, truth: Uint8Array): number | null {
+  let top = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const t = truth[i];
+    const p = pred[i];
+    if (t !== IGNORE_LABEL && t > top) top = t;
+    if (p !== IGNORE_LABEL && p > top) top = p;
+  }
+  const cm = new ConfusionMatrix(top + 1);
+  cm.add(truth, pred);
+  const m = cm.miou();
+  return Number.isNaN(m) ? null : m;
 }

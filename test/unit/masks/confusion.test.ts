@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfusionMatrix, meanDefined } from '../../../src/metrics/confusion.ts';
+import { ConfusionMatrix, meanDefined } from '../../../src/masks/confusion.ts';
 
 const u8 = (a: number[]) => Uint8Array.from(a);
 

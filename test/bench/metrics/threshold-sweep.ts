@@ -7,7 +7,8 @@
 // pixel is c* iff τ_i < b. Per-bin counts are summed into one confusion matrix per τ at the
 // end — identical to running camsToLabels at every τ (a unit test checks that), at the cost
 // of one pass.
-import { ConfusionMatrix, IGNORE_LABEL } from './confusion.ts';
+import { ConfusionMatrix } from '../../../src/masks/confusion.ts';
+import { IGNORE } from '../../../src/masks/labels.ts';
 
 export class ThresholdSweep {
   /** [truth][argmax class][bin]: bin j = number of thresholds strictly below the pixel's score */
@@ -29,7 +30,7 @@ export class ThresholdSweep {
     const taus = this.taus;
     for (let i = 0; i < gt.length; i++) {
       const g = gt[i];
-      if (g === IGNORE_LABEL) continue;
+      if (g === IGNORE) continue;
       const b = score[i];
       let j = 0;
       while (j < T && taus[j] < b) j++;
@@ -83,23 +84,6 @@ export class ThresholdSweep {
     for (const v of this.hist) s += v;
     return s;
   }
-}
-
-/** per pixel: the class of the highest map and its value; class 0 / score −∞ with no maps */
-export function argmaxMaps(maps: readonly { classIndex: number; map: Float32Array }[], n: number): { argmax: Uint8Array; score: Float32Array } {
-  const argmax = new Uint8Array(n);
-  const score = new Float32Array(n).fill(-Infinity);
-  // ascending class order and a strict '>' keep the lower class on ties, as camsToLabels does
-  const sorted = [...maps].sort((a, b) => a.classIndex - b.classIndex);
-  for (const { classIndex, map } of sorted) {
-    for (let i = 0; i < n; i++) {
-      if (map[i] > score[i]) {
-        score[i] = map[i];
-        argmax[i] = classIndex;
-      }
-    }
-  }
-  return { argmax, score };
 }
 
 /** τ = from, from+step, … ≤ to, rounded to 1e-9 so 0.05·k prints and compares cleanly */
