@@ -2,10 +2,11 @@
 // native dialogs and the path-taking actions behind them. Paths the renderer sends here
 // must have come back from `pick` (see grants.ts). Types, validators and the router are
 // pure: no Electron import.
-import type { ApiError, Result } from '../src/contract/api.ts';
-import { StudioError } from '../src/contract/errors.ts';
-import type { ExportFormat } from '../src/export/types.ts';
-import type { DatasetLayout } from '../src/project/types.ts';
+import type { Result } from '../src/contract/api.ts';
+import { EXPORT_FORMAT_NAMES, type ExportFormatName } from '../src/contract/export.ts';
+import { DATASET_LAYOUTS, type DatasetLayout } from '../src/project/types.ts';
+import { bool, oneOf, text, tuple } from '../src/services/check.ts';
+import { toApiError } from '../src/services/dispatch.ts';
 
 export const IPC_DESKTOP = 'studio:desktop';
 
@@ -44,7 +45,8 @@ export interface DesktopApi {
   pick(purpose: PickPurpose): Promise<PickedPath | null>;
   importDataset(path: string, layout: DatasetLayout | null): Promise<{ added: number; skipped: number; errors: number; newClasses: string[] }>;
   addModel(path: string): Promise<{ modelId: number; added: boolean; classes: string[] }>;
-  exportMasks(path: string, format: ExportFormat, approvedOnly: boolean): Promise<{ images: number; out: string }>;
+  /** through the studio's export service: refused while another export runs, and into a folder with files unless `overwrite` */
+  exportMasks(path: string, format: ExportFormatName, approvedOnly: boolean, overwrite: boolean): Promise<{ images: number; out: string }>;
   /** a folder picked with purpose 'project'/'new-project', or one of recentProjects() */
   openProject(path: string): Promise<{ name: string }>;
   recentProjects(): Promise<RecentProject[]>;
@@ -54,65 +56,41 @@ export interface DesktopApi {
 export type DesktopMethod = keyof DesktopApi;
 type DesktopValidators = { [M in DesktopMethod]: (raw: unknown) => Parameters<DesktopApi[M]> };
 
-const LAYOUTS: readonly DatasetLayout[] = ['voc', 'folders', 'csv', 'json'];
-const FORMATS: readonly ExportFormat[] = ['voc', 'coco', 'yolo', 'cams'];
+const MAX_PATH = 4096;
 
-function bad(method: string, what: string): StudioError {
-  return new StudioError('BAD_REQUEST', `${method}: ${what}`);
-}
-
-function args(method: string, raw: unknown, n: number): unknown[] {
-  if (raw === undefined && n === 0) return [];
-  if (!Array.isArray(raw)) throw bad(method, `parameters must be an array, got ${raw === null ? 'null' : typeof raw}`);
-  if (raw.length !== n) throw bad(method, `expects ${n} parameter${n === 1 ? '' : 's'}, got ${raw.length}`);
-  return raw;
-}
-
-function str(method: string, name: string, v: unknown, max = 4096): string {
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw bad(method, `${name} must be a non-empty string of at most ${max} characters`);
-  return v;
-}
-
-function oneOf<T extends string>(method: string, name: string, v: unknown, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw bad(method, `${name} must be one of ${allowed.join(', ')}`);
-  return v as T;
+function path(method: string, v: unknown): string {
+  return text(method, 'path', v, MAX_PATH, true);
 }
 
 /** Exhaustive by type: a DesktopApi method without a validator does not compile. */
 export const DESKTOP_VALIDATORS: DesktopValidators = {
   pick: (raw) => {
-    const [p] = args('pick', raw, 1);
+    const [p] = tuple('pick', raw, 1);
     return [oneOf('pick', 'purpose', p, PICK_PURPOSES)];
   },
   importDataset: (raw) => {
-    const [path, layout] = args('importDataset', raw, 2);
-    return [str('importDataset', 'path', path), layout === null ? null : oneOf('importDataset', 'layout', layout, LAYOUTS)];
+    const [p, layout] = tuple('importDataset', raw, 2);
+    return [path('importDataset', p), layout === null ? null : oneOf('importDataset', 'layout', layout, DATASET_LAYOUTS)];
   },
   addModel: (raw) => {
-    const [path] = args('addModel', raw, 1);
-    return [str('addModel', 'path', path)];
+    const [p] = tuple('addModel', raw, 1);
+    return [path('addModel', p)];
   },
   exportMasks: (raw) => {
-    const [path, format, approvedOnly] = args('exportMasks', raw, 3);
-    if (typeof approvedOnly !== 'boolean') throw bad('exportMasks', 'approvedOnly must be a boolean');
-    return [str('exportMasks', 'path', path), oneOf('exportMasks', 'format', format, FORMATS), approvedOnly];
+    const m = 'exportMasks';
+    const [p, format, approvedOnly, overwrite] = tuple(m, raw, 4);
+    return [path(m, p), oneOf(m, 'format', format, EXPORT_FORMAT_NAMES), bool(m, 'approvedOnly', approvedOnly), bool(m, 'overwrite', overwrite)];
   },
   openProject: (raw) => {
-    const [path] = args('openProject', raw, 1);
-    return [str('openProject', 'path', path)];
+    const [p] = tuple('openProject', raw, 1);
+    return [path('openProject', p)];
   },
-  recentProjects: (raw) => args('recentProjects', raw, 0) as [],
-  about: (raw) => args('about', raw, 0) as [],
+  recentProjects: (raw) => tuple('recentProjects', raw, 0) as [],
+  about: (raw) => tuple('about', raw, 0) as [],
 };
 
 export function isDesktopMethod(name: string): name is DesktopMethod {
   return Object.prototype.hasOwnProperty.call(DESKTOP_VALIDATORS, name);
-}
-
-function apiError(err: unknown, method: string): ApiError {
-  if (err instanceof StudioError) return { code: err.code, message: err.message };
-  console.error(`relevance-studio: ${method} failed:`, err);
-  return { code: 'INTERNAL', message: `${method} failed: ${(err as Error)?.message?.split('\n')[0] ?? String(err)}` };
 }
 
 /** One desktop call: method name + untrusted params → Result (never throws). */
@@ -123,7 +101,7 @@ export async function dispatchDesktop(api: DesktopApi, method: string, raw: unkn
     const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
     return { ok: true, value: await fn.apply(api, params) };
   } catch (err) {
-    return { ok: false, error: apiError(err, method) };
+    return { ok: false, error: toApiError(err, method) };
   }
 }
 

@@ -3,8 +3,8 @@
 // stand-in that "picks" a given folder). Menu items call these same functions, so a menu
 // action and a renderer request take one path through the grant check. No Electron import.
 import { basename } from 'node:path';
+import type { ExportApi } from '../src/contract/export.ts';
 import { StudioError } from '../src/contract/errors.ts';
-import { exportProject } from '../src/export/index.ts';
 import { registerModel } from '../src/jobs/models.ts';
 import type { Project } from '../src/project/index.ts';
 import type { AboutInfo, DesktopApi, PickPurpose } from './desktop-api.ts';
@@ -17,6 +17,8 @@ export interface DesktopDeps {
   /** shows the native dialog; the chosen path, or null when cancelled */
   showPicker(purpose: PickPurpose): Promise<string | null>;
   project(): Project;
+  /** the open project's export service (the one the Export dialog uses: its lock, checks and progress events) */
+  exports(): ExportApi;
   /** opens (or with `create`, makes) the project in `dir` and shows it in the window */
   switchProject(dir: string, create: boolean): Promise<{ name: string }>;
   /** tells the renderer the project changed (a 'project.changed' event) */
@@ -46,9 +48,9 @@ export function createDesktopService(d: DesktopDeps): DesktopApi {
       d.changed('model');
       return { modelId: r.model.id, added: r.added, classes: r.classNames };
     },
-    async exportMasks(path, format, approvedOnly) {
+    async exportMasks(path, format, approvedOnly, overwrite) {
       const out = d.grants.check(path, 'export');
-      const r = await exportProject(d.project(), { format, out, approvedOnly });
+      const r = await d.exports().exportProject({ format, out, approvedOnly, split: null, overwrite });
       return { images: r.images, out: r.out };
     },
     async openProject(path) {

@@ -5,7 +5,7 @@
 // (security, ipc, grants, menu, window-state, recent, argv, jobs-ui, about) and is tested
 // under Node; this file only applies those decisions to Electron's objects.
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, session, shell, type OpenDialogOptions } from 'electron';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createProject, openProject, setSqliteNativeBinding, type Project } from '../src/project/index.ts';
@@ -108,6 +108,7 @@ async function run(): Promise<void> {
     recent,
     showPicker: (purpose) => showPicker(win, purpose),
     project: () => project,
+    exports: () => api,
     switchProject,
     changed: (reason) => bus.emit('project.changed', { reason }),
     about: () => aboutInfo(APP_VERSION, process.versions, `${process.platform} ${process.arch}`, jobs.backend),
@@ -131,7 +132,7 @@ async function run(): Promise<void> {
     },
     importDataset: () => void pickThen(desktop, 'dataset', (p) => desktop.importDataset(p, null)),
     addModel: () => void pickThen(desktop, 'model', (p) => desktop.addModel(p)),
-    exportMasks: () => void pickThen(desktop, 'export', (p) => desktop.exportMasks(p, 'voc', false)),
+    exportMasks: () => void pickThen(desktop, 'export', (p) => exportFromMenu(win, desktop, p)),
     command: (command) => bus.emit('app.command', { command }),
     about: () => {
       const info = aboutInfo(APP_VERSION, process.versions, `${process.platform} ${process.arch}`, jobs.backend);
@@ -220,6 +221,25 @@ async function pickThen(desktop: DesktopApi, purpose: PickPurpose, then: (path: 
   } catch (err) {
     fail(err);
   }
+}
+
+/** File › Export Masks…: VOC into the picked folder, asking before writing over files there. */
+async function exportFromMenu(win: BrowserWindow, desktop: DesktopApi, dir: string): Promise<void> {
+  let overwrite = false;
+  if (readdirSync(dir).length > 0) {
+    const r = await dialog.showMessageBox(win, {
+      type: 'question',
+      message: `${basename(dir)} already holds files.`,
+      detail: 'Exported files replace files of the same name there; other files stay.',
+      buttons: ['Cancel', 'Export Anyway'],
+      defaultId: 0,
+      cancelId: 0,
+    });
+    if (r.response !== 1) return;
+    overwrite = true;
+  }
+  const done = await desktop.exportMasks(dir, 'voc', false, overwrite);
+  await dialog.showMessageBox(win, { type: 'info', message: `Exported ${done.images} ${done.images === 1 ? 'mask' : 'masks'} (VOC)`, detail: done.out, buttons: ['OK'] });
 }
 
 async function showPicker(win: BrowserWindow, purpose: PickPurpose): Promise<string | null> {

@@ -1,9 +1,12 @@
 // The one contract between the renderer and the services. Imported by the services,
 // the Electron main/preload, the browser-mode server and the renderer: no runtime
 // dependencies, types and plain constants only.
-import type { GenerationApi, GenerationError, GenerationEvents } from './generation.ts';
+import type { ExportApi, ExportEvents } from './export.ts';
+import type { GenerationApi, GenerationEvents } from './generation.ts';
 
+export type * from './export.ts';
 export type * from './generation.ts';
+export type * from './jobs.ts';
 
 export type ReviewStatus = 'unreviewed' | 'generated' | 'edited' | 'approved' | 'rejected';
 export const REVIEW_STATUSES: readonly ReviewStatus[] = ['unreviewed', 'generated', 'edited', 'approved', 'rejected'];
@@ -68,6 +71,11 @@ export interface ImageQuery {
   limit: number;
 }
 
+/** the most images one listImages page (and one imageScores call) may ask for */
+export const MAX_PAGE_SIZE = 1000;
+/** the longest search text a query may carry */
+export const MAX_SEARCH_LENGTH = 200;
+
 export interface ImagePage {
   total: number;
   offset: number;
@@ -94,7 +102,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
  * Every request the renderer may make. Binary results (thumbnails, images) are
  * `Uint8Array`s; transports carry them as bytes.
  */
-export interface StudioApi extends GenerationApi {
+export interface StudioApi extends GenerationApi, ExportApi {
   projectInfo(): Promise<ProjectInfo>;
   listImages(query: ImageQuery): Promise<ImagePage>;
   getImage(id: number): Promise<ImageSummary>;
@@ -211,25 +219,10 @@ export const BINARY_METHODS = ['thumbnail', 'imageBytes', 'maskPng', 'camData', 
 export const BINARY_INPUT_METHODS = ['saveMask'] as const satisfies readonly MethodName[];
 
 /** Events pushed from the services to the renderer. */
-export interface StudioEvents extends GenerationEvents {
+export interface StudioEvents extends GenerationEvents, ExportEvents {
   'project.changed': { reason: string };
   /** Electron: a native menu command the editor carries out (Edit › Undo / Redo) */
   'app.command': { command: 'undo' | 'redo' };
-  /** a batch job's progress (the Electron main forwards src/jobs' events, throttled) */
-  'job.progress': {
-    jobId: number;
-    state: string;
-    done: number;
-    failed: number;
-    total: number;
-    etaSec: number | null;
-    /** the studio's own generation service adds these (the Generate panel shows them) */
-    imagesPerSec?: number;
-    errors?: GenerationError[];
-    errorCount?: number;
-    backend?: string;
-    message?: string;
-  };
 }
 export type EventName = keyof StudioEvents;
 

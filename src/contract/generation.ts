@@ -1,6 +1,7 @@
-// The contract of the studio's Generate panel and Export dialog (issue 4 item 6, issue 6
-// item 7): types and plain constants only, imported by api.ts into StudioApi/StudioEvents.
+// The contract of the studio's Generate panel: types and plain constants only, imported
+// by api.ts into StudioApi/StudioEvents.
 import type { ReviewStatus } from './api.ts';
+import type { JobProgress } from './jobs.ts';
 
 export const CAM_METHOD_NAMES = ['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam'] as const;
 export type CamMethodName = (typeof CAM_METHOD_NAMES)[number];
@@ -61,67 +62,12 @@ export interface PreviewRequest extends MaskThresholds {
   layer: CamLayerName;
 }
 
-export interface GenerationError {
-  imageId: number;
-  name: string;
-  message: string;
-}
-
-export type GenerationState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed' | 'paused';
-
-/** A generation job as the panel shows it (running, or the last one of this session). */
-// a type literal, not an interface: TypeScript normalises a union of literal types, so code
-// reading a field of any StudioEvents payload keeps compiling
-export type GenerationProgress = {
-  jobId: number;
-  state: GenerationState;
-  total: number;
-  done: number;
-  failed: number;
-  imagesPerSec: number;
-  etaSec: number | null;
-  /** the newest failures (up to 100) */
-  errors: GenerationError[];
-  errorCount: number;
-  /** set when finished: masks kept as non-current versions because a person owned the current one */
-  keptHuman?: number;
-  /** set when finished */
-  seconds?: number;
-  /** the engine backend ('' before the workers are up) */
-  backend: string;
-  /** why it failed */
-  message?: string;
-};
-
 export interface GenerationStatus {
   /** the running job, else the last one started in this session, else null */
-  job: GenerationProgress | null;
+  job: JobProgress | null;
   running: boolean;
   /** the job defaults (the panel's initial values) */
   defaults: { method: CamMethodName; layer: CamLayerName; mask: MaskThresholds };
-}
-
-export const EXPORT_FORMAT_NAMES = ['voc', 'coco', 'yolo', 'cams'] as const;
-export type ExportFormatName = (typeof EXPORT_FORMAT_NAMES)[number];
-
-export interface ExportRequest {
-  format: ExportFormatName;
-  /** absolute output folder; created when missing */
-  out: string;
-  approvedOnly: boolean;
-  /** null: the images' own splits; else a random train/val assignment */
-  split: { val: number; seed: number } | null;
-  /** allow writing into a folder that already holds files */
-  overwrite: boolean;
-}
-
-export interface ExportSummary {
-  format: ExportFormatName;
-  out: string;
-  images: number;
-  files: number;
-  skipped: { image: string; reason: string }[];
-  seconds: number;
 }
 
 export interface GenerationApi {
@@ -139,12 +85,11 @@ export interface GenerationApi {
    * has no tag the model knows.
    */
   previewMask(req: PreviewRequest): Promise<Uint8Array>;
-  /** a suggested output folder: <project>/exports/<format>-<date> */
-  defaultExportFolder(format: ExportFormatName): Promise<string>;
-  exportProject(req: ExportRequest): Promise<ExportSummary>;
 }
 
 export interface GenerationEvents {
-  'job.finished': GenerationProgress;
-  'export.progress': { done: number; total: number; file?: string };
+  /** a batch job's progress (every job this process runs: generation, re-thresholding), throttled */
+  'job.progress': JobProgress;
+  /** the final record of a job the studio started */
+  'job.finished': JobProgress;
 }

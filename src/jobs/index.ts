@@ -1,16 +1,17 @@
-// The jobs surface for services, the CLI and (later) the studio's Generate panel:
+// The jobs surface for services, the CLI and the studio's Generate panel:
 //
 //   const h = startJob(project, { model, method, layer, mask: { bg }, selection }, { workers });
 //   const off = onProgress((p) => ...);   // every job's JobProgress events (or onProgress(h.jobId, fn))
-//   cancelJob(h.jobId);                   // images in the workers finish, then it stops (resumable)
+//   cancelJob(h.jobId);                   // images in flight finish, then it stops (resumable)
 //   const summary = await h.done;         // JobSummary; never rejects for per-image errors
 //
-// startJob resumes an unfinished job with the same frozen parameters (or `jobId`), and
-// returns at once (h.jobId is known synchronously; the run continues in the background).
+// startJob (and startRethreshold) resume an unfinished job with the same frozen parameters
+// (or `jobId`), and return at once (h.jobId is known synchronously; the run continues in
+// the background). Every kind reports through the same bus and cancels the same way.
 import { EventEmitter } from 'node:events';
 import type { Project } from '../project/index.ts';
 import { createOrResume, generationJob, generationParams, type GenerateInput } from './create.ts';
-import { rethresholdJob } from './rethreshold.ts';
+import { prepareRethreshold } from './rethreshold.ts';
 import { runGeneration, type RunOptions } from './runner.ts';
 import type { JobProgress, JobSummary } from './types.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
@@ -77,30 +78,22 @@ export function startJob(project: Project, input: StartInput, opts: Omit<RunOpti
     resumed = r.resumed;
   }
   return track(jobId, resumed, (signal) =>
-    runGeneration(project, jobId, {
-      ...opts,
-      resumed,
-      signal,
-      onProgress: (p) => {
-        opts.onProgress?.(p);
-        bus.emit('progress', p);
-      },
-    }),
+    runGeneration(project, jobId, { ...opts, resumed, signal, onProgress: relay(opts.onProgress) }),
   );
 }
 
 /** Re-thresholds a finished generation job from its stored CAMs, in the background. */
-export function startRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: { onProgress?: Listener } = {}): Promise<JobSummary> {
-  const ac = new AbortController();
-  return rethresholdJob(project, sourceJob, mask, {
-    signal: ac.signal,
-    onProgress: (p) => {
-      running.set(p.jobId, ac);
-      opts.onProgress?.(p);
-      bus.emit('progress', p);
-      if (p.state !== 'running') running.delete(p.jobId);
-    },
-  });
+export function startRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: { onProgress?: Listener } = {}): JobHandle {
+  const job = prepareRethreshold(project, sourceJob, mask);
+  return track(job.jobId, job.resumed, (signal) => job.run({ signal, onProgress: relay(opts.onProgress) }));
+}
+
+/** the caller's listener, then the bus */
+function relay(own: Listener | undefined): Listener {
+  return (p) => {
+    own?.(p);
+    bus.emit('progress', p);
+  };
 }
 
 function track(jobId: number, resumed: boolean, run: (signal: AbortSignal) => Promise<JobSummary>): JobHandle {

@@ -1,7 +1,8 @@
 // The jobs vocabulary: what a generation job is (its frozen parameters), what it reports
-// while it runs, and what it leaves behind. Plain serialisable data, so the services can
-// pass it over IPC / WebSocket unchanged.
+// while it runs (the contract's JobProgress) and what it leaves behind. Plain serialisable
+// data, so the services can pass it over IPC / WebSocket unchanged.
 import type { ReviewStatus, Split } from '../contract/api.ts';
+import type { JobProgress } from '../contract/jobs.ts';
 import type { CamMethod } from '../engine/cams/methods.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
 
@@ -54,58 +55,11 @@ export interface RethresholdParams {
   mask: MaskSettings;
 }
 
-export type JobKind = 'generate' | 'rethreshold';
+export type { JobError, JobKind, JobProgress, JobState } from '../contract/jobs.ts';
 
-export interface JobError {
-  imageId: number;
-  name: string;
-  message: string;
-}
-
-export type JobState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed' | 'paused';
-
-/** One progress event (emitted after every image; the CLI and UI throttle). */
-export interface JobProgress {
-  jobId: number;
-  kind: JobKind;
-  state: JobState;
-  /** images of this run's scope (the job, or its shard slice) */
-  total: number;
-  /** done in this scope, including earlier runs of the job */
-  done: number;
-  failed: number;
-  /** images finished by this run (done or failed) */
-  processed: number;
-  /** this run's throughput over its last images */
-  imagesPerSec: number;
-  /** seconds until the scope is finished at that rate; null before the first image */
-  etaSec: number | null;
-  /** failures of this run so far (the newest 100) */
-  errors: JobError[];
-  errorCount: number;
-  /** the engine backend the workers use ('' before they are up) */
-  backend: string;
-  workers: number;
-  /** set when state is 'failed' */
-  message?: string;
-}
-
-export interface JobSummary {
-  jobId: number;
-  kind: JobKind;
-  state: JobState;
-  total: number;
-  done: number;
-  failed: number;
-  /** images finished by this run */
-  processed: number;
+/** What a run of a job leaves behind: its last progress record, and more. */
+export type JobSummary = JobProgress & {
   /** true when the job existed and this run continued it */
   resumed: boolean;
-  /** masks kept as non-current versions because a person edited/imported/approved the current one */
-  keptHuman: number;
-  errors: JobError[];
   seconds: number;
-  backend: string;
-  workers: number;
-  message?: string;
-}
+};

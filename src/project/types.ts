@@ -1,7 +1,8 @@
 // Types the Project API exposes beyond the renderer contract (src/contract/api.ts).
 import type { ReviewStatus, Split } from '../contract/api.ts';
 
-export type DatasetLayout = 'voc' | 'folders' | 'csv' | 'json';
+export const DATASET_LAYOUTS = ['voc', 'folders', 'csv', 'json'] as const;
+export type DatasetLayout = (typeof DATASET_LAYOUTS)[number];
 
 export interface ImportProgress {
   done: number;

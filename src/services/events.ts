@@ -2,6 +2,9 @@
 // subscribes once and forwards to its renderer. No Node or Electron import.
 import type { EventName, StudioEvents } from '../contract/api.ts';
 
+/** progress events (job.progress, export.progress) at most once per this many ms; state changes and the last one always pass */
+export const THROTTLE_MS = 200;
+
 export type EventListener = <E extends EventName>(name: E, payload: StudioEvents[E]) => void;
 
 export interface EventBus {

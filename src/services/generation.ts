@@ -1,18 +1,14 @@
-// The Generate panel's and the Export dialog's services (GenerationApi): registered
-// models, one background generation job per project with throttled progress events, a
-// live threshold preview on an engine worker thread, and exports into a checked folder.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { GenerationApi, GenerationProgress, GenerationStatus, ModelSummary, PreviewRequest } from '../contract/generation.ts';
+// The Generate panel's services (GenerationApi): registered models, one background
+// generation job per project with throttled progress events, and a live threshold preview
+// on an engine worker thread.
+import { basename, dirname } from 'node:path';
+import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type ModelSummary, type PreviewRequest } from '../contract/generation.ts';
 import { StudioError } from '../contract/errors.ts';
-import { exportProject } from '../export/index.ts';
 import { cancelJob, createPreviewer, generationParams, modelInfo, onProgress, startJob, type JobProgress, type Previewer, type StartInput } from '../jobs/index.ts';
 import { DEFAULT_MASK_SETTINGS } from '../masks/cam-mask.ts';
 import type { Project } from '../project/index.ts';
 import type { EventBus } from './events.ts';
-
-/** at most one job.progress / export.progress event per this many ms (state changes always pass) */
-const THROTTLE_MS = 200;
+import { THROTTLE_MS } from './events.ts';
 /** an idle previewer's worker thread is stopped after this long */
 const PREVIEW_IDLE_MS = 120_000;
 
@@ -24,9 +20,8 @@ interface PreviewSlot {
 
 /** Per open project, shared by every service object over it (Electron re-creates them). */
 interface Runtime {
-  job: GenerationProgress | null;
+  job: JobProgress | null;
   running: boolean;
-  exporting: boolean;
   preview: PreviewSlot | null;
   /** settles when the running job has stopped */
   stopped: Promise<unknown> | null;
@@ -37,26 +32,10 @@ const runtimes = new WeakMap<Project, Runtime>();
 function runtime(project: Project): Runtime {
   let r = runtimes.get(project);
   if (!r) {
-    r = { job: null, running: false, exporting: false, preview: null, stopped: null };
+    r = { job: null, running: false, preview: null, stopped: null };
     runtimes.set(project, r);
   }
   return r;
-}
-
-function progressOf(p: JobProgress): GenerationProgress {
-  return {
-    jobId: p.jobId,
-    state: p.state,
-    total: p.total,
-    done: p.done,
-    failed: p.failed,
-    imagesPerSec: p.imagesPerSec,
-    etaSec: p.etaSec,
-    errors: p.errors,
-    errorCount: p.errorCount,
-    backend: p.backend,
-    ...(p.message ? { message: p.message } : {}),
-  };
 }
 
 /**
@@ -136,17 +115,15 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
 
       let last = 0;
       let jobId = -1;
-      const emit = (p: GenerationProgress, force: boolean) => {
-        const now = Date.now();
-        if (!force && now - last < THROTTLE_MS) return;
-        last = now;
-        bus?.emit('job.progress', { ...p });
-      };
       const listener = (p: JobProgress) => {
         if (p.jobId !== jobId) return;
         const prev = rt.job;
-        rt.job = progressOf(p);
-        emit(rt.job, !prev || prev.jobId !== p.jobId || prev.state !== p.state || p.done + p.failed === p.total);
+        rt.job = p;
+        const now = Date.now();
+        const force = !prev || prev.jobId !== p.jobId || prev.state !== p.state || p.done + p.failed === p.total;
+        if (!force && now - last < THROTTLE_MS) return;
+        last = now;
+        bus?.emit('job.progress', p);
       };
       const off = onProgress(listener);
       let handle;
@@ -158,28 +135,16 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       }
       jobId = handle.jobId;
       rt.running = true;
-      rt.job = { jobId, state: 'starting', total: 0, done: 0, failed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, backend: '' };
+      rt.job = { jobId, kind: 'generate', state: 'starting', total: 0, done: 0, failed: 0, processed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, keptHuman: 0, backend: '', workers: 0 };
       rt.stopped = handle.done
         .then(
           (s) => {
-            rt.job = {
-              jobId: s.jobId,
-              state: s.state,
-              total: s.total,
-              done: s.done,
-              failed: s.failed,
-              imagesPerSec: s.seconds > 0 ? s.processed / s.seconds : 0,
-              etaSec: null,
-              errors: s.errors,
-              errorCount: s.errors.length,
-              keptHuman: s.keptHuman,
-              seconds: s.seconds,
-              backend: s.backend,
-              ...(s.message ? { message: s.message } : {}),
-            };
+            const { resumed: _resumed, ...record } = s;
+            // the whole run's rate (the window's would describe only its last images)
+            rt.job = { ...record, imagesPerSec: s.seconds > 0 ? s.processed / s.seconds : 0, etaSec: null };
           },
           (e: Error) => {
-            rt.job = { ...(rt.job ?? { jobId, total: 0, done: 0, failed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, backend: '' }), state: 'failed', message: e.message };
+            rt.job = { ...rt.job!, state: 'failed', message: e.message };
           },
         )
         .finally(() => {
@@ -199,7 +164,7 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       return {
         job: rt.job,
         running: rt.running,
-        defaults: { method: 'rcam', layer: 'layer2', mask: { bg: d.bg, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles } },
+        defaults: { method: DEFAULT_CAM_METHOD, layer: DEFAULT_CAM_LAYER, mask: { bg: d.bg, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles } },
       };
     },
 
@@ -208,57 +173,6 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       const p = await previewer(req);
       return p.mask(req.imageId, { bg: req.bg, ignoreBand: req.ignoreBand, minArea: req.minArea, fillHoles: req.fillHoles });
     },
-
-    async defaultExportFolder(format) {
-      const day = new Date().toISOString().slice(0, 10);
-      const base = join(project.dir, 'exports', `${format}-${day}`);
-      for (let k = 1; ; k++) {
-        const dir = k === 1 ? base : `${base}-${k}`;
-        if (!existsSync(dir) || isEmptyDir(dir)) return dir;
-      }
-    },
-
-    async exportProject(req) {
-      if (!isAbsolute(req.out)) throw new StudioError('BAD_REQUEST', `export: the output folder must be an absolute path, got '${req.out}'`);
-      const out = resolve(req.out);
-      if (existsSync(out)) {
-        if (!statSync(out).isDirectory()) throw new StudioError('BAD_REQUEST', `export: ${out} is a file, not a folder`);
-        if (!req.overwrite && !isEmptyDir(out)) throw new StudioError('BAD_REQUEST', `export: ${out} is not empty; tick "Overwrite" or choose an empty folder`);
-      }
-      if (rt.exporting) throw new StudioError('BAD_REQUEST', 'export: another export of this project is running; wait for it to finish');
-      rt.exporting = true;
-      const started = performance.now();
-      let last = 0;
-      try {
-        try {
-          mkdirSync(out, { recursive: true });
-        } catch (e) {
-          throw new StudioError('IO_ERROR', `export: cannot create ${out} (${(e as Error).message})`);
-        }
-        const report = await exportProject(project, {
-          format: req.format,
-          out,
-          approvedOnly: req.approvedOnly,
-          ...(req.split ? { split: req.split } : {}),
-          onProgress: (p) => {
-            const now = Date.now();
-            if (p.done !== p.total && now - last < THROTTLE_MS) return;
-            last = now;
-            bus?.emit('export.progress', { done: p.done, total: p.total, ...(p.file ? { file: p.file } : {}) });
-          },
-        });
-        return { ...report, seconds: (performance.now() - started) / 1000 };
-      } finally {
-        rt.exporting = false;
-      }
-    },
   };
 }
 
-function isEmptyDir(dir: string): boolean {
-  try {
-    return readdirSync(dir).length === 0;
-  } catch {
-    return false;
-  }
-}

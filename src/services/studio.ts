@@ -7,6 +7,7 @@ import { editTags, mergeClasses, restoreMaskVersion, setStatusMany, updateClass 
 import type { MaskVersion, Project } from '../project/index.ts';
 import { ScoreCache } from './scores.ts';
 import type { EventBus } from './events.ts';
+import { createExportService } from './export.ts';
 import { createGenerationService } from './generation.ts';
 
 function versionInfo(v: MaskVersion): MaskVersionInfo {
@@ -44,6 +45,7 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
 
   return {
     ...createGenerationService(project, opts.bus),
+    ...createExportService(project, opts.bus),
     async projectInfo() {
       return project.info();
     },

@@ -1,67 +1,21 @@
 // Parameter checks of the GenerationApi methods (spread into validate.ts' VALIDATORS):
 // each returns the typed tuple or throws StudioError('BAD_REQUEST') naming the bad field.
-import { REVIEW_STATUSES, type ReviewStatus } from '../contract/api.ts';
-import { StudioError } from '../contract/errors.ts';
+import { MAX_SEARCH_LENGTH as MAX_SEARCH, REVIEW_STATUSES, type ReviewStatus } from '../contract/api.ts';
 import {
   CAM_LAYER_NAMES,
   CAM_METHOD_NAMES,
-  EXPORT_FORMAT_NAMES,
   MAX_GENERATION_IDS,
   type CamLayerName,
   type CamMethodName,
-  type ExportFormatName,
-  type ExportRequest,
   type GenerationApi,
   type GenerationRequest,
   type GenerationSelection,
   type MaskThresholds,
   type PreviewRequest,
 } from '../contract/generation.ts';
+import { bad, bool, int, num, object, oneOf, tuple, type Obj } from './check.ts';
 
 type Validators = { [M in keyof GenerationApi]: (raw: unknown) => Parameters<GenerationApi[M]> };
-type Obj = Record<string, unknown>;
-
-const MAX_PATH = 4096;
-const MAX_SEARCH = 200;
-
-function bad(method: string, what: string): StudioError {
-  return new StudioError('BAD_REQUEST', `${method}: ${what}`);
-}
-
-function tuple(method: string, raw: unknown, n: number): unknown[] {
-  if (raw === undefined && n === 0) return [];
-  if (!Array.isArray(raw)) throw bad(method, `parameters must be a JSON array, got ${typeof raw}`);
-  if (raw.length !== n) throw bad(method, `expects ${n} parameter${n === 1 ? '' : 's'}, got ${raw.length}`);
-  return raw;
-}
-
-function object(method: string, name: string, v: unknown, known: readonly string[]): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad(method, `${name} must be an object`);
-  for (const k of Object.keys(v)) if (!known.includes(k)) throw bad(method, `unknown ${name} field '${k}'`);
-  return v as Obj;
-}
-
-function int(method: string, name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw bad(method, `${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v) ?? String(v)}`);
-  }
-  return v;
-}
-
-function num(method: string, name: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw bad(method, `${name} must be a number in ${min}..${max}, got ${JSON.stringify(v) ?? String(v)}`);
-  return v;
-}
-
-function bool(method: string, name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw bad(method, `${name} must be true or false`);
-  return v;
-}
-
-function oneOf<T extends string>(method: string, name: string, v: unknown, options: readonly T[]): T {
-  if (!options.includes(v as T)) throw bad(method, `${name} must be one of ${options.join(', ')}, got ${JSON.stringify(v) ?? String(v)}`);
-  return v as T;
-}
 
 const MASK_FIELDS = ['bg', 'ignoreBand', 'minArea', 'fillHoles'] as const;
 
@@ -128,29 +82,6 @@ function previewRequest(raw: unknown): [PreviewRequest] {
   return [out];
 }
 
-function exportRequest(raw: unknown): [ExportRequest] {
-  const m = 'exportProject';
-  const [v] = tuple(m, raw, 1);
-  const o = object(m, 'request', v, ['format', 'out', 'approvedOnly', 'split', 'overwrite']);
-  if (typeof o.out !== 'string' || o.out.trim() === '' || o.out.length > MAX_PATH || o.out.includes('\0')) {
-    throw bad(m, `out must be a folder path of at most ${MAX_PATH} characters`);
-  }
-  let split: ExportRequest['split'] = null;
-  if (o.split !== null) {
-    const s = object(m, 'split', o.split, ['val', 'seed']);
-    split = { val: num(m, 'split.val', s.val, 0, 1), seed: int(m, 'split.seed', s.seed, 0, 2 ** 31 - 1) };
-  }
-  return [
-    {
-      format: oneOf<ExportFormatName>(m, 'format', o.format, EXPORT_FORMAT_NAMES),
-      out: o.out.trim(),
-      approvedOnly: bool(m, 'approvedOnly', o.approvedOnly),
-      split,
-      overwrite: bool(m, 'overwrite', o.overwrite),
-    },
-  ];
-}
-
 export const GENERATION_VALIDATORS: Validators = {
   listModels: (raw) => tuple('listModels', raw, 0) as [],
   startGeneration: generationRequest,
@@ -160,9 +91,4 @@ export const GENERATION_VALIDATORS: Validators = {
   },
   generationStatus: (raw) => tuple('generationStatus', raw, 0) as [],
   previewMask: previewRequest,
-  defaultExportFolder: (raw) => {
-    const [f] = tuple('defaultExportFolder', raw, 1);
-    return [oneOf<ExportFormatName>('defaultExportFolder', 'format', f, EXPORT_FORMAT_NAMES)];
-  },
-  exportProject: exportRequest,
 };

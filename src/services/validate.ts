@@ -2,33 +2,14 @@
 // IPC router: whatever crosses a transport is untrusted until it passes here. Hand-written
 // (no schema library): each validator returns the typed parameter tuple or throws a
 // StudioError('BAD_REQUEST') that names the method and the bad field.
-import { REVIEW_STATUSES, type CamKey, type ImageQuery, type ImageSort, type MethodName, type Params, type ReviewStatus } from '../contract/api.ts';
-import { StudioError } from '../contract/errors.ts';
+import { MAX_PAGE_SIZE, MAX_SEARCH_LENGTH as MAX_SEARCH, REVIEW_STATUSES, type CamKey, type ImageQuery, type ImageSort, type MethodName, type Params, type ReviewStatus } from '../contract/api.ts';
+import { bad, bytes, int, intList, text, tuple } from './check.ts';
+import { EXPORT_VALIDATORS } from './validate-export.ts';
 import { GENERATION_VALIDATORS } from './validate-generation.ts';
 
 const SORTS: readonly ImageSort[] = ['name', 'id', 'status'];
-const MAX_LIMIT = 1000;
-const MAX_SEARCH = 200;
 
 type Validators = { [M in MethodName]: (raw: unknown) => Params<M> };
-
-function bad(method: string, what: string): StudioError {
-  return new StudioError('BAD_REQUEST', `${method}: ${what}`);
-}
-
-function tuple(method: string, raw: unknown, n: number): unknown[] {
-  if (raw === undefined && n === 0) return [];
-  if (!Array.isArray(raw)) throw bad(method, `parameters must be a JSON array, got ${typeof raw}`);
-  if (raw.length !== n) throw bad(method, `expects ${n} parameter${n === 1 ? '' : 's'}, got ${raw.length}`);
-  return raw;
-}
-
-function int(method: string, name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw bad(method, `${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v) ?? String(v)}`);
-  }
-  return v;
-}
 
 function imageId(method: string, raw: unknown): [number] {
   const [id] = tuple(method, raw, 1);
@@ -42,7 +23,7 @@ function imageQuery(raw: unknown): [ImageQuery] {
   const o = q as Record<string, unknown>;
   const known = new Set(['classIndex', 'status', 'search', 'sort', 'rank', 'offset', 'limit']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw bad(m, `unknown query field '${k}'`);
-  const out: ImageQuery = { offset: int(m, 'offset', o.offset, 0), limit: int(m, 'limit', o.limit, 0, MAX_LIMIT) };
+  const out: ImageQuery = { offset: int(m, 'offset', o.offset, 0), limit: int(m, 'limit', o.limit, 0, MAX_PAGE_SIZE) };
   if (o.classIndex !== undefined) out.classIndex = int(m, 'classIndex', o.classIndex, 0, 255);
   if (o.status !== undefined) {
     if (!REVIEW_STATUSES.includes(o.status as ReviewStatus)) throw bad(m, `status must be one of ${REVIEW_STATUSES.join(', ')}`);
@@ -71,24 +52,8 @@ function status(method: string, v: unknown): ReviewStatus {
   return v as ReviewStatus;
 }
 
-function intList(method: string, name: string, v: unknown, min: number, max: number, maxLen: number): number[] {
-  if (!Array.isArray(v)) throw bad(method, `${name} must be an array of integers`);
-  if (v.length > maxLen) throw bad(method, `${name} holds ${v.length} entries, at most ${maxLen} allowed`);
-  return v.map((x, k) => int(method, `${name}[${k}]`, x, min, max));
-}
-
 function classIndex(method: string, name: string, v: unknown): number {
   return int(method, name, v, 1, 254);
-}
-
-function text(method: string, name: string, v: unknown, max = MAX_TEXT): string {
-  if (typeof v !== 'string' || v.length > max) throw bad(method, `${name} must be a string of at most ${max} characters`);
-  return v;
-}
-
-function bytes(method: string, name: string, v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) throw bad(method, `${name} must be bytes (send them as the request body)`);
-  return v;
 }
 
 function camKey(raw: unknown): [CamKey] {
@@ -100,9 +65,9 @@ function camKey(raw: unknown): [CamKey] {
     {
       imageId: int(m, 'imageId', o.imageId, 1),
       classIndex: int(m, 'classIndex', o.classIndex, 0, 255),
-      method: text(m, 'method', o.method),
-      layer: text(m, 'layer', o.layer),
-      modelHash: text(m, 'modelHash', o.modelHash),
+      method: text(m, 'method', o.method, MAX_TEXT),
+      layer: text(m, 'layer', o.layer, MAX_TEXT),
+      modelHash: text(m, 'modelHash', o.modelHash, MAX_TEXT),
     },
   ];
 }
@@ -114,7 +79,7 @@ function classChange(raw: unknown): [number, { name?: string; color?: string }] 
   const o = change as Record<string, unknown>;
   for (const key of Object.keys(o)) if (key !== 'name' && key !== 'color') throw bad(m, `unknown field '${key}'`);
   const out: { name?: string; color?: string } = {};
-  if (o.name !== undefined) out.name = text(m, 'name', o.name);
+  if (o.name !== undefined) out.name = text(m, 'name', o.name, MAX_TEXT);
   if (o.color !== undefined) out.color = text(m, 'color', o.color, 7);
   return [classIndex(m, 'class index', idx), out];
 }
@@ -122,6 +87,7 @@ function classChange(raw: unknown): [number, { name?: string; color?: string }] 
 /** Exhaustive by type: adding a method to StudioApi without a validator fails to compile. */
 export const VALIDATORS: Validators = {
   ...GENERATION_VALIDATORS,
+  ...EXPORT_VALIDATORS,
   projectInfo: (raw) => tuple('projectInfo', raw, 0) as [],
   listImages: imageQuery,
   getImage: (raw) => imageId('getImage', raw),
@@ -162,7 +128,7 @@ export const VALIDATORS: Validators = {
   camData: camKey,
   imageScores: (raw) => {
     const [ids] = tuple('imageScores', raw, 1);
-    return [intList('imageScores', 'image ids', ids, 1, Number.MAX_SAFE_INTEGER, 1000)];
+    return [intList('imageScores', 'image ids', ids, 1, Number.MAX_SAFE_INTEGER, MAX_PAGE_SIZE)];
   },
 };
 

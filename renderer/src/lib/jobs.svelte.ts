@@ -2,16 +2,15 @@
 // preview (debounced, one request in flight, the newest settings win) and the running
 // job's progress from 'job.progress' / 'job.finished' events. Lives as long as the header
 // (not the drawer), so a job keeps refreshing the grid while the drawer is closed.
-import type { StudioEvents } from '../../../src/contract/api.ts';
-import type { CamLayerName, CamMethodName, GenerationProgress, GenerationSelection, MaskThresholds, ModelSummary } from '../../../src/contract/generation.ts';
+import { MAX_PAGE_SIZE } from '../../../src/contract/api.ts';
+import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type CamLayerName, type CamMethodName, type GenerationSelection, type MaskThresholds, type ModelSummary } from '../../../src/contract/generation.ts';
+import type { JobProgress } from '../../../src/contract/jobs.ts';
 import type { GridState } from './state/grid.svelte.ts';
 import type { ProjectState } from './state/project.svelte.ts';
 import type { StudioClient } from './api.ts';
 
 export type SelectionKind = 'all' | 'without-mask' | 'filter' | 'ids';
 
-/** ids per listImages page when counting the human-reviewed images of a selection */
-const STATUS_PAGE = 1000;
 
 /** how often the grid's loaded rows are re-read while a job runs */
 const GRID_REFRESH_MS = 1500;
@@ -27,8 +26,8 @@ export class GenerationState {
   models = $state.raw<ModelSummary[] | null>(null);
   modelsError = $state<string | null>(null);
   modelId = $state<number | null>(null);
-  method = $state<CamMethodName>('rcam');
-  layer = $state<CamLayerName>('layer2');
+  method = $state<CamMethodName>(DEFAULT_CAM_METHOD);
+  layer = $state<CamLayerName>(DEFAULT_CAM_LAYER);
   // replaced by the services' defaults (generationStatus) when the drawer opens
   thresholds = $state<MaskThresholds>({ bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false });
   defaults = $state.raw<MaskThresholds>({ bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false });
@@ -40,7 +39,7 @@ export class GenerationState {
   /** of `ids`: how many are edited / approved (their masks are kept; null while counting) */
   idsHuman = $state.raw<{ edited: number; approved: number } | null>(null);
 
-  job = $state.raw<GenerationProgress | null>(null);
+  job = $state.raw<JobProgress | null>(null);
   running = $state(false);
   startError = $state<string | null>(null);
   starting = $state(false);
@@ -108,10 +107,10 @@ export class GenerationState {
     const counts = { edited: 0, approved: 0 };
     try {
       for (const status of ['edited', 'approved'] as const) {
-        for (let offset = 0; ; offset += STATUS_PAGE) {
-          const page = await this.client.listImages({ status, sort: 'id', offset, limit: STATUS_PAGE });
+        for (let offset = 0; ; offset += MAX_PAGE_SIZE) {
+          const page = await this.client.listImages({ status, sort: 'id', offset, limit: MAX_PAGE_SIZE });
           for (const r of page.items) if (want.has(r.id)) counts[status]++;
-          if (page.items.length < STATUS_PAGE) break;
+          if (page.items.length < MAX_PAGE_SIZE) break;
         }
       }
     } catch {
@@ -190,7 +189,7 @@ export class GenerationState {
       });
       this.running = true;
       if (!this.job || this.job.jobId !== jobId || this.job.state === 'done') {
-        this.job = { jobId, state: 'starting', total: 0, done: 0, failed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, backend: '' };
+        this.job = { jobId, kind: 'generate', state: 'starting', total: 0, done: 0, failed: 0, processed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, keptHuman: 0, backend: '', workers: 0 };
       }
     } catch (err) {
       this.startError = (err as Error).message;
@@ -208,22 +207,8 @@ export class GenerationState {
     }
   }
 
-  private onProgress(p: StudioEvents['job.progress']): void {
-    const prev = this.job && this.job.jobId === p.jobId ? this.job : null;
-    // the Electron host may forward a bare event too: keep what it lacks
-    this.job = {
-      jobId: p.jobId,
-      state: p.state as GenerationProgress['state'],
-      total: p.total,
-      done: Math.max(p.done, prev && prev.state === p.state ? prev.done : 0),
-      failed: p.failed,
-      imagesPerSec: p.imagesPerSec ?? prev?.imagesPerSec ?? 0,
-      etaSec: p.etaSec,
-      errors: p.errors ?? prev?.errors ?? [],
-      errorCount: p.errorCount ?? prev?.errorCount ?? 0,
-      backend: p.backend ?? prev?.backend ?? '',
-      ...(p.message ? { message: p.message } : {}),
-    };
+  private onProgress(p: JobProgress): void {
+    this.job = p;
     this.running = p.state === 'starting' || p.state === 'running';
     const now = Date.now();
     if (now - this.lastGridRefresh > GRID_REFRESH_MS) {
@@ -233,7 +218,7 @@ export class GenerationState {
     }
   }
 
-  private onFinished(p: StudioEvents['job.finished']): void {
+  private onFinished(p: JobProgress): void {
     this.job = p;
     this.running = false;
     void this.refreshGrid();

@@ -1,4 +1,4 @@
-// `generate <dir>`: tags → CAMs → pseudo-masks for the project (issue 4 item 5). A second
+// `generate <dir>`: tags → CAMs → pseudo-masks for the project. A second
 // run with the same parameters (or --job ID) resumes the job; --shard i/n (or the
 // scheduler's environment) runs one deterministic slice, --into SHARD_DIR in a project of
 // its own; --rethreshold rebuilds a finished job's masks from its stored CAMs.
@@ -50,7 +50,9 @@ export const generate: Command = {
       let summary: JobSummary;
       if (flagBool(args, 'rethreshold')) {
         const job = flagNumber(args, 'job') ?? latestGeneration(main);
-        summary = await startRethreshold(main, job, mask, { onProgress: printer.update });
+        const h = startRethreshold(main, job, mask, { onProgress: printer.update });
+        current = h.jobId;
+        summary = await h.done;
       } else {
         const input = generateInput(args, mask);
         const jobFlag = flagNumber(args, 'job');

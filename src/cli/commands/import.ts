@@ -4,8 +4,7 @@
 import { CliError, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
 import { openProject, type DatasetLayout, type ImportProgress } from '../../project/index.ts';
-
-const LAYOUTS: readonly DatasetLayout[] = ['voc', 'folders', 'csv', 'json'];
+import { DATASET_LAYOUTS as LAYOUTS } from '../../project/types.ts';
 
 export const importCmd: Command = {
   name: 'import',
@@ -15,7 +14,7 @@ export const importCmd: Command = {
     const [dir, dataset, extra] = args.positionals;
     if (!dir || !dataset || extra) throw new CliError(`usage: ${importCmd.usage}`);
     const layout = flagString(args, 'layout');
-    if (layout !== undefined && !LAYOUTS.includes(layout as DatasetLayout)) {
+    if (layout !== undefined && !(LAYOUTS as readonly string[]).includes(layout)) {
       throw new CliError(`--layout must be one of ${LAYOUTS.join(', ')}, got '${layout}'`);
     }
     const masks = flagString(args, 'masks');

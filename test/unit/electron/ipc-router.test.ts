@@ -1,7 +1,7 @@
 // The IPC router and the desktop channel over a real project (SQLite in a temp folder, real
 // JPEGs): unknown channels, foreign frames, wrong shapes and paths no dialog granted are all
 // refused before any service runs; a granted path works.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_CALL, type StudioApi } from '../../../src/contract/api.ts';
@@ -41,6 +41,7 @@ beforeAll(async () => {
     recent: new RecentProjects(join(tmp.dir, 'userData', 'recent.json')),
     showPicker: async (_purpose: PickPurpose) => picks.shift() ?? null,
     project: () => tp.project,
+    exports: () => api,
     switchProject: async () => ({ name: 'switched' }),
     changed: (reason) => changes.push(reason),
     about: () => aboutInfo('1.2.3', { electron: '41.7.1', node: '22' }, 'linux x64', null),
@@ -91,8 +92,9 @@ describe('channels and senders', () => {
       [IPC_DESKTOP, 'pick', []],
       [IPC_DESKTOP, 'importDataset', [42, null]],
       [IPC_DESKTOP, 'importDataset', [newData, 'zip']],
-      [IPC_DESKTOP, 'exportMasks', [newData, 'voc', 'yes']],
-      [IPC_DESKTOP, 'exportMasks', [newData, 'png', false]],
+      [IPC_DESKTOP, 'exportMasks', [newData, 'voc', 'yes', false]],
+      [IPC_DESKTOP, 'exportMasks', [newData, 'png', false, false]],
+      [IPC_DESKTOP, 'exportMasks', [newData, 'voc', false]],
       [IPC_DESKTOP, 'about', [1]],
     ];
     for (const [ch, method, params] of bad) expect(await routeIpc(table, ch, app, { method, params }), `${method} ${JSON.stringify(params)}`).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
@@ -118,7 +120,7 @@ describe('paths need a dialog grant', () => {
     const picked = await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['dataset'] });
     expect(picked).toEqual({ ok: true, value: { path: newData, name: 'more', purpose: 'dataset' } });
     // granted for 'dataset', not for exporting into it or opening it as a project
-    expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [newData, 'voc', false] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [newData, 'voc', false, false] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'openProject', params: [newData] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     // a subfolder of the picked one is not the picked one
     expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'importDataset', params: [join(newData, 'bird'), null] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
@@ -138,8 +140,27 @@ describe('paths need a dialog grant', () => {
     mkdirSync(out);
     picks.push(out);
     await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['export'] });
-    const r = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false] });
+    const r = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, false] });
     expect(r).toMatchObject({ ok: true, value: { out } });
+  });
+
+  it('export from the menu goes through the export service: the overwrite check and the lock', async () => {
+    const out = join(tmp.dir, 'export-full');
+    mkdirSync(out);
+    writeFileSync(join(out, 'keep.txt'), 'a file of the user');
+    picks.push(out);
+    await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['export'] });
+    const refused = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, false] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/is not empty/) } });
+    expect(readdirSync(out)).toEqual(['keep.txt']);
+    // while an export of the project runs (the dialog's), the menu's waits its turn
+    const first = api.exportProject({ format: 'voc', out: join(tp.project.dir, 'exports', 'lock-test'), approvedOnly: false, split: null, overwrite: false });
+    const second = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, true] });
+    expect(second).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/another export of this project is running/) } });
+    await first;
+    const written = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, true] });
+    expect(written).toMatchObject({ ok: true, value: { out } });
+    expect(readdirSync(out).sort()).toEqual(['ImageSets', 'classes.txt', 'keep.txt', 'labelmap.txt']);
   });
 
   it('about answers versions, backend and credits', async () => {

@@ -62,7 +62,7 @@ describe('menu', () => {
 });
 
 function progress(jobId: number, state: JobProgress['state'], done: number, total: number, backend = 'wasm'): JobProgress {
-  return { jobId, kind: 'generate', state, total, done, failed: 0, processed: done, imagesPerSec: 1, etaSec: null, errors: [], errorCount: 0, backend, workers: 1 };
+  return { jobId, kind: 'generate', state, total, done, failed: 0, processed: done, imagesPerSec: 1, etaSec: null, errors: [], errorCount: 0, keptHuman: 0, backend, workers: 1 };
 }
 
 describe('jobs and the window', () => {

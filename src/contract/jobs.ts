@@ -1,0 +1,46 @@
+// The one progress record of a batch job, from the job loop (src/jobs/loop.ts) through the
+// services and both transports to the renderer: 'job.progress' and 'job.finished' carry
+// it, generationStatus returns it, the CLI prints it. Types only.
+
+/** generate: CAMs and masks from the model; rethreshold: masks rebuilt from a finished job's stored CAMs */
+export type JobKind = 'generate' | 'rethreshold';
+
+export type JobState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed' | 'paused';
+
+export interface JobError {
+  imageId: number;
+  name: string;
+  message: string;
+}
+
+// a type literal, not an interface: TypeScript normalises a union of literal types, so code
+// reading a field of any StudioEvents payload keeps compiling
+export type JobProgress = {
+  jobId: number;
+  kind: JobKind;
+  state: JobState;
+  /** images of this run's scope (the job, or its shard slice) */
+  total: number;
+  /** done in this scope, including earlier runs of the job */
+  done: number;
+  failed: number;
+  /** images finished by this run (done or failed) */
+  processed: number;
+  /** this run's throughput over its last images */
+  imagesPerSec: number;
+  /** seconds until the scope is finished at that rate; null before the first image */
+  etaSec: number | null;
+  /** the newest failures of this run (up to 100) */
+  errors: JobError[];
+  /** every failure of this run */
+  errorCount: number;
+  /** masks stored as non-current versions because a person owned the current one */
+  keptHuman: number;
+  /** the engine backend ('' before the workers are up; 'none (stored CAMs)' without a model) */
+  backend: string;
+  workers: number;
+  /** set on the record of a finished run: how long it took */
+  seconds?: number;
+  /** set when state is 'failed': why */
+  message?: string;
+};

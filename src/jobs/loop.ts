@@ -1,0 +1,166 @@
+// The one job loop every kind of batch job runs through: the images of its scope not yet
+// done (pending, and failed ones with retryFailed) go through the kind's `work` a few lanes
+// at a time; each outcome is counted, a failure is recorded on its job item, a progress
+// record follows every image, and cancel stops taking new images (those in flight finish).
+// The job's status and the run's summary come out the same way for every kind.
+//
+// A kind supplies only what differs (see runner.ts, rethreshold.ts): how its work is set
+// up (a worker pool, or nothing) and what one image is.
+import type { Project } from '../project/index.ts';
+import type { JobItem } from '../project/repos/job-items.ts';
+import { commitFailure } from './commit.ts';
+import { RateMeter } from './progress.ts';
+import type { JobError, JobKind, JobProgress, JobState, JobSummary } from './types.ts';
+
+/** the newest failures a progress record carries (errorCount counts them all) */
+const MAX_ERRORS = 100;
+/** images between yields to the event loop, so a cancel and the progress events get through */
+const YIELD_EVERY = 64;
+
+export interface JobWork {
+  /** the engine backend, or what stands in for it */
+  backend: string;
+  /** how many images may be in flight at once */
+  lanes: number;
+  /**
+   * One image, committed. written: false when another process finished it first (nothing
+   * counted); keptHuman: its mask went in as a non-current version. Throws on a failure
+   * (the message's first line is recorded).
+   */
+  run(imageId: number): Promise<{ written: boolean; keptHuman: boolean }>;
+  close(): Promise<void>;
+}
+
+export interface JobRun {
+  project: Project;
+  jobId: number;
+  kind: JobKind;
+  workers: number;
+  /** the items this run covers (the job, or its shard slice) */
+  scope: readonly JobItem[];
+  retryFailed?: boolean;
+  resumed?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: JobProgress) => void;
+  /** why the job cannot run at all (checked before anything starts), or null */
+  refuse?: () => string | null;
+  /** sets the work up; a rejection fails the job with the error's message as it is */
+  open(): Promise<JobWork>;
+}
+
+export async function runJobLoop(run: JobRun): Promise<JobSummary> {
+  const { project, jobId, kind, scope } = run;
+  const started = performance.now();
+  const todo = scope.filter((i) => i.state === 'pending' || (run.retryFailed && i.state === 'failed'));
+  let done = scope.filter((i) => i.state === 'done').length;
+  let failed = scope.filter((i) => i.state === 'failed').length;
+  let processed = 0;
+  let keptHuman = 0;
+  let errorCount = 0;
+  const errors: JobError[] = [];
+  let backend = '';
+  const meter = new RateMeter();
+
+  const record = (state: JobState, message?: string): JobProgress => ({
+    jobId,
+    kind,
+    state,
+    total: scope.length,
+    done,
+    failed,
+    processed,
+    imagesPerSec: meter.rate(),
+    etaSec: processed > 0 ? meter.eta(scope.length - done - failed) : null,
+    errors: errors.slice(),
+    errorCount,
+    keptHuman,
+    backend,
+    workers: Math.max(1, run.workers),
+    ...(message ? { message } : {}),
+  });
+  const emit = (state: JobState, message?: string) => run.onProgress?.(record(state, message));
+  const finish = (state: JobState, message?: string): JobSummary => {
+    emit(state, message);
+    return { ...record(state, message), resumed: run.resumed ?? false, seconds: (performance.now() - started) / 1000 };
+  };
+  const setStatus = (s: 'running' | 'done' | 'failed' | 'cancelled' | 'queued', error: string | null = null) =>
+    project.jobs.setStatus(jobId, s, new Date().toISOString(), error);
+  const failJob = (message: string): JobSummary => {
+    setStatus('failed', message);
+    return finish('failed', message);
+  };
+  const settle = (cancelled: boolean): JobSummary => {
+    // pending items left and not cancelled: other shards' slices are still to run
+    const pending = project.jobItems.counts(jobId).pending;
+    setStatus(pending === 0 ? 'done' : cancelled ? 'cancelled' : 'queued');
+    return finish(cancelled ? 'cancelled' : 'done');
+  };
+
+  const refused = run.refuse?.() ?? null;
+  if (refused) return failJob(refused);
+  if (todo.length === 0) return settle(false);
+  emit('starting');
+  setStatus('running');
+  let work: JobWork;
+  try {
+    work = await run.open();
+  } catch (e) {
+    return failJob((e as Error).message);
+  }
+  backend = work.backend;
+
+  const counted = async () => {
+    processed++;
+    meter.tick();
+    emit('running');
+    if (processed % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
+  };
+  const one = async (item: JobItem): Promise<void> => {
+    if (item.state === 'failed') failed--; // retried: counted again by its new outcome
+    let out: { written: boolean; keptHuman: boolean };
+    try {
+      out = await work.run(item.imageId);
+    } catch (e) {
+      const message = (e as Error).message.split('\n')[0];
+      commitFailure(project, jobId, item.imageId, message);
+      failed++;
+      errorCount++;
+      errors.push({ imageId: item.imageId, name: imageName(project, item.imageId), message });
+      if (errors.length > MAX_ERRORS) errors.shift();
+      return counted();
+    }
+    if (!out.written) return;
+    done++;
+    if (out.keptHuman) keptHuman++;
+    return counted();
+  };
+
+  let cancelled = false;
+  try {
+    let next = 0;
+    const lanes = Array.from({ length: Math.max(1, work.lanes) }, async () => {
+      while (next < todo.length) {
+        if (run.signal?.aborted) {
+          cancelled = true;
+          return;
+        }
+        await one(todo[next++]);
+      }
+    });
+    await Promise.all(lanes);
+    if (run.signal?.aborted && next < todo.length) cancelled = true;
+  } catch (e) {
+    await work.close().catch(() => undefined);
+    return failJob(`job ${jobId} failed: ${(e as Error).message.split('\n')[0]}`);
+  }
+  await work.close();
+  return settle(cancelled);
+}
+
+function imageName(project: Project, imageId: number): string {
+  try {
+    return project.images.get(imageId).name;
+  } catch {
+    return String(imageId); // deleted meanwhile: its id names it
+  }
+}
