@@ -6,8 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError } from '../contract/errors.ts';
-import { encodeLabelPng } from '../project/png.ts';
-import { GROUND_TRUTH, type Project } from '../project/index.ts';
+import type { Project } from '../project/index.ts';
 import { planCocoImport } from './import-coco.ts';
 import { planVocImport } from './import-voc.ts';
 
@@ -56,9 +55,7 @@ export async function importMasks(project: Project, src: string, opts: MaskImpor
     }
     try {
       const img = project.getImage(it.imageId);
-      const labels = it.build();
-      const asTruth = opts.masks === 'ground-truth';
-      project.saveMask(it.imageId, encodeLabelPng(labels, img.width, img.height), { source: 'imported', ...(asTruth ? { method: GROUND_TRUTH } : {}) }, { makeCurrent: !asTruth });
+      project.maskWrites.imported(it.imageId, { labels: it.build(), width: img.width, height: img.height }, { groundTruth: opts.masks === 'ground-truth' });
       report.imported++;
     } catch (err) {
       report.errors.push({ file: it.file, message: (err as Error).message });

@@ -1,10 +1,9 @@
 // Writing one image's result: its CAMs, its mask version and its job item — one
 // transaction, so after a crash or `kill -9` the image is either fully done or still
-// pending. The never-replace-human-work rule lives here: when the image's current mask
-// was edited or imported by a person, or the image is approved, the generated mask is
-// stored as a non-current version.
-import { decodeLabelPng } from '../project/png.ts';
-import type { MaskProvenance, Project } from '../project/index.ts';
+// pending. What becomes current (never replacing human work) is decided by the project's
+// mask door, project/mask-writes.ts.
+import type { ReviewStatus } from '../contract/api.ts';
+import type { Project } from '../project/index.ts';
 import { APP_VERSION } from '../project/version.ts';
 import type { StoredCam } from '../masks/cam-mask.ts';
 
@@ -40,42 +39,28 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
   return project.db.transaction((): CommitOutcome => {
     const item = project.jobItems.get(ctx.jobId, r.imageId);
     if (!item || item.state === 'done') return { written: false, maskId: null, madeCurrent: false, keptHuman: false };
-    const img = project.images.get(r.imageId);
     if (r.storeCams) {
       for (const c of r.cams) {
         project.cams.put({ imageId: r.imageId, classIndex: c.classIndex, modelHash: ctx.modelHash, method: ctx.camMethod, layer: ctx.layer, h: c.h, w: c.w, data: c.f16 }, now);
       }
     }
-    const cur = project.masks.current(r.imageId)?.version ?? null;
     let maskId: number | null = null;
     let madeCurrent = false;
     let keptHuman = false;
+    let before: { maskId: number | null; status: ReviewStatus };
     if (r.png) {
-      const m = decodeLabelPng(r.png, `generated mask for image ${r.imageId}`);
-      if (m.width !== img.width || m.height !== img.height) {
-        throw new Error(`generated mask for image ${r.imageId} is ${m.width}x${m.height}, the image is ${img.width}x${img.height}`);
-      }
-      const human = img.status === 'approved' || (cur !== null && (cur.provenance.source !== 'generated' || cur.frozen));
-      const prov: MaskProvenance = {
-        source: 'generated',
-        method: ctx.camMethod,
-        layer: ctx.layer,
-        thresholds: ctx.thresholds,
-        modelHash: ctx.modelHash,
-        engineVersion: APP_VERSION,
-        jobId: ctx.jobId,
-      };
-      maskId = project.masks.insert(r.imageId, r.png, img.width, img.height, prov, !human, now).id;
-      madeCurrent = !human;
-      keptHuman = human;
-      if (madeCurrent && img.status === 'unreviewed') project.images.setStatus(r.imageId, 'generated');
+      const w = project.maskWrites.generated(
+        r.imageId,
+        r.png,
+        { method: ctx.camMethod, layer: ctx.layer, thresholds: ctx.thresholds, modelHash: ctx.modelHash, engineVersion: APP_VERSION, jobId: ctx.jobId },
+        now,
+      );
+      ({ before, madeCurrent, keptHuman } = w);
+      maskId = w.version.id;
+    } else {
+      before = { maskId: project.masks.current(r.imageId)?.version.id ?? null, status: project.images.get(r.imageId).status };
     }
-    project.jobItems.markDone(
-      ctx.jobId,
-      r.imageId,
-      { maskId, prevMaskId: cur?.id ?? null, prevStatus: img.status, madeCurrent, classes: r.cams.map((c) => c.classIndex) },
-      now,
-    );
+    project.jobItems.markDone(ctx.jobId, r.imageId, { maskId, prevMaskId: before.maskId, prevStatus: before.status, madeCurrent, classes: r.cams.map((c) => c.classIndex) }, now);
     return { written: true, maskId, madeCurrent, keptHuman };
   })();
 }

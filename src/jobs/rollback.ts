@@ -1,6 +1,7 @@
-// Rolling back a job: the mask versions it wrote are deleted and, where one of them is
-// still current, the version that was current before comes back (with the review status
-// it had). Versions a person has since approved (frozen) stay. One transaction.
+// Rolling back a job: each mask version it wrote is taken back through the project's mask
+// door (project/mask-writes.ts undoJobWrite: deleted, the version before it made current
+// again where it still was, approved ones kept), and job items that pointed at it are
+// repointed. One transaction.
 import { StudioError } from '../contract/errors.ts';
 import type { Project } from '../project/index.ts';
 
@@ -30,21 +31,13 @@ export function forceRollback(project: Project, jobId: number): RollbackReport {
     const items = project.jobItems.list(jobId, { states: ['done'] }).reverse();
     for (const item of items) {
       if (item.maskId === null) continue;
-      const v = project.masks.version(item.maskId);
-      if (!v) continue;
-      if (v.frozen) {
+      const did = project.maskWrites.undoJobWrite({ imageId: item.imageId, maskId: item.maskId, prevMaskId: item.prevMaskId, prevStatus: item.prevStatus });
+      if (did === 'gone') continue;
+      if (did === 'kept-approved') {
         report.keptApproved++;
         continue;
       }
-      if (v.current) {
-        const prev = item.prevMaskId !== null ? project.masks.version(item.prevMaskId) : undefined;
-        project.masks.setCurrent(item.imageId, prev ? prev.id : null);
-        const img = project.images.get(item.imageId);
-        if (img.status === 'generated' && item.prevStatus && item.prevStatus !== 'generated') project.images.setStatus(item.imageId, item.prevStatus);
-        else if (img.status === 'generated' && !prev) project.images.setStatus(item.imageId, 'unreviewed');
-        report.restored++;
-      }
-      project.masks.delete(item.maskId);
+      if (did === 'restored') report.restored++;
       // a later job that recorded this version as "before" now falls back to what was before it
       project.jobItems.repointPrev(item.maskId, item.prevMaskId);
       project.jobItems.clearMask(jobId, item.imageId);

@@ -1,28 +1,22 @@
 // Editor-side changes to a project that span tables: restoring a mask version, bulk
-// review status and tags, and renaming, recolouring or merging classes. Each is one
+// review status and tags, and renaming, recolouring or merging classes (mask versions and
+// statuses are written through project/mask-writes.ts). Each is one
 // transaction: a crash leaves the project as before or as after, never in between.
 import type { ClassInfo, ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
-import { decodeLabelPng, encodeLabelPng } from './png.ts';
+import { decodeLabelPng } from './png.ts';
 import type { Project } from './project.ts';
 import type { MaskVersion } from './types.ts';
 
-/** Makes an older version the current one again; an approved image becomes 'edited'. */
+/** Makes an older version the current one again; the image becomes 'edited'. */
 export function restoreMaskVersion(project: Project, imageId: number, versionId: number): MaskVersion {
-  return project.db.transaction(() => {
-    const img = project.images.get(imageId);
-    const v = project.masks.version(versionId);
-    if (!v || v.imageId !== imageId) throw new StudioError('NOT_FOUND', `mask version ${versionId} of image ${imageId} (${img.name}) does not exist`);
-    project.masks.setCurrent(imageId, versionId);
-    project.images.setStatus(imageId, 'edited');
-    return { ...v, current: true };
-  })();
+  return project.maskWrites.restore(imageId, versionId);
 }
 
-/** One status for many images; 'approved' freezes each image's current mask. */
+/** One status for many images, all or none; 'approved' freezes each image's current mask. */
 export function setStatusMany(project: Project, imageIds: readonly number[], status: ReviewStatus): void {
   project.db.transaction(() => {
-    for (const id of imageIds) project.setStatus(id, status);
+    for (const id of imageIds) project.maskWrites.setStatus(id, status);
   })();
 }
 
@@ -84,7 +78,6 @@ export function mergeClasses(project: Project, from: number, into: number): { im
     const tagged = db.prepare<[number], { image_id: number }>('SELECT image_id FROM image_tags WHERE class_idx = ?').all(from).map((r) => r.image_id);
     for (const id of tagged) project.images.addTags(id, [into]);
     let masks = 0;
-    const now = new Date().toISOString();
     const ids = db.prepare<[], { image_id: number }>('SELECT image_id FROM masks WHERE current = 1').all().map((r) => r.image_id);
     for (const imageId of ids) {
       const cur = project.masks.current(imageId)!;
@@ -92,9 +85,7 @@ export function mergeClasses(project: Project, from: number, into: number): { im
       if (!m.labels.includes(from)) continue;
       const labels = m.labels;
       for (let i = 0; i < labels.length; i++) if (labels[i] === from) labels[i] = into;
-      const png = encodeLabelPng(labels, m.width, m.height, m.palette);
-      project.masks.insert(imageId, png, m.width, m.height, { ...cur.version.provenance, source: 'edited' }, true, now);
-      if (project.images.get(imageId).status === 'approved') project.masks.freezeCurrent(imageId);
+      project.maskWrites.relabelled(imageId, { labels, width: m.width, height: m.height }, cur.version);
       masks++;
     }
     for (const model of db.prepare<[], { id: number; class_map: string }>('SELECT id, class_map FROM models').all()) {

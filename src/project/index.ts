@@ -5,4 +5,4 @@ export type * from './types.ts';
 export { SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
 export { vocColor, vocPalette, VOC_CLASSES } from '../masks/palette.ts';
 export { encodeFloat16, decodeFloat16 } from '../masks/float16.ts';
-export { GROUND_TRUTH } from './repos/masks.ts';
+export { humanOwns, type GeneratedWrite, type JobWrite, type MaskInput } from './mask-writes.ts';

@@ -7,11 +7,11 @@ import type Database from 'better-sqlite3';
 import sharp from 'sharp';
 import type { ClassInfo, ImagePage, ImageQuery, ImageSummary, ProjectInfo, ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
-import { decodeLabelPng } from './png.ts';
 import { DB_FILE, openDatabase } from './db.ts';
 import { importDataset } from './import/run.ts';
 import { relink } from './import/relink.ts';
 import { migrate, schemaVersion } from './migrate.ts';
+import { MaskWrites } from './mask-writes.ts';
 import { absolutePath } from './paths.ts';
 import { CamsRepo } from './repos/cams.ts';
 import { ClassesRepo } from './repos/classes.ts';
@@ -93,6 +93,8 @@ export class Project {
   readonly jobs: JobsRepo;
   readonly jobItems: JobItemsRepo;
   readonly cams: CamsRepo;
+  /** the one way mask versions and review statuses are written */
+  readonly maskWrites: MaskWrites;
   private readonly meta: MetaRepo;
   private closed = false;
 
@@ -109,6 +111,7 @@ export class Project {
     this.jobItems = new JobItemsRepo(db);
     this.cams = new CamsRepo(db);
     this.meta = new MetaRepo(db);
+    this.maskWrites = new MaskWrites(db, this.images, this.masks);
   }
 
   close(): void {
@@ -198,25 +201,15 @@ export class Project {
   }
 
   /**
-   * Stores a new mask version (never overwriting one). By default it becomes current,
-   * except that a *generated* mask never displaces the current version of an approved
-   * image (a batch run must not undo a review): it is kept as a non-current version.
-   * An edited or imported mask made current on an approved image moves it to 'edited'.
+   * Stores a new mask version (never overwriting one) through the mask door by its source:
+   * a generated one becomes current only when no person owns the image's mask, an edited
+   * or imported one becomes current (see mask-writes.ts for the statuses).
    */
-  saveMask(imageId: number, png: Uint8Array, prov: MaskProvenance, opts: { makeCurrent?: boolean } = {}): MaskVersion {
-    const img = this.images.get(imageId);
-    const m = decodeLabelPng(png, `mask for image ${imageId}`);
-    if (m.palette) throw new StudioError('BAD_REQUEST', `mask for image ${imageId}: expected an 8-bit grayscale label map, got an indexed PNG`);
-    if (m.width !== img.width || m.height !== img.height) {
-      throw new StudioError('BAD_REQUEST', `mask for image ${imageId} (${img.name}) is ${m.width}x${m.height}, the image is ${img.width}x${img.height}`);
-    }
-    return this.db.transaction(() => {
-      const approved = this.images.get(imageId).status === 'approved';
-      const makeCurrent = (opts.makeCurrent ?? true) && !(approved && prov.source === 'generated');
-      const v = this.masks.insert(imageId, png, m.width, m.height, prov, makeCurrent, new Date().toISOString());
-      if (approved && makeCurrent) this.images.setStatus(imageId, 'edited');
-      return v;
-    })();
+  saveMask(imageId: number, png: Uint8Array, prov: MaskProvenance): MaskVersion {
+    if (prov.source === 'generated') return this.maskWrites.generated(imageId, png, prov).version;
+    if (prov.source === 'edited') return this.maskWrites.edited(imageId, png);
+    if (prov.source === 'imported') return this.maskWrites.imported(imageId, png);
+    throw new StudioError('BAD_REQUEST', `unknown mask source '${String(prov.source)}'`);
   }
 
   currentMask(imageId: number): { version: MaskVersion; png: Uint8Array } | null {
@@ -237,10 +230,7 @@ export class Project {
 
   /** 'approved' also freezes the current mask version, in the same transaction. */
   setStatus(imageId: number, status: ReviewStatus): void {
-    this.db.transaction(() => {
-      this.images.setStatus(imageId, status);
-      if (status === 'approved') this.masks.freezeCurrent(imageId);
-    })();
+    this.maskWrites.setStatus(imageId, status);
   }
 
   setTags(imageId: number, classIndices: number[]): void {
@@ -253,7 +243,7 @@ export class Project {
 
   /** Retention: prunes old generated, non-current, non-frozen mask versions beyond `keep` per image. */
   pruneMaskVersions(keep: number, imageId?: number): number {
-    return this.db.transaction(() => this.masks.prune(keep, imageId))();
+    return this.maskWrites.prune(keep, imageId);
   }
 
   private sourceFile(id: number): string {
@@ -277,6 +267,6 @@ export class Project {
   }
 
   private importTarget() {
-    return { dir: this.dir, db: this.db, images: this.images, classes: this.classes, masks: this.masks, now: () => new Date().toISOString() };
+    return { dir: this.dir, db: this.db, images: this.images, classes: this.classes, maskWrites: this.maskWrites, now: () => new Date().toISOString() };
   }
 }

@@ -64,6 +64,8 @@ export interface MaskVersion {
   provenance: MaskProvenance;
   current: boolean;
   frozen: boolean;
+  /** a reference mask (a dataset's own labels): what scores and the compare view measure against */
+  groundTruth: boolean;
 }
 
 /** What the store keeps about an image (internal: carries the path). */

@@ -72,14 +72,8 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
       return project.masks.png(versionId);
     },
     async saveMask(imageId, png) {
-      return project.db.transaction(() => {
-        const v = project.saveMask(imageId, png, { source: 'edited' });
-        // editing is reviewing: an unreviewed, generated or rejected image is now 'edited'
-        // (an approved one already moved to 'edited' in saveMask)
-        const status = project.images.get(imageId).status;
-        if (status !== 'edited') project.images.setStatus(imageId, 'edited');
-        return { version: versionInfo(v), status: 'edited' as ReviewStatus };
-      })();
+      // editing is reviewing: the mask door makes the image 'edited'
+      return { version: versionInfo(project.maskWrites.edited(imageId, png)), status: 'edited' as ReviewStatus };
     },
     async restoreMaskVersion(imageId, versionId) {
       const v = restoreMaskVersion(project, imageId, versionId);

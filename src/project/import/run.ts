@@ -5,13 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../contract/errors.ts';
-import { decodeLabelPng, encodeLabelPng } from '../png.ts';
+import { decodeLabelPng } from '../png.ts';
 import { hashFile } from '../hash.ts';
 import { storedPath } from '../paths.ts';
 import type { ClassesRepo } from '../repos/classes.ts';
-import { GROUND_TRUTH } from '../repos/masks.ts';
 import type { ImagesRepo } from '../repos/images.ts';
-import type { MasksRepo } from '../repos/masks.ts';
+import type { MaskWrites } from '../mask-writes.ts';
 import { writeThumbnail } from '../thumbnails.ts';
 import type { ImportOptions, ImportReport } from '../types.ts';
 import { resolveDataset } from './detect.ts';
@@ -27,7 +26,7 @@ export interface ImportTarget {
   db: Database.Database;
   images: ImagesRepo;
   classes: ClassesRepo;
-  masks: MasksRepo;
+  maskWrites: MaskWrites;
   now(): string;
 }
 
@@ -115,8 +114,8 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
         if (p.mask) {
           const labels = mapMask(t, p.mask, classOrder, report);
           if (labels) {
-            const png = encodeLabelPng(labels, p.probe.width, p.probe.height);
-            t.masks.insert(id, png, p.probe.width, p.probe.height, { source: 'imported', method: GROUND_TRUTH }, (opts.masks ?? 'current') === 'current', t.now());
+            // a dataset's own masks are its ground truth; 'current' also makes them the working masks
+            t.maskWrites.imported(id, { labels, width: p.probe.width, height: p.probe.height }, { groundTruth: true, current: (opts.masks ?? 'current') === 'current' });
             report.masks++;
           }
         }

@@ -4,9 +4,6 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../../contract/errors.ts';
 import type { MaskProvenance, MaskVersion } from '../types.ts';
 
-/** provenance method of masks imported as ground truth (VOC SegmentationClass, import-masks) */
-export const GROUND_TRUTH = 'ground-truth';
-
 interface MaskRow {
   id: number;
   image_id: number;
@@ -22,9 +19,10 @@ interface MaskRow {
   created_at: string;
   current: number;
   frozen: number;
+  ground_truth: number;
 }
 
-const COLS = 'id, image_id, width, height, source, method, layer, thresholds, model_hash, engine_version, job_id, created_at, current, frozen';
+const COLS = 'id, image_id, width, height, source, method, layer, thresholds, model_hash, engine_version, job_id, created_at, current, frozen, ground_truth';
 const SOURCES: readonly MaskProvenance['source'][] = ['generated', 'edited', 'imported'];
 
 function toVersion(r: MaskRow): MaskVersion {
@@ -44,6 +42,7 @@ function toVersion(r: MaskRow): MaskVersion {
     provenance,
     current: r.current === 1,
     frozen: r.frozen === 1,
+    groundTruth: r.ground_truth === 1,
   };
 }
 
@@ -58,21 +57,22 @@ export class MasksRepo {
 
   constructor(private readonly db: Database.Database) {
     this.insertStmt = db.prepare(
-      `INSERT INTO masks (image_id, png, width, height, source, method, layer, thresholds, model_hash, engine_version, job_id, created_at, current)
-       VALUES (@imageId, @png, @width, @height, @source, @method, @layer, @thresholds, @modelHash, @engineVersion, @jobId, @createdAt, @current)`,
+      `INSERT INTO masks (image_id, png, width, height, source, method, layer, thresholds, model_hash, engine_version, job_id, created_at, current, ground_truth)
+       VALUES (@imageId, @png, @width, @height, @source, @method, @layer, @thresholds, @modelHash, @engineVersion, @jobId, @createdAt, @current, @groundTruth)`,
     );
     this.clearCurrentStmt = db.prepare('UPDATE masks SET current = 0 WHERE image_id = ? AND current = 1');
     this.currentStmt = db.prepare<[number], MaskRow & { png: Buffer }>(`SELECT ${COLS}, png FROM masks WHERE image_id = ? AND current = 1`);
     this.versionsStmt = db.prepare<[number], MaskRow>(`SELECT ${COLS} FROM masks WHERE image_id = ? ORDER BY id`);
-    this.groundTruthStmt = db.prepare<[number, string], MaskRow & { png: Buffer }>(
-      `SELECT ${COLS}, png FROM masks WHERE image_id = ? AND source = 'imported' AND method = ? ORDER BY id DESC LIMIT 1`,
-    );
+    this.groundTruthStmt = db.prepare<[number], MaskRow & { png: Buffer }>(`SELECT ${COLS}, png FROM masks WHERE image_id = ? AND ground_truth = 1 ORDER BY id DESC LIMIT 1`);
     this.pngStmt = db.prepare<[number], { png: Buffer }>('SELECT png FROM masks WHERE id = ?');
     this.freezeStmt = db.prepare('UPDATE masks SET frozen = 1 WHERE image_id = ? AND current = 1 AND frozen = 0');
   }
 
-  /** Inserts a version; when `current`, the previous current version stays, only unflagged. Call inside a transaction. */
-  insert(imageId: number, png: Uint8Array, width: number, height: number, prov: MaskProvenance, current: boolean, createdAt: string): MaskVersion {
+  /**
+   * Inserts a version; when `current`, the previous current version stays, only unflagged.
+   * Call inside a transaction; what becomes current is decided by project/mask-writes.ts.
+   */
+  insert(imageId: number, png: Uint8Array, width: number, height: number, prov: MaskProvenance, current: boolean, createdAt: string, groundTruth = false): MaskVersion {
     if (!SOURCES.includes(prov.source)) throw new StudioError('BAD_REQUEST', `unknown mask source '${String(prov.source)}'`);
     if (current) this.clearCurrentStmt.run(imageId);
     const id = Number(
@@ -90,14 +90,15 @@ export class MasksRepo {
         jobId: prov.jobId ?? null,
         createdAt,
         current: current ? 1 : 0,
+        groundTruth: groundTruth ? 1 : 0,
       }).lastInsertRowid,
     );
-    return { id, imageId, createdAt, width, height, provenance: { ...prov }, current, frozen: false };
+    return { id, imageId, createdAt, width, height, provenance: { ...prov }, current, frozen: false, groundTruth };
   }
 
   /** the newest imported ground-truth version (current or not), the reference for scores */
   groundTruth(imageId: number): { version: MaskVersion; png: Uint8Array } | null {
-    const r = this.groundTruthStmt.get(imageId, GROUND_TRUTH);
+    const r = this.groundTruthStmt.get(imageId);
     return r ? { version: toVersion(r), png: new Uint8Array(r.png) } : null;
   }
 

@@ -53,7 +53,8 @@ describe('VOC folder', () => {
       ['JPEGImages/2007_000003.jpg', 8, 8, null, [], true, true],
     ]);
     const m = project.currentMask(imgs[0].id)!;
-    expect(m.version.provenance).toEqual({ source: 'imported', method: 'ground-truth' });
+    expect(m.version.provenance).toEqual({ source: 'imported' });
+    expect(m.version.groundTruth).toBe(true);
     const decoded = decodeLabelPng(m.png);
     expect(decoded.palette).toBeUndefined(); // stored as grayscale label values
     expect(decoded.labels).toEqual(labelMap(20, 10, 12));
@@ -75,7 +76,8 @@ describe('VOC folder', () => {
     ]);
     expect(project.info().masks).toBe(0);
     const gt = project.groundTruthMask(imgs[0].id)!;
-    expect(gt.version).toMatchObject({ current: false, provenance: { source: 'imported', method: 'ground-truth' } });
+    expect(gt.version).toMatchObject({ current: false, groundTruth: true, provenance: { source: 'imported' } });
+    expect(gt.version.provenance.method).toBeUndefined();
     expect(decodeLabelPng(gt.png).labels).toEqual(labelMap(20, 10, 12));
     expect(project.groundTruthMask(imgs[1].id)).toBeNull();
     // a working mask saved later leaves the reference where it was

@@ -143,8 +143,8 @@ describe('masks', () => {
     expect(versions.map((v) => [v.id, v.current])).toEqual([[v1.id, false], [v2.id, true]]);
     expect(versions[0].provenance).toEqual({ source: 'generated', method: 'rcam', layer: 'layer2', thresholds: { bg: 0.3 }, modelHash: 'abc', engineVersion: '0.1.0' });
     expect(p.masks.png(v1.id)).toEqual(a);
-    // a non-current save keeps the current one
-    const v3 = p.saveMask(id, a, { source: 'generated' }, { makeCurrent: false });
+    // a generated save over a person's edit is kept as a non-current version
+    const v3 = p.saveMask(id, a, { source: 'generated' });
     expect(p.currentMask(id)!.version.id).toBe(v2.id);
     expect(v3.current).toBe(false);
     expect(p.info().masks).toBe(1);
@@ -186,11 +186,13 @@ describe('masks', () => {
     const gen = (n: number) => Array.from({ length: n }, () => p.saveMask(id, png, { source: 'generated' }).id);
     const g1 = gen(3);
     const imported = p.saveMask(id, png, { source: 'imported' }).id;
-    const approved = p.saveMask(id, png, { source: 'generated' }).id;
+    const approved = p.saveMask(id, png, { source: 'generated' }).id; // kept beside the imported one
+    p.maskWrites.restore(id, approved);
     p.setStatus(id, 'approved'); // freezes `approved`
     p.setStatus(id, 'edited');
     const edited = p.saveMask(id, png, { source: 'edited' }).id;
-    const g2 = gen(3); // the last is current
+    const g2 = gen(3); // kept beside the edit; a person picks the last
+    p.maskWrites.restore(id, g2[2]);
     // prunable: g1 (3) + g2[0..1] (2) = 5 generated, non-current, unfrozen; keep the newest 2
     expect(p.pruneMaskVersions(2)).toBe(3);
     const left = p.maskVersions(id).map((v) => v.id);

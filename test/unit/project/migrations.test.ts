@@ -62,6 +62,29 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('004-ground-truth moves references from the fake method to their own column, still immutable', () => {
+    const db = memoryDb();
+    migrate(db, ':memory:', MIGRATIONS.slice(0, 3));
+    db.prepare("INSERT INTO images (id, name, path, hash, size, width, height, format, added_at) VALUES (1, 'a', 'a', 'h', 1, 2, 2, 'png', 'now')").run();
+    const ins = db.prepare("INSERT INTO masks (image_id, png, width, height, source, method, created_at, current) VALUES (1, x'00', 2, 2, ?, ?, 'now', 0)");
+    const gt = Number(ins.run('imported', 'ground-truth').lastInsertRowid);
+    const imported = Number(ins.run('imported', null).lastInsertRowid);
+    const gen = Number(ins.run('generated', 'rcam').lastInsertRowid);
+    expect(migrate(db, ':memory:', MIGRATIONS.slice(0, 4))).toEqual({ from: 3, to: 4 });
+    const rows = db.prepare('SELECT id, method, ground_truth FROM masks ORDER BY id').all();
+    expect(rows).toEqual([
+      { id: gt, method: null, ground_truth: 1 },
+      { id: imported, method: null, ground_truth: 0 },
+      { id: gen, method: 'rcam', ground_truth: 0 },
+    ]);
+    expect(objects(db, 'index')).toContain('masks_ground_truth');
+    expect(() => db.prepare('UPDATE masks SET ground_truth = 1 WHERE id = ?').run(gen)).toThrow(/immutable/);
+    expect(() => db.prepare("UPDATE masks SET method = 'x' WHERE id = ?").run(gen)).toThrow(/immutable/);
+    expect(() => db.prepare('UPDATE masks SET ground_truth = 2 WHERE id = ?').run(gen)).toThrow(/immutable|CHECK/);
+    db.prepare('UPDATE masks SET current = 1 WHERE id = ?').run(gen); // the working flags still move
+    db.close();
+  });
+
   it('runs all pending migrations in one transaction: a failing step changes nothing', () => {
     const db = memoryDb();
     const broken: Migration = { name: '999-broken', up: (d) => d.exec('CREATE TABLE half_done (x); SELECT * FROM no_such_table;') };

@@ -97,7 +97,7 @@ describe('start', () => {
       expect(copy.models.list().map((m) => basename(m.file))).toEqual(['classifier.onnx']);
       expect(copy.info().masks).toBe(0);
       const img = copy.listImages({ offset: 0, limit: 1 }).items[0];
-      expect(copy.groundTruthMask(img.id)?.version.provenance.method).toBe('ground-truth');
+      expect(copy.groundTruthMask(img.id)?.version.groundTruth).toBe(true);
     } finally {
       copy.close();
     }

@@ -1,0 +1,180 @@
+// The one door for mask writes: every new mask version (generated, edited, imported,
+// ground truth, relabelled by a class merge), every change of the current version
+// (restore, a job's rollback) and every review-status change goes through here, and this
+// module alone decides what becomes current and what the image's status becomes.
+//
+// The rules, stated once:
+// - A version is never overwritten: a write inserts; only `current` and `frozen` change.
+// - Never replace human work: a generated mask becomes current only when nobody owns the
+//   image's mask (see humanOwns); otherwise it is kept as a non-current version.
+// - Editing is reviewing: an edited (or restored) mask makes the image 'edited'; a
+//   generated one makes an unreviewed image 'generated'; an imported one made current on an
+//   approved image re-opens review ('edited').
+// - Approving freezes the current version (kept forever); a class merge's relabelled
+//   version of an approved image stays approved and is frozen too.
+import type Database from 'better-sqlite3';
+import type { ReviewStatus } from '../contract/api.ts';
+import { StudioError } from '../contract/errors.ts';
+import type { LabelMap } from '../masks/labels.ts';
+import { decodeLabelPng, encodeLabelPng } from './png.ts';
+import type { ImagesRepo } from './repos/images.ts';
+import type { MasksRepo } from './repos/masks.ts';
+import type { ImageRecord, MaskProvenance, MaskVersion } from './types.ts';
+
+/** a label PNG (8-bit grayscale) or the label map itself */
+export type MaskInput = Uint8Array | LabelMap;
+
+/** What a generated write did, and what the image had before (a job's rollback restores it). */
+export interface GeneratedWrite {
+  version: MaskVersion;
+  madeCurrent: boolean;
+  /** stored as a non-current version because a person owns the current mask */
+  keptHuman: boolean;
+  before: { maskId: number | null; status: ReviewStatus };
+}
+
+/** A job's write as its job item recorded it. */
+export interface JobWrite {
+  imageId: number;
+  maskId: number;
+  prevMaskId: number | null;
+  prevStatus: ReviewStatus | null;
+}
+
+/** A person owns the image's mask: the image is approved, or its current version was edited, imported or frozen. */
+export function humanOwns(status: ReviewStatus, current: MaskVersion | null): boolean {
+  return status === 'approved' || (current !== null && (current.provenance.source !== 'generated' || current.frozen));
+}
+
+export class MaskWrites {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly images: ImagesRepo,
+    private readonly masks: MasksRepo,
+  ) {}
+
+  /** A job's mask: current unless a person owns the image's mask. */
+  generated(imageId: number, mask: MaskInput, prov: Omit<MaskProvenance, 'source'>, now = stamp()): GeneratedWrite {
+    return this.tx(() => {
+      const img = this.images.get(imageId);
+      const png = checked(img, mask, 'generated mask');
+      const cur = this.masks.current(imageId)?.version ?? null;
+      const human = humanOwns(img.status, cur);
+      const version = this.masks.insert(imageId, png, img.width, img.height, { ...prov, source: 'generated' }, !human, now);
+      if (!human && img.status === 'unreviewed') this.images.setStatus(imageId, 'generated');
+      return { version, madeCurrent: !human, keptHuman: human, before: { maskId: cur?.id ?? null, status: img.status } };
+    });
+  }
+
+  /** A person's edit: the new current version; the image is 'edited'. */
+  edited(imageId: number, mask: MaskInput): MaskVersion {
+    return this.tx(() => {
+      const img = this.images.get(imageId);
+      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { source: 'edited' }, true, stamp());
+      this.images.setStatus(imageId, 'edited');
+      return v;
+    });
+  }
+
+  /**
+   * A mask brought in from outside (a dataset's, import-masks): the working mask when
+   * `current` (default: unless it is ground truth only), a reference when `groundTruth`.
+   */
+  imported(imageId: number, mask: MaskInput, opts: { groundTruth?: boolean; current?: boolean } = {}): MaskVersion {
+    const groundTruth = opts.groundTruth ?? false;
+    const current = opts.current ?? !groundTruth;
+    return this.tx(() => {
+      const img = this.images.get(imageId);
+      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { source: 'imported' }, current, stamp(), groundTruth);
+      if (current && img.status === 'approved') this.images.setStatus(imageId, 'edited');
+      return v;
+    });
+  }
+
+  /**
+   * The current version with labels rewritten (a class merge): a new current 'edited'
+   * version keeping the rest of its provenance and its role; an approved image stays
+   * approved, the new version frozen.
+   */
+  relabelled(imageId: number, mask: MaskInput, of: MaskVersion): MaskVersion {
+    return this.tx(() => {
+      const img = this.images.get(imageId);
+      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { ...of.provenance, source: 'edited' }, true, stamp(), of.groundTruth);
+      if (img.status === 'approved') this.masks.freezeCurrent(imageId);
+      return { ...v, frozen: img.status === 'approved' };
+    });
+  }
+
+  /** An older version made current again (nothing is deleted); the image is 'edited'. */
+  restore(imageId: number, versionId: number): MaskVersion {
+    return this.tx(() => {
+      const img = this.images.get(imageId);
+      const v = this.masks.version(versionId);
+      if (!v || v.imageId !== imageId) throw new StudioError('NOT_FOUND', `mask version ${versionId} of image ${imageId} (${img.name}) does not exist`);
+      this.masks.setCurrent(imageId, versionId);
+      this.images.setStatus(imageId, 'edited');
+      return { ...v, current: true };
+    });
+  }
+
+  /** A review status; 'approved' also freezes the current version. */
+  setStatus(imageId: number, status: ReviewStatus): void {
+    this.tx(() => {
+      this.images.setStatus(imageId, status);
+      if (status === 'approved') this.masks.freezeCurrent(imageId);
+    });
+  }
+
+  /**
+   * Takes a job's write back: the version is deleted and, where it is still current, the
+   * one before it comes back with the status the job found. A version approved since
+   * (frozen) stays. Returns what happened.
+   */
+  undoJobWrite(w: JobWrite): 'gone' | 'kept-approved' | 'removed' | 'restored' {
+    return this.tx(() => {
+      const v = this.masks.version(w.maskId);
+      if (!v) return 'gone';
+      if (v.frozen) return 'kept-approved';
+      let restored = false;
+      if (v.current) {
+        const prev = w.prevMaskId !== null ? this.masks.version(w.prevMaskId) : undefined;
+        this.masks.setCurrent(w.imageId, prev ? prev.id : null);
+        const status = this.images.get(w.imageId).status;
+        if (status === 'generated' && w.prevStatus && w.prevStatus !== 'generated') this.images.setStatus(w.imageId, w.prevStatus);
+        else if (status === 'generated' && !prev) this.images.setStatus(w.imageId, 'unreviewed');
+        restored = true;
+      }
+      this.masks.delete(w.maskId);
+      return restored ? 'restored' : 'removed';
+    });
+  }
+
+  /** Retention: prunes old generated, non-current, non-frozen versions beyond `keep` per image. */
+  prune(keep: number, imageId?: number): number {
+    return this.tx(() => this.masks.prune(keep, imageId));
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}
+
+/** The PNG to store for `img`, after checking it is an 8-bit grayscale label map of the image's size. */
+function checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
+  const named = `${what} for image ${img.id}`;
+  const fits = (w: number, h: number) => {
+    if (w !== img.width || h !== img.height) throw new StudioError('BAD_REQUEST', `${named} (${img.name}) is ${w}x${h}, the image is ${img.width}x${img.height}`);
+  };
+  if (!(mask instanceof Uint8Array)) {
+    fits(mask.width, mask.height);
+    return encodeLabelPng(mask.labels, mask.width, mask.height);
+  }
+  const m = decodeLabelPng(mask, named);
+  if (m.palette) throw new StudioError('BAD_REQUEST', `${named}: expected an 8-bit grayscale label map, got an indexed PNG`);
+  fits(m.width, m.height);
+  return mask;
+}
+
+function stamp(): string {
+  return new Date().toISOString();
+}
