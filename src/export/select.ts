@@ -1,23 +1,15 @@
 // The images an export writes: every image with a current mask (or, for CAM arrays,
 // every image), limited to approved ones on request; 'rejected' images are never
-// exported (a reviewer said their mask is wrong). Read page by page through the
-// Project API in id order, so the same project always gives the same list.
+// exported (a reviewer said their mask is wrong). Read in id order, so the same project
+// always gives the same list.
 import type { ImageSummary } from '../contract/api.ts';
 import type { Project } from '../project/index.ts';
 import { exportStems } from './names.ts';
 import { assignSplits } from './splits.ts';
 import type { ExportItem, ExportOptions } from './types.ts';
 
-const PAGE = 1000;
-
 export function allImages(project: Project): ImageSummary[] {
-  const out: ImageSummary[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = project.listImages({ offset, limit: PAGE, sort: 'id' });
-    out.push(...page.items);
-    if (page.items.length < PAGE || out.length >= page.total) break;
-  }
-  return out;
+  return project.allImages({ sort: 'id' });
 }
 
 export function selectItems(project: Project, opts: Pick<ExportOptions, 'approvedOnly' | 'split'>, needMask: boolean): ExportItem[] {

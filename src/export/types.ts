@@ -1,8 +1,9 @@
 // What an export takes and reports.
 import type { Split } from '../contract/api.ts';
+import { EXPORT_FORMAT_NAMES, type ExportFormatName } from '../contract/export.ts';
 
-export type ExportFormat = 'voc' | 'coco' | 'yolo' | 'cams';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['voc', 'coco', 'yolo', 'cams'];
+export type ExportFormat = ExportFormatName;
+export const EXPORT_FORMATS: readonly ExportFormat[] = EXPORT_FORMAT_NAMES;
 
 export interface ExportProgress {
   done: number;

@@ -8,6 +8,7 @@ import { findModel, modelInfo } from './models.ts';
 import { camMethod, classSource, frozenParams, jobMaskSettings, multiScale, selection } from './params.ts';
 import { existingIds, selectImages } from './selection.ts';
 import { DEFAULT_MULTI_SCALE, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
+import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
 
 export interface GenerateInput {
   /** model id, model file, or absent: the project's latest model */
@@ -31,7 +32,7 @@ export function generationParams(project: Project, input: GenerateInput): Genera
     modelId: model.id,
     modelHash: model.hash,
     method: camMethod(input.method),
-    layer: input.layer ?? 'layer2',
+    layer: input.layer ?? DEFAULT_CAM_LAYER,
     classes: classSource(input.classes),
     mask: jobMaskSettings(input.mask),
     multiScale: multiScale(ms),

@@ -1,4 +1,4 @@
-// Model registration (issue 4 item 1): a model file (ONNX or TF.js layers) joins the
+// Model registration: a model file (ONNX or TF.js layers) joins the
 // project with its preprocessing and the map model output k → project class. Everything a
 // batch would trip over later is checked now: the file loads, the class list has one name
 // per output, the CAM layer resolves to a spatial feature map.
@@ -13,6 +13,7 @@ import { resolveLayer } from '../engine/layer-names.ts';
 import { loadModel } from '../engine/load.ts';
 import type { ModelRecord, Project } from '../project/index.ts';
 import { findPreprocessFile, resolvePreprocess, type PreprocessConfig } from './preprocess-spec.ts';
+import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
 
 export interface RegisterOptions {
   /** class names in output order, one per line; default classes.txt beside the model (or one folder up) */
@@ -76,7 +77,7 @@ export async function registerModel(project: Project, file: string, opts: Regist
       classNames[0].toLowerCase() === 'background' ? " (line 1 is 'background': a model's list has no background line)" : ''
     }`);
   }
-  const layer = opts.layer ?? 'layer2';
+  const layer = opts.layer ?? DEFAULT_CAM_LAYER;
   const layerTensor = resolveLayer(graph, layer);
   const layerShape = shapes.get(layerTensor) ?? [];
   if (layerShape.length !== 3) {

@@ -1,4 +1,4 @@
-// The Generate panel's live threshold preview (issue 4 item 6, backend): the CAMs of one
+// The Generate panel's live threshold preview, server side: the CAMs of one
 // image are computed once (an engine worker, so the UI thread never stalls) and kept;
 // every slider move rebuilds the mask from those float16 CAMs with maskFromStoredCams —
 // the bytes a batch job with the same settings would store.
@@ -12,6 +12,7 @@ import { maskFromStoredCams } from './mask.ts';
 import { findModel, modelInfo } from './models.ts';
 import { camMethod, classSource, jobMaskSettings, multiScale } from './params.ts';
 import type { ClassSource, MultiScale } from './types.ts';
+import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
 
 export interface PreviewOptions {
   model?: string | number;
@@ -38,7 +39,7 @@ export async function createPreviewer(project: Project, opts: PreviewOptions = {
     modelFile: model.file,
     preprocess: info.preprocess,
     method: camMethod(opts.method),
-    layer: opts.layer ?? 'layer2',
+    layer: opts.layer ?? DEFAULT_CAM_LAYER,
     multiScale: multiScale(opts.multiScale),
     classMap: model.classMap,
     classes: classSource(opts.classes),

@@ -24,7 +24,7 @@ import { bilinearTaps, resizeBilinear } from './resize.ts';
 export type CamNormalisation = 'relu-max' | 'minmax';
 
 /** One class's CAM, decoded, at feature resolution. */
-export interface CamMap {
+export interface ClassCam {
   /** project class index (1..254) the map is for */
   classIndex: number;
   /** feature-resolution size */
@@ -108,18 +108,18 @@ export function normaliseCam(data: Float32Array, mode: CamNormalisation): Float3
   return out;
 }
 
-/** A stored CAM (float16 blob, as in the cams table) as a CamMap. */
-export function camFromFloat16(classIndex: number, width: number, height: number, bytes: Uint8Array): CamMap {
+/** A stored CAM (float16 blob, as in the cams table) as a ClassCam. */
+export function camFromFloat16(classIndex: number, width: number, height: number, bytes: Uint8Array): ClassCam {
   if (bytes.length !== width * height * 2) throw new Error(`CAM for class ${classIndex}: ${bytes.length} bytes for a ${width}x${height} float16 map`);
   return { classIndex, width, height, data: decodeFloat16(bytes) };
 }
 
-export function camFromStored(c: StoredCam): CamMap {
+export function camFromStored(c: StoredCam): ClassCam {
   return camFromFloat16(c.classIndex, c.w, c.h, c.f16);
 }
 
 /** Normalised maps upsampled to the image size, in ascending class order. */
-export function upsampleCams(cams: readonly CamMap[], width: number, height: number, mode: CamNormalisation): UpsampledCam[] {
+export function upsampleCams(cams: readonly ClassCam[], width: number, height: number, mode: CamNormalisation): UpsampledCam[] {
   const sorted = [...cams].sort((a, b) => a.classIndex - b.classIndex);
   const taps = new Map<string, ReturnType<typeof bilinearTaps>>();
   const tap = (i: number, o: number) => {
@@ -137,7 +137,7 @@ export function upsampleCams(cams: readonly CamMap[], width: number, height: num
 }
 
 /** The label map for an image of width×height from its tagged classes' CAMs. */
-export function camsToLabels(cams: readonly CamMap[], width: number, height: number, settings: Partial<MaskSettings> = {}): Uint8Array {
+export function camsToLabels(cams: readonly ClassCam[], width: number, height: number, settings: Partial<MaskSettings> = {}): Uint8Array {
   const s = maskSettings(settings);
   for (const c of cams) {
     if (!Number.isInteger(c.classIndex) || c.classIndex < 1 || c.classIndex > 254) throw new Error(`CAM class index ${c.classIndex} is not 1..254`);

@@ -146,6 +146,11 @@ export class Project {
     return { total, offset: Math.max(0, Math.floor(q.offset)), items: items.map((i) => this.summary(i)) };
   }
 
+  /** Every image matching the filter (all of them by default), in id order. */
+  allImages(q: Omit<ImageQuery, 'offset' | 'limit' | 'rank'> = { sort: 'id' }): ImageSummary[] {
+    return this.images.listAll(q).map((i) => this.summary(i));
+  }
+
   getImage(id: number): ImageSummary {
     const rec = this.images.get(id);
     return this.summary({ ...rec, tags: this.images.tags(id), hasMask: this.masks.current(id) !== null });

@@ -24,12 +24,7 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
   /** listImages with `rank`: scored images worst first, then the rest in `sort` order. */
   function rankedPage(q: ImageQuery): ImagePage {
     const { rank, offset, limit, ...filter } = q;
-    const all: number[] = [];
-    for (let o = 0; ; o += 1000) {
-      const page = project.images.list({ ...filter, offset: o, limit: 1000 });
-      for (const i of page.items) all.push(i.id);
-      if (page.items.length < 1000) break;
-    }
+    const all = project.images.listAll(filter).map((i) => i.id);
     const scored = new Map(scores.scores(all).map((s) => [s.imageId, rank === 'confidence' ? s.confidence : s.disagreement]));
     const pos = new Map(all.map((id, k) => [id, k]));
     const ordered = [...all].sort((a, b) => {

@@ -1,6 +1,6 @@
 // `npm run bench -- quality [--scenes N] [--tier flat|textured] [--scorecam-scenes M] [--out DIR]
 //  [--executor onnxruntime|tfjs] [--from-summary FILE]`
-// Mask quality of the CAM methods on held-out demo scenes (issue 5 item 4): mIoU of the
+// Mask quality of the CAM methods on held-out demo scenes: mIoU of the
 // tag-guided pseudo-masks the batch pipeline makes, over a τ_bg sweep, per method and layer;
 // all-foreground / centre-box baselines; rcam CLRP vs one-hot; localisation IoU at the
 // paper's 25% / 75% (both readings). Writes DIR/results.md (also printed), DIR/summary.json,

@@ -1,4 +1,4 @@
-// Issue 7 "Done when": a person reviews the demo set with the keyboard alone. On a project
+// A person reviews the demo set with the keyboard alone. On a project
 // whose masks a real job generated: from the grid, arrows pick an image, Enter opens it,
 // B / ] / 2 / F / H / M drive the tools and layers (also while a slider has focus), A approves
 // and moves on, Shift+N / N step back and forth, Esc returns to the grid with the image's

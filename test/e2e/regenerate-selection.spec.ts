@@ -1,4 +1,4 @@
-// "Regenerate masks…" on a grid selection (issue 7 item 6): the Generate drawer opens on
+// "Regenerate masks…" on a grid selection: the Generate drawer opens on
 // exactly the selected images, says which of them keep their human mask, and the job
 // covers those images only — the approved and the edited one keep their current mask.
 import { expect, test } from '@playwright/test';

@@ -1,29 +1,10 @@
 // The tool registry: every tool by id, exactly one current. Switching deactivates the
-// old tool (cancelling its gesture) and disposes its scope, removing every listener it
-// added.
-import type { ListenTarget, Tool, ToolId, ToolScope } from './types.ts';
-
-class Scope implements ToolScope {
-  private disposers: (() => void)[] = [];
-
-  listen(target: ListenTarget, type: string, fn: (ev: Event) => void): void {
-    target.addEventListener(type, fn);
-    this.disposers.push(() => target.removeEventListener(type, fn));
-  }
-
-  onDispose(fn: () => void): void {
-    this.disposers.push(fn);
-  }
-
-  dispose(): void {
-    for (const d of this.disposers.splice(0).reverse()) d();
-  }
-}
+// old tool, cancelling its gesture first, so no half-drawn polygon or open stroke outlives it.
+import type { Tool, ToolId } from './types.ts';
 
 export class ToolRegistry {
   private readonly tools = new Map<ToolId, Tool>();
   private currentId: ToolId | null = null;
-  private scope: Scope | null = null;
 
   register(tool: Tool): void {
     if (this.tools.has(tool.id)) throw new Error(`tool '${tool.id}' is registered twice`);
@@ -53,8 +34,7 @@ export class ToolRegistry {
     if (!next) throw new Error(`no tool '${id}'`);
     this.deactivateCurrent();
     this.currentId = id;
-    this.scope = new Scope();
-    next.activate?.(this.scope);
+    next.activate?.();
   }
 
   deactivateCurrent(): void {
@@ -62,8 +42,6 @@ export class ToolRegistry {
     if (!cur) return;
     cur.cancel?.();
     cur.deactivate?.();
-    this.scope?.dispose();
-    this.scope = null;
     this.currentId = null;
   }
 }

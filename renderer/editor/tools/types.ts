@@ -1,7 +1,7 @@
-// The tool contract. A tool is an object with a small lifecycle: activate(scope) when it
-// becomes the current tool, pointer/wheel/key input while current, deactivate() when
-// another tool takes over. Anything a tool subscribes to goes through its scope, which the
-// registry disposes on deactivation — a tool cannot leak a listener.
+// The tool contract. A tool is an object with a small lifecycle: activate() when it
+// becomes the current tool, pointer/wheel/key input while current (the canvas host routes
+// it; tools add no listeners of their own), cancel() then deactivate() when another tool
+// takes over.
 import type { Rect } from '../geometry.ts';
 import type { CamField } from '../../../src/masks/cam-field.ts';
 import type { LabelMap } from '../labels.ts';
@@ -20,17 +20,6 @@ export interface ToolPointer {
 export interface ToolKey {
   key: string;
   shift: boolean;
-}
-
-/** An event source a tool may listen to (window, a canvas; EventTarget in Node tests). */
-export interface ListenTarget {
-  addEventListener(type: string, fn: (ev: Event) => void): void;
-  removeEventListener(type: string, fn: (ev: Event) => void): void;
-}
-
-export interface ToolScope {
-  listen(target: ListenTarget, type: string, fn: (ev: Event) => void): void;
-  onDispose(fn: () => void): void;
 }
 
 /** Shapes the overlay layer draws for the current tool (image coordinates). */
@@ -68,7 +57,7 @@ export interface Tool {
   readonly name: string;
   readonly shortcut: string;
   readonly hint: string;
-  activate?(scope: ToolScope): void;
+  activate?(): void;
   deactivate?(): void;
   down?(p: ToolPointer): void;
   move?(p: ToolPointer, buttons: boolean): void;

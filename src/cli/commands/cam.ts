@@ -1,4 +1,4 @@
-// `cam --model FILE --image FILE [...]`: one CAM for one image, in-process (issue 3 item 8).
+// `cam --model FILE --image FILE [...]`: one CAM for one image, in-process.
 // Writes PREFIX_cam.npy (float32 raw map at feature resolution, h×w) and PREFIX_map.npy
 // (min-max normalised, bilinear with half-pixel centres to the model input size) and
 // prints a summary (JSON with --json): backend, predicted, top5, timings in ms.
@@ -13,6 +13,7 @@ import { displayMap } from '../../engine/cams/display.ts';
 import { CAM_METHODS, isCamMethod, type CamRequest, type CamResult } from '../../engine/cams/methods.ts';
 import { logitsTensor } from '../../engine/exec/forward.ts';
 import { createCamExecutor, executorLabel } from '../../engine/executor.ts';
+import { DEFAULT_CAM_LAYER } from '../../contract/generation.ts';
 
 export const cam: Command = {
   name: 'cam',
@@ -25,7 +26,7 @@ export const cam: Command = {
     if (!modelFile || !imageFile) throw new CliError(`usage: ${cam.usage}`);
     const method = flagString(args, 'method') ?? 'rcam';
     if (!isCamMethod(method)) throw new CliError(`--method must be one of ${CAM_METHODS.join(', ')}, got '${method}'`);
-    const layer = flagString(args, 'layer') ?? 'layer2';
+    const layer = flagString(args, 'layer') ?? DEFAULT_CAM_LAYER;
     const cls = flagNumber(args, 'class');
     if (cls !== undefined && !(Number.isInteger(cls) && cls >= 0)) throw new CliError(`--class must be a 0-based output index, got ${cls}`);
     const size = flagNumber(args, 'size');

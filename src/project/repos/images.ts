@@ -1,7 +1,7 @@
 // Images, their tags and the grid's query.
 import type Database from 'better-sqlite3';
 import type { ImageQuery, ReviewStatus } from '../../contract/api.ts';
-import { REVIEW_STATUSES } from '../../contract/api.ts';
+import { MAX_PAGE_SIZE, REVIEW_STATUSES } from '../../contract/api.ts';
 import { StudioError } from '../../contract/errors.ts';
 import type { ImageRecord, NewImage } from '../types.ts';
 
@@ -14,7 +14,6 @@ export interface ListedImage extends ImageRecord {
 }
 
 const COLS = 'id, name, path, hash, size, width, height, orientation, format, split, status, added_at';
-const MAX_PAGE = 1000;
 
 const ORDER: Record<NonNullable<ImageQuery['sort']>, string> = {
   name: 'i.name, i.id',
@@ -134,7 +133,7 @@ export class ImagesRepo {
    */
   list(q: ImageQuery): { total: number; items: ListedImage[] } {
     const { where, params } = listFilter(q);
-    const limit = Math.max(0, Math.min(MAX_PAGE, Math.floor(q.limit)));
+    const limit = Math.max(0, Math.min(MAX_PAGE_SIZE, Math.floor(q.limit)));
     const offset = Math.max(0, Math.floor(q.offset));
     const total = (this.db.prepare(listCountSql(q)).get(...params) as { n: number }).n;
     const ids = this.db
@@ -153,6 +152,16 @@ export class ImagesRepo {
     const masks = new Set(this.pageMasksStmt.all(json).map((m) => m.image_id));
     const items = ids.map((id) => ({ ...toRecord(rows.get(id)!), tags: tags.get(id) ?? [], hasMask: masks.has(id) }));
     return { total, items };
+  }
+
+  /** Every image the query's filter matches, in its order, read a page at a time. */
+  listAll(q: Omit<ImageQuery, 'offset' | 'limit' | 'rank'>): ListedImage[] {
+    const out: ListedImage[] = [];
+    for (let offset = 0; ; offset += MAX_PAGE_SIZE) {
+      const { items } = this.list({ ...q, offset, limit: MAX_PAGE_SIZE });
+      out.push(...items);
+      if (items.length < MAX_PAGE_SIZE) return out;
+    }
   }
 
   stats(): { images: number; tagged: number; masks: number; statusCounts: Record<ReviewStatus, number> } {

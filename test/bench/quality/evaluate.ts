@@ -3,7 +3,7 @@
 // makes them (float16-stored maps, src/masks camsToLabels: normalise at feature resolution,
 // bilinear upsample, argmax over the tags vs τ_bg) → one confusion matrix per τ_bg, plus
 // baselines, localisation IoU and the classifier's own quality on the same scenes.
-import { argmaxMaps, camFromFloat16, upsampleCams, type CamMap, type CamNormalisation } from '../../../src/masks/cam-mask.ts';
+import { argmaxMaps, camFromFloat16, upsampleCams, type ClassCam, type CamNormalisation } from '../../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { displayMap } from '../../../src/engine/cams/display.ts';
 import type { CamMethod, CamRequest } from '../../../src/engine/cams/methods.ts';
@@ -50,7 +50,7 @@ export interface QualityOptions {
 export interface ExampleScene {
   scene: Scene;
   /** variant@layer → float16-stored maps, one per tag (class index = tag + 1) */
-  cams: Map<string, CamMap[]>;
+  cams: Map<string, ClassCam[]>;
 }
 
 export interface QualityResults {
@@ -174,7 +174,7 @@ export async function evaluateQuality(opts: QualityOptions): Promise<QualityResu
         }
       }
 
-      const keep = o.examples.includes(i) ? { scene, cams: new Map<string, CamMap[]>() } : null;
+      const keep = o.examples.includes(i) ? { scene, cams: new Map<string, ClassCam[]>() } : null;
       for (const v of o.variants) {
         if (v === 'scorecam' && i >= o.scorecamScenes) continue;
         const tv = performance.now();

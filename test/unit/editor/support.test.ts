@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandFor } from '../../../renderer/editor/keymap.ts';
 import { ToolRegistry } from '../../../renderer/editor/tools/registry.ts';
-import type { Tool, ToolScope } from '../../../renderer/editor/tools/types.ts';
+import type { Tool } from '../../../renderer/editor/tools/types.ts';
 import { fit, toImage, zoomAt } from '../../../renderer/editor/viewport.ts';
 import { CamField } from '../../../src/masks/cam-field.ts';
 import { camFromStored, upsampleCams, type StoredCam } from '../../../src/masks/cam-mask.ts';
@@ -26,35 +26,32 @@ describe('label PNG in the renderer', () => {
 });
 
 describe('tool registry', () => {
-  it('removes every listener a tool added when another tool takes over', () => {
-    const target = new EventTarget();
-    let heard = 0;
-    let disposed = 0;
+  it('keeps one current tool: switching cancels the old gesture, then deactivates it', () => {
+    const calls: string[] = [];
     const make = (id: Tool['id']): Tool => ({
       id,
       name: id,
       shortcut: id[0].toUpperCase(),
       hint: '',
-      activate(scope: ToolScope) {
-        scope.listen(target, 'ping', () => heard++);
-        scope.onDispose(() => disposed++);
-      },
+      activate: () => calls.push(`${id}.activate`),
+      cancel: () => calls.push(`${id}.cancel`),
+      deactivate: () => calls.push(`${id}.deactivate`),
     });
     const reg = new ToolRegistry();
     reg.register(make('brush'));
     reg.register(make('fill'));
+    expect(() => reg.register(make('fill'))).toThrow(/tool 'fill' is registered twice/);
     reg.activate('brush');
-    target.dispatchEvent(new Event('ping'));
-    expect(heard).toBe(1);
+    reg.activate('brush'); // already current: nothing happens
+    expect(calls).toEqual(['brush.activate']);
     reg.activate('fill');
-    target.dispatchEvent(new Event('ping'));
-    // only fill's listener is live now
-    expect(heard).toBe(2);
-    expect(disposed).toBe(1);
+    expect(calls).toEqual(['brush.activate', 'brush.cancel', 'brush.deactivate', 'fill.activate']);
+    expect(reg.current?.id).toBe('fill');
     reg.deactivateCurrent();
-    target.dispatchEvent(new Event('ping'));
-    expect(heard).toBe(2);
+    expect(calls.slice(-2)).toEqual(['fill.cancel', 'fill.deactivate']);
+    expect(reg.current).toBeNull();
     expect(reg.byShortcut('f')?.id).toBe('fill');
+    expect(() => reg.activate('polygon')).toThrow(/no tool 'polygon'/);
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { camFromFloat16, camsToLabels, normaliseCam, type CamMap } from '../../../src/masks/cam-mask.ts';
+import { camFromFloat16, camsToLabels, normaliseCam, type ClassCam } from '../../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { bilinearTaps, resizeBilinear } from '../../../src/masks/resize.ts';
 
-const cam = (classIndex: number, width: number, height: number, values: number[]): CamMap => ({
+const cam = (classIndex: number, width: number, height: number, values: number[]): ClassCam => ({
   classIndex,
   width,
   height,

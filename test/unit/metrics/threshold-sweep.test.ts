@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argmaxMaps, camsToLabels, upsampleCams, type CamMap } from '../../../src/masks/cam-mask.ts';
+import { argmaxMaps, camsToLabels, upsampleCams, type ClassCam } from '../../../src/masks/cam-mask.ts';
 import { ConfusionMatrix } from '../../../src/masks/confusion.ts';
 import { ThresholdSweep, tauRange } from '../../bench/metrics/threshold-sweep.ts';
 
@@ -26,7 +26,7 @@ describe('ThresholdSweep', () => {
         const H = 20;
         const gt = Uint8Array.from({ length: W * H }, () => Math.floor(rnd() * 6));
         gt[5] = 255;
-        const cams: CamMap[] = [2, 5, 1].slice(0, img + 1).map((c) => ({
+        const cams: ClassCam[] = [2, 5, 1].slice(0, img + 1).map((c) => ({
           classIndex: c, width: 6, height: 5, data: Float32Array.from({ length: 30 }, () => rnd() * 2 - 0.5),
         }));
         const { argmax, score } = argmaxMaps(upsampleCams(cams, W, H, mode), W * H);

@@ -2,11 +2,8 @@
 // filter" is kept symbolically (mode 'all' minus the ids toggled off), so Ctrl+A over 100 000
 // images costs nothing until an action asks for the ids, and then they are paged in.
 import { SvelteSet } from 'svelte/reactivity';
-import type { ImageQuery, ImageSummary } from '../../../../src/contract/api.ts';
+import { MAX_PAGE_SIZE, type ImageQuery, type ImageSummary } from '../../../../src/contract/api.ts';
 import type { StudioClient } from '../api.ts';
-
-/** the most rows one listImages call may return (the services' limit) */
-export const ID_PAGE = 1000;
 
 /** What the selection needs from the grid (GridState provides it). */
 export interface SelectionSource {
@@ -85,8 +82,8 @@ export class GridSelection {
   /** ids at indices [lo, hi] of the current list: loaded rows as they are, the rest by page */
   private async idsInRange(lo: number, hi: number): Promise<number[]> {
     const out: number[] = [];
-    for (let start = lo; start <= hi; start += ID_PAGE) {
-      const end = Math.min(hi, start + ID_PAGE - 1);
+    for (let start = lo; start <= hi; start += MAX_PAGE_SIZE) {
+      const end = Math.min(hi, start + MAX_PAGE_SIZE - 1);
       const have: number[] = [];
       for (let i = start; i <= end; i++) {
         const it = this.source.item(i);
@@ -110,10 +107,10 @@ export class GridSelection {
     if (this.mode === 'ids') return [...this.ids];
     const out: number[] = [];
     const total = this.source.total ?? 0;
-    for (let offset = 0; offset < total; offset += ID_PAGE) {
-      const page = await this.client.listImages(this.source.query(offset, ID_PAGE));
+    for (let offset = 0; offset < total; offset += MAX_PAGE_SIZE) {
+      const page = await this.client.listImages(this.source.query(offset, MAX_PAGE_SIZE));
       for (const r of page.items) if (!this.excluded.has(r.id)) out.push(r.id);
-      if (page.items.length < ID_PAGE) break;
+      if (page.items.length < MAX_PAGE_SIZE) break;
     }
     return out;
   }

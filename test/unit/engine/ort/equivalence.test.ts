@@ -1,6 +1,6 @@
 // The onnxruntime executor gives the TF.js executor's maps for every method, on ResNets
 // (BN kept and folded), VGG-16 and a net of the rarer node types: Pearson r > 0.99999 and
-// identical mean+std masks (issue 9, item 4).
+// identical mean+std masks.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamModel } from '../../../../src/engine/tfjs/cam-model.ts';
