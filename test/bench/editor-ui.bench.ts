@@ -7,10 +7,11 @@
 //    decoded and its mask painted), first open and prefetched next/previous.
 // Headless Chromium with --disable-gpu; other sessions share the CPU, so compare within a run.
 import { join } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { createProject } from '../../src/project/index.ts';
 import { serveProject } from '../../src/server/session.ts';
 import { tempDir, writeJpeg } from '../helpers/images.ts';
+import { launchChromium } from '../helpers/browser.ts';
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -50,10 +51,7 @@ export async function run(): Promise<void> {
     await project.importDataset(data, { layout: 'folders' });
     const ids = project.listImages({ offset: 0, limit: 10, sort: 'name' }).items.map((i) => i.id);
     const served = await serveProject(project);
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
       await page.goto(served.server.url);

@@ -9,16 +9,7 @@ import sharp from 'sharp';
 import { exportProject, type ExportFormat } from '../../src/export/index.ts';
 import { encodeLabelPng } from '../../src/project/png.ts';
 import { createProject } from '../../src/project/index.ts';
-import { rgbPixels } from '../helpers/images.ts';
-
-/** A JPEG made unique by a COM segment (the store deduplicates by content hash). */
-function uniqueJpeg(base: Buffer, i: number): Buffer {
-  const text = Buffer.from(`synthetic ${i}`);
-  const com = Buffer.alloc(4);
-  com.writeUInt16BE(0xfffe, 0);
-  com.writeUInt16BE(text.length + 2, 2);
-  return Buffer.concat([base.subarray(0, 2), com, text, base.subarray(2)]);
-}
+import { rgbPixels, uniqueJpeg } from '../helpers/images.ts';
 
 function maskFor(i: number, w: number, h: number, cls: number): Uint8Array {
   const m = new Uint8Array(w * h);

@@ -6,11 +6,11 @@
 // Headless Chromium with --disable-gpu: frame numbers include software paint.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
 import { createProject } from '../../src/project/index.ts';
 import { TOKEN_HEADER } from '../../src/server/auth.ts';
 import { serveProject } from '../../src/server/session.ts';
 import { tempDir } from '../helpers/images.ts';
+import { launchChromium } from '../helpers/browser.ts';
 
 const FLING = `(async () => {
   const el = document.querySelector('[data-testid="image-grid"]');
@@ -97,10 +97,7 @@ export async function run(args: string[]): Promise<void> {
         console.log(`| ${label} | ${pct(times, 50).toFixed(1)} | ${pct(times, 95).toFixed(1)} |`);
       }
 
-      const browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
         await page.goto(served.server.url);

@@ -10,19 +10,10 @@ import sharp from 'sharp';
 import { encodeLabelPng } from '../../src/project/png.ts';
 import { createProject } from '../../src/project/index.ts';
 import { VOC_CLASSES, vocPalette } from '../../src/masks/palette.ts';
-import { rgbPixels, vocXml } from '../helpers/images.ts';
+import { rgbPixels, uniqueJpeg, vocXml } from '../helpers/images.ts';
 
 const W = 64;
 const H = 48;
-
-/** A JPEG made unique by a COM segment right after SOI (pixels unchanged, so decoding cost is real). */
-function uniqueJpeg(base: Buffer, i: number): Buffer {
-  const text = Buffer.from(`synthetic image ${i}`);
-  const com = Buffer.alloc(4);
-  com.writeUInt16BE(0xfffe, 0);
-  com.writeUInt16BE(text.length + 2, 2);
-  return Buffer.concat([base.subarray(0, 2), com, text, base.subarray(2)]);
-}
 
 async function generate(dir: string, count: number): Promise<void> {
   for (const sub of ['JPEGImages', 'Annotations', 'ImageSets/Main', 'SegmentationClass']) mkdirSync(join(dir, sub), { recursive: true });

@@ -16,7 +16,7 @@ import { createProject, type Project } from '../../src/project/index.ts';
 import { registerModel, startJob } from '../../src/jobs/index.ts';
 import { resnet } from '../helpers/models.ts';
 import { graphToOnnx } from '../helpers/serialize.ts';
-import { rgbPixels, vocXml } from '../helpers/images.ts';
+import { rgbPixels, uniqueJpeg, vocXml } from '../helpers/images.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DEMO = path.join(ROOT, 'demo');
@@ -24,15 +24,6 @@ const DEMO = path.join(ROOT, 'demo');
 function flag(args: string[], name: string, dflt: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : dflt;
-}
-
-/** A JPEG made unique by a COM segment after SOI (same pixels, different hash). */
-function uniqueJpeg(base: Buffer, i: number): Buffer {
-  const text = Buffer.from(`copy ${i}`);
-  const com = Buffer.alloc(4);
-  com.writeUInt16BE(0xfffe, 0);
-  com.writeUInt16BE(text.length + 2, 2);
-  return Buffer.concat([base.subarray(0, 2), com, text, base.subarray(2)]);
 }
 
 /** n demo scenes (cycled, made unique) as a VOC folder */

@@ -122,3 +122,12 @@ export function labelMap(width: number, height: number, fg: number, bg = 0): Uin
 export function readBytes(file: string): Uint8Array {
   return new Uint8Array(readFileSync(file));
 }
+
+/** A JPEG made unique by a COM segment after SOI: same pixels, another content hash (the store deduplicates by hash). */
+export function uniqueJpeg(base: Buffer, i: number): Buffer {
+  const text = Buffer.from(`copy ${i}`);
+  const com = Buffer.alloc(4);
+  com.writeUInt16BE(0xfffe, 0);
+  com.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([base.subarray(0, 2), com, text, base.subarray(2)]);
+}

@@ -2,29 +2,19 @@
 // layers importer on the tfjs/ copy) + the TF.js forward executor reproduce the logits the
 // training script stored. The ONNX file is a genuine torch.onnx.export: BN kept
 // (TrainingMode.PRESERVE) and `Identity` nodes for de-duplicated initializers.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../../src/engine/load.ts';
 import { forward } from '../../../src/engine/tfjs/forward.ts';
-import { createSceneGenerator, type SceneGenerator } from '../../../demo/scenes/generator.ts';
-import { DEMO_ITEMS_DIR } from '../../../demo/scenes/idx.ts';
-import { sceneTensor, type ExpectedLogits, type Preprocess } from '../../../demo/tools/demo-model.ts';
+import { sceneTensor } from '../../../demo/tools/demo-model.ts';
+import { expected, MODEL, pre, useDemoModel } from './model-fixture.ts';
 
-const MODEL = path.resolve(import.meta.dirname, '../../../demo/model');
-const expected = JSON.parse(readFileSync(path.join(MODEL, 'expected-logits.json'), 'utf8')) as ExpectedLogits;
-const pre = JSON.parse(readFileSync(path.join(MODEL, 'preprocess.json'), 'utf8')) as Preprocess;
-let gen: SceneGenerator;
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  gen = await createSceneGenerator({ ...expected.generator, fashionDir: DEMO_ITEMS_DIR });
-});
+const demo = useDemoModel();
 
 async function checkLogits(file: string): Promise<void> {
   const graph = await loadModel(file);
-  const x = tf.concat(expected.scenes.map((e) => sceneTensor(gen.sceneAt(e.index).rgb, 128, pre)));
+  const x = tf.concat(expected.scenes.map((e) => sceneTensor(demo.gen.sceneAt(e.index).rgb, 128, pre)));
   const y = forward(graph, x as tf.Tensor4D);
   const got = (await y.array()) as number[][];
   tf.dispose([x, y]);

@@ -6,20 +6,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createSceneGenerator, type SceneGenerator } from '../../../demo/scenes/generator.ts';
-import { DEMO_ITEMS_DIR } from '../../../demo/scenes/idx.ts';
-import { loadLayersModelFromDir, sceneTensor, type ExpectedLogits, type Preprocess } from '../../../demo/tools/demo-model.ts';
+import { describe, expect, it } from 'vitest';
+import { loadLayersModelFromDir, sceneTensor } from '../../../demo/tools/demo-model.ts';
+import { expected, MODEL, pre, useDemoModel } from './model-fixture.ts';
 
-const MODEL = path.resolve(import.meta.dirname, '../../../demo/model');
-const expected = JSON.parse(readFileSync(path.join(MODEL, 'expected-logits.json'), 'utf8')) as ExpectedLogits;
-const pre = JSON.parse(readFileSync(path.join(MODEL, 'preprocess.json'), 'utf8')) as Preprocess;
-let gen: SceneGenerator;
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  gen = await createSceneGenerator({ ...expected.generator, fashionDir: DEMO_ITEMS_DIR });
-});
+const demo = useDemoModel();
 
 describe('demo model', () => {
   it('preprocess.json describes the input', () => {
@@ -32,7 +23,7 @@ describe('demo model', () => {
   it('regenerates the scenes the expectations were computed on', () => {
     expect(expected.scenes.length).toBeGreaterThanOrEqual(4);
     for (const e of expected.scenes) {
-      const s = gen.sceneAt(e.index);
+      const s = demo.gen.sceneAt(e.index);
       expect(createHash('sha256').update(s.rgb).digest('hex')).toBe(e.rgbSha256);
       expect(s.tags).toEqual(e.tags);
     }
@@ -42,7 +33,7 @@ describe('demo model', () => {
     const session = await ort.InferenceSession.create(readFileSync(path.join(MODEL, 'classifier.onnx')));
     try {
       for (const e of expected.scenes) {
-        const nhwc = sceneTensor(gen.sceneAt(e.index).rgb, 128, pre);
+        const nhwc = sceneTensor(demo.gen.sceneAt(e.index).rgb, 128, pre);
         const nchw = tf.transpose(nhwc, [0, 3, 1, 2]);
         const feed = new ort.Tensor('float32', nchw.dataSync() as Float32Array, [1, 3, 128, 128]);
         tf.dispose([nhwc, nchw]);
@@ -59,7 +50,7 @@ describe('demo model', () => {
     const model = await loadLayersModelFromDir(path.join(MODEL, 'tfjs'));
     expect(model.layers.map((l) => l.name)).toContain('conv3_block2_out');
     for (const e of expected.scenes) {
-      const x = sceneTensor(gen.sceneAt(e.index).rgb, 128, pre);
+      const x = sceneTensor(demo.gen.sceneAt(e.index).rgb, 128, pre);
       const y = model.predict(x) as tf.Tensor;
       const got = Array.from(await y.data());
       tf.dispose([x, y]);

@@ -1,26 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
+import { captureCli } from '../../helpers/cli.ts';
 import { tempDir } from '../../helpers/images.ts';
 import { makeFixture } from './fixture.ts';
 
 let tmp: ReturnType<typeof tempDir>;
-let out: string[];
-let err: string[];
 beforeEach(() => {
   tmp = tempDir('studio-export-cli-');
-  out = [];
-  err = [];
-  // capture what the commands print; the commands themselves run for real
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-  tmp.cleanup();
-});
+afterEach(() => tmp.cleanup());
+const io = captureCli();
+const { out, err } = io;
 
 describe('cli: export, import-masks', () => {
   it('exports VOC with a seeded split and progress, and re-imports it', async () => {
@@ -32,7 +24,7 @@ describe('cli: export, import-masks', () => {
     expect(out.join('\n')).toMatch(/exported 3 images \(\d+ files, voc\) to /);
     expect(err.join('')).toMatch(/export: 100% \(3\/3\)/);
     expect(readFileSync(join(voc, 'ImageSets/Segmentation/val.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
-    out = [];
+    io.clear();
     expect(await main(['import-masks', proj, voc, '--format', 'voc'])).toBe(0);
     expect(out.join('\n')).toBe(`imported 3 masks from ${voc}`);
     expect(await main(['export', proj, '--format', 'coco', '--out', join(tmp.dir, 'coco'), '--approved-only'])).toBe(0);

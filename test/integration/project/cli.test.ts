@@ -1,31 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { progressPrinter } from '../../../src/cli/commands/import.ts';
 import { main } from '../../../src/cli/main.ts';
+import { captureCli } from '../../helpers/cli.ts';
 import { labelMap, tempDir, writeGarbage, writeJpeg, writeVocDataset } from '../../helpers/images.ts';
 
 let tmp: ReturnType<typeof tempDir>;
-let out: string[];
-let err: string[];
 beforeEach(() => {
   tmp = tempDir();
-  out = [];
-  err = [];
-  // capture what the commands print; the commands themselves run for real
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-  tmp.cleanup();
-});
+afterEach(() => tmp.cleanup());
+const io = captureCli();
+const { out, err } = io;
 
 async function run(...argv: string[]): Promise<number> {
-  out = [];
-  err = [];
+  io.clear();
   return main(argv);
 }
 

@@ -8,21 +8,13 @@ import { encodeLabelPng } from '../../../src/project/png.ts';
 import { createProject, openProject, type Project } from '../../../src/project/index.ts';
 import { SCHEMA_VERSION } from '../../../src/project/migrations/index.ts';
 import { labelMap, tempDir, writeJpeg } from '../../helpers/images.ts';
+import { catchErr } from '../../helpers/errors.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
   tmp = tempDir();
 });
 afterEach(() => tmp.cleanup());
-
-function catchErr(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
 
 /** A project with one 8x6 image imported through the real import path. */
 async function projectWithImage(): Promise<{ p: Project; id: number }> {

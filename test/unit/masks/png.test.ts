@@ -5,6 +5,7 @@ import { StudioError } from '../../../src/contract/errors.ts';
 import { crc32, decodeLabelPng as decodeWith, decodeLabelPngAsync, encodeLabelPngAsync, webZlib } from '../../../src/masks/png.ts';
 import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
 import { vocPalette } from '../../../src/masks/palette.ts';
+import { catchErr } from '../../helpers/errors.ts';
 
 function labels(width: number, height: number): Uint8Array {
   const m = new Uint8Array(width * height);
@@ -134,15 +135,6 @@ describe('the codec with a web-streams zlib (what the renderer uses)', () => {
     await expect(encodeLabelPngAsync(new Uint8Array(3), 2, 2, webZlib)).rejects.toThrow(/3 labels for a 2x2 map/);
   });
 });
-
-function catchErr(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
 
 /** Swaps the IDAT payload of a PNG we encoded (IHDR, IDAT, IEND), fixing the CRC. */
 function replaceIdat(png: Uint8Array, data: Uint8Array): Uint8Array {

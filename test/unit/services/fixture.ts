@@ -1,7 +1,10 @@
 // A real project for service and server tests: JPEGs written by sharp, one folder per
 // class, imported through the store's own import.
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { StudioApi } from '../../../src/contract/api.ts';
 import { createProject, type Project } from '../../../src/project/index.ts';
+import { createStudioService } from '../../../src/services/index.ts';
 import { tempDir, writeJpeg } from '../../helpers/images.ts';
 
 export interface TestProject {
@@ -29,4 +32,15 @@ export async function smallProject(): Promise<TestProject> {
       tmp.cleanup();
     },
   };
+}
+
+/** smallProject and its studio service, made before the calling file's tests and closed after them. */
+export function useStudio(): { readonly tp: TestProject; readonly api: StudioApi } {
+  const ctx = {} as { tp: TestProject; api: StudioApi };
+  beforeAll(async () => {
+    ctx.tp = await smallProject();
+    ctx.api = createStudioService(ctx.tp.project);
+  });
+  afterAll(() => ctx.tp.cleanup());
+  return ctx;
 }

@@ -1,17 +1,9 @@
 // The Electron IPC router without Electron: sender checks and payload validation are pure.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StudioApi } from '../../../src/contract/api.ts';
-import { createStudioService } from '../../../src/services/index.ts';
+import { describe, expect, it } from 'vitest';
 import { routeCall, trustedSender } from '../../../electron/ipc.ts';
-import { smallProject, type TestProject } from './fixture.ts';
+import { useStudio } from './fixture.ts';
 
-let tp: TestProject;
-let api: StudioApi;
-beforeAll(async () => {
-  tp = await smallProject();
-  api = createStudioService(tp.project);
-});
-afterAll(() => tp.cleanup());
+const s = useStudio();
 
 const app = { url: 'studio://app/index.html', topFrame: true };
 
@@ -28,19 +20,19 @@ describe('IPC router', () => {
   });
 
   it('refuses an untrusted sender before looking at the payload', async () => {
-    const r = await routeCall(api, { url: 'https://example.com/', topFrame: true }, { method: 'projectInfo', params: [] });
+    const r = await routeCall(s.api, { url: 'https://example.com/', topFrame: true }, { method: 'projectInfo', params: [] });
     expect(r).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
   });
 
   it.each([[null], ['projectInfo'], [[]], [{ method: 3, params: [] }], [{ params: [] }]])('refuses the payload %j', async (payload) => {
-    const r = await routeCall(api, app, payload);
+    const r = await routeCall(s.api, app, payload);
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
   it('refuses an unknown method and bad params, answers a good call', async () => {
-    expect(await routeCall(api, app, { method: 'readFile', params: ['/etc/passwd'] })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
-    expect(await routeCall(api, app, { method: 'getImage', params: ['../x'] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    const r = await routeCall(api, app, { method: 'projectInfo', params: [] });
+    expect(await routeCall(s.api, app, { method: 'readFile', params: ['/etc/passwd'] })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await routeCall(s.api, app, { method: 'getImage', params: ['../x'] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const r = await routeCall(s.api, app, { method: 'projectInfo', params: [] });
     expect(r.ok && (r.value as { images: number }).images).toBe(5);
   });
 });

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveLayer } from '../../../../src/engine/layer-names.ts';
 import { OrtCamModel } from '../../../../src/engine/ort/cam-model.ts';
-import { displayMap, meanStdMask } from '../../../../src/engine/cams/display.ts';
 import { randomInput, resnet } from '../../../helpers/models.ts';
-import { naiveRcam, pearson } from '../naive/reference.ts';
-import { relErr, toNT } from '../setup.ts';
+import { expectMatchesReference } from '../naive/check.ts';
+import { naiveRcam } from '../naive/reference.ts';
+import { toNT } from '../setup.ts';
 
 const SIZE = 64;
 
@@ -26,12 +26,6 @@ describe.each([
   it.each(['layer2', 'layer3', 'layer4'])('%s', async (layer) => {
     const ref = naiveRcam(graph, toNT(input, SIZE, SIZE, 3), resolveLayer(graph, layer));
     const m = (await model.run(input, [SIZE, SIZE], { method: 'rcam', layer })).maps[0];
-    expect(m.target).toBe(ref.target);
-    expect([m.h, m.w]).toEqual([ref.h, ref.w]);
-    expect(pearson(m.data, ref.map)).toBeGreaterThan(0.9999);
-    expect(relErr(m.data, ref.map)).toBeLessThan(1e-4);
-    const ours = meanStdMask(displayMap(m.data, m.h, m.w, SIZE, SIZE));
-    const theirs = meanStdMask(displayMap(Float32Array.from(ref.map), ref.h, ref.w, SIZE, SIZE));
-    expect(Array.from(ours)).toEqual(Array.from(theirs));
+    expectMatchesReference(m, ref, SIZE);
   });
 });
