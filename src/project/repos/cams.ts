@@ -14,6 +14,10 @@ interface CamRow {
   data: Buffer;
 }
 
+function toRecord(r: CamRow): CamRecord {
+  return { imageId: r.image_id, classIndex: r.class_idx, modelHash: r.model_hash, method: r.method, layer: r.layer, h: r.h, w: r.w, data: new Uint8Array(r.data) };
+}
+
 export class CamsRepo {
   constructor(private readonly db: Database.Database) {}
 
@@ -38,18 +42,7 @@ export class CamsRepo {
         'SELECT * FROM cams WHERE image_id = ? AND class_idx = ? AND model_hash = ? AND method = ? AND layer = ?',
       )
       .get(key.imageId, key.classIndex, key.modelHash, key.method, key.layer);
-    return (
-      r && {
-        imageId: r.image_id,
-        classIndex: r.class_idx,
-        modelHash: r.model_hash,
-        method: r.method,
-        layer: r.layer,
-        h: r.h,
-        w: r.w,
-        data: new Uint8Array(r.data),
-      }
-    );
+    return r && toRecord(r);
   }
 
   /** Every image with stored CAMs, ascending. */
@@ -79,16 +72,6 @@ export class CamsRepo {
     return this.db
       .prepare<[number], CamRow & { created_at: string }>('SELECT * FROM cams WHERE image_id = ? ORDER BY class_idx, created_at DESC, id DESC')
       .all(imageId)
-      .map((r) => ({
-        imageId,
-        classIndex: r.class_idx,
-        modelHash: r.model_hash,
-        method: r.method,
-        layer: r.layer,
-        h: r.h,
-        w: r.w,
-        data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength),
-        createdAt: r.created_at,
-      }));
+      .map((r) => ({ ...toRecord(r), createdAt: r.created_at }));
   }
 }
