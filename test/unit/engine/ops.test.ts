@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pads } from '../../../src/engine/ir.ts';
 import { TfjsOps } from '../../../src/engine/tfjs/ops.ts';
 import { convEach, nt, poolEach } from './naive/reference.ts';
-import { CONV_TRANSPOSE_GEOMETRIES, randArray } from './naive/geometries.ts';
+import { CONV_TRANSPOSE_GEOMETRIES, randArray, transposeCase } from './naive/geometries.ts';
 import { relErr, useBackend } from './setup.ts';
 
 beforeAll(() => useBackend('wasm'));
@@ -14,14 +14,10 @@ beforeAll(() => useBackend('wasm'));
 const rand = randArray;
 
 describe('conv2dTranspose equals the adjoint of conv2d', () => {
-  it.each(CONV_TRANSPOSE_GEOMETRIES)('k$k s$s p$p d$d in $h', ({ k, s, p, d, h, ci, co }) => {
+  it.each(CONV_TRANSPOSE_GEOMETRIES)('k$k s$s p$p d$d in $h', (g) => {
+    const { h, co } = g;
     const ops = new TfjsOps();
-    const wData = rand(k * k * ci * co, 1);
-    const shape = [k, k, ci, co];
-    const pads: Pads = [p, p, p, p];
-    const geo = { strides: [s, s] as [number, number], pads, dilations: [d, d] as [number, number] };
-    const ref = nt(h, h, ci);
-    const out = convEach(ref, shape, geo.strides, pads, geo.dilations, () => {});
+    const { wData, shape, pads, geo, ref, out } = transposeCase(g);
     const dy = rand(out.d.length, 2);
     convEach(ref, shape, geo.strides, pads, geo.dilations, (o, i, wi) => (ref.d[i] += dy[o] * wData[wi]));
     const before = tf.memory().numTensors;

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveLayer } from '../../../src/engine/layer-names.ts';
 import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
 import { randomInput, resnet } from '../../helpers/models.ts';
-import { expectMatchesReference } from './naive/check.ts';
+import { expectMatchesReference, REFERENCE_NETS } from './naive/check.ts';
 import { naiveRcam } from './naive/reference.ts';
 import { toNT, useBackend } from './setup.ts';
 
@@ -13,10 +13,7 @@ const SIZE = 64;
 
 beforeAll(() => useBackend('cpu'));
 
-describe.each([
-  { depth: 18 as const, width: 8 },
-  { depth: 50 as const, width: 4 },
-])('R-CAM on ResNet-$depth (width $width) matches the naive reference', ({ depth, width }) => {
+describe.each(REFERENCE_NETS)('R-CAM on ResNet-$depth (width $width) matches the naive reference', ({ depth, width }) => {
   const graph = resnet(depth, { width, size: SIZE, classes: 20, seed: depth + 100 });
   const input = randomInput([1, SIZE, SIZE, 3], 11);
   const model = new CamModel(graph);

@@ -6,6 +6,12 @@ import { displayMap, meanStdMask } from '../../../../src/engine/cams/display.ts'
 import { relErr } from '../setup.ts';
 import { pearson } from './reference.ts';
 
+/** the narrow ResNets both executors' reference tests run on */
+export const REFERENCE_NETS = [
+  { depth: 18 as const, width: 8 },
+  { depth: 50 as const, width: 4 },
+];
+
 export function expectMatchesReference(
   m: { target: number; h: number; w: number; data: Float32Array },
   ref: { target: number; h: number; w: number; map: Float64Array },

@@ -1,6 +1,8 @@
 // Shared by the TF.js and the ONNX op tests: the transposed-conv geometries every executor
 // must get right (what ResNet and VGG use, and some they don't), and seeded test data.
+import type { Pads } from '../../../../src/engine/ir.ts';
 import { prng } from '../../../helpers/models.ts';
+import { convEach, nt, type NT } from './reference.ts';
 
 export interface ConvGeometry {
   k: number;
@@ -34,4 +36,25 @@ export const CONV_TRANSPOSE_GEOMETRIES: ConvGeometry[] = [
 export function randArray(n: number, seed: number): Float32Array {
   const r = prng(seed);
   return Float32Array.from({ length: n }, () => r() * 2 - 1);
+}
+
+/**
+ * One geometry's test case: seeded weights, the conv's geometry and the shapes of its
+ * input (`ref`, zeroed: the adjoint accumulates into it) and output (`out`).
+ */
+export function transposeCase({ k, s, p, d, h, ci, co }: ConvGeometry): {
+  wData: Float32Array;
+  shape: number[];
+  pads: Pads;
+  geo: { strides: [number, number]; pads: Pads; dilations: [number, number] };
+  ref: NT;
+  out: NT;
+} {
+  const wData = randArray(k * k * ci * co, 1);
+  const shape = [k, k, ci, co];
+  const pads: Pads = [p, p, p, p];
+  const geo = { strides: [s, s] as [number, number], pads, dilations: [d, d] as [number, number] };
+  const ref = nt(h, h, ci);
+  const out = convEach(ref, shape, geo.strides, pads, geo.dilations, () => {});
+  return { wData, shape, pads, geo, ref, out };
 }

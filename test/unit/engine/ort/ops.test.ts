@@ -4,24 +4,19 @@
 // fallback (odd sizes, dilation). Batch 2, NHWC in and out, run by onnxruntime.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { Pads } from '../../../../src/engine/ir.ts';
 import { buildModelBytes, tensorValueInfo } from '../../../../src/engine/onnx/build.ts';
 import { Emitter, OPSET } from '../../../../src/engine/ort/emitter.ts';
 import { OnnxOps } from '../../../../src/engine/ort/ops.ts';
-import { convEach, nt } from '../naive/reference.ts';
-import { CONV_TRANSPOSE_GEOMETRIES, randArray } from '../naive/geometries.ts';
+import { convEach } from '../naive/reference.ts';
+import { CONV_TRANSPOSE_GEOMETRIES, randArray, transposeCase } from '../naive/geometries.ts';
 import { relErr } from '../setup.ts';
 
 const rand = randArray;
 
 describe('onnx conv2dTranspose equals the adjoint of conv2d', () => {
-  it.each(CONV_TRANSPOSE_GEOMETRIES)('k$k s$s p$p d$d in $h', async ({ k, s, p, d, h, ci, co }) => {
-    const wData = rand(k * k * ci * co, 1);
-    const shape = [k, k, ci, co];
-    const pads: Pads = [p, p, p, p];
-    const geo = { strides: [s, s] as [number, number], pads, dilations: [d, d] as [number, number] };
-    const ref = nt(h, h, ci);
-    const out = convEach(ref, shape, geo.strides, pads, geo.dilations, () => {});
+  it.each(CONV_TRANSPOSE_GEOMETRIES)('k$k s$s p$p d$d in $h', async (g) => {
+    const { h, ci, co } = g;
+    const { wData, shape, pads, geo, ref, out } = transposeCase(g);
     const batch = 2;
     const dy = rand(out.d.length * batch, 2);
     const want = new Float64Array(ref.d.length * batch);
