@@ -2,6 +2,7 @@
 // (test fixtures now, the ONNX Runtime compiler later). Built on onnx-proto's generated
 // protobufjs classes; this file hides its int64 representation and its optional fields.
 import onnxProto from 'onnx-proto';
+import { fromHalfBits as halfToFloat } from '../../masks/float16.ts';
 
 export const onnx = onnxProto.onnx;
 export type ModelProto = onnxProto.onnx.IModelProto;
@@ -99,14 +100,8 @@ function copyLE(
   return out;
 }
 
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
+/** IEEE half-float bits → number: the mask kernel's decoder (one float16 decode in the tree) */
+export { fromHalfBits as halfToFloat } from '../../masks/float16.ts';
 
 // ---- attributes -------------------------------------------------------------------------
 
