@@ -15,7 +15,7 @@
 import type Database from 'better-sqlite3';
 import type { ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
-import type { LabelMap } from '../masks/labels.ts';
+import { assertLabelMap, type LabelMap } from '../masks/labels.ts';
 import { decodeLabelPng, encodeLabelPng } from './png.ts';
 import type { ImagesRepo } from './repos/images.ts';
 import type { MasksRepo } from './repos/masks.ts';
@@ -166,6 +166,7 @@ function checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
     if (w !== img.width || h !== img.height) throw new StudioError('BAD_REQUEST', `${named} (${img.name}) is ${w}x${h}, the image is ${img.width}x${img.height}`);
   };
   if (!(mask instanceof Uint8Array)) {
+    assertLabelMap(mask.labels, mask.width, mask.height, named);
     fits(mask.width, mask.height);
     return encodeLabelPng(mask.labels, mask.width, mask.height);
   }

@@ -132,6 +132,7 @@ describe('mask writes', () => {
   it('refuses a mask of the wrong size or an indexed PNG, writing nothing', async () => {
     const { p, id } = await project();
     expect(() => p.maskWrites.generated(id, { labels: new Uint8Array(4), width: 2, height: 2 }, gen)).toThrow(/generated mask for image \d+ \(cat\/a\.jpg\) is 2x2, the image is 8x6/);
+    expect(() => p.maskWrites.imported(id, { labels: new Uint8Array(5), width: W, height: H })).toThrow(/mask for image \d+: 5 values for a 8x6 map/);
     const indexed = encodeLabelPng(labelMap(W, H, 1), W, H, new Uint8Array(256 * 3));
     expect(() => p.maskWrites.edited(id, indexed)).toThrow(/expected an 8-bit grayscale label map, got an indexed PNG/);
     expect(p.maskVersions(id)).toEqual([]);
