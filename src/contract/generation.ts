@@ -85,6 +85,18 @@ export interface GenerationApi {
    * has no tag the model knows.
    */
   previewMask(req: PreviewRequest): Promise<Uint8Array>;
+  /**
+   * Of these images, how many a generation run would leave their current mask to (a person
+   * owns it: approved, or an edited, imported or approved-once current version); the new
+   * mask is stored beside it as a version. Unknown ids are refused.
+   */
+  humanMasks(imageIds: number[]): Promise<HumanMasks>;
+}
+
+export interface HumanMasks {
+  approved: number;
+  /** the other images whose current mask a person made or brought in */
+  edited: number;
 }
 
 export interface GenerationEvents {

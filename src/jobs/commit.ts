@@ -58,7 +58,7 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
       ({ before, madeCurrent, keptHuman } = w);
       maskId = w.version.id;
     } else {
-      before = { maskId: project.masks.current(r.imageId)?.version.id ?? null, status: project.images.get(r.imageId).status };
+      before = { maskId: project.masks.currentVersion(r.imageId)?.id ?? null, status: project.images.get(r.imageId).status };
     }
     project.jobItems.markDone(ctx.jobId, r.imageId, { maskId, prevMaskId: before.maskId, prevStatus: before.status, madeCurrent, classes: r.cams.map((c) => c.classIndex) }, now);
     return { written: true, maskId, madeCurrent, keptHuman };

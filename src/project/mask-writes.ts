@@ -53,12 +53,17 @@ export class MaskWrites {
     private readonly masks: MasksRepo,
   ) {}
 
+  /** Whether a generated mask would be kept beside the image's current one (humanOwns). */
+  personOwns(imageId: number): boolean {
+    return humanOwns(this.images.get(imageId).status, this.masks.currentVersion(imageId));
+  }
+
   /** A job's mask: current unless a person owns the image's mask. */
   generated(imageId: number, mask: MaskInput, prov: Omit<MaskProvenance, 'source'>, now = stamp()): GeneratedWrite {
     return this.tx(() => {
       const img = this.images.get(imageId);
       const png = checked(img, mask, 'generated mask');
-      const cur = this.masks.current(imageId)?.version ?? null;
+      const cur = this.masks.currentVersion(imageId);
       const human = humanOwns(img.status, cur);
       const version = this.masks.insert(imageId, png, img.width, img.height, { ...prov, source: 'generated' }, !human, now);
       if (!human && img.status === 'unreviewed') this.images.setStatus(imageId, 'generated');

@@ -173,6 +173,16 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       const p = await previewer(req);
       return p.mask(req.imageId, { bg: req.bg, ignoreBand: req.ignoreBand, minArea: req.minArea, fillHoles: req.fillHoles });
     },
+
+    async humanMasks(imageIds) {
+      const out = { approved: 0, edited: 0 };
+      for (const id of new Set(imageIds)) {
+        if (!project.maskWrites.personOwns(id)) continue;
+        if (project.images.get(id).status === 'approved') out.approved++;
+        else out.edited++;
+      }
+      return out;
+    },
   };
 }
 

@@ -13,7 +13,7 @@ import {
   type MaskThresholds,
   type PreviewRequest,
 } from '../contract/generation.ts';
-import { bad, bool, int, num, object, oneOf, tuple, type Obj } from './check.ts';
+import { bad, bool, int, intList, num, object, oneOf, tuple, type Obj } from './check.ts';
 
 type Validators = { [M in keyof GenerationApi]: (raw: unknown) => Parameters<GenerationApi[M]> };
 
@@ -91,4 +91,8 @@ export const GENERATION_VALIDATORS: Validators = {
   },
   generationStatus: (raw) => tuple('generationStatus', raw, 0) as [],
   previewMask: previewRequest,
+  humanMasks: (raw) => {
+    const [ids] = tuple('humanMasks', raw, 1);
+    return [intList('humanMasks', 'image ids', ids, 1, Number.MAX_SAFE_INTEGER, MAX_GENERATION_IDS)];
+  },
 };

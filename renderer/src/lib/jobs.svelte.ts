@@ -2,7 +2,6 @@
 // preview (debounced, one request in flight, the newest settings win) and the running
 // job's progress from 'job.progress' / 'job.finished' events. Lives as long as the header
 // (not the drawer), so a job keeps refreshing the grid while the drawer is closed.
-import { MAX_PAGE_SIZE } from '../../../src/contract/api.ts';
 import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type CamLayerName, type CamMethodName, type GenerationSelection, type MaskThresholds, type ModelSummary } from '../../../src/contract/generation.ts';
 import type { JobProgress } from '../../../src/contract/jobs.ts';
 import type { GridState } from './state/grid.svelte.ts';
@@ -103,16 +102,10 @@ export class GenerationState {
   }
 
   private async countHuman(ids: number[]): Promise<void> {
-    const want = new Set(ids);
-    const counts = { edited: 0, approved: 0 };
+    let counts: { edited: number; approved: number };
     try {
-      for (const status of ['edited', 'approved'] as const) {
-        for (let offset = 0; ; offset += MAX_PAGE_SIZE) {
-          const page = await this.client.listImages({ status, sort: 'id', offset, limit: MAX_PAGE_SIZE });
-          for (const r of page.items) if (want.has(r.id)) counts[status]++;
-          if (page.items.length < MAX_PAGE_SIZE) break;
-        }
-      }
+      // the services apply the generation's own never-replace rule
+      counts = await this.client.call('humanMasks', ids);
     } catch {
       return; // the note stays generic; Start still works
     }

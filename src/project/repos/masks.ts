@@ -51,6 +51,7 @@ export class MasksRepo {
   private readonly clearCurrentStmt;
   private readonly currentStmt;
   private readonly versionsStmt;
+  private readonly currentMetaStmt;
   private readonly groundTruthStmt;
   private readonly pngStmt;
   private readonly freezeStmt;
@@ -62,6 +63,7 @@ export class MasksRepo {
     );
     this.clearCurrentStmt = db.prepare('UPDATE masks SET current = 0 WHERE image_id = ? AND current = 1');
     this.currentStmt = db.prepare<[number], MaskRow & { png: Buffer }>(`SELECT ${COLS}, png FROM masks WHERE image_id = ? AND current = 1`);
+    this.currentMetaStmt = db.prepare<[number], MaskRow>(`SELECT ${COLS} FROM masks WHERE image_id = ? AND current = 1`);
     this.versionsStmt = db.prepare<[number], MaskRow>(`SELECT ${COLS} FROM masks WHERE image_id = ? ORDER BY id`);
     this.groundTruthStmt = db.prepare<[number], MaskRow & { png: Buffer }>(`SELECT ${COLS}, png FROM masks WHERE image_id = ? AND ground_truth = 1 ORDER BY id DESC LIMIT 1`);
     this.pngStmt = db.prepare<[number], { png: Buffer }>('SELECT png FROM masks WHERE id = ?');
@@ -105,6 +107,12 @@ export class MasksRepo {
   current(imageId: number): { version: MaskVersion; png: Uint8Array } | null {
     const r = this.currentStmt.get(imageId);
     return r ? { version: toVersion(r), png: new Uint8Array(r.png) } : null;
+  }
+
+  /** The current version's metadata (no PNG). */
+  currentVersion(imageId: number): MaskVersion | null {
+    const r = this.currentMetaStmt.get(imageId);
+    return r ? toVersion(r) : null;
   }
 
   versions(imageId: number): MaskVersion[] {

@@ -124,6 +124,26 @@ describe('generation services', () => {
     expect((await call<GenerationStatus>('generationStatus')).running).toBe(false);
   });
 
+  it('counts the images of a selection whose mask a run keeps, by the rule the run applies', async () => {
+    const ids = project.allImages().map((i) => i.id);
+    expect(ids.length).toBe(4);
+    const [a, b, c, d] = ids;
+    const blank = (id: number) => {
+      const { width, height } = project.getImage(id);
+      return { labels: new Uint8Array(width * height), width, height };
+    };
+    expect(await call('humanMasks', ids)).toEqual({ approved: 0, edited: 0 });
+    project.maskWrites.edited(a, blank(a));
+    project.maskWrites.setStatus(b, 'approved');
+    project.maskWrites.imported(c, blank(c));
+    // a generated current mask is what a run replaces: not counted
+    project.maskWrites.generated(d, blank(d), { method: 'rcam' });
+    expect(await call('humanMasks', [...ids, a])).toEqual({ approved: 1, edited: 2 });
+    expect(await call('humanMasks', [d])).toEqual({ approved: 0, edited: 0 });
+    expect((await callError('humanMasks', [999])).code).toBe('NOT_FOUND');
+    expect((await callError('humanMasks', 'x')).message).toMatch(/humanMasks/);
+  });
+
   it('refuses bad requests with the field named', async () => {
     expect((await callError('startGeneration', { ...REQ, method: 'magic' })).message).toMatch(/method must be one of rcam/);
     expect((await callError('startGeneration', { ...REQ, mask: { ...REQ.mask, bg: 2 } })).message).toMatch(/bg must be a number in 0\.\.1/);
