@@ -1,0 +1,7 @@
+// The refinement stage's public face (see refine.ts for the order of the steps).
+export * from './settings.ts';
+export * from './presets.ts';
+export { refineMaps, workSize, downsampleRgb, type RefineInput, type RefineResult, type StepRecord } from './refine.ts';
+export { refinedLabels, type RefinedLabels } from './labels.ts';
+export { gateMaps } from './gate.ts';
+export { parAffinity, parPropagate, type Affinity } from './par.ts';
