@@ -110,7 +110,7 @@ export function refineMaps(input: RefineInput, r: RefineSettings, mode: CamNorma
       const rgb = downsampleRgb(input.rgb, W, H, work.width, work.height);
       const aff = parAffinity(rgb, work.width, work.height, r.par);
       const iters = r.par.iterations;
-      maps = maps.map((m) => parPropagate(aff, m, iters));
+      maps = parPropagate(aff, maps, iters);
       steps.push({ step: 'par', ran: true });
     } else steps.push({ step: 'par', ran: true });
   }

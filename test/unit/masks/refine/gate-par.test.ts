@@ -79,7 +79,7 @@ describe('PAR', () => {
     const rgb = randRgb(w * h, r);
     const map = randMap(w * h, r);
     const want = naivePar(rgb, w, h, s, map);
-    const got = parPropagate(parAffinity(rgb, w, h, s), map, s.iterations);
+    const got = parPropagate(parAffinity(rgb, w, h, s), [map], s.iterations)[0];
     for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
   });
 
@@ -93,7 +93,11 @@ describe('PAR', () => {
       expect(t).toBeCloseTo(1, 6);
     }
     const flat = new Float32Array(64).fill(0.7);
-    for (const v of parPropagate(a, flat, 5)) expect(v).toBeCloseTo(0.7, 6);
+    const [p1, p2] = parPropagate(a, [flat, flat.map((v) => v / 2)], 5);
+    for (let i = 0; i < 64; i++) {
+      expect(p1[i]).toBeCloseTo(0.7, 6);
+      expect(p2[i]).toBeCloseTo(0.35, 6);
+    }
     expect(flat[0]).toBe(Math.fround(0.7));
   });
 
@@ -106,7 +110,7 @@ describe('PAR', () => {
       if (x >= 8) rgb.fill(255, (y * w + x) * 3, (y * w + x) * 3 + 3);
       else map[y * w + x] = 1;
     }
-    const out = parPropagate(parAffinity(rgb, w, h, { dilations: [1, 2, 4], iterations: 10, colour: 0.3, position: 0.01 }), map, 10);
+    const [out] = parPropagate(parAffinity(rgb, w, h, { dilations: [1, 2, 4], iterations: 10, colour: 0.3, position: 0.01 }), [map], 10);
     for (let y = 0; y < h; y++) {
       expect(out[y * w + 7]).toBeGreaterThan(0.99);
       expect(out[y * w + 8]).toBeLessThan(0.01);
