@@ -11,6 +11,10 @@ export const CAM_LAYER_NAMES = ['layer1', 'layer2', 'layer3', 'layer4'] as const
 export type CamLayerName = (typeof CAM_LAYER_NAMES)[number];
 export const DEFAULT_CAM_LAYER = 'layer2';
 
+/** The refinement chains between the CAMs and the labels (src/masks/refine/presets.ts has their values). */
+export const REFINE_PRESET_NAMES = ['none', 'fast', 'best'] as const;
+export type RefinePresetName = (typeof REFINE_PRESET_NAMES)[number];
+
 /** A classifier registered in the project (`npm run studio -- model add DIR FILE`). */
 export interface ModelSummary {
   id: number;
@@ -52,6 +56,8 @@ export interface GenerationRequest {
   method: CamMethodName;
   layer: CamLayerName;
   mask: MaskThresholds;
+  /** absent: the default chain (status.defaults.refine) */
+  refine?: RefinePresetName;
   selection: GenerationSelection;
 }
 
@@ -60,6 +66,8 @@ export interface PreviewRequest extends MaskThresholds {
   modelId?: number;
   method: CamMethodName;
   layer: CamLayerName;
+  /** absent: the default chain; 'none': the raw CAMs' mask */
+  refine?: RefinePresetName;
 }
 
 export interface GenerationStatus {
@@ -67,7 +75,7 @@ export interface GenerationStatus {
   job: JobProgress | null;
   running: boolean;
   /** the job defaults (the panel's initial values) */
-  defaults: { method: CamMethodName; layer: CamLayerName; mask: MaskThresholds };
+  defaults: { method: CamMethodName; layer: CamLayerName; mask: MaskThresholds; refine: RefinePresetName };
 }
 
 export interface GenerationApi {

@@ -6,14 +6,19 @@ import type { ReviewStatus } from '../contract/api.ts';
 import type { Project } from '../project/index.ts';
 import { APP_VERSION } from '../project/version.ts';
 import type { StoredCam } from '../masks/cam-mask.ts';
+import type { RefineSettings, StepRecord } from '../masks/refine/index.ts';
 
 export interface ImageResult {
   imageId: number;
   /** the CAMs the mask was made from (empty: nothing to explain) */
   cams: readonly StoredCam[];
+  /** deeper layers' CAMs by layer, stored with them */
+  deep?: Readonly<Record<string, readonly StoredCam[]>>;
   /** also written to the cams table (false when re-thresholding: they are already there) */
   storeCams: boolean;
   png: Uint8Array | null;
+  /** what the refinement steps did for this mask */
+  steps?: StepRecord[];
 }
 
 export interface CommitContext {
@@ -23,6 +28,8 @@ export interface CommitContext {
   camMethod: string;
   layer: string;
   thresholds: Record<string, number>;
+  /** the job's refinement chain (null or absent: raw CAMs) */
+  refine?: RefineSettings | null;
 }
 
 export interface CommitOutcome {
@@ -40,9 +47,10 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
     const item = project.jobItems.get(ctx.jobId, r.imageId);
     if (!item || item.state === 'done') return { written: false, maskId: null, madeCurrent: false, keptHuman: false };
     if (r.storeCams) {
-      for (const c of r.cams) {
-        project.cams.put({ imageId: r.imageId, classIndex: c.classIndex, modelHash: ctx.modelHash, method: ctx.camMethod, layer: ctx.layer, h: c.h, w: c.w, data: c.f16 }, now);
-      }
+      const put = (c: StoredCam, layer: string) =>
+        project.cams.put({ imageId: r.imageId, classIndex: c.classIndex, modelHash: ctx.modelHash, method: ctx.camMethod, layer, h: c.h, w: c.w, data: c.f16 }, now);
+      for (const c of r.cams) put(c, ctx.layer);
+      for (const [layer, cams] of Object.entries(r.deep ?? {})) for (const c of cams) put(c, layer);
     }
     let maskId: number | null = null;
     let madeCurrent = false;
@@ -52,7 +60,7 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
       const w = project.maskWrites.generated(
         r.imageId,
         r.png,
-        { method: ctx.camMethod, layer: ctx.layer, thresholds: ctx.thresholds, modelHash: ctx.modelHash, engineVersion: APP_VERSION, jobId: ctx.jobId },
+        { method: ctx.camMethod, layer: ctx.layer, thresholds: ctx.thresholds, modelHash: ctx.modelHash, engineVersion: APP_VERSION, jobId: ctx.jobId, ...(ctx.refine ? { refine: { settings: ctx.refine, steps: r.steps ?? [] } } : {}) },
         now,
       );
       ({ before, madeCurrent, keptHuman } = w);

@@ -3,9 +3,10 @@
 // transaction so two processes starting the same job at once end up with one job.
 import { StudioError } from '../contract/errors.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
+import type { RefineSettings } from '../masks/refine/index.ts';
 import type { JobRecord, Project } from '../project/index.ts';
 import { findModel, modelInfo } from './models.ts';
-import { camMethod, classSource, frozenParams, jobMaskSettings, multiScale, selection } from './params.ts';
+import { camMethod, classSource, frozenParams, jobMaskSettings, jobRefine, multiScale, selection } from './params.ts';
 import { existingIds, selectImages } from './selection.ts';
 import { DEFAULT_MULTI_SCALE, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
@@ -17,6 +18,8 @@ export interface GenerateInput {
   layer?: string;
   classes?: ClassSource;
   mask?: Partial<MaskSettings>;
+  /** a preset name (none, fast, best), explicit settings, or absent: the default preset */
+  refine?: string | RefineSettings | null;
   /** true: the standard scales 0.5, 1, 1.5, 2 with flip */
   multiScale?: MultiScale | boolean | null;
   selection?: Selection;
@@ -35,6 +38,7 @@ export function generationParams(project: Project, input: GenerateInput): Genera
     layer: input.layer ?? DEFAULT_CAM_LAYER,
     classes: classSource(input.classes),
     mask: jobMaskSettings(input.mask),
+    refine: jobRefine(input.refine, input.layer ?? 'layer2'),
     multiScale: multiScale(ms),
     selection: sel,
   });
@@ -60,5 +64,7 @@ export function generationJob(project: Project, jobId: number): { job: JobRecord
   const job = project.jobs.get(jobId);
   if (job.kind !== 'generate') throw new StudioError('BAD_REQUEST', `job ${jobId} is a ${job.kind} job, not a generation job`);
   if (job.rolledBackAt) throw new StudioError('BAD_REQUEST', `job ${jobId} was rolled back on ${job.rolledBackAt}; start a new one`);
-  return { job, params: job.params as unknown as GenerationParams };
+  const params = job.params as unknown as GenerationParams;
+  // a job made before the refinement stage existed made raw masks
+  return { job, params: { ...params, refine: params.refine ?? null } };
 }

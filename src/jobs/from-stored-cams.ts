@@ -8,6 +8,7 @@ import type { StoredCam } from '../masks/cam-mask.ts';
 import type { ImageRecord, JobRecord, Project } from '../project/index.ts';
 import { commitImage, type CommitContext } from './commit.ts';
 import type { JobWork } from './loop.ts';
+import type { MadeMask } from './mask.ts';
 import type { JobKind } from './types.ts';
 
 /** The job of `kind` with these parameters, created over `sourceJob`'s finished images when none is open. */
@@ -26,11 +27,23 @@ export function createOrResumeFromCams(project: Project, kind: JobKind, params: 
     .immediate();
 }
 
+/** What one image's mask is rebuilt from: the job layer's CAMs and the deeper layers' that were stored. */
+export interface StoredCamsOfImage {
+  cams: StoredCam[];
+  deep: Record<string, StoredCam[]>;
+}
+
 /**
- * One image = the CAMs `sourceJob` stored for it → `mask` (null: no class to explain) →
- * committed under `ctx` (the cams table already holds the CAMs).
+ * One image = the CAMs `sourceJob` stored for it (its layer, and `deepLayers` where they
+ * were stored) → `mask` → committed under `ctx` (the cams table already holds the CAMs).
  */
-export function storedCamWork(project: Project, sourceJob: number, ctx: CommitContext, mask: (cams: StoredCam[], image: ImageRecord) => Uint8Array | null): JobWork {
+export function storedCamWork(
+  project: Project,
+  sourceJob: number,
+  ctx: CommitContext,
+  deepLayers: readonly string[],
+  mask: (stored: StoredCamsOfImage, image: ImageRecord) => Promise<MadeMask>,
+): JobWork {
   const sourceItems = new Map(project.jobItems.list(sourceJob, { states: ['done'] }).map((i) => [i.imageId, i]));
   return {
     backend: 'none (stored CAMs)',
@@ -44,7 +57,17 @@ export function storedCamWork(project: Project, sourceJob: number, ctx: CommitCo
         if (!rec) throw new Error(`${img.name}: the stored CAM of class ${c} is missing (was it pruned?)`);
         return { classIndex: c, h: rec.h, w: rec.w, f16: rec.data };
       });
-      return commitImage(project, ctx, { imageId, cams, storeCams: false, png: cams.length ? mask(cams, img) : null });
+      // a deeper layer's CAMs may be absent (a job made without a gate): the chain says so in the mask's provenance
+      const deep: Record<string, StoredCam[]> = {};
+      for (const layer of deepLayers) {
+        const got = src.classes.flatMap((c) => {
+          const rec = project.cams.get({ imageId, classIndex: c, modelHash: ctx.modelHash, method: ctx.camMethod, layer });
+          return rec ? [{ classIndex: c, h: rec.h, w: rec.w, f16: rec.data }] : [];
+        });
+        if (got.length === cams.length) deep[layer] = got;
+      }
+      const made = cams.length ? await mask({ cams, deep }, img) : null;
+      return commitImage(project, ctx, { imageId, cams, storeCams: false, png: made?.png ?? null, steps: made?.steps });
     },
     close: async () => undefined,
   };

@@ -9,6 +9,7 @@ import { commitFailure, commitImage } from './commit.ts';
 import { createOrResume } from './create.ts';
 import type { StoredCam } from '../masks/cam-mask.ts';
 import { canonical, storedCamMethod } from './params.ts';
+import { deepLayersOf } from '../masks/refine/index.ts';
 import { thresholdsOf } from './runner.ts';
 import { readShardInfo } from './shard-project.ts';
 import type { GenerationParams } from './types.ts';
@@ -69,7 +70,8 @@ function mergeOne(main: Project, shard: Project, jobId: number, params: Generati
   const identity = [...classTo].every(([a, b]) => a === b);
   const table = new Uint8Array(256).map((_, i) => (i === 0 || i === 255 ? i : classTo.get(i) ?? 255));
   const key = storedCamMethod(params.method, params.multiScale);
-  const ctx = { jobId, modelHash: params.modelHash, camMethod: key, layer: params.layer, thresholds: thresholdsOf(params.mask) };
+  const refine = params.refine ?? null;
+  const ctx = { jobId, modelHash: params.modelHash, camMethod: key, layer: params.layer, thresholds: thresholdsOf(params.mask), refine };
   const pending = shard.jobItems.counts(sJob.id).pending;
   if (pending > 0) report.unfinished.push({ dir, pending });
   for (const item of shard.jobItems.list(sJob.id, { states: ['done', 'failed'] })) {
@@ -94,12 +96,22 @@ function mergeOne(main: Project, shard: Project, jobId: number, params: Generati
       if (!rec) throw new StudioError('BAD_REQUEST', `${dir}: the CAM of class ${c} for ${sImg.name} is missing`);
       return { classIndex: classTo.get(c)!, h: rec.h, w: rec.w, f16: rec.data };
     });
+    // the deeper layers' CAMs a refined mask was made from travel with it (re-refining needs them)
+    const deep: Record<string, StoredCam[]> = {};
+    for (const layer of deepLayersOf(refine)) {
+      const got = item.classes.flatMap((c) => {
+        const rec = shard.cams.get({ imageId: item.imageId, classIndex: c, modelHash: params.modelHash, method: key, layer });
+        return rec ? [{ classIndex: classTo.get(c)!, h: rec.h, w: rec.w, f16: rec.data }] : [];
+      });
+      if (got.length) deep[layer] = got;
+    }
+    const steps = item.maskId !== null ? (shard.masks.version(item.maskId)?.provenance.refine?.steps ?? []) : [];
     let png = item.maskId !== null ? shard.masks.png(item.maskId) : null;
     if (png && !identity) {
       const m = decodeLabelPng(png, `${dir}: mask of ${sImg.name}`);
       png = encodeLabelPng(m.labels.map((v) => table[v]), m.width, m.height);
     }
-    const out = commitImage(main, ctx, { imageId: mImg.id, cams, storeCams: true, png });
+    const out = commitImage(main, ctx, { imageId: mImg.id, cams, deep, storeCams: true, png, steps });
     if (out.written) {
       report.merged++;
       if (out.keptHuman) report.keptHuman++;

@@ -3,6 +3,7 @@
 import { StudioError } from '../contract/errors.ts';
 import { isCamMethod, type CamMethod } from '../engine/cams/methods.ts';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
+import { DEFAULT_REFINE_PRESET, refinePreset, refineSettings, type RefineSettings } from '../masks/refine/index.ts';
 import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 
 /** JSON-safe value with object keys sorted recursively (canonical form). */
@@ -34,6 +35,18 @@ export function jobMaskSettings(partial: Partial<MaskSettings> = {}): MaskSettin
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * A job's refinement chain: a preset name, explicit settings, null/'none' for raw CAMs,
+ * absent for the default preset. A gate on the job's own layer would gate a map with
+ * itself, so that layer is dropped from the gate (and a gate left with none goes).
+ */
+export function jobRefine(input: string | RefineSettings | null | undefined, layer: string): RefineSettings | null {
+  const r = input === undefined ? refinePreset(DEFAULT_REFINE_PRESET) : typeof input === 'string' ? refinePreset(input) : refineSettings(input);
+  if (!r?.gate) return r;
+  const deep = r.gate.deep.filter((d) => d !== layer);
+  return { ...r, gate: deep.length ? { ...r.gate, deep } : null };
 }
 
 export function camMethod(m: string | undefined): CamMethod {

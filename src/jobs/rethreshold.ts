@@ -1,14 +1,18 @@
-// Re-thresholding: a finished generation job's masks rebuilt from its stored CAMs with new
-// mask settings — no model run. A job of its own (kind 'rethreshold', resumable,
-// rollback-able) in the job loop, whose masks go through the same commit rule;
-// maskFromStoredCams makes them, so the bytes equal a fresh generation with the settings.
+// Re-thresholding and re-refining: a finished generation job's masks rebuilt from its
+// stored CAMs with new mask settings and/or another refinement chain — no model run (the
+// image is decoded again when the chain has a PAR step). A job of its own (kind
+// 'rethreshold', resumable, rollback-able) in the job loop, whose masks go through the same
+// commit rule; maskFromStoredCams makes them, so the bytes equal a fresh generation with
+// the same settings and chain.
 import type { MaskSettings } from '../masks/cam-mask.ts';
+import { deepLayersOf, type RefineSettings } from '../masks/refine/index.ts';
+import { decodeImage } from '../engine/preprocess.ts';
 import type { Project } from '../project/index.ts';
 import { generationJob } from './create.ts';
 import { createOrResumeFromCams, storedCamWork } from './from-stored-cams.ts';
 import { runJobLoop } from './loop.ts';
-import { maskFromStoredCams } from './mask.ts';
-import { canonical, jobMaskSettings, storedCamMethod } from './params.ts';
+import { maskFromStoredCams, rgbAtMaskSize } from './mask.ts';
+import { canonical, jobMaskSettings, jobRefine, storedCamMethod } from './params.ts';
 import { thresholdsOf } from './runner.ts';
 import type { JobProgress, JobSummary, RethresholdParams } from './types.ts';
 
@@ -17,16 +21,29 @@ export interface RethresholdOptions {
   onProgress?: (p: JobProgress) => void;
 }
 
-export function rethresholdParams(project: Project, sourceJob: number, mask: Partial<MaskSettings>): RethresholdParams {
+/** `refine` absent: the source job's chain; a preset name, settings, or null/'none' for raw CAMs. */
+export function rethresholdParams(project: Project, sourceJob: number, mask: Partial<MaskSettings>, refine?: string | RefineSettings | null): RethresholdParams {
   const { params } = generationJob(project, sourceJob);
-  return canonical({ sourceJob, modelHash: params.modelHash, camMethod: storedCamMethod(params.method, params.multiScale), layer: params.layer, mask: jobMaskSettings(mask) });
+  return canonical({
+    sourceJob,
+    modelHash: params.modelHash,
+    camMethod: storedCamMethod(params.method, params.multiScale),
+    layer: params.layer,
+    mask: jobMaskSettings(mask),
+    refine: refine === undefined ? params.refine : jobRefine(refine, params.layer),
+  });
 }
 
 /** The re-thresholding job (created, or resumed with the same parameters), ready to run. */
-export function prepareRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>): { jobId: number; resumed: boolean; run(opts?: RethresholdOptions): Promise<JobSummary> } {
-  const params = rethresholdParams(project, sourceJob, mask);
+export function prepareRethreshold(
+  project: Project,
+  sourceJob: number,
+  mask: Partial<MaskSettings>,
+  refine?: string | RefineSettings | null,
+): { jobId: number; resumed: boolean; run(opts?: RethresholdOptions): Promise<JobSummary> } {
+  const params = rethresholdParams(project, sourceJob, mask, refine);
   const { job, resumed } = createOrResumeFromCams(project, 'rethreshold', params, sourceJob);
-  const ctx = { jobId: job.id, modelHash: params.modelHash, camMethod: params.camMethod, layer: params.layer, thresholds: thresholdsOf(params.mask) };
+  const ctx = { jobId: job.id, modelHash: params.modelHash, camMethod: params.camMethod, layer: params.layer, thresholds: thresholdsOf(params.mask), refine: params.refine };
   return {
     jobId: job.id,
     resumed,
@@ -39,12 +56,17 @@ export function prepareRethreshold(project: Project, sourceJob: number, mask: Pa
         scope: project.jobItems.list(job.id),
         resumed,
         ...opts,
-        open: async () => storedCamWork(project, sourceJob, ctx, (cams, img) => maskFromStoredCams(cams, img.width, img.height, params.mask)),
+        open: async () =>
+          storedCamWork(project, sourceJob, ctx, deepLayersOf(params.refine), async ({ cams, deep }, img) => {
+            const rgb = params.refine?.par ? rgbAtMaskSize(await decodeImage(project.imagePath(img.id)), img.width, img.height) : null;
+            return maskFromStoredCams({ width: img.width, height: img.height, cams, deep, rgb }, params.mask, params.refine);
+          }),
       }),
   };
 }
 
 /** Creates (or resumes, same parameters) and runs a re-thresholding job over the source job's done images. */
-export function rethresholdJob(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: RethresholdOptions = {}): Promise<JobSummary> {
-  return prepareRethreshold(project, sourceJob, mask).run(opts);
+export function rethresholdJob(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: RethresholdOptions & { refine?: string | RefineSettings | null } = {}): Promise<JobSummary> {
+  const { refine, ...run } = opts;
+  return prepareRethreshold(project, sourceJob, mask, refine).run(run);
 }

@@ -14,6 +14,7 @@ import { modelInfo } from './models.ts';
 import { storedCamMethod } from './params.ts';
 import { shardRange, type Shard } from './shard.ts';
 import type { GenerationParams, JobProgress, JobSummary } from './types.ts';
+import { deepLayersOf } from '../masks/refine/index.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
 import { StudioError } from '../contract/errors.ts';
 
@@ -78,6 +79,8 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
     classMap: model.classMap,
     classes: params.classes,
     mask: params.mask,
+    refine: params.refine,
+    deepLayers: deepLayersOf(params.refine),
     backend: opts.backend,
   };
   let pool: EnginePool;
@@ -93,6 +96,7 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
     camMethod: storedCamMethod(params.method, params.multiScale),
     layer: params.layer,
     thresholds: thresholdsOf(params.mask),
+    refine: params.refine,
   };
   const outputOf = new Map<number, number>(model.classMap.map((c, k) => [c, k]));
   const task = (imageId: number): CamTask => {
@@ -118,7 +122,7 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
       // no tag the model knows: nothing to explain, no mask; the image counts as done
       if (t.targets && t.targets.length === 0) return commitImage(project, ctx, { imageId, cams: [], storeCams: false, png: null });
       const r = await pool.run(t);
-      return commitImage(project, ctx, { imageId, cams: r.cams, storeCams: true, png: r.png });
+      return commitImage(project, ctx, { imageId, cams: r.cams, deep: r.deep, storeCams: true, png: r.png, steps: r.steps });
     },
     close: () => pool.close(),
   };

@@ -1,6 +1,7 @@
 // The jobs vocabulary: what a generation job is (its frozen parameters), what it reports
 // while it runs (the contract's JobProgress) and what it leaves behind. Plain serialisable
 // data, so the services can pass it over IPC / WebSocket unchanged.
+import type { RefineSettings } from '../masks/refine/index.ts';
 import type { ReviewStatus, Split } from '../contract/api.ts';
 import type { JobProgress } from '../contract/jobs.ts';
 import type { CamMethod } from '../engine/cams/methods.ts';
@@ -40,6 +41,8 @@ export interface GenerationParams {
   layer: string;
   classes: ClassSource;
   mask: MaskSettings;
+  /** the refinement chain between the CAMs and the labels; null: raw CAMs (jobs made before the chain existed read as null) */
+  refine: RefineSettings | null;
   /** null: one scale, no flip (default) */
   multiScale: MultiScale | null;
   selection: Selection;
@@ -53,6 +56,7 @@ export interface RethresholdParams {
   camMethod: string;
   layer: string;
   mask: MaskSettings;
+  refine: RefineSettings | null;
 }
 
 export type { JobError, JobKind, JobProgress, JobState } from '../contract/jobs.ts';

@@ -1,4 +1,5 @@
 // Types the Project API exposes beyond the renderer contract (src/contract/api.ts).
+import type { RefineSettings, StepRecord } from '../masks/refine/index.ts';
 import type { ReviewStatus, Split } from '../contract/api.ts';
 
 export const DATASET_LAYOUTS = ['voc', 'folders', 'csv', 'json'] as const;
@@ -53,6 +54,8 @@ export interface MaskProvenance {
   modelHash?: string;
   engineVersion?: string;
   jobId?: number;
+  /** the refinement chain the mask was made with and what each step did (absent: raw CAMs) */
+  refine?: { settings: RefineSettings; steps: StepRecord[] };
 }
 
 export interface MaskVersion {

@@ -1,6 +1,7 @@
 // The Generate panel's services (GenerationApi): registered models, one background
 // generation job per project with throttled progress events, and a live threshold preview
 // on an engine worker thread.
+import { DEFAULT_REFINE_PRESET } from '../masks/refine/index.ts';
 import { basename, dirname } from 'node:path';
 import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type ModelSummary, type PreviewRequest } from '../contract/generation.ts';
 import { StudioError } from '../contract/errors.ts';
@@ -108,7 +109,7 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       if (rt.running && rt.job) {
         throw new StudioError('BAD_REQUEST', `a generation job (job ${rt.job.jobId}) is already running in ${project.info().name}; cancel it or wait for it to finish`);
       }
-      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, selection: req.selection };
+      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, refine: req.refine, selection: req.selection };
       // a finished job with the same parameters has nothing left to do: Start means "again"
       const latest = project.jobs.findLatest('generate', generationParams(project, input) as unknown as Record<string, unknown>);
       if (latest?.status === 'done') input.fresh = true;
@@ -164,14 +165,14 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       return {
         job: rt.job,
         running: rt.running,
-        defaults: { method: DEFAULT_CAM_METHOD, layer: DEFAULT_CAM_LAYER, mask: { bg: d.bg, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles } },
+        defaults: { method: DEFAULT_CAM_METHOD, layer: DEFAULT_CAM_LAYER, mask: { bg: d.bg, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles }, refine: DEFAULT_REFINE_PRESET },
       };
     },
 
     async previewMask(req) {
       project.images.get(req.imageId); // NOT_FOUND before any engine work
       const p = await previewer(req);
-      return p.mask(req.imageId, { bg: req.bg, ignoreBand: req.ignoreBand, minArea: req.minArea, fillHoles: req.fillHoles });
+      return p.mask(req.imageId, { bg: req.bg, ignoreBand: req.ignoreBand, minArea: req.minArea, fillHoles: req.fillHoles }, req.refine);
     },
 
     async humanMasks(imageIds) {

@@ -7,7 +7,7 @@ import { decodeImage, preprocessRgb } from '../../engine/preprocess.ts';
 import type { EngineImage } from '../../engine/worker/protocol.ts';
 import { encodeFloat16 } from '../../masks/float16.ts';
 import { resizeBilinear } from '../../masks/resize.ts';
-import { maskFromStoredCams } from '../mask.ts';
+import { maskFromStoredCams, rgbAtMaskSize } from '../mask.ts';
 import { probabilities } from '../preprocess-spec.ts';
 import type { StoredCam } from '../../masks/cam-mask.ts';
 import type { CamTask, CamTaskResult, EnginePool, EngineSpec, ModelRunner } from './types.ts';
@@ -27,7 +27,8 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
     return { data: p.data, height: size[0], width: size[1] };
   };
 
-  const cam = (targets: number[]): CamRequest => ({ method: spec.method, layer: spec.layer, targets });
+  const cam = (targets: number[], layer = spec.layer): CamRequest => ({ method: spec.method, layer, targets });
+  const deepLayers = spec.deepLayers.filter((l) => l !== spec.layer);
 
   async function run(task: CamTask): Promise<CamTaskResult> {
     const t0 = performance.now();
@@ -52,11 +53,19 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
       else if (!spec.multiScale) maps = (await runner.run([base], cam(targets)))[0].maps;
       else maps = await multiScale(img, base, targets);
     }
-    const cams: StoredCam[] = maps
-      .map((m, i) => ({ classIndex: spec.classMap[targets[i]], h: m.h, w: m.w, f16: encodeFloat16(m.data) }))
-      .sort((a, b) => a.classIndex - b.classIndex);
-    const png = maskFromStoredCams(cams, task.width, task.height, spec.mask);
-    return { imageId: task.imageId, cams, png, ms: performance.now() - t0 };
+    const stored = (ms: Map2d[], ts: number[]): StoredCam[] =>
+      ms.map((m, i) => ({ classIndex: spec.classMap[ts[i]], h: m.h, w: m.w, f16: encodeFloat16(m.data) })).sort((a, b) => a.classIndex - b.classIndex);
+    const cams = stored(maps, targets);
+    const deep: Record<string, StoredCam[]> = {};
+    if (targets.length > 0) {
+      for (const layer of deepLayers) {
+        const dm = spec.multiScale ? await multiScale(img, base, targets, layer) : (await runner.run([base], cam(targets, layer)))[0].maps;
+        deep[layer] = stored(dm, targets);
+      }
+    }
+    const rgb = rgbAtMaskSize(img, task.width, task.height);
+    const { png, steps } = maskFromStoredCams({ width: task.width, height: task.height, cams, deep, rgb }, spec.mask, spec.refine);
+    return { imageId: task.imageId, cams, deep, png, steps, rgb, ms: performance.now() - t0 };
   }
 
   function predicted(logits: Float32Array): number[] {
@@ -71,7 +80,7 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
   }
 
   /** every scale (and its mirror) in one request; maps resized to the scale-1 grid and summed */
-  async function multiScale(img: { rgb: Uint8Array; width: number; height: number }, base: EngineImage, targets: number[]): Promise<Map2d[]> {
+  async function multiScale(img: { rgb: Uint8Array; width: number; height: number }, base: EngineImage, targets: number[], layer = spec.layer): Promise<Map2d[]> {
     const ms = spec.multiScale!;
     const views: { image: EngineImage; flip: boolean }[] = [];
     for (const s of ms.scales) {
@@ -82,7 +91,7 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
     }
     const results = await runner.run(
       views.map((v) => v.image),
-      cam(targets),
+      cam(targets, layer),
     );
     const ref = results[views.findIndex((v) => v.image === base)].maps;
     const acc = ref.map((m) => ({ h: m.h, w: m.w, data: new Float32Array(m.h * m.w) }));

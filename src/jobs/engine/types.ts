@@ -4,6 +4,7 @@
 import type { CamMethod, CamRequest, CamResult } from '../../engine/cams/methods.ts';
 import type { EngineImage } from '../../engine/worker/protocol.ts';
 import type { MaskSettings, StoredCam } from '../../masks/cam-mask.ts';
+import type { RefineSettings, StepRecord } from '../../masks/refine/index.ts';
 import type { PreprocessConfig } from '../preprocess-spec.ts';
 import type { ClassSource, MultiScale } from '../types.ts';
 
@@ -18,6 +19,9 @@ export interface EngineSpec {
   classMap: number[];
   classes: ClassSource;
   mask: MaskSettings;
+  refine: RefineSettings | null;
+  /** deeper layers whose CAMs are computed and stored next to `layer`'s (what `refine` reads, or more) */
+  deepLayers: string[];
   /** RS_BACKEND-style preference (tensorflow, wasm, cpu); default: the engine's choice */
   backend?: string;
 }
@@ -36,8 +40,14 @@ export interface CamTaskResult {
   imageId: number;
   /** ascending class index */
   cams: StoredCam[];
-  /** 8-bit grayscale label PNG computed from `cams` as stored */
+  /** deeper layers' CAMs the refinement chain read, by layer (ascending class index) */
+  deep: Record<string, StoredCam[]>;
+  /** 8-bit grayscale label PNG computed from `cams` (and `deep`) as stored */
   png: Uint8Array;
+  /** what each refinement step did */
+  steps: StepRecord[];
+  /** the decoded image when it is at the mask's size (kept by the preview; not sent between threads) */
+  rgb: Uint8Array | null;
   ms: number;
 }
 

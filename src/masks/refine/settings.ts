@@ -37,8 +37,8 @@ export interface RefineSettings {
   par: ParSettings | null;
 }
 
-export const REFINE_PRESET_NAMES = ['none', 'fast', 'best'] as const;
-export type RefinePreset = (typeof REFINE_PRESET_NAMES)[number];
+export { REFINE_PRESET_NAMES } from '../../contract/generation.ts';
+export type { RefinePresetName as RefinePreset } from '../../contract/generation.ts';
 
 const bad = (what: string): never => {
   throw new StudioError('BAD_REQUEST', `refine settings: ${what}`);

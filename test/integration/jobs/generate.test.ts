@@ -275,7 +275,7 @@ describe('threshold preview', () => {
     const a = await prev.mask(img.id, { bg: 0.35 });
     const b = await prev.mask(img.id, { bg: 0.1 });
     expect(Buffer.from(a)).not.toEqual(Buffer.from(b));
-    expect((await prev.cams(img.id)).map((c) => c.classIndex)).toEqual(p.images.tags(img.id));
+    expect((await prev.cams(img.id)).cams.map((c) => c.classIndex)).toEqual(p.images.tags(img.id));
     await prev.close();
     await startJob(p, { mask: { bg: 0.35 } }, { workers: 0 }).done;
     expect(Buffer.from(p.masks.current(img.id)!.png)).toEqual(Buffer.from(a));

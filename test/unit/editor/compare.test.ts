@@ -40,7 +40,7 @@ describe('compare view masks', () => {
     const stored = cams();
     const W = 101;
     const H = 67;
-    const pipeline = decodeLabelPng(maskFromStoredCams(stored, W, H, jobMaskSettings(s))).labels;
+    const pipeline = decodeLabelPng(maskFromStoredCams({ width: W, height: H, cams: stored }, jobMaskSettings(s)).png).labels;
     const fields = stored.map((c) => new CamField(c, W, H));
     const shown = compareMask(fields, W, H, s);
     expect(shown).toEqual(pipeline);
