@@ -3,9 +3,10 @@ import { core } from './001-core.ts';
 import { masksCams } from './002-masks-cams.ts';
 import { jobItems } from './003-job-items.ts';
 import { groundTruth } from './004-ground-truth.ts';
+import { maskRefine } from './005-mask-refine.ts';
 import type { Migration } from './types.ts';
 
-export const MIGRATIONS: readonly Migration[] = [core, masksCams, jobItems, groundTruth];
+export const MIGRATIONS: readonly Migration[] = [core, masksCams, jobItems, groundTruth, maskRefine];
 
 /** The schema version this app writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

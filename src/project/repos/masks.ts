@@ -13,6 +13,7 @@ interface MaskRow {
   method: string | null;
   layer: string | null;
   thresholds: string | null;
+  refine: string | null;
   model_hash: string | null;
   engine_version: string | null;
   job_id: number | null;
@@ -22,7 +23,7 @@ interface MaskRow {
   ground_truth: number;
 }
 
-const COLS = 'id, image_id, width, height, source, method, layer, thresholds, model_hash, engine_version, job_id, created_at, current, frozen, ground_truth';
+const COLS = 'id, image_id, width, height, source, method, layer, thresholds, refine, model_hash, engine_version, job_id, created_at, current, frozen, ground_truth';
 const SOURCES: readonly MaskProvenance['source'][] = ['generated', 'edited', 'imported'];
 
 function toVersion(r: MaskRow): MaskVersion {
@@ -30,6 +31,7 @@ function toVersion(r: MaskRow): MaskVersion {
   if (r.method !== null) provenance.method = r.method;
   if (r.layer !== null) provenance.layer = r.layer;
   if (r.thresholds !== null) provenance.thresholds = JSON.parse(r.thresholds) as Record<string, number>;
+  if (r.refine !== null) provenance.refine = JSON.parse(r.refine) as NonNullable<MaskProvenance['refine']>;
   if (r.model_hash !== null) provenance.modelHash = r.model_hash;
   if (r.engine_version !== null) provenance.engineVersion = r.engine_version;
   if (r.job_id !== null) provenance.jobId = r.job_id;
@@ -58,8 +60,8 @@ export class MasksRepo {
 
   constructor(private readonly db: Database.Database) {
     this.insertStmt = db.prepare(
-      `INSERT INTO masks (image_id, png, width, height, source, method, layer, thresholds, model_hash, engine_version, job_id, created_at, current, ground_truth)
-       VALUES (@imageId, @png, @width, @height, @source, @method, @layer, @thresholds, @modelHash, @engineVersion, @jobId, @createdAt, @current, @groundTruth)`,
+      `INSERT INTO masks (image_id, png, width, height, source, method, layer, thresholds, refine, model_hash, engine_version, job_id, created_at, current, ground_truth)
+       VALUES (@imageId, @png, @width, @height, @source, @method, @layer, @thresholds, @refine, @modelHash, @engineVersion, @jobId, @createdAt, @current, @groundTruth)`,
     );
     this.clearCurrentStmt = db.prepare('UPDATE masks SET current = 0 WHERE image_id = ? AND current = 1');
     this.currentStmt = db.prepare<[number], MaskRow & { png: Buffer }>(`SELECT ${COLS}, png FROM masks WHERE image_id = ? AND current = 1`);
@@ -87,6 +89,7 @@ export class MasksRepo {
         method: prov.method ?? null,
         layer: prov.layer ?? null,
         thresholds: prov.thresholds ? JSON.stringify(prov.thresholds) : null,
+        refine: prov.refine ? JSON.stringify(prov.refine) : null,
         modelHash: prov.modelHash ?? null,
         engineVersion: prov.engineVersion ?? null,
         jobId: prov.jobId ?? null,

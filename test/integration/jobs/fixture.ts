@@ -32,12 +32,12 @@ function readFileText(f: string): string {
   return readFileSync(f, 'utf8');
 }
 
-/** project + n demo images + the demo model registered; returns it open. */
-export async function demoProject(root: string, n: number, name = 'proj'): Promise<Project> {
+/** project + n demo images + the demo model registered (unless `model: false`); returns it open. */
+export async function demoProject(root: string, n: number, name = 'proj', opts: { model?: boolean } = {}): Promise<Project> {
   const data = demoSubset(path.join(root, `data-${name}`), n);
   const p = createProject(path.join(root, name));
   await p.importDataset(data, { thumbnails: false });
-  await registerModel(p, DEMO_MODEL);
+  if (opts.model !== false) await registerModel(p, DEMO_MODEL);
   return p;
 }
 

@@ -1,0 +1,79 @@
+// The refinement chain in the batch pipeline: the deeper layers' CAMs are stored with the
+// job, the mask's provenance names the chain and what each step did, and re-refining a
+// finished job from its stored maps gives the bytes a fresh generation with that chain
+// gives — without the model file.
+import { cpSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Project } from '../../../src/project/index.ts';
+import { registerModel, rethresholdJob, startJob } from '../../../src/jobs/index.ts';
+import { REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
+import { tempDir } from '../../helpers/images.ts';
+import { copyProject, currentMasks, DEMO, demoProject } from './fixture.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+const open: Project[] = [];
+beforeEach(() => {
+  tmp = tempDir('rs-refine-');
+});
+afterEach(() => {
+  for (const p of open.splice(0)) p.close();
+  tmp.cleanup();
+});
+
+describe('refinement in the batch pipeline', () => {
+  it('stores the deeper layers’ CAMs and the chain’s provenance; raw and refined masks differ', async () => {
+    const p = await demoProject(tmp.dir, 4);
+    open.push(p);
+    const refined = await startJob(p, { refine: 'fast' }, { workers: 0 }).done;
+    expect(refined).toMatchObject({ state: 'done', done: 4, failed: 0 });
+    const withChain = currentMasks(p);
+    for (const img of p.images.all()) {
+      const cur = p.masks.current(img.id)!;
+      expect(cur.version.provenance.refine).toEqual({ settings: REFINE_PRESETS.fast, steps: [{ step: 'gate', ran: true }, { step: 'par', ran: true }] });
+      for (const layer of ['layer2', 'layer3', 'layer4']) {
+        for (const c of p.images.tags(img.id)) {
+          const rec = p.cams.get({ imageId: img.id, classIndex: c, modelHash: p.models.list()[0].hash, method: 'rcam', layer });
+          expect(rec, `${img.name} ${layer} class ${c}`).toBeTruthy();
+        }
+      }
+    }
+    await startJob(p, { refine: 'none' }, { workers: 0 }).done;
+    const raw = currentMasks(p);
+    expect(raw).not.toEqual(withChain);
+    for (const img of p.images.all()) expect(p.masks.current(img.id)!.version.provenance.refine).toBeUndefined();
+  });
+
+  it('re-refining a finished job from its stored maps equals a fresh generation with that chain, and needs no model file', async () => {
+    const modelDir = path.join(tmp.dir, 'model');
+    const copyModel = () => cpSync(path.join(DEMO, 'model'), modelDir, { recursive: true });
+    copyModel();
+    const p = await demoProject(tmp.dir, 5, 'proj', { model: false });
+    await registerModel(p, path.join(modelDir, 'tfjs', 'model.json'));
+    p.close();
+    const q = copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, 'q'));
+    const r = copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, 'r'));
+    open.push(q, r);
+    const first = await startJob(q, { refine: 'fast', mask: { bg: 0.35 } }, { workers: 0 }).done;
+    const fastMasks = currentMasks(q);
+    for (const [refine, mask] of [['best', { bg: 0.4 }], ['none', { bg: 0.3, fillHoles: true }]] as const) {
+      await startJob(r, { refine, mask, fresh: true }, { workers: 0 }).done;
+      const fresh = currentMasks(r);
+      rmSync(modelDir, { recursive: true, force: true });
+      const re = await rethresholdJob(q, first.jobId, mask, { refine });
+      expect(re).toMatchObject({ kind: 'rethreshold', state: 'done', done: 5, failed: 0 });
+      expect(currentMasks(q)).toEqual(fresh);
+      copyModel();
+    }
+    // the job's own settings and chain reproduce its masks exactly
+    rmSync(modelDir, { recursive: true, force: true });
+    await rethresholdJob(q, first.jobId, { bg: 0.35 });
+    expect(currentMasks(q)).toEqual(fastMasks);
+  });
+
+  it('refuses an unknown preset naming the choices', async () => {
+    const p = await demoProject(tmp.dir, 1);
+    open.push(p);
+    expect(() => startJob(p, { refine: 'fancy' }, { workers: 0 })).toThrow(/unknown refinement preset 'fancy' \(none, fast, best\)/);
+  });
+});
