@@ -1,7 +1,8 @@
 // `generate <dir>`: tags → CAMs → pseudo-masks for the project. A second
 // run with the same parameters (or --job ID) resumes the job; --shard i/n (or the
 // scheduler's environment) runs one deterministic slice, --into SHARD_DIR in a project of
-// its own; --rethreshold rebuilds a finished job's masks from its stored CAMs.
+// its own; --rethreshold rebuilds a finished job's masks from its stored CAMs (with
+// --refine, through another refinement chain; without, the job's own).
 // Progress: a bar on a terminal (stderr), else one JSON line per --every N images (stdout).
 import { CliError, flagBool, flagNumber, flagString, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -22,7 +23,7 @@ import {
 import type { MaskSettings } from '../../masks/cam-mask.ts';
 
 const USAGE =
-  'generate <dir> [--model ID|FILE] [--job ID] [--method rcam] [--layer layer2] [--workers N] [--bg 0.4] [--ignore-band D] [--min-area N] [--fill-holes] [--norm relu-max|minmax] [--classes tags|predicted:P] [--select all|without-mask] [--status S] [--multiscale [--scales 0.5,1,1.5,2] [--no-flip]] [--shard i/n] [--into SHARD_DIR] [--retry-failed] [--new] [--rethreshold] [--every N]';
+  'generate <dir> [--model ID|FILE] [--job ID] [--method rcam] [--layer layer2] [--workers N] [--bg 0.4] [--ignore-band D] [--min-area N] [--fill-holes] [--norm relu-max|minmax] [--refine none|fast|best] [--classes tags|predicted:P] [--select all|without-mask] [--status S] [--multiscale [--scales 0.5,1,1.5,2] [--no-flip]] [--shard i/n] [--into SHARD_DIR] [--retry-failed] [--new] [--rethreshold] [--every N]';
 
 const BOOLEANS = ['fill-holes', 'multiscale', 'no-flip', 'retry-failed', 'rethreshold', 'new'] as const;
 
@@ -50,7 +51,8 @@ export const generate: Command = {
       let summary: JobSummary;
       if (flagBool(args, 'rethreshold')) {
         const job = flagNumber(args, 'job') ?? latestGeneration(main);
-        const h = startRethreshold(main, job, mask, { onProgress: printer.update });
+        const refine = flagString(args, 'refine');
+        const h = startRethreshold(main, job, mask, { onProgress: printer.update, ...(refine !== undefined ? { refine } : {}) });
         current = h.jobId;
         summary = await h.done;
       } else {
@@ -117,6 +119,8 @@ function generateInput(args: ParsedArgs, mask: Partial<MaskSettings>): GenerateI
   if (model !== undefined) input.model = model;
   const method = flagString(args, 'method');
   if (method !== undefined) input.method = method;
+  const refine = flagString(args, 'refine');
+  if (refine !== undefined) input.refine = refine;
   const layer = flagString(args, 'layer');
   if (layer !== undefined) input.layer = layer;
   const classes = flagString(args, 'classes');

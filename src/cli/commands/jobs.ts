@@ -1,6 +1,7 @@
 // `jobs <dir> [--json]`: the project's generation and re-thresholding jobs, oldest first —
 // what each ran (model, method, layer, background threshold), how far it got and whether it
 // was rolled back: the job numbers `rollback` and `generate --rethreshold --job` take.
+import { presetOf, type RefineSettings } from '../../masks/refine/index.ts';
 import { CliError, flagBool } from '../args.ts';
 import type { Command } from '../command.ts';
 import path from 'node:path';
@@ -26,13 +27,20 @@ export interface JobLine {
 function describe(p: Project, job: JobRecord): string {
   const params = job.params;
   const mask = params.mask as { bg?: number } | undefined;
-  const bg = typeof mask?.bg === 'number' ? ` τ_bg ${mask.bg}` : '';
+  const bg = typeof mask?.bg === 'number' ? ` τ_bg ${mask.bg}` : '' + '';
+  const refine = chainName(params.refine);
   // camKey: the field's name in re-threshold jobs written by 0.1 builds
-  if (job.kind === 'rethreshold') return `re-threshold of job ${String(params.sourceJob)}, ${String(params.camMethod ?? params.camKey)} @ ${String(params.layer)}${bg}`;
+  if (job.kind === 'rethreshold') return `re-threshold of job ${String(params.sourceJob)}, ${String(params.camMethod ?? params.camKey)} @ ${String(params.layer)}${bg}${refine}`;
   const modelId = Number(params.modelId);
   const model = p.models.list().find((m) => m.id === modelId);
   const name = model ? `model ${model.id} (${path.basename(model.file)})` : `model ${modelId} (removed)`;
-  return `${name}, ${String(params.method)} @ ${String(params.layer)}${bg}`;
+  return `${name}, ${String(params.method)} @ ${String(params.layer)}${bg}${refine}`;
+}
+
+/** ', refine fast' for a preset's chain, ', refine custom' for another, '' for raw CAMs (and jobs made before the chain existed) */
+function chainName(refine: unknown): string {
+  if (refine === null || refine === undefined) return '';
+  return `, refine ${presetOf(refine as RefineSettings) ?? 'custom'}`;
 }
 
 export function jobLines(p: Project): JobLine[] {

@@ -33,6 +33,13 @@ export function refinePreset(name: string): RefineSettings | null {
 
 /** The preset whose chain equals `r` (the drawer shows its name), else null ('custom'). */
 export function presetOf(r: RefineSettings | null): RefinePreset | null {
-  const key = JSON.stringify(r);
-  return REFINE_PRESET_NAMES.find((n) => JSON.stringify(REFINE_PRESETS[n]) === key) ?? null;
+  const key = sortedJson(r);
+  return REFINE_PRESET_NAMES.find((n) => sortedJson(REFINE_PRESETS[n]) === key) ?? null;
+}
+
+/** JSON with object keys sorted (a job's frozen parameters are stored that way) */
+function sortedJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
 }

@@ -1,6 +1,7 @@
 // The CLI end to end: `generate` killed with SIGKILL in a real child process and run again
 // finishes exactly the images not done, with the masks of an uninterrupted run; sharded
 // runs into their own folders merge back with human work untouched; rollback; model add.
+import { DEFAULT_REFINE_PRESET, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -162,15 +163,20 @@ describe('generate/merge/rollback/model commands', () => {
     p.close();
     const dir = path.join(tmp.dir, 'proj');
     expect((await run('generate', dir, '--workers', '0')).code).toBe(0);
-    const r = await run('generate', dir, '--rethreshold', '--bg', '0.4');
+    const r = await run('generate', dir, '--rethreshold', '--bg', '0.4', '--refine', 'none');
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(r.out.trim().split('\n').at(-1)!);
     expect(summary).toMatchObject({ event: 'summary', kind: 'rethreshold', jobId: 2, done: 3, failed: 0, processed: 3 });
-    const again = await run('generate', dir, '--rethreshold', '--bg', '0.4');
+    const again = await run('generate', dir, '--rethreshold', '--bg', '0.4', '--refine', 'none');
     expect(JSON.parse(again.out.trim().split('\n').at(-1)!)).toMatchObject({ jobId: 2, resumed: true, processed: 0 });
     const q = openProject(dir);
     open.push(q);
-    for (const img of q.images.all()) expect(q.masks.current(img.id)!.version.provenance).toMatchObject({ jobId: 2, thresholds: { bg: 0.4 } });
+    for (const img of q.images.all()) {
+      expect(q.masks.current(img.id)!.version.provenance).toMatchObject({ jobId: 2, thresholds: { bg: 0.4 } });
+      // --refine none: the raw CAMs' mask, where job 1 used the default chain
+      expect(q.masks.current(img.id)!.version.provenance.refine).toBeUndefined();
+      expect(q.masks.version(q.masks.versions(img.id).find((v) => v.provenance.jobId === 1)!.id)!.provenance.refine?.settings).toEqual(REFINE_PRESETS[DEFAULT_REFINE_PRESET]);
+    }
 
     // `jobs` lists both, with what they ran and how far they got; rollback shows up there
     const listed = await run('jobs', dir, '--json');
@@ -180,7 +186,7 @@ describe('generate/merge/rollback/model commands', () => {
       [1, 'generate', 'done', 3, 3],
       [2, 'rethreshold', 'done', 3, 3],
     ]);
-    expect(lines[0].what).toBe(`model 1 (${path.basename(q.models.list()[0].file)}), rcam @ layer2 τ_bg 0.4`);
+    expect(lines[0].what).toBe(`model 1 (${path.basename(q.models.list()[0].file)}), rcam @ layer2 τ_bg 0.4, refine ${DEFAULT_REFINE_PRESET}`);
     expect(lines[1].what).toBe('re-threshold of job 1, rcam @ layer2 τ_bg 0.4');
     expect(lines.every((l) => l.rolledBackAt === null)).toBe(true);
     q.close();

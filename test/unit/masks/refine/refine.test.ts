@@ -99,3 +99,17 @@ describe('working size and downsampling', () => {
     expect(downsampleRgb(rgb, 4, 2, 4, 2)).toBe(rgb);
   });
 });
+
+describe('presets', () => {
+  it('names a chain whatever its key order, else null; an unknown name lists the choices', async () => {
+    const { presetOf, refinePreset, REFINE_PRESETS } = await import('../../../../src/masks/refine/index.ts');
+    const best = REFINE_PRESETS.best!;
+    const reordered = JSON.parse(JSON.stringify({ par: best.par, gate: { a: best.gate!.a, deep: best.gate!.deep }, workSide: best.workSide }));
+    expect(presetOf(reordered)).toBe('best');
+    expect(presetOf(null)).toBe('none');
+    expect(presetOf({ ...best, workSide: 77 })).toBeNull();
+    expect(refinePreset('fast')).toEqual(REFINE_PRESETS.fast);
+    expect(refinePreset('fast')).not.toBe(REFINE_PRESETS.fast);
+    expect(() => refinePreset('max')).toThrow("unknown refinement preset 'max' (none, fast, best)");
+  });
+});
