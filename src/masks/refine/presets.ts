@@ -6,12 +6,11 @@ import { StudioError } from '../../contract/errors.ts';
 import { REFINE_PRESET_NAMES, type RefinePresetName as RefinePreset } from '../../contract/generation.ts';
 import type { RefineSettings } from './settings.ts';
 
-const PAR = { dilations: [1, 4, 16], colour: 0.3, position: 0.01 };
-
 export const REFINE_PRESETS: Readonly<Record<RefinePreset, RefineSettings | null>> = Object.freeze({
   none: null,
-  fast: { workSide: 96, gate: { deep: ['layer3', 'layer4'], a: 0.5 }, par: { ...PAR, iterations: 10 } },
-  best: { workSide: 160, gate: { deep: ['layer3', 'layer4'], a: 0.5 }, par: { ...PAR, iterations: 15 } },
+  // within the per-image time budget at 512×512 (docs/quality/refine.md): a 64-px working size
+  fast: { workSide: 64, gate: { deep: ['layer3', 'layer4'], a: 0.5 }, par: { dilations: [1, 3, 12], iterations: 12, colour: 0.3, position: 0.01 } },
+  best: { workSide: 128, gate: { deep: ['layer3', 'layer4'], a: 0.5 }, par: { dilations: [1, 4, 16], iterations: 15, colour: 0.3, position: 0.01 } },
 });
 
 /** The chain a new job gets unless the user picks another. */
