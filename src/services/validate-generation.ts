@@ -5,6 +5,7 @@ import {
   CAM_LAYER_NAMES,
   CAM_METHOD_NAMES,
   MAX_GENERATION_IDS,
+  REFINE_PRESET_NAMES,
   type CamLayerName,
   type CamMethodName,
   type GenerationApi,
@@ -12,6 +13,7 @@ import {
   type GenerationSelection,
   type MaskThresholds,
   type PreviewRequest,
+  type RefinePresetName,
 } from '../contract/generation.ts';
 import { bad, bool, int, intList, num, object, oneOf, tuple, type Obj } from './check.ts';
 
@@ -57,7 +59,7 @@ function selection(method: string, v: unknown): GenerationSelection {
 function generationRequest(raw: unknown): [GenerationRequest] {
   const m = 'startGeneration';
   const [v] = tuple(m, raw, 1);
-  const o = object(m, 'request', v, ['modelId', 'method', 'layer', 'mask', 'selection']);
+  const o = object(m, 'request', v, ['modelId', 'method', 'layer', 'mask', 'refine', 'selection']);
   const out: GenerationRequest = {
     method: oneOf<CamMethodName>(m, 'method', o.method, CAM_METHOD_NAMES),
     layer: oneOf<CamLayerName>(m, 'layer', o.layer, CAM_LAYER_NAMES),
@@ -65,13 +67,14 @@ function generationRequest(raw: unknown): [GenerationRequest] {
     selection: selection(m, o.selection),
   };
   if (o.modelId !== undefined) out.modelId = int(m, 'modelId', o.modelId, 1);
+  if (o.refine !== undefined) out.refine = oneOf<RefinePresetName>(m, 'refine', o.refine, REFINE_PRESET_NAMES);
   return [out];
 }
 
 function previewRequest(raw: unknown): [PreviewRequest] {
   const m = 'previewMask';
   const [v] = tuple(m, raw, 1);
-  const o = object(m, 'request', v, ['imageId', 'modelId', 'method', 'layer', ...MASK_FIELDS]);
+  const o = object(m, 'request', v, ['imageId', 'modelId', 'method', 'layer', 'refine', ...MASK_FIELDS]);
   const out: PreviewRequest = {
     imageId: int(m, 'imageId', o.imageId, 1),
     method: oneOf<CamMethodName>(m, 'method', o.method, CAM_METHOD_NAMES),
@@ -79,6 +82,7 @@ function previewRequest(raw: unknown): [PreviewRequest] {
     ...thresholds(m, o),
   };
   if (o.modelId !== undefined) out.modelId = int(m, 'modelId', o.modelId, 1);
+  if (o.refine !== undefined) out.refine = oneOf<RefinePresetName>(m, 'refine', o.refine, REFINE_PRESET_NAMES);
   return [out];
 }
 

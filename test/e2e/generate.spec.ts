@@ -48,10 +48,27 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   const slider = panel.getByTestId('bg-slider');
   await slider.fill('0.6');
   await expect.poll(async () => preview.locator('canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL()), { timeout: 20_000 }).not.toBe(before);
-  await slider.fill('0.2');
+  await slider.fill('0.4');
   await expect(preview).toHaveAttribute('data-drawn', 'yes');
+
+  // the default chain refines: the raw CAM's mask is shown beside the stored (refined) one
+  const raw = panel.getByTestId('generate-preview-raw');
+  await expect(raw).toHaveAttribute('data-drawn', 'yes', { timeout: 20_000 });
+  const dataUrl = (l: typeof raw) => l.locator('canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
+  await expect.poll(async () => (await dataUrl(raw)) !== (await dataUrl(preview)), { timeout: 20_000 }).toBe(true);
+  const refine = panel.getByTestId('refine-select');
+  await expect(refine.getByRole('button', { name: 'Fast' })).toHaveAttribute('aria-pressed', 'true');
+  const fast = await dataUrl(preview);
+  await refine.getByRole('button', { name: 'Best' }).click();
+  await expect.poll(() => dataUrl(preview), { timeout: 20_000 }).not.toBe(fast);
   await page.waitForTimeout(400); // the debounced preview settles before the screenshot
   await page.screenshot({ path: 'test-results/generate-panel.png', animations: 'disabled' });
+  // 'None': one preview, the raw CAM's mask
+  await refine.getByRole('button', { name: 'None' }).click();
+  await expect(raw).toHaveCount(0);
+  await expect.poll(async () => dataUrl(preview), { timeout: 20_000 }).not.toBe(fast);
+  await refine.getByRole('button', { name: 'Fast' }).click();
+  await expect(raw).toHaveAttribute('data-drawn', 'yes', { timeout: 20_000 });
 
   await panel.getByTestId('start-job').click();
   const status = panel.getByTestId('job-status');

@@ -2,7 +2,16 @@
 // preview (debounced, one request in flight, the newest settings win) and the running
 // job's progress from 'job.progress' / 'job.finished' events. Lives as long as the header
 // (not the drawer), so a job keeps refreshing the grid while the drawer is closed.
-import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type CamLayerName, type CamMethodName, type GenerationSelection, type MaskThresholds, type ModelSummary } from '../../../src/contract/generation.ts';
+import {
+  DEFAULT_CAM_LAYER,
+  DEFAULT_CAM_METHOD,
+  type CamLayerName,
+  type CamMethodName,
+  type GenerationSelection,
+  type MaskThresholds,
+  type ModelSummary,
+  type RefinePresetName,
+} from '../../../src/contract/generation.ts';
 import type { JobProgress } from '../../../src/contract/jobs.ts';
 import type { GridState } from './state/grid.svelte.ts';
 import type { ProjectState } from './state/project.svelte.ts';
@@ -17,8 +26,10 @@ const PREVIEW_DEBOUNCE_MS = 120;
 
 export interface PreviewFrame {
   imageId: number;
-  /** 8-bit grayscale label PNG */
+  /** 8-bit grayscale label PNG: the mask a job with these settings and chain stores */
   png: Uint8Array;
+  /** the same without the refinement chain (null when the chain is 'none') */
+  raw: Uint8Array | null;
 }
 
 export class GenerationState {
@@ -27,6 +38,8 @@ export class GenerationState {
   modelId = $state<number | null>(null);
   method = $state<CamMethodName>(DEFAULT_CAM_METHOD);
   layer = $state<CamLayerName>(DEFAULT_CAM_LAYER);
+  /** the refinement chain between the CAMs and the mask (replaced by the services' default on load) */
+  refine = $state<RefinePresetName>('fast');
   // replaced by the services' defaults (generationStatus) when the drawer opens
   thresholds = $state<MaskThresholds>({ bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false });
   defaults = $state.raw<MaskThresholds>({ bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false });
@@ -74,6 +87,7 @@ export class GenerationState {
         this.loaded = true;
         this.method = status.defaults.method;
         this.layer = status.defaults.layer;
+        this.refine = status.defaults.refine;
         this.thresholds = { ...status.defaults.mask };
         this.defaults = { ...status.defaults.mask };
       }
@@ -142,18 +156,13 @@ export class GenerationState {
     this.previewBusy = true;
     const t = this.thresholds;
     try {
-      const png = await this.client.call('previewMask', {
-        imageId,
-        modelId: this.modelId,
-        method: this.method,
-        layer: this.layer,
-        bg: t.bg,
-        ignoreBand: t.ignoreBand,
-        minArea: t.minArea,
-        fillHoles: t.fillHoles,
-      });
+      const req = { imageId, modelId: this.modelId, method: this.method, layer: this.layer, bg: t.bg, ignoreBand: t.ignoreBand, minArea: t.minArea, fillHoles: t.fillHoles };
+      const refine = this.refine;
+      // the CAMs are computed once per image; both masks are cheap rebuilds from them
+      const png = await this.client.call('previewMask', { ...req, refine });
+      const raw = refine === 'none' ? null : await this.client.call('previewMask', { ...req, refine: 'none' });
       if (imageId === this.previewImage) {
-        this.preview = { imageId, png };
+        this.preview = { imageId, png, raw };
         this.previewError = null;
       }
     } catch (err) {
@@ -178,6 +187,7 @@ export class GenerationState {
         method: this.method,
         layer: this.layer,
         mask: { ...this.thresholds },
+        refine: this.refine,
         selection: this.selectionFor(this.selection),
       });
       this.running = true;

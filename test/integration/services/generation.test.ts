@@ -2,6 +2,7 @@
 // the demo classifier's TF.js copy, in a temp folder), called through dispatch as the
 // transports call them: models, preview = stored mask bytes, one job at a time with
 // progress events, cancel, exports into a checked folder.
+import { DEFAULT_REFINE_PRESET, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,6 +87,20 @@ describe('generation services', () => {
     expect(Buffer.from(project.masks.current(img.id)!.png).equals(Buffer.from(at02))).toBe(true);
   });
 
+  it('previews each refinement chain from the same CAMs; a job with that chain stores the previewed bytes', async () => {
+    const img = [...project.images.all()][1];
+    const preview = (refine?: string) => call<Uint8Array>('previewMask', { imageId: img.id, method: 'rcam', layer: 'layer2', bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false, ...(refine ? { refine } : {}) });
+    const byChain = new Map<string, string>();
+    for (const r of ['none', 'fast', 'best']) byChain.set(r, Buffer.from(await preview(r)).toString('base64'));
+    expect(new Set(byChain.values()).size).toBe(3);
+    // absent = the default chain
+    expect(Buffer.from(await preview()).toString('base64')).toBe(byChain.get('fast'));
+    const { jobId } = await call<{ jobId: number; resumed: boolean }>('startGeneration', { ...REQ, mask: { ...REQ.mask, bg: 0.4 }, refine: 'best' });
+    expect(await finished(jobId)).toMatchObject({ state: 'done', done: 4 });
+    expect(Buffer.from(project.masks.current(img.id)!.png).toString('base64')).toBe(byChain.get('best'));
+    expect(project.masks.current(img.id)!.version.provenance.refine?.settings).toEqual(REFINE_PRESETS.best);
+  });
+
   it('runs one job at a time, reports progress with rate and errors, and a finished state', async () => {
     const { jobId, resumed } = await call<{ jobId: number; resumed: boolean }>('startGeneration', REQ);
     expect(resumed).toBe(false);
@@ -94,7 +109,7 @@ describe('generation services', () => {
     expect(second.message).toMatch(new RegExp(`job ${jobId}\\) is already running`));
     const running = await call<GenerationStatus>('generationStatus');
     expect(running.running).toBe(true);
-    expect(running.defaults).toEqual({ method: 'rcam', layer: 'layer2', mask: { bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false } });
+    expect(running.defaults).toEqual({ method: 'rcam', layer: 'layer2', mask: { bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false }, refine: DEFAULT_REFINE_PRESET });
 
     const end = await finished(jobId);
     expect(end).toMatchObject({ jobId, state: 'done', total: 4, done: 4, errorCount: 0 });
@@ -148,6 +163,8 @@ describe('generation services', () => {
     expect((await callError('startGeneration', { ...REQ, method: 'magic' })).message).toMatch(/method must be one of rcam/);
     expect((await callError('startGeneration', { ...REQ, mask: { ...REQ.mask, bg: 2 } })).message).toMatch(/bg must be a number in 0\.\.1/);
     expect((await callError('startGeneration', { ...REQ, selection: { kind: 'some' } })).message).toMatch(/selection\.kind/);
+    expect((await callError('startGeneration', { ...REQ, refine: 'max' })).message).toMatch(/refine must be one of none, fast, best/);
+    expect((await callError('previewMask', { imageId: 1, method: 'rcam', layer: 'layer2', bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false, refine: 3 })).message).toMatch(/refine must be one of/);
     expect((await callError('previewMask', { imageId: 999, method: 'rcam', layer: 'layer2', bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false })).code).toBe('NOT_FOUND');
     expect((await callError('startGeneration', { ...REQ, modelId: 7 })).message).toMatch(/model 7 is not registered/);
   });
