@@ -62,6 +62,7 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   await refine.getByRole('button', { name: 'Best' }).click();
   await expect.poll(() => dataUrl(preview), { timeout: 20_000 }).not.toBe(fast);
   await page.waitForTimeout(400); // the debounced preview settles before the screenshot
+  await raw.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/generate-panel.png', animations: 'disabled' });
   // 'None': one preview, the raw CAM's mask
   await refine.getByRole('button', { name: 'None' }).click();
