@@ -7,6 +7,7 @@
 //   3. a long run (default 2000 images, demo model, in-process so tf.memory() is this
 //      thread's): RSS and tf.memory() at image 100 and at the last image.
 // Timings share the machine with whatever else runs; compare within one run.
+import { DEFAULT_REFINE_PRESET } from '../../src/masks/refine/index.ts';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,21 +63,23 @@ async function projectWith(root: string, name: string, data: string, model: stri
 interface Row {
   model: string;
   workers: number;
+  /** the job's refinement chain */
+  refine: string;
   images: number;
   seconds: number;
   perSec: number;
   backend: string;
 }
 
-async function throughput(root: string, label: string, data: string, model: string, workers: number): Promise<Row> {
-  const p = await projectWith(root, `${label}-${workers}`, data, model);
+async function throughput(root: string, label: string, data: string, model: string, workers: number, refine: string = DEFAULT_REFINE_PRESET): Promise<Row> {
+  const p = await projectWith(root, `${label}-${workers}-${refine}`, data, model);
   try {
     // the rate over the images after the first `workers` (model load and warm-up excluded)
     let t0 = 0;
     let n0 = 0;
     let last = 0;
     let lastN = 0;
-    const s = await startJob(p, {}, {
+    const s = await startJob(p, { refine }, {
       workers,
       onProgress: (e) => {
         if (e.state !== 'running') return;
@@ -90,7 +93,7 @@ async function throughput(root: string, label: string, data: string, model: stri
     }).done;
     if (s.state !== 'done' || s.failed) throw new Error(`${label}: job ${s.state}, ${s.failed} failed ${s.message ?? JSON.stringify(s.errors[0])}`);
     const seconds = (last - t0) / 1000;
-    return { model: label, workers, images: lastN - n0, seconds, perSec: (lastN - n0) / seconds, backend: s.backend };
+    return { model: label, workers, refine, images: lastN - n0, seconds, perSec: (lastN - n0) / seconds, backend: s.backend };
   } finally {
     p.close();
   }
@@ -108,7 +111,8 @@ export async function run(args: string[]): Promise<void> {
     const demoModel = path.join(DEMO, 'model', 'tfjs', 'model.json');
     const demoSub = path.join(root, 'demo-sub');
     demoImages(demoSub, demoN);
-    for (const w of [1, 2]) rows.push(await throughput(root, 'demo (128 px, ResNet-ish 0.7 M)', demoSub, demoModel, w));
+    // the default chain against raw masks, alternated in this run (the refinement's cost on the batch)
+    for (const w of [1, 2]) for (const refine of [DEFAULT_REFINE_PRESET, 'none']) rows.push(await throughput(root, 'demo (128 px, ResNet-ish 0.7 M)', demoSub, demoModel, w, refine));
 
     if (!args.includes('--skip-resnet')) {
       const classes = Array.from({ length: 10 }, (_, k) => `c${k}`);
@@ -124,13 +128,18 @@ export async function run(args: string[]): Promise<void> {
     }
 
     console.log('\nthroughput (images/s after warm-up; backend per row)');
-    console.log('| model | workers | images | s | images/s | backend |');
+    console.log('| model | workers | refine | images | s | images/s | backend |');
     console.log('|---|---|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.model} | ${r.workers} | ${r.images} | ${r.seconds.toFixed(1)} | ${r.perSec.toFixed(2)} | ${r.backend} |`);
+    for (const r of rows) console.log(`| ${r.model} | ${r.workers} | ${r.refine} | ${r.images} | ${r.seconds.toFixed(1)} | ${r.perSec.toFixed(2)} | ${r.backend} |`);
     for (const label of new Set(rows.map((r) => r.model))) {
-      const one = rows.find((r) => r.model === label && r.workers === 1);
-      const two = rows.find((r) => r.model === label && r.workers === 2);
+      const one = rows.find((r) => r.model === label && r.workers === 1 && r.refine === DEFAULT_REFINE_PRESET);
+      const two = rows.find((r) => r.model === label && r.workers === 2 && r.refine === DEFAULT_REFINE_PRESET);
       if (one && two) console.log(`${label}: 2 workers / 1 worker = ${(two.perSec / one.perSec).toFixed(2)}×`);
+      for (const w of [1, 2]) {
+        const raw = rows.find((r) => r.model === label && r.workers === w && r.refine === 'none');
+        const ref = rows.find((r) => r.model === label && r.workers === w && r.refine === DEFAULT_REFINE_PRESET);
+        if (raw && ref) console.log(`${label}, ${w} worker(s): refine ${DEFAULT_REFINE_PRESET} / none = ${(ref.perSec / raw.perSec).toFixed(2)}× images/s`);
+      }
     }
 
     // long run, in-process (workers 0) so tf.memory() is the engine's
