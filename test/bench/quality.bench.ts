@@ -27,7 +27,7 @@ import { loadModel } from '../../src/engine/load.ts';
 import { preprocessRgb, readPreprocessFor } from '../../src/engine/preprocess.ts';
 import { HELD_OUT_SEED } from '../../demo/scenes/presets.ts';
 import { evaluateRefinement, type RefineBenchResult } from './quality/refine.ts';
-import { renderRefineReport, timeSteps, writeRefineGrid } from './quality/refine-report.ts';
+import { renderRefineReport, timeSteps, writeRefineGrid, writeRefinePlot } from './quality/refine-report.ts';
 
 const DEMO_MODEL = 'demo/model/classifier.onnx';
 /** the realistic second model (torchvision ResNet-18 at 224 px, demo/tools/train.py --arch resnet18) */
@@ -66,7 +66,8 @@ async function runRefine(args: string[], out: string, command: string): Promise<
   await writeFile(path.join(out, 'refine.md'), md + '\n');
   await writeFile(path.join(out, 'refine.json'), JSON.stringify({ results: results.map(({ examples: _e, ...r }) => r), timings }, null, 1) + '\n');
   await writeRefineGrid(results, path.join(out, 'refine-examples.png'));
-  console.log(`\nwrote ${['refine.md', 'refine.json', 'refine-examples.png'].map((f) => path.join(out, f)).join(', ')}`);
+  await writeRefinePlot(results, path.join(out, 'refine.png'));
+  console.log(`\nwrote ${['refine.md', 'refine.json', 'refine-examples.png', 'refine.png'].map((f) => path.join(out, f)).join(', ')}`);
 }
 
 /** a 512×512 held-out scene with two items, the demo net's R-CAM maps at layers 2–4, each step timed */

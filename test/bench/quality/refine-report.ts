@@ -133,3 +133,58 @@ export async function writeRefineGrid(results: RefineBenchResult[], file: string
 }
 
 export type { ChainScore };
+
+const CHAIN_COLOURS: Record<string, readonly [number, number, number]> = {
+  raw: [150, 150, 150],
+  gate: [230, 159, 0],
+  PAR: [86, 180, 233],
+  fast: [0, 158, 115],
+  best: [0, 114, 178],
+  'best + fill + clean': [204, 121, 167],
+  'best + ignore band': [213, 94, 0],
+};
+
+/** docs/quality/refine.png: test-split mIoU per detail source (rcam and layercam, layers 2–4), one bar per chain, one panel per model × tier */
+export async function writeRefinePlot(results: RefineBenchResult[], file: string): Promise<void> {
+  const panelW = 430;
+  const panelH = 300;
+  const W = 40 + results.length * (panelW + 30) + 170;
+  const H = panelH + 140;
+  const c = new Canvas(W, H);
+  c.text(20, 24, 'Test-split mIoU by detail source and refinement chain (τ_bg tuned on the tuning split)', { size: 14, bold: true });
+  const chains = CHAINS.map((x) => x.name);
+  results.forEach((r, p) => {
+    const x0 = 60 + p * (panelW + 30);
+    const y0 = 60;
+    const sources = ['rcam', 'layercam'].flatMap((m) => REFINE_LAYERS.map((l) => [m, l] as const)).filter(([m, l]) => r.scores.some((s) => s.method === m && s.layer === l));
+    c.text(x0, y0 - 8, `${r.model.split('/').slice(-2).join('/')} · ${r.tier} · ${r.size} px`, { size: 12, bold: true });
+    c.line(x0, y0 + panelH, x0 + panelW, y0 + panelH, [0, 0, 0]);
+    c.line(x0, y0, x0, y0 + panelH, [0, 0, 0]);
+    for (let t = 0; t <= 1.0001; t += 0.2) {
+      const y = y0 + panelH - t * panelH;
+      c.line(x0 - 4, y, x0 + panelW, y, [225, 225, 225]);
+      c.text(x0 - 8, y + 4, t.toFixed(1), { anchor: 'end', size: 10 });
+    }
+    const groupW = panelW / sources.length;
+    sources.forEach(([m, l], g) => {
+      const present = chains.filter((ch) => r.scores.some((s) => s.method === m && s.layer === l && s.chain === ch));
+      const bw = (groupW - 10) / present.length;
+      present.forEach((ch, k) => {
+        const s = r.scores.find((x) => x.method === m && x.layer === l && x.chain === ch)!;
+        const h = s.test * panelH;
+        c.rect(x0 + g * groupW + 5 + k * bw, y0 + panelH - h, Math.max(1, bw - 1), h, CHAIN_COLOURS[ch] ?? [0, 0, 0]);
+      });
+      c.text(x0 + g * groupW + groupW / 2, y0 + panelH + 16, `${m === 'rcam' ? 'R-CAM' : 'Layer-CAM'}`, { anchor: 'middle', size: 10 });
+      c.text(x0 + g * groupW + groupW / 2, y0 + panelH + 30, l, { anchor: 'middle', size: 10 });
+    });
+  });
+  let ly = 70;
+  const lx = W - 160;
+  for (const ch of chains) {
+    c.rect(lx, ly - 10, 14, 14, CHAIN_COLOURS[ch]);
+    c.text(lx + 20, ly + 2, ch, { size: 11 });
+    ly += 20;
+  }
+  c.text(20, H - 20, 'mIoU over 11 classes incl. background; masks as the batch pipeline makes them (float16 maps, src/masks/refine).', { size: 11, color: [60, 60, 60] });
+  await c.writePng(file);
+}
