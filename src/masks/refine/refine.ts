@@ -7,7 +7,7 @@
 // Order: normalise at feature resolution → upsample to the working size (the image's, or
 // smaller with the long side capped at workSide) → gate → PAR on the image resampled to the
 // working size → upsample to the image size.
-import { normaliseCam, type CamMap, type CamNormalisation, type UpsampledCam } from '../cam-mask.ts';
+import { normaliseCam, type ClassCam, type CamNormalisation, type UpsampledCam } from '../cam-mask.ts';
 import { resizeBilinear } from '../resize.ts';
 import { gateMaps } from './gate.ts';
 import { parAffinity, parPropagate } from './par.ts';
@@ -19,9 +19,9 @@ export interface RefineInput {
   /** width·height·3 RGB bytes; required when the chain has a PAR step */
   rgb: Uint8Array | null;
   /** the detail layer's maps, one per tagged class */
-  cams: readonly CamMap[];
+  cams: readonly ClassCam[];
   /** deeper layers' maps by layer name (the same classes) */
-  deep: Readonly<Record<string, readonly CamMap[]>>;
+  deep: Readonly<Record<string, readonly ClassCam[]>>;
 }
 
 /** What a step did on one image (kept in the mask's provenance). */
@@ -76,7 +76,7 @@ export function downsampleRgb(rgb: Uint8Array, w: number, h: number, ow: number,
   return out;
 }
 
-function normalisedAt(c: CamMap, w: number, h: number, mode: CamNormalisation): Float32Array {
+function normalisedAt(c: ClassCam, w: number, h: number, mode: CamNormalisation): Float32Array {
   if (c.data.length !== c.width * c.height) throw new Error(`CAM for class ${c.classIndex}: ${c.data.length} values for ${c.width}x${c.height}`);
   return resizeBilinear(normaliseCam(c.data, mode), c.width, c.height, w, h);
 }
@@ -119,7 +119,7 @@ export function refineMaps(input: RefineInput, r: RefineSettings, mode: CamNorma
   return { maps: full.map((map, i) => ({ classIndex: cams[i].classIndex, map })), steps, work };
 }
 
-function missingDeep(cams: readonly CamMap[], deep: RefineInput['deep'], layers: readonly string[]): string | null {
+function missingDeep(cams: readonly ClassCam[], deep: RefineInput['deep'], layers: readonly string[]): string | null {
   for (const layer of layers) {
     const maps = deep[layer];
     if (!maps) return `no ${layer} maps`;

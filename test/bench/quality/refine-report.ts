@@ -1,7 +1,7 @@
 // docs/quality/refine.md and refine-examples.png from the refinement benchmark's results.
 import { vocPalette } from '../../../src/masks/palette.ts';
 import { refinedLabels, REFINE_PRESETS, DEFAULT_REFINE_PRESET } from '../../../src/masks/refine/index.ts';
-import { camsToLabels, type CamMap } from '../../../src/masks/cam-mask.ts';
+import { camsToLabels, type ClassCam } from '../../../src/masks/cam-mask.ts';
 import { Canvas } from './raster.ts';
 import { CHAINS, REFINE_LAYERS, type ChainScore, type RefineBenchResult } from './refine.ts';
 
@@ -73,7 +73,7 @@ export function renderRefineReport(results: RefineBenchResult[], timings: StepTi
 }
 
 /** Per step at 512×512 with 2 classes: wall and CPU time per image (`reps` runs after a warm-up). */
-export function timeSteps(rgb: Uint8Array, size: number, cams: CamMap[], deep: Record<string, CamMap[]>, reps = 20): StepTiming[] {
+export function timeSteps(rgb: Uint8Array, size: number, cams: ClassCam[], deep: Record<string, ClassCam[]>, reps = 20): StepTiming[] {
   const input = { width: size, height: size, rgb, cams, deep };
   const fast = REFINE_PRESETS.fast!;
   const best = REFINE_PRESETS.best!;

@@ -5,7 +5,7 @@
 // reports are the test split, the tuning split is another seed over the same t10k items.
 // Masks are made exactly as the batch pipeline makes them: float16-stored maps,
 // src/masks/refine refinedLabels (refineMaps + labelsFromMaps).
-import { argmaxMaps, camFromFloat16, labelsFromMaps, upsampleCams, type CamMap, type MaskSettings, type UpsampledCam } from '../../../src/masks/cam-mask.ts';
+import { argmaxMaps, camFromFloat16, labelsFromMaps, upsampleCams, type ClassCam, type MaskSettings, type UpsampledCam } from '../../../src/masks/cam-mask.ts';
 import { ConfusionMatrix } from '../../../src/masks/confusion.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { refineMaps, REFINE_PRESETS, type RefineSettings } from '../../../src/masks/refine/index.ts';
@@ -96,7 +96,7 @@ export interface RefineBenchResult {
 interface SceneMaps {
   scene: Scene;
   /** method → layer → stored maps (one per tag) */
-  maps: Map<string, Map<string, CamMap[]>>;
+  maps: Map<string, Map<string, ClassCam[]>>;
 }
 
 async function computeMaps(o: RefineBenchOptions, split: SplitName): Promise<{ scenes: SceneMaps[]; executor: string; size: number }> {
@@ -110,9 +110,9 @@ async function computeMaps(o: RefineBenchOptions, split: SplitName): Promise<{ s
     for (let i = 0; i < o.scenes; i++) {
       const scene = gen.sceneAt(i);
       const x = preprocessRgb(scene.rgb, scene.size, scene.size, pre).data;
-      const maps = new Map<string, Map<string, CamMap[]>>();
+      const maps = new Map<string, Map<string, ClassCam[]>>();
       for (const method of o.methods) {
-        const byLayer = new Map<string, CamMap[]>();
+        const byLayer = new Map<string, ClassCam[]>();
         for (const layer of REFINE_LAYERS) {
           const r = await exec.run(x, [pre.size[0], pre.size[1]], { method, layer, targets: scene.tags });
           byLayer.set(layer, r.maps.map((m, j) => camFromFloat16(scene.tags[j] + 1, m.w, m.h, encodeFloat16(m.data))));
@@ -132,7 +132,7 @@ function chainMaps(s: SceneMaps, method: string, layer: string, refine: RefineSe
   const byLayer = s.maps.get(method)!;
   const S = s.scene.size;
   if (!refine) return upsampleCams(byLayer.get(layer)!, S, S, 'relu-max');
-  const deep: Record<string, CamMap[]> = {};
+  const deep: Record<string, ClassCam[]> = {};
   for (const [l, m] of byLayer) if (l !== layer) deep[l] = m;
   return refineMaps({ width: S, height: S, rgb: s.scene.rgb, cams: byLayer.get(layer)!, deep }, refine, 'relu-max').maps;
 }

@@ -1,6 +1,6 @@
 // The refinement chain end to end: CAMs + image → labels.
 import { describe, expect, it } from 'vitest';
-import { camsToLabels, type CamMap } from '../../../../src/masks/cam-mask.ts';
+import { camsToLabels, type ClassCam } from '../../../../src/masks/cam-mask.ts';
 import { ConfusionMatrix } from '../../../../src/masks/confusion.ts';
 import { downsampleRgb, refinedLabels, refineMaps, workSize, type RefineSettings } from '../../../../src/masks/refine/index.ts';
 
@@ -25,7 +25,7 @@ function scene() {
     l2[y * 8 + x] = edge ? 1 : y === 7 ? 0.8 : 0.05;
   }
   const l3 = Float32Array.from([0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0]);
-  const cams: CamMap[] = [{ classIndex: 1, width: 8, height: 8, data: l2 }];
+  const cams: ClassCam[] = [{ classIndex: 1, width: 8, height: 8, data: l2 }];
   const deep = { layer3: [{ classIndex: 1, width: 4, height: 4, data: l3 }] };
   return { W, H, rgb, gt, cams, deep };
 }
