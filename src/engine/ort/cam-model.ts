@@ -7,11 +7,13 @@ import { StudioError } from '../../contract/errors.ts';
 import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
 import { logitsTensor } from '../exec/forward.ts';
-import type { CamMap, CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
-import { startVectors } from '../cams/start.ts';
-import { ShapeCache, argmax, checkInput, checkTargets, splitMaps, targetsOf } from '../cams/request.ts';
+import type { WalkPlan } from '../exec/walk.ts';
+import type { CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
+import { chosenTargets, targetRows } from '../cams/start.ts';
+import { ShapeCache, checkInput, checkTargets, splitLayerMaps, splitMaps, targetsOf } from '../cams/request.ts';
+import { planCamWalk, refuseDeepLayers, resolveDeepLayers, walkSpec, walkSpecKey, type WalkCamSpec } from '../cams/walk-cam.ts';
 import { GraphCache, defaultCacheDir, graphHash } from './cache.ts';
-import { IO, compileCam, compileForward, compileScoreCamForward, type CompiledGraph, type CompiledMethod } from './compile.ts';
+import { IO, compileCam, deepMapName, compileForward, compileScoreCamForward, type CompiledGraph } from './compile.ts';
 import { createSession, loadOrt, ortLoadError, sessionThreads, type OpenSession, type OrtModule, type OrtProvider } from './session.ts';
 
 export interface OrtCamModelOptions {
@@ -38,6 +40,7 @@ export class OrtCamModel {
   private readonly cache: GraphCache;
   private readonly sessions = new Map<string, Promise<Compiled>>();
   private readonly shapeCache: ShapeCache;
+  private readonly plans = new Map<string, WalkPlan>();
   private hash: string | undefined;
   private lastProvider: OrtProvider = 'cpu';
 
@@ -122,35 +125,45 @@ export class OrtCamModel {
     const { aShape, channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
     const classes = (shapes.get(this.logitsName) as number[]).reduce((a, b) => a * b, 1);
     if (req.targets) checkTargets(req.targets, classes);
-    if (req.method === 'scorecam') return this.scoreCam(input, hw, req, layerTensor, classes);
-    const method = req.method as CompiledMethod;
-    const relu = method === 'rcam' ? (req.relu ?? false) : true;
-    const bias = method === 'rcam' ? (req.bias ?? 'ignore') : 'ignore';
-    const kind = `${method}|relu=${relu}|bias=${bias}|${layerTensor}|${hw.join('x')}`;
+    if (req.method === 'scorecam') {
+      refuseDeepLayers(req);
+      return this.scoreCam(input, hw, req, layerTensor, classes);
+    }
+    const spec0 = walkSpec(req, layerTensor, []);
+    const deepTensors = req.deepLayers?.length ? resolveDeepLayers(this.graph, this.walkPlan(spec0), shapes, req) : [];
+    const spec = { ...spec0, deepTensors };
+    const kind = `${walkSpecKey(spec)}|${hw.join('x')}`;
     const t0 = performance.now();
-    const s = await this.session(kind, () => compileCam(this.graph, { method, layerTensor, hw, relu: method === 'rcam' ? relu : undefined, bias }));
+    const s = await this.session(kind, () => compileCam(this.graph, { ...spec, hw }));
     const t1 = performance.now();
-    const init = method === 'rcam' ? (req.init ?? 'clrp') : 'onehot';
-    const explicit = req.targets && req.targets.length > 0 ? req.targets : null;
-    const rows = explicit?.length ?? 1;
-    const start = explicit ? startVectors(init, explicit, classes) : new Float32Array(classes);
-    const auto = new Float32Array(rows * 2);
-    if (!explicit) auto.set(init === 'clrp' ? [1 + 1 / classes, -1 / classes] : [1, 0]);
+    const rows = targetRows(req.targets, classes);
     const out = await s.session.run({
       [IO.image]: this.tensor(input, [1, hw[0], hw[1], channels]),
-      [IO.start]: this.tensor(start, [rows, classes]),
-      [IO.auto]: this.tensor(auto, [rows, 2]),
+      [IO.rows]: this.tensor(rows.rows, [rows.count, classes]),
+      [IO.auto]: this.tensor(rows.auto, [rows.count, 1]),
     });
     const logits = (out[IO.logits].data as Float32Array).slice();
-    const data = out[IO.map].data as Float32Array;
+    const data = [IO.map as string, ...deepTensors.map((_, i) => deepMapName(i))].map((n) => out[n].data as Float32Array);
     const t2 = performance.now();
-    const targets = explicit ?? [argmax(logits)];
+    const targets = chosenTargets(rows, out[IO.target].data as Float32Array);
+    const deep = (req.deepLayers ?? []).map((layer, i) => ({ layer, layerTensor: deepTensors[i] }));
     return {
       logits,
       layerTensor,
-      maps: splitMaps(data, targets, aShape[0], aShape[1], false),
+      ...splitLayerMaps(data, targets, shapes, layerTensor, deep),
       timings: { backend: `onnxruntime-${s.provider}`, executor: 'onnxruntime', provider: s.provider, threads: this.threads, fused: true, forward_ms: 0, map_ms: t2 - t1, compile_ms: t1 - t0 },
     };
+  }
+
+  /** the walk of a spec (only to check further layers against; the compiled graph plans its own) */
+  private walkPlan(spec: WalkCamSpec): WalkPlan {
+    const key = `${spec.method === 'rcam' ? `rcam:${spec.bias}` : 'grad'}:${spec.layerTensor}`;
+    let p = this.plans.get(key);
+    if (!p) {
+      p = planCamWalk(this.graph, spec);
+      this.plans.set(key, p);
+    }
+    return p;
   }
 
   /**
@@ -208,6 +221,7 @@ export class OrtCamModel {
       logits,
       layerTensor,
       maps: splitMaps(data, targets, h, w, true),
+      deep: [],
       timings: { backend: `onnxruntime-${fwdS.provider}`, executor: 'onnxruntime', provider: fwdS.provider, threads: this.threads, forward_ms: t1 - t0, map_ms: t2 - t1, compile_ms: t0 - c0 },
     };
   }

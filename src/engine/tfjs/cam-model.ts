@@ -6,12 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
 import { logitsTensor, runForward } from '../exec/forward.ts';
-import { planWalk, runWalk, type WalkPlan } from '../exec/walk.ts';
-import { gradientComposite, rcamComposite } from '../rules/composites.ts';
-import { gradcamMap, gradcamppMap, layercamMap, rcamMap } from '../cams/maps.ts';
-import type { CamMap, CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
-import { startVectors } from '../cams/start.ts';
-import { ShapeCache, checkInput, splitMaps, targetsOf } from '../cams/request.ts';
+import type { WalkPlan } from '../exec/walk.ts';
+import type { CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
+import { chosenTargets, targetRows } from '../cams/start.ts';
+import { ShapeCache, checkInput, splitLayerMaps, splitMaps, targetsOf } from '../cams/request.ts';
+import { camForward, camMaps, flatLogits, planCamWalk, refuseDeepLayers, resolveDeepLayers, walkSpec, type WalkCamSpec } from '../cams/walk-cam.ts';
 import { backendName } from './backend.ts';
 import { TfjsOps } from './ops.ts';
 import { scoped } from './scope.ts';
@@ -35,13 +34,11 @@ export class CamModel {
     return this.shapeCache.get(hw);
   }
 
-  private plan(req: CamRequest, layerTensor: string): WalkPlan {
-    const gradient = req.method !== 'rcam';
-    const key = `${gradient ? 'grad' : `rcam:${req.bias ?? 'ignore'}`}:${layerTensor}`;
+  private plan(spec: WalkCamSpec): WalkPlan {
+    const key = `${spec.method === 'rcam' ? `rcam:${spec.bias}` : 'grad'}:${spec.layerTensor}`;
     let p = this.plans.get(key);
     if (!p) {
-      const composite = gradient ? gradientComposite() : rcamComposite({ bias: req.bias });
-      p = planWalk(this.graph, layerTensor, this.logitsName, composite);
+      p = planCamWalk(this.graph, spec);
       this.plans.set(key, p);
     }
     return p;
@@ -60,31 +57,32 @@ export class CamModel {
   run(input: Float32Array, hw: [number, number], req: CamRequest): CamResult {
     const layerTensor = resolveLayer(this.graph, req.layer);
     const shapes = this.shapes(hw);
-    const { aShape, channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
-    if (req.method === 'scorecam') return this.scoreCam(input, hw, req, layerTensor);
-    const plan = this.plan(req, layerTensor);
+    const { channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
+    if (req.method === 'scorecam') {
+      refuseDeepLayers(req);
+      return this.scoreCam(input, hw, req, layerTensor);
+    }
+    const spec0 = walkSpec(req, layerTensor, []);
+    const plan = this.plan(spec0);
+    const deepTensors = resolveDeepLayers(this.graph, plan, shapes, req);
+    const spec = { ...spec0, deepTensors };
     return scoped(() => {
       const t0 = performance.now();
       const x = tf.tensor4d(input, [1, hw[0], hw[1], channels]);
-      const fwd = runForward(this.ops, this.graph, x, { keep: [...plan.needed, this.logitsName] });
-      const logitsT = fwd.get(this.logitsName) as tf.Tensor;
+      const fwd = camForward(this.ops, this.graph, plan, spec, x);
+      const { logits: logitsT, classes } = flatLogits(this.ops, this.graph, fwd, shapes);
       const logits = logitsT.dataSync() as Float32Array;
       const t1 = performance.now();
-      const targets = targetsOf(req.targets, logits);
-      const start = tf.tensor2d(startVectors(req.method === 'rcam' ? (req.init ?? 'clrp') : 'onehot', targets, logits.length), [targets.length, logits.length]);
-      const r = runWalk(this.ops, plan, fwd, shapes, start) ?? tf.zeros([targets.length, ...aShape]);
-      const a = fwd.get(layerTensor) as tf.Tensor;
-      const m =
-        req.method === 'rcam' ? rcamMap(this.ops, a, r, req.relu ?? false)
-        : req.method === 'gradcam' ? gradcamMap(this.ops, a, r)
-        : req.method === 'gradcampp' ? gradcamppMap(this.ops, a, r)
-        : layercamMap(this.ops, a, r);
-      const data = m.dataSync() as Float32Array;
+      const rows = targetRows(req.targets, classes);
+      const out = camMaps(this.ops, this.graph, plan, shapes, spec, fwd, logitsT, classes, tf.tensor2d(rows.rows, [rows.count, classes]), tf.tensor2d(rows.auto, [rows.count, 1]));
+      const targets = chosenTargets(rows, out.index.dataSync());
+      const data = out.maps.map((m) => m.dataSync() as Float32Array);
       const t2 = performance.now();
+      const deep = (req.deepLayers ?? []).map((layer, i) => ({ layer, layerTensor: deepTensors[i] }));
       return {
         logits: logits.slice(),
         layerTensor,
-        maps: splitMaps(data, targets, aShape[0], aShape[1], false),
+        ...splitLayerMaps(data, targets, shapes, layerTensor, deep),
         timings: { backend: backendName(), forward_ms: t1 - t0, map_ms: t2 - t1 },
       };
     });
@@ -142,6 +140,7 @@ export class CamModel {
         logits: logits.slice(),
         layerTensor,
         maps: splitMaps(data, targets, h, w, true),
+        deep: [],
         timings: { backend: backendName(), forward_ms: t1 - t0, map_ms: t2 - t1 },
       };
     });

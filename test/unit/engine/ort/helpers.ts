@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Graph } from '../../../../src/engine/ir.ts';
 import { importOnnx } from '../../../../src/engine/importers/onnx.ts';
 import { displayMap, meanStdMask } from '../../../../src/engine/cams/display.ts';
-import type { CamMap } from '../../../../src/engine/cams/methods.ts';
+import type { TargetMap } from '../../../../src/engine/cams/methods.ts';
 import { GraphBuilder, resnet, vgg16 } from '../../../helpers/models.ts';
 import { graphToOnnx } from '../../../helpers/serialize.ts';
 import { pearson } from '../naive/reference.ts';
@@ -52,7 +52,7 @@ export function testNets(): Net[] {
 }
 
 /** r and whether the mean+std masks of the display maps (at input size) are identical */
-export function compareMaps(a: CamMap, b: CamMap): { r: number; maskDiff: number } {
+export function compareMaps(a: TargetMap, b: TargetMap): { r: number; maskDiff: number } {
   const da = meanStdMask(displayMap(a.data, a.h, a.w, SIZE, SIZE, a.reluAfterResize));
   const db = meanStdMask(displayMap(b.data, b.h, b.w, SIZE, SIZE, b.reluAfterResize));
   let maskDiff = 0;
