@@ -6,11 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.ts';
-import { concreteShapes } from '../engine/exec/analysis.ts';
-import { logitsTensor } from '../engine/exec/forward.ts';
-import type { Graph } from '../engine/ir.ts';
-import { resolveLayer } from '../engine/layer-names.ts';
-import { loadModel } from '../engine/load.ts';
+import { concreteShapes, loadModel, logitsTensor, resolveLayer, type Graph } from '../engine/index.ts';
 import type { ModelRecord, Project } from '../project/index.ts';
 import { findPreprocessFile, resolvePreprocess, type PreprocessConfig } from './preprocess-spec.ts';
 

@@ -1,7 +1,7 @@
 // Freezing a job's parameters: validated, defaults filled in, keys in a fixed order, so
 // "the same parameters" is a string comparison (a second `generate` run resumes the job).
 import { StudioError } from '../contract/errors.ts';
-import { isCamMethod, type CamMethod } from '../engine/cams/methods.ts';
+import { isCamMethod, type CamMethod } from '../engine/index.ts';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
 import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 

@@ -2,7 +2,7 @@
 // while it runs, and what it leaves behind. Plain serialisable data, so the services can
 // pass it over IPC / WebSocket unchanged.
 import type { ReviewStatus, Split } from '../contract/api.ts';
-import type { CamMethod } from '../engine/cams/methods.ts';
+import type { CamMethod } from '../engine/index.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
 
 /** Which classes of an image get a CAM. */

@@ -7,12 +7,7 @@ import path from 'node:path';
 import { CliError, flagBool, flagNumber, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
 import { encodeNpyFloat32 } from '../../masks/npy.ts';
-import { loadModel } from '../../engine/load.ts';
-import { preprocessFile, readPreprocessFor } from '../../engine/preprocess.ts';
-import { displayMap } from '../../engine/cams/display.ts';
-import { CAM_METHODS, isCamMethod, type CamRequest, type CamResult } from '../../engine/cams/methods.ts';
-import { logitsTensor } from '../../engine/exec/forward.ts';
-import { createCamExecutor, executorLabel } from '../../engine/executor.ts';
+import { CAM_METHODS, createCamExecutor, displayMap, executorLabel, isCamMethod, loadModel, logitsTensor, preprocessFile, readPreprocessFor, type CamRequest, type CamResult } from '../../engine/index.ts';
 
 export const cam: Command = {
   name: 'cam',

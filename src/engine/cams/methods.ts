@@ -94,3 +94,11 @@ export interface CamResult {
 export function isCamMethod(s: string): s is CamMethod {
   return (CAM_METHODS as readonly string[]).includes(s);
 }
+
+/**
+ * Every layer's maps of a result, the primary layer (`req.layer`) first, then
+ * `req.deepLayers` in order: one TargetMap per (layer, target).
+ */
+export function layerMapsOf(req: Pick<CamRequest, 'layer'>, result: CamResult): LayerMaps[] {
+  return [{ layer: req.layer, layerTensor: result.layerTensor, maps: result.maps }, ...result.deep];
+}

@@ -8,7 +8,8 @@ import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
 import { logitsTensor } from '../exec/forward.ts';
 import type { WalkPlan } from '../exec/walk.ts';
-import type { CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
+import type { CamRequest, CamResult } from '../cams/methods.ts';
+import { ScoreCamSum, channelBatch, scoreActivation, scoreCamBatches } from '../cams/scorecam.ts';
 import { chosenTargets, targetRows } from '../cams/start.ts';
 import { ShapeCache, checkInput, checkTargets, splitLayerMaps, splitMaps, targetsOf } from '../cams/request.ts';
 import { planCamWalk, refuseDeepLayers, resolveDeepLayers, walkSpec, walkSpecKey, type WalkCamSpec } from '../cams/walk-cam.ts';
@@ -167,17 +168,16 @@ export class OrtCamModel {
   }
 
   /**
-   * Score-CAM (spec §8.4), as CamModel.scoreCam: the compiled plain forward gives the logits
-   * and A; channel batches run through the compiled masked forward (resize, min-max, mask,
-   * forward in-graph); the scores and Σ_k s_k A_k are done on the host.
+   * Score-CAM (docs/engine.md §7.4), as CamModel.scoreCam: the compiled plain forward gives
+   * the logits and A; channel batches run through the compiled masked forward
+   * (cams/scorecam.ts maskedScores: resize, min-max, mask, forward, scores in-graph).
    */
   private async scoreCam(input: Float32Array, hw: [number, number], req: CamRequest, layerTensor: string, classes: number): Promise<CamResult> {
-    const activation: ScoreActivation = req.scoreActivation ?? (this.outputActivation === 'none' ? 'softmax' : this.outputActivation);
-    const batch = Math.max(1, req.scoreBatch ?? 16);
+    const activation = scoreActivation(req, this.outputActivation);
     const c0 = performance.now();
     const fwdS = await this.session(`forward|${layerTensor}|${hw.join('x')}`, () => compileForward(this.graph, hw, layerTensor));
     const [h, w] = fwdS.meta.featureHW[0] ? fwdS.meta.featureHW : (this.shapes(hw).get(layerTensor) as [number, number]);
-    const maskS = await this.session(`scoremask|${h}x${w}|${hw.join('x')}`, () => compileScoreCamForward(this.graph, hw, [h, w]));
+    const maskS = await this.session(`scoremask|${activation}|${h}x${w}|${hw.join('x')}`, () => compileScoreCamForward(this.graph, hw, [h, w], activation));
     const t0 = performance.now();
     const image = this.tensor(input, [1, hw[0], hw[1], input.length / (hw[0] * hw[1])]);
     const fo = await fwdS.session.run({ [IO.image]: image });
@@ -186,36 +186,12 @@ export class OrtCamModel {
     const k = a.length / (h * w);
     const t1 = performance.now();
     const targets = targetsOf(req.targets, logits);
-    const kUsed = Math.min(k, req.scoreChannels ?? k);
-    const ids: number[] = [];
-    // bilinear upsampling of a constant channel is constant and vice versa: skip those
-    for (let c = 0; c < kUsed; c++) {
-      const ch = a.subarray(c * h * w, (c + 1) * h * w);
-      if (ch.some((v) => v !== ch[0])) ids.push(c);
+    const sum = new ScoreCamSum(a, k, h * w, targets);
+    for (const chunk of scoreCamBatches(a, k, h * w, req)) {
+      const out = await maskS.session.run({ [IO.image]: image, [IO.channels]: this.tensor(channelBatch(a, h * w, chunk), [chunk.length, 1, h, w]) });
+      sum.add(chunk, out[IO.scores].data as Float32Array, classes);
     }
-    const scores = new Float32Array(k * targets.length);
-    for (let i = 0; i < ids.length; i += batch) {
-      const chunk = ids.slice(i, i + batch);
-      const chans = new Float32Array(chunk.length * h * w);
-      chunk.forEach((c, j) => chans.set(a.subarray(c * h * w, (c + 1) * h * w), j * h * w));
-      const out = await maskS.session.run({ [IO.image]: image, [IO.channels]: this.tensor(chans, [chunk.length, 1, h, w]) });
-      const y = out[IO.logits].data as Float32Array;
-      chunk.forEach((c, j) => {
-        const p = scoreRow(y.subarray(j * classes, (j + 1) * classes), activation);
-        targets.forEach((t, b) => (scores[c * targets.length + b] = p[t]));
-      });
-    }
-    const data = new Float32Array(targets.length * h * w);
-    targets.forEach((_, b) => {
-      const m = new Float64Array(h * w);
-      for (let c = 0; c < k; c++) {
-        const s = scores[c * targets.length + b];
-        if (s === 0) continue;
-        const ch = a.subarray(c * h * w, (c + 1) * h * w);
-        for (let p = 0; p < h * w; p++) m[p] += s * ch[p];
-      }
-      data.set(m, b * h * w);
-    });
+    const data = sum.maps();
     const t2 = performance.now();
     return {
       logits,
@@ -235,14 +211,4 @@ export class OrtCamModel {
       await s?.session.release();
     }
   }
-}
-
-function scoreRow(y: Float32Array, activation: ScoreActivation): Float64Array {
-  if (activation === 'logits') return Float64Array.from(y);
-  if (activation === 'sigmoid') return Float64Array.from(y, (v) => 1 / (1 + Math.exp(-v)));
-  let mx = -Infinity;
-  for (const v of y) mx = Math.max(mx, v);
-  const e = Float64Array.from(y, (v) => Math.exp(v - mx));
-  const s = e.reduce((p, q) => p + q, 0);
-  return e.map((v) => v / s);
 }

@@ -8,6 +8,8 @@
 import type { Graph } from '../ir.ts';
 import { concreteShapes } from '../exec/analysis.ts';
 import { logitsTensor, runForward } from '../exec/forward.ts';
+import type { ScoreActivation } from '../cams/methods.ts';
+import { maskedScores } from '../cams/scorecam.ts';
 import { camForward, camMaps, flatLogits, planCamWalk, type WalkCamSpec } from '../cams/walk-cam.ts';
 import { buildModelBytes, tensorValueInfo } from '../onnx/build.ts';
 import { Emitter, OPSET } from './emitter.ts';
@@ -39,6 +41,8 @@ export const IO = {
   logits: 'logits',
   /** scorecam: [b, 1, h, w] channels of the layer activation, one per masked forward */
   channels: 'channels',
+  /** scorecam: [b, classes] the scores of the masked forwards */
+  scores: 'scores',
   /** forward graph: the layer activation, NCHW [N, K, h, w] */
   activation: 'activation',
 } as const;
@@ -134,10 +138,10 @@ export function compileForward(graph: Graph, hw: [number, number], layerTensor?:
 }
 
 /**
- * Score-CAM's batched masked forwards (spec §8.4): channels [b, 1, h, w] of A → U_k =
- * bilinear to H×W (half-pixel) → M_k = minmax(U_k) → logits of image ⊙ M_k, [b, classes].
+ * Score-CAM's batched masked forwards (docs/engine.md §7.4, cams/scorecam.ts maskedScores):
+ * channels [b, 1, h, w] of A → the scores of image ⊙ minmax(bilinear(A_k)), [b, classes].
  */
-export function compileScoreCamForward(graph: Graph, hw: [number, number], featureHW: [number, number]): CompiledGraph {
+export function compileScoreCamForward(graph: Graph, hw: [number, number], featureHW: [number, number], activation: ScoreActivation): CompiledGraph {
   const e = new Emitter();
   const ops = new OnnxOps(e);
   const shapes = concreteShapes(graph, hw);
@@ -145,12 +149,8 @@ export function compileScoreCamForward(graph: Graph, hw: [number, number], featu
   const classes = (shapes.get(logits) as number[]).reduce((a, b) => a * b, 1);
   const x = imageInput(ops, graph, hw);
   const ch = ops.value(IO.channels, [-1, featureHW[0], featureHW[1], 1]);
-  const u = ops.resizeBilinear(ch, hw);
-  const lo = ops.min(u, [1, 2], true);
-  const hi = ops.max(u, [1, 2], true);
-  const m = ops.safeDiv(ops.sub(u, lo), ops.sub(hi, lo));
-  const fwd = runForward(ops, graph, ops.mul(x, m), { keep: [logits] });
-  logitsOut(ops, e, fwd.get(logits) as Sym, classes);
+  const scores = maskedScores(ops, graph, x, ch, hw, activation);
+  e.node('Identity', [ops.named(scores, [0, 1])], {}, IO.scores);
   const bytes = buildModelBytes({
     nodes: e.nodes,
     initializers: e.initializers,
@@ -158,7 +158,7 @@ export function compileScoreCamForward(graph: Graph, hw: [number, number], featu
       tensorValueInfo(IO.image, [1, hw[0], hw[1], graph.input.shape[2]]),
       tensorValueInfo(IO.channels, ['b', 1, featureHW[0], featureHW[1]]),
     ],
-    outputs: [tensorValueInfo(IO.logits, ['b', classes])],
+    outputs: [tensorValueInfo(IO.scores, ['b', classes])],
     graphName: 'scorecam_masked_forward',
     opset: OPSET,
     producer: PRODUCER,

@@ -7,7 +7,8 @@ import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
 import { logitsTensor, runForward } from '../exec/forward.ts';
 import type { WalkPlan } from '../exec/walk.ts';
-import type { CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
+import type { CamRequest, CamResult } from '../cams/methods.ts';
+import { ScoreCamSum, channelBatch, maskedScores, scoreActivation, scoreCamBatches } from '../cams/scorecam.ts';
 import { chosenTargets, targetRows } from '../cams/start.ts';
 import { ShapeCache, checkInput, splitLayerMaps, splitMaps, targetsOf } from '../cams/request.ts';
 import { camForward, camMaps, flatLogits, planCamWalk, refuseDeepLayers, resolveDeepLayers, walkSpec, type WalkCamSpec } from '../cams/walk-cam.ts';
@@ -88,15 +89,9 @@ export class CamModel {
     });
   }
 
-  /**
-   * Score-CAM (spec §8.4), batched: U_k = bilinear(A_k → H×W), M_k = minmax(U_k) (constant
-   * channels skipped), s_k = act(model(x ⊙ M_k))[t], map = Σ_k s_k U_k. Because the resize
-   * is linear, the raw map is returned at feature resolution as Σ_k s_k A_k and the ReLU is
-   * applied after the resize (displayMap(…, reluAfterResize)).
-   */
+  /** Score-CAM (docs/engine.md §7.4), the masked forwards in channel batches (cams/scorecam.ts) */
   private scoreCam(input: Float32Array, hw: [number, number], req: CamRequest, layerTensor: string): CamResult {
-    const activation: ScoreActivation = req.scoreActivation ?? (this.outputActivation === 'none' ? 'softmax' : this.outputActivation);
-    const batch = Math.max(1, req.scoreBatch ?? 16);
+    const activation = scoreActivation(req, this.outputActivation);
     return scoped(() => {
       const t0 = performance.now();
       const channels = this.graph.input.shape[2];
@@ -105,36 +100,17 @@ export class CamModel {
       const logits = (fwd.get(this.logitsName) as tf.Tensor).dataSync() as Float32Array;
       const t1 = performance.now();
       const targets = targetsOf(req.targets, logits);
-      const a = fwd.get(layerTensor) as tf.Tensor4D;
-      const [, h, w, k] = a.shape;
-      const kUsed = Math.min(k, req.scoreChannels ?? k);
-      const u = tf.image.resizeBilinear(a, hw, false, true);
-      const lo = tf.min(u, [1, 2], true);
-      const hi = tf.max(u, [1, 2], true);
-      const live = tf.greater(hi, lo).dataSync();
-      const scores = new Float32Array(k * targets.length);
-      const ids: number[] = [];
-      for (let c = 0; c < kUsed; c++) if (live[c]) ids.push(c);
-      const tIdx = tf.tensor1d(targets, 'int32');
-      for (let i = 0; i < ids.length; i += batch) {
-        const chunk = ids.slice(i, i + batch);
+      const a4 = fwd.get(layerTensor) as tf.Tensor4D;
+      const [, h, w, k] = a4.shape;
+      const a = tf.transpose(a4, [0, 3, 1, 2]).dataSync() as Float32Array; // [K, h·w]
+      const sum = new ScoreCamSum(a, k, h * w, targets);
+      for (const chunk of scoreCamBatches(a, k, h * w, req)) {
         tf.tidy(() => {
-          const sel = tf.tensor1d(chunk, 'int32');
-          const uk = tf.transpose(tf.gather(u, sel, 3), [3, 1, 2, 0]); // [b, H, W, 1]
-          const lk = tf.reshape(tf.gather(lo, sel, 3), [chunk.length, 1, 1, 1]);
-          const hk = tf.reshape(tf.gather(hi, sel, 3), [chunk.length, 1, 1, 1]);
-          const mk = tf.div(tf.sub(uk, lk), tf.sub(hk, lk));
-          const y = runForward(this.ops, this.graph, tf.mul(x, mk), { keep: [this.logitsName] }).get(this.logitsName) as tf.Tensor2D;
-          const p = activation === 'softmax' ? tf.softmax(y) : activation === 'sigmoid' ? tf.sigmoid(y) : y;
-          const s = tf.gather(p, tIdx, 1).dataSync();
-          chunk.forEach((c, j) => {
-            for (let b = 0; b < targets.length; b++) scores[c * targets.length + b] = s[j * targets.length + b];
-          });
+          const ch = tf.tensor4d(channelBatch(a, h * w, chunk), [chunk.length, h, w, 1]);
+          sum.add(chunk, maskedScores(this.ops, this.graph, x, ch, hw, activation).dataSync(), logits.length);
         });
       }
-      // Σ_k s_k A_k for every target: [h·w, K] · [K, B]
-      const m = tf.matMul(tf.reshape(a, [h * w, k]), tf.tensor2d(scores, [k, targets.length]));
-      const data = tf.transpose(m).dataSync() as Float32Array;
+      const data = sum.maps();
       const t2 = performance.now();
       return {
         logits: logits.slice(),

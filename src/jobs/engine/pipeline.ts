@@ -2,9 +2,7 @@
 // preprocess.ts) here, the model in the runner (worker threads or this thread), then the
 // maps to float16 and the mask made from those exact bytes (mask.ts). Each image is
 // computed alone, so results never depend on batching or on the number of workers.
-import type { CamRequest } from '../../engine/cams/methods.ts';
-import { decodeImage, preprocessRgb } from '../../engine/preprocess.ts';
-import type { EngineImage } from '../../engine/worker/protocol.ts';
+import { decodeImage, preprocessRgb, type CamRequest, type EngineImage } from '../../engine/index.ts';
 import { encodeFloat16 } from '../../masks/float16.ts';
 import { resizeBilinear } from '../../masks/resize.ts';
 import { maskFromStoredCams } from '../mask.ts';

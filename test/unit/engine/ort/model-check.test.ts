@@ -77,7 +77,7 @@ describe('compiled graphs pass the model checks', () => {
     const graph = mixedNet();
     const layerTensor = resolveLayer(graph, 'target');
     const fwd = compileForward(graph, [SIZE, SIZE], layerTensor);
-    const masked = compileScoreCamForward(graph, [SIZE, SIZE], fwd.featureHW);
+    const masked = compileScoreCamForward(graph, [SIZE, SIZE], fwd.featureHW, 'softmax');
     const used = new Set([...checkOps(fwd.bytes), ...checkOps(masked.bytes)]);
     expect(used.has('Resize')).toBe(true);
     const s1 = await ort.InferenceSession.create(fwd.bytes);
@@ -86,7 +86,10 @@ describe('compiled graphs pass the model checks', () => {
     const o1 = await s1.run({ [IO.image]: image });
     expect(o1[IO.activation].dims).toEqual([1, fwd.channels, ...fwd.featureHW]);
     const o2 = await s2.run({ [IO.image]: image, [IO.channels]: new ort.Tensor('float32', new Float32Array(4 * fwd.featureHW[0] * fwd.featureHW[1]).map((_, i) => i % 7), [4, 1, ...fwd.featureHW]) });
-    expect(o2[IO.logits].dims).toEqual([4, fwd.classes]);
+    expect(o2[IO.scores].dims).toEqual([4, fwd.classes]);
+    // softmax scores: each row sums to 1
+    const p = o2[IO.scores].data as Float32Array;
+    for (let j = 0; j < 4; j++) expect(p.slice(j * fwd.classes, (j + 1) * fwd.classes).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     await s1.release();
     await s2.release();
   });
