@@ -58,6 +58,22 @@ export function planCamWalk(graph: Graph, s: Pick<WalkCamSpec, 'method' | 'layer
   return planWalk(graph, s.layerTensor, logitsTensor(graph).logits, composite);
 }
 
+/** the walks of one model, planned on first use (a plan depends on the composite and the layer only) */
+export class WalkPlans {
+  private readonly plans = new Map<string, WalkPlan>();
+  constructor(private readonly graph: Graph) {}
+
+  get(s: Pick<WalkCamSpec, 'method' | 'layerTensor' | 'bias'>): WalkPlan {
+    const key = `${s.method === 'rcam' ? `rcam:${s.bias}` : 'grad'}:${s.layerTensor}`;
+    let p = this.plans.get(key);
+    if (!p) {
+      p = planCamWalk(this.graph, s);
+      this.plans.set(key, p);
+    }
+    return p;
+  }
+}
+
 /**
  * Resolves CamRequest.deepLayers against the walk to the primary layer: each must be a
  * spatial map strictly between the primary layer and the logits.

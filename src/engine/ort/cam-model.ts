@@ -7,12 +7,11 @@ import { StudioError } from '../../contract/errors.ts';
 import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
 import { logitsTensor } from '../exec/forward.ts';
-import type { WalkPlan } from '../exec/walk.ts';
 import type { CamRequest, CamResult } from '../cams/methods.ts';
 import { ScoreCamSum, channelBatch, scoreActivation, scoreCamBatches } from '../cams/scorecam.ts';
 import { chosenTargets, targetRows } from '../cams/start.ts';
 import { ShapeCache, checkInput, checkTargets, splitLayerMaps, splitMaps, targetsOf } from '../cams/request.ts';
-import { planCamWalk, refuseDeepLayers, resolveDeepLayers, walkSpec, walkSpecKey, type WalkCamSpec } from '../cams/walk-cam.ts';
+import { WalkPlans, refuseDeepLayers, resolveDeepLayers, walkSpec, walkSpecKey } from '../cams/walk-cam.ts';
 import { GraphCache, defaultCacheDir, graphHash } from './cache.ts';
 import { IO, compileCam, deepMapName, compileForward, compileScoreCamForward, type CompiledGraph } from './compile.ts';
 import { createSession, loadOrt, ortLoadError, sessionThreads, type OpenSession, type OrtModule, type OrtProvider } from './session.ts';
@@ -41,7 +40,8 @@ export class OrtCamModel {
   private readonly cache: GraphCache;
   private readonly sessions = new Map<string, Promise<Compiled>>();
   private readonly shapeCache: ShapeCache;
-  private readonly plans = new Map<string, WalkPlan>();
+  /** only to check further layers against; a compiled graph plans its own walk */
+  private readonly plans: WalkPlans;
   private hash: string | undefined;
   private lastProvider: OrtProvider = 'cpu';
 
@@ -56,6 +56,7 @@ export class OrtCamModel {
     this.cache = new GraphCache(opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir);
     this.hash = opts.modelHash;
     this.shapeCache = new ShapeCache(graph);
+    this.plans = new WalkPlans(graph);
   }
 
   /** loads onnxruntime-node; a StudioError when it is not usable here */
@@ -131,7 +132,7 @@ export class OrtCamModel {
       return this.scoreCam(input, hw, req, layerTensor, classes);
     }
     const spec0 = walkSpec(req, layerTensor, []);
-    const deepTensors = req.deepLayers?.length ? resolveDeepLayers(this.graph, this.walkPlan(spec0), shapes, req) : [];
+    const deepTensors = req.deepLayers?.length ? resolveDeepLayers(this.graph, this.plans.get(spec0), shapes, req) : [];
     const spec = { ...spec0, deepTensors };
     const kind = `${walkSpecKey(spec)}|${hw.join('x')}`;
     const t0 = performance.now();
@@ -154,17 +155,6 @@ export class OrtCamModel {
       ...splitLayerMaps(data, targets, shapes, layerTensor, deep),
       timings: { backend: `onnxruntime-${s.provider}`, executor: 'onnxruntime', provider: s.provider, threads: this.threads, fused: true, forward_ms: 0, map_ms: t2 - t1, compile_ms: t1 - t0 },
     };
-  }
-
-  /** the walk of a spec (only to check further layers against; the compiled graph plans its own) */
-  private walkPlan(spec: WalkCamSpec): WalkPlan {
-    const key = `${spec.method === 'rcam' ? `rcam:${spec.bias}` : 'grad'}:${spec.layerTensor}`;
-    let p = this.plans.get(key);
-    if (!p) {
-      p = planCamWalk(this.graph, spec);
-      this.plans.set(key, p);
-    }
-    return p;
   }
 
   /**

@@ -6,19 +6,18 @@ import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
 import { logitsTensor, runForward } from '../exec/forward.ts';
-import type { WalkPlan } from '../exec/walk.ts';
 import type { CamRequest, CamResult } from '../cams/methods.ts';
 import { ScoreCamSum, channelBatch, maskedScores, scoreActivation, scoreCamBatches } from '../cams/scorecam.ts';
 import { chosenTargets, targetRows } from '../cams/start.ts';
 import { ShapeCache, checkInput, splitLayerMaps, splitMaps, targetsOf } from '../cams/request.ts';
-import { camForward, camMaps, flatLogits, planCamWalk, refuseDeepLayers, resolveDeepLayers, walkSpec, type WalkCamSpec } from '../cams/walk-cam.ts';
+import { camForward, camMaps, flatLogits, refuseDeepLayers, resolveDeepLayers, walkSpec, WalkPlans } from '../cams/walk-cam.ts';
 import { backendName } from './backend.ts';
 import { TfjsOps } from './ops.ts';
 import { scoped } from './scope.ts';
 
 export class CamModel {
   readonly ops = new TfjsOps();
-  private readonly plans = new Map<string, WalkPlan>();
+  private readonly plans: WalkPlans;
   private readonly shapeCache: ShapeCache;
   readonly logitsName: string;
   readonly outputActivation: 'softmax' | 'sigmoid' | 'none';
@@ -28,21 +27,12 @@ export class CamModel {
     this.logitsName = l.logits;
     this.outputActivation = l.activation;
     this.shapeCache = new ShapeCache(graph);
+    this.plans = new WalkPlans(graph);
   }
 
   /** per-sample shapes for an input size */
   shapes(hw: [number, number]): Map<string, number[]> {
     return this.shapeCache.get(hw);
-  }
-
-  private plan(spec: WalkCamSpec): WalkPlan {
-    const key = `${spec.method === 'rcam' ? `rcam:${spec.bias}` : 'grad'}:${spec.layerTensor}`;
-    let p = this.plans.get(key);
-    if (!p) {
-      p = planCamWalk(this.graph, spec);
-      this.plans.set(key, p);
-    }
-    return p;
   }
 
   /** logits for a batch [N, H, W, C] (row-major NHWC data) */
@@ -64,7 +54,7 @@ export class CamModel {
       return this.scoreCam(input, hw, req, layerTensor);
     }
     const spec0 = walkSpec(req, layerTensor, []);
-    const plan = this.plan(spec0);
+    const plan = this.plans.get(spec0);
     const deepTensors = resolveDeepLayers(this.graph, plan, shapes, req);
     const spec = { ...spec0, deepTensors };
     return scoped(() => {

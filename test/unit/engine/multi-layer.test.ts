@@ -8,12 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../../src/engine/ir.ts';
 import { loadModel } from '../../../src/engine/load.ts';
-import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
-import { OrtCamModel } from '../../../src/engine/ort/cam-model.ts';
 import type { CamRequest, CamResult, WalkMethod } from '../../../src/engine/cams/methods.ts';
 import { randomInput, resnet } from '../../helpers/models.ts';
 import { maxAbs, relErr, useBackend } from './setup.ts';
-import { tempDir } from './ort/helpers.ts';
+import { bothExecutors, tempDir } from './ort/helpers.ts';
 
 beforeAll(() => useBackend('cpu'));
 const cacheDir = tempDir('rs-multi-layer-');
@@ -62,31 +60,21 @@ const cases: Case[] = [
 ];
 
 describe.each(cases)('$name', ({ graph: load, size, targets }) => {
-  let tfjs: CamModel;
-  let ort: OrtCamModel;
+  const ex = bothExecutors(load, cacheDir);
   const input = randomInput([1, size, size, 3], 33);
-  beforeAll(async () => {
-    const graph = await load();
-    tfjs = new CamModel(graph);
-    ort = await OrtCamModel.create(graph, { cacheDir });
-  });
-  afterAll(async () => {
-    tfjs.dispose();
-    await ort.dispose();
-  });
 
   it.each(METHODS)('%s at layer2 + layer3, layer4: TF.js', async (method) => {
-    await expectSameAsSingle(tfjs, input, [size, size], { method, layer: 'layer2', deepLayers: ['layer3', 'layer4'], targets });
+    await expectSameAsSingle(ex.tfjs, input, [size, size], { method, layer: 'layer2', deepLayers: ['layer3', 'layer4'], targets });
   });
 
   it.each(METHODS)('%s at layer2 + layer4, layer3: onnxruntime', async (method) => {
-    await expectSameAsSingle(ort, input, [size, size], { method, layer: 'layer2', deepLayers: ['layer4', 'layer3'], targets });
+    await expectSameAsSingle(ex.ort, input, [size, size], { method, layer: 'layer2', deepLayers: ['layer4', 'layer3'], targets });
   });
 
   it('both executors give the same deep maps', async () => {
     const req: CamRequest = { method: 'rcam', layer: 'layer2', deepLayers: ['layer3', 'layer4'], targets };
-    const a = tfjs.run(input, [size, size], req);
-    const b = await ort.run(input, [size, size], req);
+    const a = ex.tfjs.run(input, [size, size], req);
+    const b = await ex.ort.run(input, [size, size], req);
     a.deep.forEach((d, i) => d.maps.forEach((m, t) => expect(relErr(b.deep[i].maps[t].data, m.data)).toBeLessThan(1e-4)));
   });
 });
@@ -94,37 +82,29 @@ describe.each(cases)('$name', ({ graph: load, size, targets }) => {
 describe('requests the walk cannot serve', () => {
   const graph = resnet(18, { width: 4, size: 32, classes: 6, seed: 5 });
   const input = randomInput([1, 32, 32, 3], 3);
-  const tfjs = new CamModel(graph);
-  let ort: OrtCamModel;
-  beforeAll(async () => {
-    ort = await OrtCamModel.create(graph, { cacheDir });
-  });
-  afterAll(async () => {
-    tfjs.dispose();
-    await ort.dispose();
-  });
+  const ex = bothExecutors(() => graph, cacheDir);
 
   it('a layer shallower than the primary one is not on its walk', async () => {
     const req: CamRequest = { method: 'rcam', layer: 'layer3', deepLayers: ['layer2'] };
-    expect(() => tfjs.run(input, [32, 32], req)).toThrow(/deepLayers: layer "layer2" \(.*\) is not on the walk from the logits down to "layer3"/);
-    await expect(ort.run(input, [32, 32], req)).rejects.toThrow(/is not on the walk/);
+    expect(() => ex.tfjs.run(input, [32, 32], req)).toThrow(/deepLayers: layer "layer2" \(.*\) is not on the walk from the logits down to "layer3"/);
+    await expect(ex.ort.run(input, [32, 32], req)).rejects.toThrow(/is not on the walk/);
   });
 
   it('Score-CAM takes one layer per request', async () => {
     const req: CamRequest = { method: 'scorecam', layer: 'layer2', deepLayers: ['layer3'] };
-    expect(() => tfjs.run(input, [32, 32], req)).toThrow(/scorecam has no backward walk/);
-    await expect(ort.run(input, [32, 32], req)).rejects.toThrow(/scorecam has no backward walk/);
+    expect(() => ex.tfjs.run(input, [32, 32], req)).toThrow(/scorecam has no backward walk/);
+    await expect(ex.ort.run(input, [32, 32], req)).rejects.toThrow(/scorecam has no backward walk/);
   });
 
   it('keeps tf.memory().numTensors flat across repeated multi-layer requests', () => {
     const req: CamRequest = { method: 'rcam', layer: 'layer2', deepLayers: ['layer3', 'layer4'], targets: [0, 2] };
-    tfjs.run(input, [32, 32], req);
-    tfjs.run(input, [32, 32], { ...req, method: 'gradcampp' });
+    ex.tfjs.run(input, [32, 32], req);
+    ex.tfjs.run(input, [32, 32], { ...req, method: 'gradcampp' });
     const warm = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
-      tfjs.run(input, [32, 32], req);
-      tfjs.run(input, [32, 32], { ...req, method: 'gradcampp' });
-      tfjs.run(input, [32, 32], { ...req, targets: undefined });
+      ex.tfjs.run(input, [32, 32], req);
+      ex.tfjs.run(input, [32, 32], { ...req, method: 'gradcampp' });
+      ex.tfjs.run(input, [32, 32], { ...req, targets: undefined });
       expect(tf.memory().numTensors).toBe(warm);
     }
   });
