@@ -46,13 +46,6 @@ export function checkTargets(targets: readonly number[], classes: number): void 
   }
 }
 
-/** the requested targets, else the top class of `logits` (checked either way) */
-export function targetsOf(requested: readonly number[] | undefined, logits: ArrayLike<number>): number[] {
-  const targets = requested && requested.length > 0 ? [...requested] : [argmax(logits)];
-  checkTargets(targets, logits.length);
-  return targets;
-}
-
 /** [B, h, w] maps, one per target, as TargetMaps */
 export function splitMaps(data: Float32Array, targets: readonly number[], h: number, w: number, reluAfterResize: boolean): TargetMap[] {
   return targets.map((target, b) => ({ target, data: data.slice(b * h * w, (b + 1) * h * w), h, w, reluAfterResize }));
@@ -74,10 +67,4 @@ export function splitLayerMaps(
     return splitMaps(d, targets, h, w, false);
   };
   return { maps: cut(data[0], primary), deep: deep.map((l, i) => ({ ...l, maps: cut(data[i + 1], l.layerTensor) })) };
-}
-
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
 }

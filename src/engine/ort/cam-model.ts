@@ -10,7 +10,7 @@ import { logitsTensor } from '../exec/forward.ts';
 import type { CamRequest, CamResult } from '../cams/methods.ts';
 import { ScoreCamSum, channelBatch, scoreActivation, scoreCamBatches } from '../cams/scorecam.ts';
 import { chosenTargets, targetRows } from '../cams/start.ts';
-import { ShapeCache, checkInput, checkTargets, splitLayerMaps, splitMaps, targetsOf } from '../cams/request.ts';
+import { ShapeCache, checkInput, checkTargets, splitLayerMaps, splitMaps } from '../cams/request.ts';
 import { WalkPlans, refuseDeepLayers, resolveDeepLayers, walkSpec, walkSpecKey } from '../cams/walk-cam.ts';
 import { GraphCache, defaultCacheDir, graphHash } from './cache.ts';
 import { IO, compileCam, deepMapName, compileForward, compileScoreCamForward, type CompiledGraph } from './compile.ts';
@@ -175,7 +175,7 @@ export class OrtCamModel {
     const a = fo[IO.activation].data as Float32Array; // [1, K, h, w]
     const k = a.length / (h * w);
     const t1 = performance.now();
-    const targets = targetsOf(req.targets, logits);
+    const targets = chosenTargets(targetRows(req.targets, classes), fo[IO.target].data as Float32Array);
     const sum = new ScoreCamSum(a, k, h * w, targets);
     for (const chunk of scoreCamBatches(a, k, h * w, req)) {
       const out = await maskS.session.run({ [IO.image]: image, [IO.channels]: this.tensor(channelBatch(a, h * w, chunk), [chunk.length, 1, h, w]) });

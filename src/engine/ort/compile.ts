@@ -11,6 +11,7 @@ import { logitsTensor, runForward } from '../exec/forward.ts';
 import type { ScoreActivation } from '../cams/methods.ts';
 import { maskedScores } from '../cams/scorecam.ts';
 import { camForward, camMaps, flatLogits, planCamWalk, type WalkCamSpec } from '../cams/walk-cam.ts';
+import { argmaxTarget } from '../cams/start.ts';
 import { buildModelBytes, tensorValueInfo } from '../onnx/build.ts';
 import { Emitter, OPSET } from './emitter.ts';
 import { OnnxOps, type Sym } from './ops.ts';
@@ -106,7 +107,7 @@ export function compileCam(graph: Graph, spec: CamGraphSpec): CompiledGraph {
   return { bytes, classes, featureHW: [h, w], channels: k };
 }
 
-/** the plain forward: logits, and optionally a layer's activation (NCHW) for Score-CAM */
+/** the plain forward: logits, and optionally a layer's activation (NCHW) and the argmax for Score-CAM */
 export function compileForward(graph: Graph, hw: [number, number], layerTensor?: string): CompiledGraph {
   const e = new Emitter();
   const ops = new OnnxOps(e);
@@ -122,6 +123,10 @@ export function compileForward(graph: Graph, hw: [number, number], layerTensor?:
     const [h, w, k] = shapes.get(layerTensor) as number[];
     e.node('Identity', [ops.named(fwd.get(layerTensor) as Sym, [0, 3, 1, 2])], {}, IO.activation);
     outputs.push(tensorValueInfo(IO.activation, ['N', k, h, w]));
+    // Score-CAM's target when none is asked for: the argmax, as the walk graphs find it
+    const flat = flatLogits(ops, graph, fwd, shapes);
+    e.node('Identity', [ops.named(argmaxTarget(ops, flat.logits, flat.classes).index, [0, 1])], {}, IO.target);
+    outputs.push(tensorValueInfo(IO.target, ['N', 1]));
     featureHW = [h, w];
     channels = k;
   }

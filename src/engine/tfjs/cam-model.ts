@@ -8,8 +8,8 @@ import { resolveLayer } from '../layer-names.ts';
 import { logitsTensor, runForward } from '../exec/forward.ts';
 import type { CamRequest, CamResult } from '../cams/methods.ts';
 import { ScoreCamSum, channelBatch, maskedScores, scoreActivation, scoreCamBatches } from '../cams/scorecam.ts';
-import { chosenTargets, targetRows } from '../cams/start.ts';
-import { ShapeCache, checkInput, splitLayerMaps, splitMaps, targetsOf } from '../cams/request.ts';
+import { argmaxTarget, chosenTargets, targetRows } from '../cams/start.ts';
+import { ShapeCache, checkInput, splitLayerMaps, splitMaps } from '../cams/request.ts';
 import { camForward, camMaps, flatLogits, refuseDeepLayers, resolveDeepLayers, walkSpec, WalkPlans } from '../cams/walk-cam.ts';
 import { backendName } from './backend.ts';
 import { TfjsOps } from './ops.ts';
@@ -87,9 +87,10 @@ export class CamModel {
       const channels = this.graph.input.shape[2];
       const x = tf.tensor4d(input, [1, hw[0], hw[1], channels]);
       const fwd = runForward(this.ops, this.graph, x, { keep: [layerTensor, this.logitsName] });
-      const logits = (fwd.get(this.logitsName) as tf.Tensor).dataSync() as Float32Array;
+      const { logits: logitsT, classes } = flatLogits(this.ops, this.graph, fwd, this.shapes(hw));
+      const logits = logitsT.dataSync() as Float32Array;
       const t1 = performance.now();
-      const targets = targetsOf(req.targets, logits);
+      const targets = chosenTargets(targetRows(req.targets, classes), argmaxTarget(this.ops, logitsT, classes).index.dataSync());
       const a4 = fwd.get(layerTensor) as tf.Tensor4D;
       const [, h, w, k] = a4.shape;
       const a = tf.transpose(a4, [0, 3, 1, 2]).dataSync() as Float32Array; // [K, h·w]

@@ -85,6 +85,7 @@ describe('compiled graphs pass the model checks', () => {
     const image = new ort.Tensor('float32', randomInput([1, SIZE, SIZE, 3], 2), [1, SIZE, SIZE, 3]);
     const o1 = await s1.run({ [IO.image]: image });
     expect(o1[IO.activation].dims).toEqual([1, fwd.channels, ...fwd.featureHW]);
+    expect(o1[IO.target].dims).toEqual([1, 1]);
     const o2 = await s2.run({ [IO.image]: image, [IO.channels]: new ort.Tensor('float32', new Float32Array(4 * fwd.featureHW[0] * fwd.featureHW[1]).map((_, i) => i % 7), [4, 1, ...fwd.featureHW]) });
     expect(o2[IO.scores].dims).toEqual([4, fwd.classes]);
     // softmax scores: each row sums to 1
