@@ -1,4 +1,4 @@
-// `cam --model FILE --image FILE [...]`: one CAM for one image, in this process.
+// `cam --model FILE --image FILE [...]`: one CAM for one image, in-process.
 // Writes PREFIX_cam.npy (float32 raw map at feature resolution, h×w) and PREFIX_map.npy
 // (min-max normalised, bilinear with half-pixel centres to the model input size) and
 // prints a summary (JSON with --json): backend, predicted, top5, timings in ms. With

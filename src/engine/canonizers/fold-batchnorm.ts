@@ -1,6 +1,6 @@
 // Folds eval-mode BatchNorm into the conv before it (W' = W·s per output channel,
 // b' = (b − mean)·s + β, s = γ/√(var + ε)) where the conv's output has no other reader —
-// what torch.onnx.export does by default. Not used by R-CAM (docs/engine.md §3.3: BN is NOT folded;
+// what torch.onnx.export does by default. Not used by R-CAM (spec §3.3: BN is NOT folded;
 // with negative γ the z⁺ split would change); the gradient methods may use it, since
 // folding leaves every gradient below the BN unchanged. The BN's output tensor name is
 // kept (the folded conv writes it), so layer names still resolve.
