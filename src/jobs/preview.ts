@@ -4,9 +4,9 @@
 // the bytes a batch job with the same settings would store.
 import type { Project } from '../project/index.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
-import { camPool } from './engine/pipeline.ts';
-import { localRunner, workerRunner } from './engine/runners.ts';
-import type { EnginePool, StoredCam } from './engine/types.ts';
+import { camPool } from './workers/pipeline.ts';
+import { localRunner, workerRunner } from './workers/runners.ts';
+import type { EnginePool, StoredCam } from './workers/types.ts';
 import { maskFromStoredCams } from './mask.ts';
 import { findModel, modelInfo } from './models.ts';
 import { camMethod, classSource, maskSettings, multiScale } from './params.ts';
