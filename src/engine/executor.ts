@@ -1,4 +1,4 @@
-// Executor choice (issue 9 item 3): onnxruntime when onnxruntime-node loads (one compiled
+// Executor choice: onnxruntime when onnxruntime-node loads (one compiled
 // graph per method and layer, ≈ 6× the throughput of tfjs-wasm on a laptop CPU, GPUs through
 // CUDA / DirectML / CoreML), else TF.js on its best backend. RS_EXECUTOR=onnxruntime|tfjs
 // overrides. Both executors sit behind one asynchronous surface, and every CamResult's

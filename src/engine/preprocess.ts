@@ -1,4 +1,4 @@
-// Per-model input preprocessing (issue 3 item 7; spec §8.1): decode (EXIF orientation
+// Per-model input preprocessing (docs/engine.md §2): decode (EXIF orientation
 // honoured), resize the WHOLE image bilinearly to the model size (half-pixel centres, no
 // antialias, rounded to uint8 like cv2.resize on the uint8 image), then
 // x = (pixel·scale − mean) / std per channel, in the model's channel order, NHWC float32.
@@ -21,7 +21,7 @@ export interface PreprocessConfig {
   output?: 'softmax' | 'sigmoid' | 'logits';
 }
 
-/** ImageNet mean/std on [0, 1] RGB, 224×224 (torchvision's convention, spec §8.1). */
+/** ImageNet mean/std on [0, 1] RGB, 224×224 (torchvision's convention, docs/engine.md §2). */
 export const IMAGENET: PreprocessConfig = {
   size: [224, 224],
   channels: 'RGB',

@@ -1,7 +1,7 @@
 // Freezing a job's parameters: validated, defaults filled in, keys in a fixed order, so
 // "the same parameters" is a string comparison (a second `generate` run resumes the job).
 import { StudioError } from '../contract/errors.ts';
-import { isCamMethod, type CamMethod } from '../engine/cams/methods.ts';
+import { isCamMethod, type CamMethod } from '../engine/index.ts';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
 import { DEFAULT_REFINE_PRESET, refinePreset, refineSettings, type RefineSettings } from '../masks/refine/index.ts';
 import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
@@ -39,14 +39,22 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /**
  * A job's refinement chain: a preset name, explicit settings, null/'none' for raw CAMs,
- * absent for the default preset. A gate on the job's own layer would gate a map with
- * itself, so that layer is dropped from the gate (and a gate left with none goes).
+ * absent for the default preset. The gate reads only layers deeper than the job's (a map
+ * gated by itself, or by a shallower stage the walk never reaches, means nothing), and a
+ * gate left with none goes.
  */
 export function jobRefine(input: string | RefineSettings | null | undefined, layer: string): RefineSettings | null {
   const r = input === undefined ? refinePreset(DEFAULT_REFINE_PRESET) : typeof input === 'string' ? refinePreset(input) : refineSettings(input);
   if (!r?.gate) return r;
-  const deep = r.gate.deep.filter((d) => d !== layer);
+  const deep = deeperLayers(r.gate.deep, layer);
   return { ...r, gate: deep.length ? { ...r.gate, deep } : null };
+}
+
+/** Of `layers`, those that lie deeper than `layer`: not `layer` itself, and for stage names (layer1..layer4) a later stage. */
+export function deeperLayers(layers: readonly string[], layer: string): string[] {
+  const stage = (l: string) => (/^layer[1-4]$/.test(l) ? Number(l.slice(5)) : null);
+  const own = stage(layer);
+  return layers.filter((d) => d !== layer && !(own !== null && stage(d) !== null && stage(d)! <= own));
 }
 
 export function camMethod(m: string | undefined): CamMethod {

@@ -5,9 +5,10 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.ts';
-import { IMAGENET, parsePreprocess, type PreprocessConfig } from '../engine/preprocess.ts';
+import { IMAGENET, parsePreprocess, type PreprocessConfig } from '../engine/index.ts';
 
-export type { PreprocessConfig } from '../engine/preprocess.ts';
+export type { PreprocessConfig } from '../engine/index.ts';
+export { probabilities } from '../engine/index.ts';
 
 export interface ModelFacts {
   /** fixed [H, W] input of the model file, null when free */
@@ -57,21 +58,4 @@ export async function resolvePreprocess(
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Probabilities from logits per the config's output kind ('logits': the logits themselves). */
-export function probabilities(logits: Float32Array, output: PreprocessConfig['output']): Float32Array {
-  const out = new Float32Array(logits.length);
-  if (output === 'sigmoid') {
-    for (let i = 0; i < logits.length; i++) out[i] = 1 / (1 + Math.exp(-logits[i]));
-  } else if (output === 'softmax' || output === undefined) {
-    let max = -Infinity;
-    for (const v of logits) max = Math.max(max, v);
-    let sum = 0;
-    for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i] - max);
-    for (let i = 0; i < logits.length; i++) out[i] /= sum;
-  } else {
-    out.set(logits);
-  }
-  return out;
 }

@@ -6,13 +6,13 @@
 import type { Project } from '../project/index.ts';
 import type { MaskSettings, StoredCam } from '../masks/cam-mask.ts';
 import { PRESET_DEEP_LAYERS, type RefineSettings } from '../masks/refine/index.ts';
-import { decodeImage } from '../engine/preprocess.ts';
-import { camPool } from './engine/pipeline.ts';
-import { localRunner, workerRunner } from './engine/runners.ts';
-import type { EnginePool } from './engine/types.ts';
+import { decodeImage } from '../engine/index.ts';
+import { camPool } from './workers/pipeline.ts';
+import { localRunner, workerRunner } from './workers/runners.ts';
+import type { EnginePool } from './workers/types.ts';
 import { maskFromStoredCams, rgbAtMaskSize } from './mask.ts';
 import { findModel, modelInfo } from './models.ts';
-import { camMethod, classSource, jobMaskSettings, jobRefine, multiScale } from './params.ts';
+import { camMethod, classSource, deeperLayers, jobMaskSettings, jobRefine, multiScale } from './params.ts';
 import type { ClassSource, MultiScale } from './types.ts';
 import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
 
@@ -58,7 +58,7 @@ export async function createPreviewer(project: Project, opts: PreviewOptions = {
     classes: classSource(opts.classes),
     mask: jobMaskSettings(),
     refine: null,
-    deepLayers: PRESET_DEEP_LAYERS.filter((l) => l !== layer),
+    deepLayers: deeperLayers(PRESET_DEEP_LAYERS, layer),
   };
   const workers = opts.workers ?? 1;
   const pool: EnginePool = camPool(spec, workers > 0 ? await workerRunner(model.file, workers) : await localRunner(model.file));

@@ -6,7 +6,7 @@
 // the same settings and chain.
 import type { MaskSettings } from '../masks/cam-mask.ts';
 import { deepLayersOf, type RefineSettings } from '../masks/refine/index.ts';
-import { decodeImage } from '../engine/preprocess.ts';
+import { decodeImage } from '../engine/index.ts';
 import type { Project } from '../project/index.ts';
 import { generationJob } from './create.ts';
 import { createOrResumeFromCams, storedCamWork } from './from-stored-cams.ts';

@@ -4,7 +4,7 @@
 import type { RefineSettings } from '../masks/refine/index.ts';
 import type { ReviewStatus, Split } from '../contract/api.ts';
 import type { JobProgress } from '../contract/jobs.ts';
-import type { CamMethod } from '../engine/cams/methods.ts';
+import type { CamMethod } from '../engine/index.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
 
 /** Which classes of an image get a CAM. */

@@ -1,11 +1,14 @@
-// `npm run bench -- engine [--reps N] [--score-channels K] [--images M] [--no-ort]`
+// `npm run bench -- engine [--reps N] [--score-channels K] [--images M] [--no-ort] [--layers-only]`
 // ResNet-50 (full widths, random weights), 224×224, one image, TF.js (wasm unless
 // RS_BACKEND says otherwise): forward, rcam layer2/layer4, gradcam layer2, scorecam layer2
 // (K channels timed, extrapolated to all), medians after a warm-up, methods interleaved
-// round by round so machine noise hits all alike; then throughput with 1 and 2 workers of
+// round by round so machine noise hits all alike; then the cost of the further layers of
+// one walk (layer2 alone against layer2 + layer3 + layer4, both executors); then throughput with 1 and 2 workers of
 // the engine host the batch pipeline uses, for both executors; then the onnxruntime rows
 // (per map against TF.js and PyTorch, the float32 floor: test/bench/ort.bench.ts).
-import { initBackend } from '../../src/engine/tfjs/backend.ts';
+import type { Graph } from '../../src/engine/ir.ts';
+import { backendName as tfBackendName, initBackend } from '../../src/engine/tfjs/backend.ts';
+import { OrtCamModel } from '../../src/engine/ort/cam-model.ts';
 import { CamModel } from '../../src/engine/tfjs/cam-model.ts';
 import type { CamRequest } from '../../src/engine/cams/methods.ts';
 import { EngineHost } from '../../src/engine/worker/host.ts';
@@ -30,6 +33,10 @@ export async function run(args: string[]): Promise<void> {
   const S = 224;
   const graph = resnet(50, { width: 64, size: S, classes: 1000, seed: 50 });
   const x = randomInput([1, S, S, 3], 1);
+  if (args.includes('--layers-only')) {
+    await layerCost(graph, x, S, reps);
+    return;
+  }
   const model = new CamModel(graph);
   const layer2Channels = 512;
 
@@ -62,6 +69,7 @@ export async function run(args: string[]): Promise<void> {
   console.log(`\nrcam layer2 / forward = ${(rcam2 / fwd).toFixed(2)}  (goal ≤ 2.5; includes rcam's own forward)`);
   console.log(`scorecam layer2 / rcam layer2 = ${(scoreAll / rcam2).toFixed(0)}  (extrapolated from ${scoreK} channels; goal ≥ 100)`);
   model.dispose();
+  await layerCost(graph, x, S, reps);
 
   // throughput: independent one-image rcam layer2 requests spread over N workers of the
   // engine host (what a generation job runs on), for each executor
@@ -94,6 +102,47 @@ export async function run(args: string[]): Promise<void> {
     console.log('\n### onnxruntime per map (npm run bench -- ort)\n');
     await (await import('./ort.bench.ts')).run(args.filter((a) => a !== '--no-ort'));
   }
+}
+
+/**
+ * The further layers of one walk (CamRequest.deepLayers): one request for layer2 alone
+ * against one for layer2 + layer3 + layer4, per method and executor, alternating.
+ */
+async function layerCost(graph: Graph, x: Float32Array, S: number, reps: number): Promise<void> {
+  const executors: { name: string; run: (req: CamRequest) => Promise<unknown>; dispose: () => Promise<void> }[] = [];
+  const tf = new CamModel(graph);
+  executors.push({ name: `tfjs-${tfBackendName()}`, run: async (req) => tf.run(x, [S, S], req), dispose: async () => tf.dispose() });
+  if (await loadOrt()) {
+    const ort = await OrtCamModel.create(graph, { cacheDir: null });
+    executors.push({ name: `onnxruntime-cpu (${ort.threads} thr)`, run: (req) => ort.run(x, [S, S], req), dispose: () => ort.dispose() });
+  }
+  const rows: string[][] = [['method', 'executor', 'layer2 ms', 'layer2+3+4 ms', 'extra (median)', 'extra (min)', 'layer3 alone ms', 'layer4 alone ms']];
+  for (const ex of executors) {
+    for (const method of ['rcam', 'gradcam'] as const) {
+      const reqs: Record<string, CamRequest> = {
+        one: { method, layer: 'layer2' },
+        three: { method, layer: 'layer2', deepLayers: ['layer3', 'layer4'] },
+        l3: { method, layer: 'layer3' },
+        l4: { method, layer: 'layer4' },
+      };
+      const t = new Map<string, number[]>(Object.keys(reqs).map((k) => [k, []]));
+      for (const req of Object.values(reqs)) await ex.run(req); // warm-up / compile
+      for (let r = 0; r < reps; r++) {
+        for (const [k, req] of Object.entries(reqs)) {
+          const t0 = performance.now();
+          await ex.run(req);
+          t.get(k)!.push(performance.now() - t0);
+        }
+      }
+      const m = (k: string) => median(t.get(k)!);
+      const lo = (k: string) => Math.min(...t.get(k)!);
+      const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)} %`;
+      rows.push([method, ex.name, m('one').toFixed(0), m('three').toFixed(0), pct(m('three'), m('one')), pct(lo('three'), lo('one')), m('l3').toFixed(0), m('l4').toFixed(0)]);
+    }
+    await ex.dispose();
+  }
+  console.log(`\nfurther layers from one walk: layer2 alone vs layer2 + layer3 + layer4 in one request (ResNet-50 ${S}×${S}, ${reps} reps alternating, medians; extra also from the fastest run of each)\n`);
+  console.log(table(rows));
 }
 
 function time(f: () => unknown): number {

@@ -1,23 +1,20 @@
 // `cam --model FILE --image FILE [...]`: one CAM for one image, in-process.
 // Writes PREFIX_cam.npy (float32 raw map at feature resolution, h×w) and PREFIX_map.npy
 // (min-max normalised, bilinear with half-pixel centres to the model input size) and
-// prints a summary (JSON with --json): backend, predicted, top5, timings in ms.
+// prints a summary (JSON with --json): backend, predicted, top5, timings in ms. With
+// --deep-layers the same walk also gives the maps of deeper layers, written as
+// PREFIX_<layer>_cam.npy and PREFIX_<layer>_map.npy.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, flagBool, flagNumber, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
 import { encodeNpyFloat32 } from '../../masks/npy.ts';
-import { loadModel } from '../../engine/load.ts';
-import { preprocessFile, readPreprocessFor } from '../../engine/preprocess.ts';
-import { displayMap } from '../../engine/cams/display.ts';
-import { CAM_METHODS, isCamMethod, type CamRequest, type CamResult } from '../../engine/cams/methods.ts';
-import { logitsTensor } from '../../engine/exec/forward.ts';
-import { createCamExecutor, executorLabel } from '../../engine/executor.ts';
+import { CAM_METHODS, createCamExecutor, displayMap, executorLabel, isCamMethod, loadModel, logitsTensor, preprocessFile, probabilities, readPreprocessFor, type CamRequest, type CamResult, type TargetMap } from '../../engine/index.ts';
 import { DEFAULT_CAM_LAYER } from '../../contract/generation.ts';
 
 export const cam: Command = {
   name: 'cam',
-  usage: 'cam --model FILE --image FILE [--layer layer2] [--method rcam] [--class K] [--size S] [--repeat N] [--out PREFIX] [--json]',
+  usage: 'cam --model FILE --image FILE [--layer layer2] [--deep-layers layer3,layer4] [--method rcam] [--class K] [--size S] [--repeat N] [--out PREFIX] [--json]',
   summary: `one saliency map (${CAM_METHODS.join('|')}) → PREFIX_cam.npy, PREFIX_map.npy`,
   booleans: ['json', 'relu'],
   async run(args) {
@@ -36,6 +33,9 @@ export const cam: Command = {
     const init = flagString(args, 'init');
     if (init !== undefined && init !== 'clrp' && init !== 'onehot') throw new CliError(`--init must be clrp or onehot, got '${init}'`);
     const prefix = flagString(args, 'out') ?? path.basename(imageFile, path.extname(imageFile));
+    const deepFlag = flagString(args, 'deep-layers');
+    const deepLayers = deepFlag === undefined ? undefined : deepFlag.split(',').map((l) => l.trim());
+    if (deepLayers?.some((l) => !/^[\w.:/-]+$/.test(l))) throw new CliError(`--deep-layers must be a comma-separated list of layer names, got '${deepFlag}'`);
 
     const t0 = performance.now();
     const graph = await loadModel(modelFile);
@@ -46,6 +46,7 @@ export const cam: Command = {
     const req: CamRequest = {
       method,
       layer,
+      deepLayers,
       targets: cls === undefined ? undefined : [cls],
       init: init as CamRequest['init'],
       relu: flagBool(args, 'relu') || undefined,
@@ -62,11 +63,15 @@ export const cam: Command = {
         for (let i = 0; i < repeat; i++) repeats.push(await model.run(img.data, img.size, req));
       }
       const m = first.maps[0];
-      await writeFile(`${prefix}_cam.npy`, encodeNpyFloat32(m.data, [m.h, m.w]));
-      await writeFile(`${prefix}_map.npy`, encodeNpyFloat32(displayMap(m.data, m.h, m.w, img.size[0], img.size[1], m.reluAfterResize), img.size));
+      const files = await writeMaps(m, prefix, img.size);
+      const deep = [];
+      for (const d of first.deep) {
+        const dm = d.maps[0];
+        deep.push({ layer: d.layer, layer_tensor: d.layerTensor, cam_shape: [dm.h, dm.w], files: await writeMaps(dm, `${prefix}_${d.layer.replace(/[^\w-]/g, '_')}`, img.size) });
+      }
       const names = await classNames(modelFile);
       const outAct = logitsTensor(graph).activation;
-      const probs = scores(first.logits, pre.output ?? (outAct === 'none' ? 'softmax' : outAct));
+      const probs = probabilities(first.logits, pre.output ?? (outAct === 'none' ? 'softmax' : outAct));
       const order = Array.from(first.logits.keys()).sort((a, b) => first.logits[b] - first.logits[a]);
       const summary = {
         backend,
@@ -80,7 +85,8 @@ export const cam: Command = {
         top5: order.slice(0, 5).map((k) => ({ class: k, ...(names[k] ? { name: names[k] } : {}), logit: round(first.logits[k]), score: round(probs[k]) })),
         cam_shape: [m.h, m.w],
         input_size: img.size,
-        files: { cam: `${prefix}_cam.npy`, map: `${prefix}_map.npy` },
+        files,
+        ...(deep.length ? { deep } : {}),
         timings: {
           load_ms: round(load_ms, 1),
           forward_ms: round(first.timings.forward_ms, 1),
@@ -98,6 +104,7 @@ export const cam: Command = {
       if (flagBool(args, 'json')) console.log(JSON.stringify(summary, null, 2));
       else {
         console.log(`${method} at ${layer} (${first.layerTensor}), class ${m.target}${names[m.target] ? ` (${names[m.target]})` : ''}, map ${m.h}×${m.w} → ${summary.files.cam}, ${summary.files.map}`);
+        for (const d of deep) console.log(`  and at ${d.layer} (${d.layer_tensor}), map ${d.cam_shape.join('×')} → ${d.files.cam}, ${d.files.map}`);
         console.log(`top5: ${summary.top5.map((t) => `${t.class}${t.name ? ` ${t.name}` : ''} ${t.score}`).join(', ')}`);
         console.log(`backend ${backend}: ${Object.entries(summary.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       }
@@ -117,14 +124,12 @@ async function classNames(modelFile: string): Promise<string[]> {
   return [];
 }
 
-function scores(logits: Float32Array, act: 'softmax' | 'sigmoid' | 'logits'): number[] {
-  const v = Array.from(logits);
-  if (act === 'logits') return v;
-  if (act === 'sigmoid') return v.map((x) => 1 / (1 + Math.exp(-x)));
-  const mx = Math.max(...v);
-  const e = v.map((x) => Math.exp(x - mx));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / s);
+/** the raw map and the display map of one target as .npy files */
+async function writeMaps(m: TargetMap, prefix: string, size: [number, number]): Promise<{ cam: string; map: string }> {
+  const files = { cam: `${prefix}_cam.npy`, map: `${prefix}_map.npy` };
+  await writeFile(files.cam, encodeNpyFloat32(m.data, [m.h, m.w]));
+  await writeFile(files.map, encodeNpyFloat32(displayMap(m.data, m.h, m.w, size[0], size[1], m.reluAfterResize), size));
+  return files;
 }
 
 function median(v: number[]): number {

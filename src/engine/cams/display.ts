@@ -1,4 +1,4 @@
-// Host-side post-processing of a raw map (spec §6): min-max normalise over the whole map
+// Host-side post-processing of a raw map (docs/engine.md §6): min-max normalise over the whole map
 // (a constant map gives zeros, not NaN), bilinear resize with half-pixel centres (cv2
 // INTER_LINEAR / tf resizeBilinear(halfPixelCenters)), no antialias. The arithmetic is
 // src/masks' (one resize and one normalisation for maps and masks alike).
@@ -7,8 +7,8 @@ import { normaliseCam } from '../../masks/cam-mask.ts';
 import { resizeBilinear } from '../../masks/resize.ts';
 
 /**
- * The display / mask map: normalise at feature resolution, then resize (spec §6). With
- * `reluAfterResize` (Score-CAM, spec §8.4) the order is resize → ReLU → normalise.
+ * The display / mask map: normalise at feature resolution, then resize (docs/engine.md §6). With
+ * `reluAfterResize` (Score-CAM, §7.4) the order is resize → ReLU → normalise.
  */
 export function displayMap(raw: Float32Array, h: number, w: number, outH: number, outW: number, reluAfterResize = false): Float32Array {
   if (!reluAfterResize) return resizeBilinear(normaliseCam(raw, 'minmax'), w, h, outW, outH);
@@ -17,7 +17,7 @@ export function displayMap(raw: Float32Array, h: number, w: number, outH: number
   return normaliseCam(up, 'minmax');
 }
 
-/** spec §7: map > mean + std (population std), strict. */
+/** docs/engine.md §6: map > mean + std (population std), strict. */
 export function meanStdMask(m: Float32Array): Uint8Array {
   let s = 0;
   for (const v of m) s += v;

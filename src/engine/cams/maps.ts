@@ -1,7 +1,9 @@
-// From the relevance / gradient at the CAM layer to the map, per method; written against
-// the op interface. `a` is the layer's activation [1, h, w, K]; `r`/`g` is [B, h, w, K]
-// (one row per target). Every function returns [B, h, w].
+// From the relevance / gradient at a CAM layer to the map, per method (docs/engine.md §5,
+// §7); written against the op interface. `a` is the layer's activation [1, h, w, K]; `r`/`g`
+// is [B, h, w, K] (one row per target). Every function returns [B, h, w]. `methodMap` is
+// the one method → map dispatch both executors use.
 import type { TensorOps } from '../ops/ops.ts';
+import type { WalkMethod } from './methods.ts';
 
 function weightedSum<T>(ops: TensorOps<T>, w: T, a: T): T {
   const wa = ops.mul(w, a);
@@ -18,7 +20,7 @@ function reluIf<T>(ops: TensorOps<T>, m: T, relu: boolean): T {
 }
 
 /**
- * Relevance-CAM (spec §5): w_k = mean_hw R^L_k (sign kept, no normalisation),
+ * Relevance-CAM (docs/engine.md §5): w_k = mean_hw R^L_k (sign kept, no normalisation),
  * M = Σ_k w_k A^L_k, no ReLU unless asked (`relu: true`).
  */
 export function rcamMap<T>(ops: TensorOps<T>, a: T, r: T, relu: boolean): T {
@@ -28,13 +30,13 @@ export function rcamMap<T>(ops: TensorOps<T>, a: T, r: T, relu: boolean): T {
   return reluIf(ops, m, relu);
 }
 
-/** Grad-CAM, HEAD version (spec §8.2): w_k = mean_hw g_k, M = ReLU(Σ_k w_k A_k). */
+/** Grad-CAM as the authors' current code (docs/engine.md §7.1): w_k = mean_hw g_k, M = ReLU(Σ_k w_k A_k). */
 export function gradcamMap<T>(ops: TensorOps<T>, a: T, g: T): T {
   return rcamMap(ops, a, g, true);
 }
 
 /**
- * Grad-CAM++ (spec §8.3) with safe division: α = g² ⊘ (2g² + Σ_hw A·g³),
+ * Grad-CAM++ (docs/engine.md §7.2) with safe division: α = g² ⊘ (2g² + Σ_hw A·g³),
  * w_k = Σ_hw α·ReLU(g), M = ReLU(Σ_k w_k A_k).
  */
 export function gradcamppMap<T>(ops: TensorOps<T>, a: T, g: T): T {
@@ -54,10 +56,24 @@ export function gradcamppMap<T>(ops: TensorOps<T>, a: T, g: T): T {
   return reluIf(ops, m, true);
 }
 
-/** Layer-CAM (spec §8.5): M = ReLU(Σ_k ReLU(g_k) ⊙ A_k), elementwise weights. */
+/** Layer-CAM (docs/engine.md §7.3): M = ReLU(Σ_k ReLU(g_k) ⊙ A_k), elementwise weights. */
 export function layercamMap<T>(ops: TensorOps<T>, a: T, g: T): T {
   const gp = ops.relu(g);
   const m = weightedSum(ops, gp, a);
   ops.release(gp);
   return reluIf(ops, m, true);
+}
+
+type MapFunction = <T>(ops: TensorOps<T>, a: T, r: T, relu: boolean) => T;
+
+const MAPS: Record<WalkMethod, MapFunction> = {
+  rcam: rcamMap,
+  gradcam: (ops, a, g) => gradcamMap(ops, a, g),
+  gradcampp: (ops, a, g) => gradcamppMap(ops, a, g),
+  layercam: (ops, a, g) => layercamMap(ops, a, g),
+};
+
+/** the map of `method` from the activation and the relevance / gradient at one layer; `relu` is R-CAM's option (the gradient maps always clamp) */
+export function methodMap<T>(ops: TensorOps<T>, method: WalkMethod, a: T, r: T, relu: boolean): T {
+  return MAPS[method](ops, a, r, relu);
 }

@@ -1,9 +1,15 @@
-// The CAM methods and their options (the engine's public vocabulary).
+// The CAM methods and their options (the engine's public vocabulary). The method names are
+// the contract's (one list for the UI, the CLI and the engine).
+import { CAM_METHOD_NAMES, type CamMethodName } from '../../contract/generation.ts';
 import type { BiasMode } from '../rules/zplus.ts';
-import type { RelevanceInit } from './start.ts';
 
-export const CAM_METHODS = ['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam'] as const;
-export type CamMethod = (typeof CAM_METHODS)[number];
+export const CAM_METHODS = CAM_METHOD_NAMES;
+export type CamMethod = CamMethodName;
+/** the methods that are one backward walk (all but Score-CAM, which is batched forwards) */
+export type WalkMethod = Exclude<CamMethod, 'scorecam'>;
+
+/** R-CAM's start vector at the logits (docs/engine.md §4) */
+export type RelevanceInit = 'clrp' | 'onehot';
 
 export type ScoreActivation = 'softmax' | 'sigmoid' | 'logits';
 
@@ -11,13 +17,20 @@ export interface CamRequest {
   method: CamMethod;
   /** `layer1..layer4` or any node / tensor name (resolved by layer-names.ts) */
   layer: string;
+  /**
+   * Further layers whose maps the same walk picks up on its way from the logits down to
+   * `layer` (e.g. `['layer3', 'layer4']` with `layer: 'layer2'`): no extra forward and no
+   * extra convolution, only one weighted sum per layer. Each must lie on that walk.
+   * Not for scorecam (it has no walk).
+   */
+  deepLayers?: string[];
   /** 0-based output indices; default: the argmax of the logits */
   targets?: number[];
-  /** rcam: output relevance (spec §4), default clrp */
+  /** rcam: output relevance (docs/engine.md §4), default clrp */
   init?: RelevanceInit;
-  /** rcam: ReLU on the map (default false, spec §5) */
+  /** rcam: ReLU on the map (default false, docs/engine.md §5) */
   relu?: boolean;
-  /** rcam: conv/dense bias in z⁺ (default ignore, spec §3.1) */
+  /** rcam: conv/dense bias in z⁺ (default ignore, docs/engine.md §3.1) */
   bias?: BiasMode;
   /** scorecam: how logits become scores (default: the model's own output activation, else softmax as the authors' code) */
   scoreActivation?: ScoreActivation;
@@ -27,14 +40,28 @@ export interface CamRequest {
   scoreChannels?: number;
 }
 
-export interface CamMap {
+/**
+ * The raw map of one target output (model class) at one layer. Not src/masks' CamMap,
+ * which is the map of one project class ready for thresholding.
+ */
+export interface TargetMap {
   target: number;
   /** raw map at feature resolution, row-major h×w */
   data: Float32Array;
   h: number;
   w: number;
-  /** Score-CAM: ReLU belongs after the resize (spec §8.4); see displayMap */
+  /** Score-CAM: ReLU belongs after the resize (docs/engine.md §7.4); see displayMap */
   reluAfterResize: boolean;
+}
+
+/** The maps of one further layer of a request (CamRequest.deepLayers). */
+export interface LayerMaps {
+  /** the name as requested */
+  layer: string;
+  /** the tensor it resolved to */
+  layerTensor: string;
+  /** one per target, in the order of CamResult.maps */
+  maps: TargetMap[];
 }
 
 export interface CamTimings {
@@ -58,10 +85,20 @@ export interface CamResult {
   logits: Float32Array;
   /** the tensor the layer name resolved to */
   layerTensor: string;
-  maps: CamMap[];
+  maps: TargetMap[];
+  /** the maps at CamRequest.deepLayers, in the requested order ([] when none were asked for) */
+  deep: LayerMaps[];
   timings: CamTimings;
 }
 
 export function isCamMethod(s: string): s is CamMethod {
   return (CAM_METHODS as readonly string[]).includes(s);
+}
+
+/**
+ * Every layer's maps of a result, the primary layer (`req.layer`) first, then
+ * `req.deepLayers` in order: one TargetMap per (layer, target).
+ */
+export function layerMapsOf(req: Pick<CamRequest, 'layer'>, result: CamResult): LayerMaps[] {
+  return [{ layer: req.layer, layerTensor: result.layerTensor, maps: result.maps }, ...result.deep];
 }

@@ -1,11 +1,11 @@
 // What both CAM executors (TF.js and onnxruntime) do around the math: per-input-size shape
 // tables, checking a request against the model (spatial layer, input size, target classes)
-// and cutting a batch of maps into CamMaps. One copy, so both refuse the same requests with
+// and cutting a batch of maps into TargetMaps. One copy, so both refuse the same requests with
 // the same words.
 import { StudioError } from '../../contract/errors.ts';
 import type { Graph } from '../ir.ts';
 import { concreteShapes } from '../exec/analysis.ts';
-import type { CamMap } from './methods.ts';
+import type { LayerMaps, TargetMap } from './methods.ts';
 
 /** per-sample tensor shapes of a graph, one table per input size, built on first use */
 export class ShapeCache {
@@ -46,20 +46,25 @@ export function checkTargets(targets: readonly number[], classes: number): void 
   }
 }
 
-/** the requested targets, else the top class of `logits` (checked either way) */
-export function targetsOf(requested: readonly number[] | undefined, logits: ArrayLike<number>): number[] {
-  const targets = requested && requested.length > 0 ? [...requested] : [argmax(logits)];
-  checkTargets(targets, logits.length);
-  return targets;
-}
-
-/** [B, h, w] maps, one per target, as CamMaps */
-export function splitMaps(data: Float32Array, targets: readonly number[], h: number, w: number, reluAfterResize: boolean): CamMap[] {
+/** [B, h, w] maps, one per target, as TargetMaps */
+export function splitMaps(data: Float32Array, targets: readonly number[], h: number, w: number, reluAfterResize: boolean): TargetMap[] {
   return targets.map((target, b) => ({ target, data: data.slice(b * h * w, (b + 1) * h * w), h, w, reluAfterResize }));
 }
 
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
+/**
+ * A walk request's maps as CamResult.maps (the primary layer) and CamResult.deep: `data[0]`
+ * is the primary layer's [B, h, w], `data[i]` that of `deep[i - 1]`.
+ */
+export function splitLayerMaps(
+  data: Float32Array[],
+  targets: readonly number[],
+  shapes: Map<string, number[]>,
+  primary: string,
+  deep: { layer: string; layerTensor: string }[],
+): { maps: TargetMap[]; deep: LayerMaps[] } {
+  const cut = (d: Float32Array, tensor: string) => {
+    const [h, w] = shapes.get(tensor) as number[];
+    return splitMaps(d, targets, h, w, false);
+  };
+  return { maps: cut(data[0], primary), deep: deep.map((l, i) => ({ ...l, maps: cut(data[i + 1], l.layerTensor) })) };
 }

@@ -1,5 +1,5 @@
 // The forward executor: runs the IR with plain ops (never tf.layers), keeping only the
-// tensors a later backward walk declared it needs (spec §3.9) and releasing every other
+// tensors a later backward walk declared it needs (docs/engine.md §3.9) and releasing every other
 // intermediate right after its last reader.
 import { StudioError } from '../../contract/errors.ts';
 import type { Graph, GraphNode } from '../ir.ts';
@@ -117,7 +117,7 @@ export function runForward<T>(ops: TensorOps<T>, graph: Graph, input: T, opts: F
 
 /**
  * The tensor holding the logits: the graph output, or the input of a final softmax /
- * sigmoid node (relevance and gradients start from the raw logits, spec §2 / §8.2).
+ * sigmoid node (relevance and gradients start from the raw logits, docs/engine.md §1, §4).
  */
 export function logitsTensor(graph: Graph): { logits: string; activation: 'softmax' | 'sigmoid' | 'none' } {
   const last = graph.nodes.find((n) => n.output === graph.output);

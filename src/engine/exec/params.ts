@@ -11,7 +11,7 @@ export function param<T>(ops: TensorOps<T>, graph: Graph, name: string): T {
   });
 }
 
-/** W⁺ = max(W, 0) of a weight parameter (spec §3.1; built once per model, spec §11). */
+/** W⁺ = max(W, 0) of a weight parameter (docs/engine.md §3.1; built once per model, §10). */
 export function positiveWeight<T>(ops: TensorOps<T>, graph: Graph, name: string): T {
   return ops.constant(`pos:${name}`, () => ops.relu(param(ops, graph, name)));
 }

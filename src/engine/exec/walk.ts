@@ -1,7 +1,9 @@
 // The explicit backward walk (one for every method; only the composite differs): from a
 // start tensor (the logits) down to a target tensor (the CAM layer), node by node in
 // reverse topological order, applying each node's rule; relevance reaching a tensor from
-// several readers is summed (fan-out, spec §3.8).
+// several readers is summed (fan-out, docs/engine.md §3.8). Tensors the walk passes on its
+// way down can be tapped: their relevance, complete once the walk reaches the node that
+// wrote them, is handed to a callback (the deeper layers' maps of one request).
 import { StudioError } from '../../contract/errors.ts';
 import type { Graph, GraphNode } from '../ir.ts';
 import type { TensorOps } from '../ops/ops.ts';
@@ -15,7 +17,7 @@ export interface WalkPlan {
   to: string;
   /** nodes between `to` and `from`, in forward (topological) order, with their rules */
   steps: { node: GraphNode; rule: Rule; wanted: boolean[] }[];
-  /** forward tensors the walk reads (keep them in the forward pass, spec §3.9) */
+  /** forward tensors the walk reads (keep them in the forward pass, docs/engine.md §3.9) */
   needed: Set<string>;
   nonNegative: Set<string>;
 }
@@ -52,6 +54,18 @@ export function planWalk(graph: Graph, from: string, to: string, composite: Comp
   return { graph, from, to, steps, needed, nonNegative: nonNegativeTensors(graph) };
 }
 
+/** the tensors strictly between `plan.from` and `plan.to` that the walk passes (tap candidates) */
+export function walkTensors(plan: WalkPlan): Set<string> {
+  return new Set(plan.steps.map((s) => s.node.output).filter((t) => t !== plan.to));
+}
+
+/** tensors to tap during a walk, and what to do with the relevance at each */
+export interface WalkTaps<T> {
+  tensors: ReadonlySet<string>;
+  /** called once per tapped tensor that relevance reached; `r` stays the walk's (do not release it) */
+  onRelevance(tensor: string, r: T): void;
+}
+
 /**
  * Runs a planned walk. `forward` holds the forward values named in `plan.needed`;
  * `start` is the relevance at `plan.to` (batch B). Returns the relevance at `plan.from`
@@ -63,6 +77,7 @@ export function runWalk<T>(
   forward: Map<string, T>,
   shapes: Map<string, number[]>,
   start: T,
+  taps?: WalkTaps<T>,
 ): T | null {
   const refs = new Map<T, number>();
   const hold = (t: T) => refs.set(t, (refs.get(t) ?? 0) + 1);
@@ -100,6 +115,8 @@ export function runWalk<T>(
     const r = rel.get(node.output);
     if (r === undefined) continue;
     rel.delete(node.output);
+    // every reader of node.output lies later in the order, so its relevance is complete here
+    if (taps?.tensors.has(node.output)) taps.onRelevance(node.output, r);
     const ctx: RuleContext<T> = {
       ops,
       graph: plan.graph,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Graph } from '../ir.ts';
 
 /** bump whenever the compiler's output for the same inputs changes */
-export const ORT_ENGINE_VERSION = 2;
+export const ORT_ENGINE_VERSION = 3;
 
 /** RS_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache, + relevance-studio/onnx */
 export function defaultCacheDir(): string {

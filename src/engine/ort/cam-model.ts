@@ -7,11 +7,13 @@ import { StudioError } from '../../contract/errors.ts';
 import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
 import { logitsTensor } from '../exec/forward.ts';
-import type { CamMap, CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
-import { startVectors } from '../cams/start.ts';
-import { ShapeCache, argmax, checkInput, checkTargets, splitMaps, targetsOf } from '../cams/request.ts';
+import type { CamRequest, CamResult } from '../cams/methods.ts';
+import { ScoreCamSum, channelBatch, scoreActivation, scoreCamBatches } from '../cams/scorecam.ts';
+import { chosenTargets, targetRows } from '../cams/start.ts';
+import { ShapeCache, checkInput, checkTargets, splitLayerMaps, splitMaps } from '../cams/request.ts';
+import { WalkPlans, refuseDeepLayers, resolveDeepLayers, walkSpec, walkSpecKey } from '../cams/walk-cam.ts';
 import { GraphCache, defaultCacheDir, graphHash } from './cache.ts';
-import { IO, compileCam, compileForward, compileScoreCamForward, type CompiledGraph, type CompiledMethod } from './compile.ts';
+import { IO, compileCam, deepMapName, compileForward, compileScoreCamForward, type CompiledGraph } from './compile.ts';
 import { createSession, loadOrt, ortLoadError, sessionThreads, type OpenSession, type OrtModule, type OrtProvider } from './session.ts';
 
 export interface OrtCamModelOptions {
@@ -38,6 +40,8 @@ export class OrtCamModel {
   private readonly cache: GraphCache;
   private readonly sessions = new Map<string, Promise<Compiled>>();
   private readonly shapeCache: ShapeCache;
+  /** only to check further layers against; a compiled graph plans its own walk */
+  private readonly plans: WalkPlans;
   private hash: string | undefined;
   private lastProvider: OrtProvider = 'cpu';
 
@@ -52,6 +56,7 @@ export class OrtCamModel {
     this.cache = new GraphCache(opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir);
     this.hash = opts.modelHash;
     this.shapeCache = new ShapeCache(graph);
+    this.plans = new WalkPlans(graph);
   }
 
   /** loads onnxruntime-node; a StudioError when it is not usable here */
@@ -122,49 +127,47 @@ export class OrtCamModel {
     const { aShape, channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
     const classes = (shapes.get(this.logitsName) as number[]).reduce((a, b) => a * b, 1);
     if (req.targets) checkTargets(req.targets, classes);
-    if (req.method === 'scorecam') return this.scoreCam(input, hw, req, layerTensor, classes);
-    const method = req.method as CompiledMethod;
-    const relu = method === 'rcam' ? (req.relu ?? false) : true;
-    const bias = method === 'rcam' ? (req.bias ?? 'ignore') : 'ignore';
-    const kind = `${method}|relu=${relu}|bias=${bias}|${layerTensor}|${hw.join('x')}`;
+    if (req.method === 'scorecam') {
+      refuseDeepLayers(req);
+      return this.scoreCam(input, hw, req, layerTensor, classes);
+    }
+    const spec0 = walkSpec(req, layerTensor, []);
+    const deepTensors = req.deepLayers?.length ? resolveDeepLayers(this.graph, this.plans.get(spec0), shapes, req) : [];
+    const spec = { ...spec0, deepTensors };
+    const kind = `${walkSpecKey(spec)}|${hw.join('x')}`;
     const t0 = performance.now();
-    const s = await this.session(kind, () => compileCam(this.graph, { method, layerTensor, hw, relu: method === 'rcam' ? relu : undefined, bias }));
+    const s = await this.session(kind, () => compileCam(this.graph, { ...spec, hw }));
     const t1 = performance.now();
-    const init = method === 'rcam' ? (req.init ?? 'clrp') : 'onehot';
-    const explicit = req.targets && req.targets.length > 0 ? req.targets : null;
-    const rows = explicit?.length ?? 1;
-    const start = explicit ? startVectors(init, explicit, classes) : new Float32Array(classes);
-    const auto = new Float32Array(rows * 2);
-    if (!explicit) auto.set(init === 'clrp' ? [1 + 1 / classes, -1 / classes] : [1, 0]);
+    const rows = targetRows(req.targets, classes);
     const out = await s.session.run({
       [IO.image]: this.tensor(input, [1, hw[0], hw[1], channels]),
-      [IO.start]: this.tensor(start, [rows, classes]),
-      [IO.auto]: this.tensor(auto, [rows, 2]),
+      [IO.rows]: this.tensor(rows.rows, [rows.count, classes]),
+      [IO.auto]: this.tensor(rows.auto, [rows.count, 1]),
     });
     const logits = (out[IO.logits].data as Float32Array).slice();
-    const data = out[IO.map].data as Float32Array;
+    const data = [IO.map as string, ...deepTensors.map((_, i) => deepMapName(i))].map((n) => out[n].data as Float32Array);
     const t2 = performance.now();
-    const targets = explicit ?? [argmax(logits)];
+    const targets = chosenTargets(rows, out[IO.target].data as Float32Array);
+    const deep = (req.deepLayers ?? []).map((layer, i) => ({ layer, layerTensor: deepTensors[i] }));
     return {
       logits,
       layerTensor,
-      maps: splitMaps(data, targets, aShape[0], aShape[1], false),
+      ...splitLayerMaps(data, targets, shapes, layerTensor, deep),
       timings: { backend: `onnxruntime-${s.provider}`, executor: 'onnxruntime', provider: s.provider, threads: this.threads, fused: true, forward_ms: 0, map_ms: t2 - t1, compile_ms: t1 - t0 },
     };
   }
 
   /**
-   * Score-CAM (spec §8.4), as CamModel.scoreCam: the compiled plain forward gives the logits
-   * and A; channel batches run through the compiled masked forward (resize, min-max, mask,
-   * forward in-graph); the scores and Σ_k s_k A_k are done on the host.
+   * Score-CAM (docs/engine.md §7.4), as CamModel.scoreCam: the compiled plain forward gives
+   * the logits and A; channel batches run through the compiled masked forward
+   * (cams/scorecam.ts maskedScores: resize, min-max, mask, forward, scores in-graph).
    */
   private async scoreCam(input: Float32Array, hw: [number, number], req: CamRequest, layerTensor: string, classes: number): Promise<CamResult> {
-    const activation: ScoreActivation = req.scoreActivation ?? (this.outputActivation === 'none' ? 'softmax' : this.outputActivation);
-    const batch = Math.max(1, req.scoreBatch ?? 16);
+    const activation = scoreActivation(req, this.outputActivation);
     const c0 = performance.now();
     const fwdS = await this.session(`forward|${layerTensor}|${hw.join('x')}`, () => compileForward(this.graph, hw, layerTensor));
     const [h, w] = fwdS.meta.featureHW[0] ? fwdS.meta.featureHW : (this.shapes(hw).get(layerTensor) as [number, number]);
-    const maskS = await this.session(`scoremask|${h}x${w}|${hw.join('x')}`, () => compileScoreCamForward(this.graph, hw, [h, w]));
+    const maskS = await this.session(`scoremask|${activation}|${h}x${w}|${hw.join('x')}`, () => compileScoreCamForward(this.graph, hw, [h, w], activation));
     const t0 = performance.now();
     const image = this.tensor(input, [1, hw[0], hw[1], input.length / (hw[0] * hw[1])]);
     const fo = await fwdS.session.run({ [IO.image]: image });
@@ -172,42 +175,19 @@ export class OrtCamModel {
     const a = fo[IO.activation].data as Float32Array; // [1, K, h, w]
     const k = a.length / (h * w);
     const t1 = performance.now();
-    const targets = targetsOf(req.targets, logits);
-    const kUsed = Math.min(k, req.scoreChannels ?? k);
-    const ids: number[] = [];
-    // bilinear upsampling of a constant channel is constant and vice versa: skip those
-    for (let c = 0; c < kUsed; c++) {
-      const ch = a.subarray(c * h * w, (c + 1) * h * w);
-      if (ch.some((v) => v !== ch[0])) ids.push(c);
+    const targets = chosenTargets(targetRows(req.targets, classes), fo[IO.target].data as Float32Array);
+    const sum = new ScoreCamSum(a, k, h * w, targets);
+    for (const chunk of scoreCamBatches(a, k, h * w, req)) {
+      const out = await maskS.session.run({ [IO.image]: image, [IO.channels]: this.tensor(channelBatch(a, h * w, chunk), [chunk.length, 1, h, w]) });
+      sum.add(chunk, out[IO.scores].data as Float32Array, classes);
     }
-    const scores = new Float32Array(k * targets.length);
-    for (let i = 0; i < ids.length; i += batch) {
-      const chunk = ids.slice(i, i + batch);
-      const chans = new Float32Array(chunk.length * h * w);
-      chunk.forEach((c, j) => chans.set(a.subarray(c * h * w, (c + 1) * h * w), j * h * w));
-      const out = await maskS.session.run({ [IO.image]: image, [IO.channels]: this.tensor(chans, [chunk.length, 1, h, w]) });
-      const y = out[IO.logits].data as Float32Array;
-      chunk.forEach((c, j) => {
-        const p = scoreRow(y.subarray(j * classes, (j + 1) * classes), activation);
-        targets.forEach((t, b) => (scores[c * targets.length + b] = p[t]));
-      });
-    }
-    const data = new Float32Array(targets.length * h * w);
-    targets.forEach((_, b) => {
-      const m = new Float64Array(h * w);
-      for (let c = 0; c < k; c++) {
-        const s = scores[c * targets.length + b];
-        if (s === 0) continue;
-        const ch = a.subarray(c * h * w, (c + 1) * h * w);
-        for (let p = 0; p < h * w; p++) m[p] += s * ch[p];
-      }
-      data.set(m, b * h * w);
-    });
+    const data = sum.maps();
     const t2 = performance.now();
     return {
       logits,
       layerTensor,
       maps: splitMaps(data, targets, h, w, true),
+      deep: [],
       timings: { backend: `onnxruntime-${fwdS.provider}`, executor: 'onnxruntime', provider: fwdS.provider, threads: this.threads, forward_ms: t1 - t0, map_ms: t2 - t1, compile_ms: t0 - c0 },
     };
   }
@@ -221,14 +201,4 @@ export class OrtCamModel {
       await s?.session.release();
     }
   }
-}
-
-function scoreRow(y: Float32Array, activation: ScoreActivation): Float64Array {
-  if (activation === 'logits') return Float64Array.from(y);
-  if (activation === 'sigmoid') return Float64Array.from(y, (v) => 1 / (1 + Math.exp(-v)));
-  let mx = -Infinity;
-  for (const v of y) mx = Math.max(mx, v);
-  const e = Float64Array.from(y, (v) => Math.exp(v - mx));
-  const s = e.reduce((p, q) => p + q, 0);
-  return e.map((v) => v / s);
 }

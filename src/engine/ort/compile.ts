@@ -1,50 +1,49 @@
 // The graph compiler: runs the engine's own forward executor, backward walk and map
 // functions over the symbolic ONNX ops, producing ONE ONNX model per (model, method, layer,
-// input size). Inputs: the image batch and the start vector at the logits; outputs: the raw
-// map at feature resolution and the logits. The start vector is linear input data, so one
-// compiled graph serves every target class and several targets of one image run as one
-// batch (start rows); `auto_start` lets the graph build the argmax target's start vector
-// itself, so even "target = argmax" needs a single run.
+// layers, input size). Inputs: the image batch and the target rows (one-hot rows of the
+// requested classes, or "the argmax" rows the graph fills in itself); outputs: the raw map
+// of every requested layer at feature resolution, the logits and their argmax. One compiled
+// graph serves every target class, several targets of one image run as one batch, and even
+// "target = argmax" needs a single run.
 import type { Graph } from '../ir.ts';
 import { concreteShapes } from '../exec/analysis.ts';
 import { logitsTensor, runForward } from '../exec/forward.ts';
-import { planWalk } from '../exec/walk.ts';
-import { runWalk } from '../exec/walk.ts';
-import { gradientComposite, rcamComposite } from '../rules/composites.ts';
-import type { BiasMode } from '../rules/zplus.ts';
-import { gradcamMap, gradcamppMap, layercamMap, rcamMap } from '../cams/maps.ts';
+import type { ScoreActivation } from '../cams/methods.ts';
+import { maskedScores } from '../cams/scorecam.ts';
+import { camForward, camMaps, flatLogits, planCamWalk, type WalkCamSpec } from '../cams/walk-cam.ts';
+import { argmaxTarget } from '../cams/start.ts';
 import { buildModelBytes, tensorValueInfo } from '../onnx/build.ts';
 import { Emitter, OPSET } from './emitter.ts';
 import { OnnxOps, type Sym } from './ops.ts';
 
-export type CompiledMethod = 'rcam' | 'gradcam' | 'gradcampp' | 'layercam';
-
-export interface CamGraphSpec {
-  method: CompiledMethod;
-  /** the IR tensor of the CAM layer (resolved) */
-  layerTensor: string;
+export interface CamGraphSpec extends WalkCamSpec {
   /** model input size [H, W] */
   hw: [number, number];
-  /** rcam: ReLU on the map */
-  relu?: boolean;
-  /** rcam: conv / dense bias in z⁺ */
-  bias?: BiasMode;
+}
+
+/** [B, h, w]: the raw map at the i-th further layer (CamGraphSpec.deepTensors) */
+export function deepMapName(i: number): string {
+  return `map_deep_${i}`;
 }
 
 /** Names of the compiled graphs' inputs and outputs. */
 export const IO = {
   /** [N, H, W, C] float32, NHWC, preprocessed */
   image: 'image',
-  /** [B, classes]: start relevance / gradient per target row */
-  start: 'start',
-  /** [B, 2]: row b adds a·onehot(argmax logits) + b to its start row ([0, 0] to leave it) */
-  auto: 'auto_start',
-  /** [B, h, w]: the raw map */
+  /** [B, classes]: one-hot row of each requested class (zeros for an argmax row) */
+  rows: 'target_rows',
+  /** [B, 1]: 1 where the row explains the argmax of the logits instead */
+  auto: 'auto_target',
+  /** [B, h, w]: the raw map at the primary layer */
   map: 'map',
+  /** [N, 1]: the argmax of the logits, as a float */
+  target: 'argmax',
   /** [N, classes] */
   logits: 'logits',
   /** scorecam: [b, 1, h, w] channels of the layer activation, one per masked forward */
   channels: 'channels',
+  /** scorecam: [b, classes] the scores of the masked forwards */
+  scores: 'scores',
   /** forward graph: the layer activation, NCHW [N, K, h, w] */
   activation: 'activation',
 } as const;
@@ -68,53 +67,39 @@ export interface CompiledGraph {
   channels: number;
 }
 
-/** forward + walk + map, one graph (spec §2–§5, §8.2, §8.3, §8.5) */
+/** forward + target + start vector + walk + the map of every requested layer, one graph (walk-cam.ts) */
 export function compileCam(graph: Graph, spec: CamGraphSpec): CompiledGraph {
   const e = new Emitter();
   const ops = new OnnxOps(e);
   const shapes = concreteShapes(graph, spec.hw);
-  const { logits } = logitsTensor(graph);
-  const classes = (shapes.get(logits) as number[]).reduce((a, b) => a * b, 1);
   const [h, w, k] = shapes.get(spec.layerTensor) as number[];
-  const gradient = spec.method !== 'rcam';
-  const plan = planWalk(graph, spec.layerTensor, logits, gradient ? gradientComposite() : rcamComposite({ bias: spec.bias }));
-  const fwd = runForward(ops, graph, imageInput(ops, graph, spec.hw), { keep: [...plan.needed, logits, spec.layerTensor] });
-  const logitsName = logitsOut(ops, e, fwd.get(logits) as Sym, classes);
-
-  // start_eff = start + a·onehot(argmax(logits)) + b, per row
-  const argmax = e.node('ArgMax', [logitsName], { axis: 1, keepdims: 0 });
-  const onehot = e.node('OneHot', [argmax, e.int64([classes]), e.floatSmall([0, 1], [2])], { axis: -1 });
-  const a = e.node('Slice', [IO.auto, e.int64([0]), e.int64([1]), e.int64([1])]);
-  const b = e.node('Slice', [IO.auto, e.int64([1]), e.int64([2]), e.int64([1])]);
-  const eff = e.node('Add', [e.node('Add', [IO.start, e.node('Mul', [onehot, a])]), b]);
-  const logitShape = shapes.get(logits) as number[];
-  let start = ops.value(eff, [-1, classes], [0, 1]);
-  if (logitShape.length !== 1) start = ops.reshape(start, [-1, ...logitShape]);
-
-  const r = runWalk(ops, plan, fwd, shapes, start);
-  const act = fwd.get(spec.layerTensor) as Sym;
-  let map: Sym;
-  if (r === null) {
-    // nothing reached the layer: a zero map per start row
-    const rows = ops.sum(ops.mul(start, ops.fromArray(new Float32Array([0]), [])), [1], true);
-    map = ops.mul(ops.reshape(rows, [-1, 1, 1]), ops.fromArray(new Float32Array(h * w), [1, h, w]));
-  } else {
-    map =
-      spec.method === 'rcam' ? rcamMap(ops, act, r, spec.relu ?? false)
-      : spec.method === 'gradcam' ? gradcamMap(ops, act, r)
-      : spec.method === 'gradcampp' ? gradcamppMap(ops, act, r)
-      : layercamMap(ops, act, r);
-  }
-  e.node('Identity', [ops.named(map, [0, 1, 2])], {}, IO.map);
+  const plan = planCamWalk(graph, spec);
+  const fwd = camForward(ops, graph, plan, spec, imageInput(ops, graph, spec.hw));
+  const { logits, classes } = flatLogits(ops, graph, fwd, shapes);
+  e.node('Identity', [ops.named(logits, [0, 1])], {}, IO.logits);
+  const rows = ops.value(IO.rows, [-1, classes], [0, 1]);
+  const auto = ops.value(IO.auto, [-1, 1], [0, 1]);
+  const out = camMaps(ops, graph, plan, shapes, spec, fwd, logits, classes, rows, auto);
+  e.node('Identity', [ops.named(out.index, [0, 1])], {}, IO.target);
+  const mapNames = [IO.map as string, ...spec.deepTensors.map((_, i) => deepMapName(i))];
+  out.maps.forEach((m, i) => e.node('Identity', [ops.named(m, [0, 1, 2])], {}, mapNames[i]));
+  const layers = [spec.layerTensor, ...spec.deepTensors];
   const bytes = buildModelBytes({
     nodes: e.nodes,
     initializers: e.initializers,
     inputs: [
       tensorValueInfo(IO.image, ['N', spec.hw[0], spec.hw[1], graph.input.shape[2]]),
-      tensorValueInfo(IO.start, ['B', classes]),
-      tensorValueInfo(IO.auto, ['B', 2]),
+      tensorValueInfo(IO.rows, ['B', classes]),
+      tensorValueInfo(IO.auto, ['B', 1]),
     ],
-    outputs: [tensorValueInfo(IO.map, ['B', h, w]), tensorValueInfo(IO.logits, ['N', classes])],
+    outputs: [
+      ...layers.map((t, i) => {
+        const [lh, lw] = shapes.get(t) as number[];
+        return tensorValueInfo(mapNames[i], ['B', lh, lw]);
+      }),
+      tensorValueInfo(IO.logits, ['N', classes]),
+      tensorValueInfo(IO.target, ['N', 1]),
+    ],
     graphName: `${spec.method}_${spec.layerTensor}`,
     opset: OPSET,
     producer: PRODUCER,
@@ -122,7 +107,7 @@ export function compileCam(graph: Graph, spec: CamGraphSpec): CompiledGraph {
   return { bytes, classes, featureHW: [h, w], channels: k };
 }
 
-/** the plain forward: logits, and optionally a layer's activation (NCHW) for Score-CAM */
+/** the plain forward: logits, and optionally a layer's activation (NCHW) and the argmax for Score-CAM */
 export function compileForward(graph: Graph, hw: [number, number], layerTensor?: string): CompiledGraph {
   const e = new Emitter();
   const ops = new OnnxOps(e);
@@ -138,6 +123,10 @@ export function compileForward(graph: Graph, hw: [number, number], layerTensor?:
     const [h, w, k] = shapes.get(layerTensor) as number[];
     e.node('Identity', [ops.named(fwd.get(layerTensor) as Sym, [0, 3, 1, 2])], {}, IO.activation);
     outputs.push(tensorValueInfo(IO.activation, ['N', k, h, w]));
+    // Score-CAM's target when none is asked for: the argmax, as the walk graphs find it
+    const flat = flatLogits(ops, graph, fwd, shapes);
+    e.node('Identity', [ops.named(argmaxTarget(ops, flat.logits, flat.classes).index, [0, 1])], {}, IO.target);
+    outputs.push(tensorValueInfo(IO.target, ['N', 1]));
     featureHW = [h, w];
     channels = k;
   }
@@ -154,10 +143,10 @@ export function compileForward(graph: Graph, hw: [number, number], layerTensor?:
 }
 
 /**
- * Score-CAM's batched masked forwards (spec §8.4): channels [b, 1, h, w] of A → U_k =
- * bilinear to H×W (half-pixel) → M_k = minmax(U_k) → logits of image ⊙ M_k, [b, classes].
+ * Score-CAM's batched masked forwards (docs/engine.md §7.4, cams/scorecam.ts maskedScores):
+ * channels [b, 1, h, w] of A → the scores of image ⊙ minmax(bilinear(A_k)), [b, classes].
  */
-export function compileScoreCamForward(graph: Graph, hw: [number, number], featureHW: [number, number]): CompiledGraph {
+export function compileScoreCamForward(graph: Graph, hw: [number, number], featureHW: [number, number], activation: ScoreActivation): CompiledGraph {
   const e = new Emitter();
   const ops = new OnnxOps(e);
   const shapes = concreteShapes(graph, hw);
@@ -165,12 +154,8 @@ export function compileScoreCamForward(graph: Graph, hw: [number, number], featu
   const classes = (shapes.get(logits) as number[]).reduce((a, b) => a * b, 1);
   const x = imageInput(ops, graph, hw);
   const ch = ops.value(IO.channels, [-1, featureHW[0], featureHW[1], 1]);
-  const u = ops.resizeBilinear(ch, hw);
-  const lo = ops.min(u, [1, 2], true);
-  const hi = ops.max(u, [1, 2], true);
-  const m = ops.safeDiv(ops.sub(u, lo), ops.sub(hi, lo));
-  const fwd = runForward(ops, graph, ops.mul(x, m), { keep: [logits] });
-  logitsOut(ops, e, fwd.get(logits) as Sym, classes);
+  const scores = maskedScores(ops, graph, x, ch, hw, activation);
+  e.node('Identity', [ops.named(scores, [0, 1])], {}, IO.scores);
   const bytes = buildModelBytes({
     nodes: e.nodes,
     initializers: e.initializers,
@@ -178,7 +163,7 @@ export function compileScoreCamForward(graph: Graph, hw: [number, number], featu
       tensorValueInfo(IO.image, [1, hw[0], hw[1], graph.input.shape[2]]),
       tensorValueInfo(IO.channels, ['b', 1, featureHW[0], featureHW[1]]),
     ],
-    outputs: [tensorValueInfo(IO.logits, ['b', classes])],
+    outputs: [tensorValueInfo(IO.scores, ['b', classes])],
     graphName: 'scorecam_masked_forward',
     opset: OPSET,
     producer: PRODUCER,

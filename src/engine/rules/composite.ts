@@ -1,6 +1,6 @@
 // A composite maps nodes to rules: an ordered list of (matcher → rule), first match wins;
 // entries naming a node come first so a name can override its type. A node no entry
-// matches is an error naming the node and its type (Zennit's composites, issue 3 item 3).
+// matches is an error naming the node and its type (as Zennit's composites do).
 import { StudioError } from '../../contract/errors.ts';
 import type { GraphNode, OpType } from '../ir.ts';
 import type { Rule } from './rule.ts';

@@ -11,12 +11,12 @@ import { residualSplitRule } from './residual.ts';
 import { type BiasMode, ZPlusRule } from './zplus.ts';
 
 export interface RcamCompositeOptions {
-  /** conv / dense bias in z⁺: ignored (default, spec §3.1 studio default) or counted as the authors' code does */
+  /** conv / dense bias in z⁺: ignored (default, docs/engine.md §3.1) or counted as the authors' code does */
   bias?: BiasMode;
 }
 
 /**
- * Relevance-CAM's LRP composite (spec §3): α1β0 for conv and dense, identity for
+ * Relevance-CAM's LRP composite (docs/engine.md §3): α1β0 for conv and dense, identity for
  * BatchNorm / ReLU / Dropout / Identity, proportional global average pool, signed residual
  * split, winner-take-all max pool; fan-out is summed by the walker (§3.8).
  */

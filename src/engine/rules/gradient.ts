@@ -1,5 +1,5 @@
 // Gradient rules: the chain rule of every node type, as an explicit backward walk (no
-// autograd), so Grad-CAM / Grad-CAM++ / Layer-CAM (spec §8.2, §8.3, §8.5) run on every
+// autograd), so Grad-CAM / Grad-CAM++ / Layer-CAM (docs/engine.md §7.1–§7.3) run on every
 // executor. `r` is ∂y/∂(node output); each rule returns ∂y/∂(input).
 import type { BatchNormNode, Conv2dNode, DenseNode, PoolNode } from '../ir.ts';
 import { batchNormAffine, ones, param } from '../exec/params.ts';

@@ -1,5 +1,5 @@
-// Identity rule: BatchNorm (spec §3.3: not folded, relevance unchanged), ReLU, LeakyReLU,
-// Dropout, Identity (spec §3.4): R_in = R.
+// Identity rule: BatchNorm (docs/engine.md §3.3: not folded, relevance unchanged), ReLU, LeakyReLU,
+// Dropout, Identity (§3.4): R_in = R.
 import type { GraphNode } from '../ir.ts';
 import { NEEDS_NOTHING, type Rule, type RuleContext } from './rule.ts';
 

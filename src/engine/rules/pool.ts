@@ -3,7 +3,7 @@ import type { GraphNode, PoolNode } from '../ir.ts';
 import { releaseAll, type Rule, type RuleContext } from './rule.ts';
 
 /**
- * Global average pool (spec §3.5): channel k's relevance is spread over its positions in
+ * Global average pool (docs/engine.md §3.5): channel k's relevance is spread over its positions in
  * proportion to the clamped activation, R_in[k,h,w] = x⁺[k,h,w] · (R[k] ⊘ Σ_hw x⁺[k])
  * (0 for a channel that is all ≤ 0). Conserves relevance on channels with some x > 0.
  */
@@ -50,7 +50,7 @@ export const avgPoolProportionalRule: Rule = {
 };
 
 /**
- * Max pool (spec §3.6): winner-take-all, R_in = x ⊙ maxpoolᵀ(R ⊘ z) with z the pooled
+ * Max pool (docs/engine.md §3.6): winner-take-all, R_in = x ⊙ maxpoolᵀ(R ⊘ z) with z the pooled
  * output; overlapping windows add up; outputs with z = 0 pass nothing.
  */
 export const maxPoolWinnerRule: Rule = {

@@ -1,4 +1,4 @@
-// Residual addition out = main + short (spec §3.7): the signed z-rule without ε.
+// Residual addition out = main + short (docs/engine.md §3.7): the signed z-rule without ε.
 //   s = R ⊘ (main + short),  R_main = main ⊙ s,  R_short = short ⊙ s
 // Fractions are signed and unbounded; they sum to 1 wherever main + short ≠ 0. The sum is
 // the add node's own forward output, so it is read, not recomputed. Works for n inputs.

@@ -1,4 +1,4 @@
-// α1β0 ("z⁺") rule for conv2d and dense (spec §3.1, §3.2):
+// α1β0 ("z⁺") rule for conv2d and dense (docs/engine.md §3.1, §3.2):
 //   z⁺ = conv(x⁺, W⁺) + conv(x⁻, W⁻),  s = R ⊘ z⁺,
 //   R_in = x⁺ ⊙ convᵀ(s, W⁺) + x⁻ ⊙ convᵀ(s, W⁻).
 // The β term is skipped (β = 0). Where z⁺ = 0 relevance is dropped. Bias: ignored by

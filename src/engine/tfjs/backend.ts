@@ -1,4 +1,4 @@
-// Backend choice (issue 3 item 5): `tensorflow` (tfjs-node-gpu, else tfjs-node) when the
+// Backend choice: `tensorflow` (tfjs-node-gpu, else tfjs-node) when the
 // user installed it, else `wasm` (SIMD, single-threaded: wasm threads don't work in Node
 // workers here), else `cpu`. RS_BACKEND=tensorflow|wasm|cpu overrides. tfjs-node is never
 // a dependency (its install downloads libtensorflow); it is only looked up at run time:

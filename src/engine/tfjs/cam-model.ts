@@ -6,19 +6,18 @@ import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../ir.ts';
 import { resolveLayer } from '../layer-names.ts';
 import { logitsTensor, runForward } from '../exec/forward.ts';
-import { planWalk, runWalk, type WalkPlan } from '../exec/walk.ts';
-import { gradientComposite, rcamComposite } from '../rules/composites.ts';
-import { gradcamMap, gradcamppMap, layercamMap, rcamMap } from '../cams/maps.ts';
-import type { CamMap, CamRequest, CamResult, ScoreActivation } from '../cams/methods.ts';
-import { startVectors } from '../cams/start.ts';
-import { ShapeCache, checkInput, splitMaps, targetsOf } from '../cams/request.ts';
+import type { CamRequest, CamResult } from '../cams/methods.ts';
+import { ScoreCamSum, channelBatch, maskedScores, scoreActivation, scoreCamBatches } from '../cams/scorecam.ts';
+import { argmaxTarget, chosenTargets, targetRows } from '../cams/start.ts';
+import { ShapeCache, checkInput, splitLayerMaps, splitMaps } from '../cams/request.ts';
+import { camForward, camMaps, flatLogits, refuseDeepLayers, resolveDeepLayers, walkSpec, WalkPlans } from '../cams/walk-cam.ts';
 import { backendName } from './backend.ts';
 import { TfjsOps } from './ops.ts';
 import { scoped } from './scope.ts';
 
 export class CamModel {
   readonly ops = new TfjsOps();
-  private readonly plans = new Map<string, WalkPlan>();
+  private readonly plans: WalkPlans;
   private readonly shapeCache: ShapeCache;
   readonly logitsName: string;
   readonly outputActivation: 'softmax' | 'sigmoid' | 'none';
@@ -28,23 +27,12 @@ export class CamModel {
     this.logitsName = l.logits;
     this.outputActivation = l.activation;
     this.shapeCache = new ShapeCache(graph);
+    this.plans = new WalkPlans(graph);
   }
 
   /** per-sample shapes for an input size */
   shapes(hw: [number, number]): Map<string, number[]> {
     return this.shapeCache.get(hw);
-  }
-
-  private plan(req: CamRequest, layerTensor: string): WalkPlan {
-    const gradient = req.method !== 'rcam';
-    const key = `${gradient ? 'grad' : `rcam:${req.bias ?? 'ignore'}`}:${layerTensor}`;
-    let p = this.plans.get(key);
-    if (!p) {
-      const composite = gradient ? gradientComposite() : rcamComposite({ bias: req.bias });
-      p = planWalk(this.graph, layerTensor, this.logitsName, composite);
-      this.plans.set(key, p);
-    }
-    return p;
   }
 
   /** logits for a batch [N, H, W, C] (row-major NHWC data) */
@@ -60,88 +48,66 @@ export class CamModel {
   run(input: Float32Array, hw: [number, number], req: CamRequest): CamResult {
     const layerTensor = resolveLayer(this.graph, req.layer);
     const shapes = this.shapes(hw);
-    const { aShape, channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
-    if (req.method === 'scorecam') return this.scoreCam(input, hw, req, layerTensor);
-    const plan = this.plan(req, layerTensor);
+    const { channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
+    if (req.method === 'scorecam') {
+      refuseDeepLayers(req);
+      return this.scoreCam(input, hw, req, layerTensor);
+    }
+    const spec0 = walkSpec(req, layerTensor, []);
+    const plan = this.plans.get(spec0);
+    const deepTensors = resolveDeepLayers(this.graph, plan, shapes, req);
+    const spec = { ...spec0, deepTensors };
     return scoped(() => {
       const t0 = performance.now();
       const x = tf.tensor4d(input, [1, hw[0], hw[1], channels]);
-      const fwd = runForward(this.ops, this.graph, x, { keep: [...plan.needed, this.logitsName] });
-      const logitsT = fwd.get(this.logitsName) as tf.Tensor;
+      const fwd = camForward(this.ops, this.graph, plan, spec, x);
+      const { logits: logitsT, classes } = flatLogits(this.ops, this.graph, fwd, shapes);
       const logits = logitsT.dataSync() as Float32Array;
       const t1 = performance.now();
-      const targets = targetsOf(req.targets, logits);
-      const start = tf.tensor2d(startVectors(req.method === 'rcam' ? (req.init ?? 'clrp') : 'onehot', targets, logits.length), [targets.length, logits.length]);
-      const r = runWalk(this.ops, plan, fwd, shapes, start) ?? tf.zeros([targets.length, ...aShape]);
-      const a = fwd.get(layerTensor) as tf.Tensor;
-      const m =
-        req.method === 'rcam' ? rcamMap(this.ops, a, r, req.relu ?? false)
-        : req.method === 'gradcam' ? gradcamMap(this.ops, a, r)
-        : req.method === 'gradcampp' ? gradcamppMap(this.ops, a, r)
-        : layercamMap(this.ops, a, r);
-      const data = m.dataSync() as Float32Array;
+      const rows = targetRows(req.targets, classes);
+      const out = camMaps(this.ops, this.graph, plan, shapes, spec, fwd, logitsT, classes, tf.tensor2d(rows.rows, [rows.count, classes]), tf.tensor2d(rows.auto, [rows.count, 1]));
+      const targets = chosenTargets(rows, out.index.dataSync());
+      const data = out.maps.map((m) => m.dataSync() as Float32Array);
       const t2 = performance.now();
+      const deep = (req.deepLayers ?? []).map((layer, i) => ({ layer, layerTensor: deepTensors[i] }));
       return {
         logits: logits.slice(),
         layerTensor,
-        maps: splitMaps(data, targets, aShape[0], aShape[1], false),
+        ...splitLayerMaps(data, targets, shapes, layerTensor, deep),
         timings: { backend: backendName(), forward_ms: t1 - t0, map_ms: t2 - t1 },
       };
     });
   }
 
-  /**
-   * Score-CAM (spec §8.4), batched: U_k = bilinear(A_k → H×W), M_k = minmax(U_k) (constant
-   * channels skipped), s_k = act(model(x ⊙ M_k))[t], map = Σ_k s_k U_k. Because the resize
-   * is linear, the raw map is returned at feature resolution as Σ_k s_k A_k and the ReLU is
-   * applied after the resize (displayMap(…, reluAfterResize)).
-   */
+  /** Score-CAM (docs/engine.md §7.4), the masked forwards in channel batches (cams/scorecam.ts) */
   private scoreCam(input: Float32Array, hw: [number, number], req: CamRequest, layerTensor: string): CamResult {
-    const activation: ScoreActivation = req.scoreActivation ?? (this.outputActivation === 'none' ? 'softmax' : this.outputActivation);
-    const batch = Math.max(1, req.scoreBatch ?? 16);
+    const activation = scoreActivation(req, this.outputActivation);
     return scoped(() => {
       const t0 = performance.now();
       const channels = this.graph.input.shape[2];
       const x = tf.tensor4d(input, [1, hw[0], hw[1], channels]);
       const fwd = runForward(this.ops, this.graph, x, { keep: [layerTensor, this.logitsName] });
-      const logits = (fwd.get(this.logitsName) as tf.Tensor).dataSync() as Float32Array;
+      const { logits: logitsT, classes } = flatLogits(this.ops, this.graph, fwd, this.shapes(hw));
+      const logits = logitsT.dataSync() as Float32Array;
       const t1 = performance.now();
-      const targets = targetsOf(req.targets, logits);
-      const a = fwd.get(layerTensor) as tf.Tensor4D;
-      const [, h, w, k] = a.shape;
-      const kUsed = Math.min(k, req.scoreChannels ?? k);
-      const u = tf.image.resizeBilinear(a, hw, false, true);
-      const lo = tf.min(u, [1, 2], true);
-      const hi = tf.max(u, [1, 2], true);
-      const live = tf.greater(hi, lo).dataSync();
-      const scores = new Float32Array(k * targets.length);
-      const ids: number[] = [];
-      for (let c = 0; c < kUsed; c++) if (live[c]) ids.push(c);
-      const tIdx = tf.tensor1d(targets, 'int32');
-      for (let i = 0; i < ids.length; i += batch) {
-        const chunk = ids.slice(i, i + batch);
+      const targets = chosenTargets(targetRows(req.targets, classes), argmaxTarget(this.ops, logitsT, classes).index.dataSync());
+      const a4 = fwd.get(layerTensor) as tf.Tensor4D;
+      const [, h, w, k] = a4.shape;
+      const a = tf.transpose(a4, [0, 3, 1, 2]).dataSync() as Float32Array; // [K, h·w]
+      const sum = new ScoreCamSum(a, k, h * w, targets);
+      for (const chunk of scoreCamBatches(a, k, h * w, req)) {
         tf.tidy(() => {
-          const sel = tf.tensor1d(chunk, 'int32');
-          const uk = tf.transpose(tf.gather(u, sel, 3), [3, 1, 2, 0]); // [b, H, W, 1]
-          const lk = tf.reshape(tf.gather(lo, sel, 3), [chunk.length, 1, 1, 1]);
-          const hk = tf.reshape(tf.gather(hi, sel, 3), [chunk.length, 1, 1, 1]);
-          const mk = tf.div(tf.sub(uk, lk), tf.sub(hk, lk));
-          const y = runForward(this.ops, this.graph, tf.mul(x, mk), { keep: [this.logitsName] }).get(this.logitsName) as tf.Tensor2D;
-          const p = activation === 'softmax' ? tf.softmax(y) : activation === 'sigmoid' ? tf.sigmoid(y) : y;
-          const s = tf.gather(p, tIdx, 1).dataSync();
-          chunk.forEach((c, j) => {
-            for (let b = 0; b < targets.length; b++) scores[c * targets.length + b] = s[j * targets.length + b];
-          });
+          const ch = tf.tensor4d(channelBatch(a, h * w, chunk), [chunk.length, h, w, 1]);
+          sum.add(chunk, maskedScores(this.ops, this.graph, x, ch, hw, activation).dataSync(), logits.length);
         });
       }
-      // Σ_k s_k A_k for every target: [h·w, K] · [K, B]
-      const m = tf.matMul(tf.reshape(a, [h * w, k]), tf.tensor2d(scores, [k, targets.length]));
-      const data = tf.transpose(m).dataSync() as Float32Array;
+      const data = sum.maps();
       const t2 = performance.now();
       return {
         logits: logits.slice(),
         layerTensor,
         maps: splitMaps(data, targets, h, w, true),
+        deep: [],
         timings: { backend: backendName(), forward_ms: t1 - t0, map_ms: t2 - t1 },
       };
     });

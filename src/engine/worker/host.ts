@@ -1,4 +1,4 @@
-// The engine host (issue 3 item 6): N worker_threads, one executor each (onnxruntime or TF.js). Requests
+// The engine host: N worker_threads, one executor each (onnxruntime or TF.js). Requests
 // queue and go to the next idle worker; a request can be cancelled with an AbortSignal
 // (between images; a worker that does not stop within `cancelGraceMs` is terminated and
 // replaced); a worker that crashes fails its request with an error saying so and is

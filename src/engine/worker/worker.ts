@@ -51,7 +51,7 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       }
       results.push(await model.run(img.data, [img.height, img.width], msg.cam));
     }
-    const transfer = results.flatMap((r) => [r.logits.buffer as ArrayBuffer, ...r.maps.map((m) => m.data.buffer as ArrayBuffer)]);
+    const transfer = results.flatMap((r) => [r.logits.buffer as ArrayBuffer, ...[...r.maps, ...r.deep.flatMap((d) => d.maps)].map((m) => m.data.buffer as ArrayBuffer)]);
     send({ type: 'result', id: msg.id, response: { backend: model.label, results } }, transfer);
   } catch (e) {
     const err = e as Error & { code?: string; userFacing?: boolean };

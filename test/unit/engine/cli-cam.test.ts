@@ -76,6 +76,29 @@ describe('cam command', () => {
     expect(Math.min(...mapNpy.data)).toBeGreaterThanOrEqual(0);
   });
 
+  it('--deep-layers writes the maps of the deeper layers the same walk passes', async () => {
+    process.env.RS_EXECUTOR = 'tfjs';
+    const prefix = path.join(dir, 'deep');
+    const r = await cli(['cam', '--model', modelFile, '--image', imageFile, '--layer', 'layer2', '--deep-layers', 'layer3,layer4', '--size', '48', '--class', '2', '--out', prefix, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s.deep.map((d: { layer: string }) => d.layer)).toEqual(['layer3', 'layer4']);
+    expect(s.deep[0].files).toEqual({ cam: `${prefix}_layer3_cam.npy`, map: `${prefix}_layer3_map.npy` });
+    const img = await preprocessFile(imageFile, { ...IMAGENET, size: [48, 48] });
+    const m = new CamModel(graph);
+    for (const [layer, hw] of [['layer2', 6], ['layer3', 3], ['layer4', 2]] as const) {
+      const file = layer === 'layer2' ? `${prefix}_cam.npy` : `${prefix}_${layer}_cam.npy`;
+      const got = decodeNpyFloat32(new Uint8Array(readFileSync(file)));
+      expect(got.shape).toEqual([hw, hw]);
+      const ref = m.run(img.data, [48, 48], { method: 'rcam', layer, targets: [2] }).maps[0];
+      expect(relErr(got.data, ref.data)).toBeLessThan(1e-5);
+    }
+    m.dispose();
+    const bad = await cli(['cam', '--model', modelFile, '--image', imageFile, '--layer', 'layer3', '--deep-layers', 'layer2', '--size', '48', '--out', prefix]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/deepLayers: layer "layer2" .* is not on the walk/);
+  });
+
   it('an image that will not decode fails with a message naming it', async () => {
     const bad = path.join(dir, 'bad.jpg');
     writeFileSync(bad, 'not an image');

@@ -5,6 +5,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
+import type { CamRequest } from '../../../src/engine/cams/methods.ts';
 import { CancelledError, EngineHost, workerThreads } from '../../../src/engine/worker/host.ts';
 import { randomInput, resnet } from '../../helpers/models.ts';
 import { graphToOnnx } from '../../helpers/serialize.ts';
@@ -35,6 +36,20 @@ describe('engine worker host', () => {
       expect(relErr(r.maps[1].data, ref.maps[1].data)).toBeLessThan(1e-6);
     });
     local.dispose();
+  });
+
+  it('brings the further layers of a request back from the worker', async () => {
+    const cam: CamRequest = { method: 'rcam', layer: 'layer2', deepLayers: ['layer3', 'layer4'], targets: [0, 2] };
+    const res = await host.run({ model: { key: 'r18', graph }, images: [images[0]], cam });
+    const local = new CamModel(graph);
+    const ref = local.run(images[0].data, [SIZE, SIZE], cam);
+    local.dispose();
+    const got = res.results[0];
+    expect(got.deep.map((d) => d.layer)).toEqual(['layer3', 'layer4']);
+    got.deep.forEach((d, i) => {
+      expect(d.maps.map((m) => [m.target, m.h, m.w])).toEqual(ref.deep[i].maps.map((m) => [m.target, m.h, m.w]));
+      d.maps.forEach((m, t) => expect(relErr(m.data, ref.deep[i].maps[t].data)).toBeLessThan(1e-6));
+    });
   });
 
   it('runs requests on both workers at once and loads model files in the worker', async () => {

@@ -3,12 +3,10 @@
 // identical mean+std masks.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CamModel } from '../../../../src/engine/tfjs/cam-model.ts';
-import { OrtCamModel } from '../../../../src/engine/ort/cam-model.ts';
 import { CAM_METHODS } from '../../../../src/engine/cams/methods.ts';
 import { randomInput } from '../../../helpers/models.ts';
 import { useBackend } from '../setup.ts';
-import { SIZE, compareMaps, tempDir, testNets } from './helpers.ts';
+import { SIZE, bothExecutors, compareMaps, tempDir, testNets } from './helpers.ts';
 
 beforeAll(() => useBackend('cpu'));
 const cacheDir = tempDir('rs-ort-eq-');
@@ -17,20 +15,12 @@ afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 const input = randomInput([1, SIZE, SIZE, 3], 21);
 
 describe.each(testNets())('$name', ({ graph, layers }) => {
-  const tfjs = new CamModel(graph);
-  let ort: OrtCamModel;
-  beforeAll(async () => {
-    ort = await OrtCamModel.create(graph, { cacheDir });
-  });
-  afterAll(async () => {
-    tfjs.dispose();
-    await ort.dispose();
-  });
+  const ex = bothExecutors(() => graph, cacheDir);
 
   for (const layer of layers) {
     it.each([...CAM_METHODS])(`%s at ${layer}`, async (method) => {
-      const want = tfjs.run(input, [SIZE, SIZE], { method, layer, scoreBatch: 5 });
-      const got = await ort.run(input, [SIZE, SIZE], { method, layer, scoreBatch: 5 });
+      const want = ex.tfjs.run(input, [SIZE, SIZE], { method, layer, scoreBatch: 5 });
+      const got = await ex.ort.run(input, [SIZE, SIZE], { method, layer, scoreBatch: 5 });
       expect(got.layerTensor).toBe(want.layerTensor);
       expect(got.maps[0].target).toBe(want.maps[0].target);
       expect([got.maps[0].h, got.maps[0].w]).toEqual([want.maps[0].h, want.maps[0].w]);
@@ -49,8 +39,8 @@ describe.each(testNets())('$name', ({ graph, layers }) => {
 
   it('predict gives the TF.js logits for a batch of images', async () => {
     const batch = randomInput([2, SIZE, SIZE, 3], 4);
-    const want = tfjs.predict(batch, [2, SIZE, SIZE, 3]);
-    const got = await ort.predict(batch, [2, SIZE, SIZE, 3]);
+    const want = ex.tfjs.predict(batch, [2, SIZE, SIZE, 3]);
+    const got = await ex.ort.predict(batch, [2, SIZE, SIZE, 3]);
     expect(got.length).toBe(want.length);
     const scale = Math.max(...want.map(Math.abs));
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]) / scale).toBeLessThan(1e-4);

@@ -2,12 +2,15 @@
 // BatchNorm kept and folded, VGG-style, and a net of the less common node types), and the
 // comparison of two maps as the acceptance bar states it (Pearson r and the mean+std mask).
 import { mkdtempSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import type { Graph } from '../../../../src/engine/ir.ts';
 import { importOnnx } from '../../../../src/engine/importers/onnx.ts';
+import { CamModel } from '../../../../src/engine/tfjs/cam-model.ts';
+import { OrtCamModel } from '../../../../src/engine/ort/cam-model.ts';
 import { displayMap, meanStdMask } from '../../../../src/engine/cams/display.ts';
-import type { CamMap } from '../../../../src/engine/cams/methods.ts';
+import type { TargetMap } from '../../../../src/engine/cams/methods.ts';
 import { GraphBuilder, resnet, vgg16 } from '../../../helpers/models.ts';
 import { graphToOnnx } from '../../../helpers/serialize.ts';
 import { pearson } from '../naive/reference.ts';
@@ -52,7 +55,7 @@ export function testNets(): Net[] {
 }
 
 /** r and whether the mean+std masks of the display maps (at input size) are identical */
-export function compareMaps(a: CamMap, b: CamMap): { r: number; maskDiff: number } {
+export function compareMaps(a: TargetMap, b: TargetMap): { r: number; maskDiff: number } {
   const da = meanStdMask(displayMap(a.data, a.h, a.w, SIZE, SIZE, a.reluAfterResize));
   const db = meanStdMask(displayMap(b.data, b.h, b.w, SIZE, SIZE, b.reluAfterResize));
   let maskDiff = 0;
@@ -62,4 +65,19 @@ export function compareMaps(a: CamMap, b: CamMap): { r: number; maskDiff: number
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Both executors of one graph for the tests of a describe block (created before them, released after). */
+export function bothExecutors(graph: () => Graph | Promise<Graph>, cacheDir: string): { tfjs: CamModel; ort: OrtCamModel } {
+  const ex = {} as { tfjs: CamModel; ort: OrtCamModel };
+  beforeAll(async () => {
+    const g = await graph();
+    ex.tfjs = new CamModel(g);
+    ex.ort = await OrtCamModel.create(g, { cacheDir });
+  });
+  afterAll(async () => {
+    ex.tfjs.dispose();
+    await ex.ort.dispose();
+  });
+  return ex;
 }

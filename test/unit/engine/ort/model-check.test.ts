@@ -1,12 +1,15 @@
 // The compiled graphs are valid ONNX: every node is a standard operator of the default
 // domain at the declared opset (checked from the protobuf with onnx-proto), onnxruntime
 // accepts them (session creation runs its graph resolution and type/shape inference), and
-// the outputs have the shapes the inputs promise for several start-vector batch sizes.
+// the outputs have the shapes the inputs promise for several target-row batch sizes, with
+// and without further layers.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, int64 } from '../../../../src/engine/onnx/proto.ts';
 import { OPSET } from '../../../../src/engine/ort/emitter.ts';
-import { IO, compileCam, compileForward, compileScoreCamForward, type CompiledMethod } from '../../../../src/engine/ort/compile.ts';
+import { IO, compileCam, compileForward, compileScoreCamForward, deepMapName } from '../../../../src/engine/ort/compile.ts';
+import type { WalkMethod } from '../../../../src/engine/cams/methods.ts';
+import { walkSpec } from '../../../../src/engine/cams/walk-cam.ts';
 import { resolveLayer } from '../../../../src/engine/layer-names.ts';
 import { randomInput, resnet } from '../../../helpers/models.ts';
 import { SIZE, mixedNet } from './helpers.ts';
@@ -37,28 +40,34 @@ function checkOps(bytes: Uint8Array): Set<string> {
 
 describe('compiled graphs pass the model checks', () => {
   const cases = [
-    { graph: resnet(18, { width: 4, size: SIZE, classes: 6, seed: 5 }), layer: 'layer2' },
-    { graph: mixedNet(), layer: 'target' },
+    { graph: resnet(18, { width: 4, size: SIZE, classes: 6, seed: 5 }), layer: 'layer2', deep: [] as string[] },
+    { graph: resnet(18, { width: 4, size: SIZE, classes: 6, seed: 5 }), layer: 'layer2', deep: ['layer4', 'layer3'] },
+    { graph: mixedNet(), layer: 'target', deep: [] },
   ];
-  it.each(cases.flatMap((c) => (['rcam', 'gradcam', 'gradcampp', 'layercam'] as CompiledMethod[]).map((method) => ({ ...c, method }))))(
-    '$method on $graph.nodes.length-node graph at $layer',
-    async ({ graph, layer, method }) => {
+  it.each(cases.flatMap((c) => (['rcam', 'gradcam', 'gradcampp', 'layercam'] as WalkMethod[]).map((method) => ({ ...c, method }))))(
+    '$method on $graph.nodes.length-node graph at $layer + $deep',
+    async ({ graph, layer, deep, method }) => {
       const layerTensor = resolveLayer(graph, layer);
-      const compiled = compileCam(graph, { method, layerTensor, hw: [SIZE, SIZE] });
+      const deepTensors = deep.map((l) => resolveLayer(graph, l));
+      const compiled = compileCam(graph, { ...walkSpec({ method, layer }, layerTensor, deepTensors), hw: [SIZE, SIZE] });
       checkOps(compiled.bytes);
       const session = await ort.InferenceSession.create(compiled.bytes);
-      expect([...session.inputNames].sort()).toEqual([IO.auto, IO.image, IO.start].sort());
-      expect([...session.outputNames].sort()).toEqual([IO.logits, IO.map].sort());
+      const mapNames = [IO.map as string, ...deep.map((_, i) => deepMapName(i))];
+      expect([...session.inputNames].sort()).toEqual([IO.auto, IO.image, IO.rows].sort());
+      expect([...session.outputNames].sort()).toEqual([IO.logits, IO.target, ...mapNames].sort());
       const image = new ort.Tensor('float32', randomInput([1, SIZE, SIZE, 3], 2), [1, SIZE, SIZE, 3]);
       for (const rows of [1, 3]) {
         const out = await session.run({
           [IO.image]: image,
-          [IO.start]: new ort.Tensor('float32', new Float32Array(rows * compiled.classes).fill(0.1), [rows, compiled.classes]),
-          [IO.auto]: new ort.Tensor('float32', new Float32Array(rows * 2), [rows, 2]),
+          [IO.rows]: new ort.Tensor('float32', new Float32Array(rows * compiled.classes).fill(0.1), [rows, compiled.classes]),
+          [IO.auto]: new ort.Tensor('float32', new Float32Array(rows).fill(1), [rows, 1]),
         });
         expect(out[IO.map].dims).toEqual([rows, ...compiled.featureHW]);
+        // stride 32 and 16 of a 32-px input
+        deep.forEach((l, i) => expect(out[deepMapName(i)].dims).toEqual(l === 'layer4' ? [rows, 1, 1] : [rows, 2, 2]));
         expect(out[IO.logits].dims).toEqual([1, compiled.classes]);
-        expect((out[IO.map].data as Float32Array).every(Number.isFinite)).toBe(true);
+        expect(out[IO.target].dims).toEqual([1, 1]);
+        for (const n of mapNames) expect((out[n].data as Float32Array).every(Number.isFinite)).toBe(true);
       }
       await session.release();
     },
@@ -68,7 +77,7 @@ describe('compiled graphs pass the model checks', () => {
     const graph = mixedNet();
     const layerTensor = resolveLayer(graph, 'target');
     const fwd = compileForward(graph, [SIZE, SIZE], layerTensor);
-    const masked = compileScoreCamForward(graph, [SIZE, SIZE], fwd.featureHW);
+    const masked = compileScoreCamForward(graph, [SIZE, SIZE], fwd.featureHW, 'softmax');
     const used = new Set([...checkOps(fwd.bytes), ...checkOps(masked.bytes)]);
     expect(used.has('Resize')).toBe(true);
     const s1 = await ort.InferenceSession.create(fwd.bytes);
@@ -76,8 +85,12 @@ describe('compiled graphs pass the model checks', () => {
     const image = new ort.Tensor('float32', randomInput([1, SIZE, SIZE, 3], 2), [1, SIZE, SIZE, 3]);
     const o1 = await s1.run({ [IO.image]: image });
     expect(o1[IO.activation].dims).toEqual([1, fwd.channels, ...fwd.featureHW]);
+    expect(o1[IO.target].dims).toEqual([1, 1]);
     const o2 = await s2.run({ [IO.image]: image, [IO.channels]: new ort.Tensor('float32', new Float32Array(4 * fwd.featureHW[0] * fwd.featureHW[1]).map((_, i) => i % 7), [4, 1, ...fwd.featureHW]) });
-    expect(o2[IO.logits].dims).toEqual([4, fwd.classes]);
+    expect(o2[IO.scores].dims).toEqual([4, fwd.classes]);
+    // softmax scores: each row sums to 1
+    const p = o2[IO.scores].data as Float32Array;
+    for (let j = 0; j < 4; j++) expect(p.slice(j * fwd.classes, (j + 1) * fwd.classes).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     await s1.release();
     await s2.release();
   });

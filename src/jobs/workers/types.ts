@@ -1,8 +1,7 @@
 // What the job runner needs from the engine, as an interface: a pool that turns one image
 // into its CAMs (float16, at feature resolution) and the mask made from exactly those
 // bytes. Tensors never cross it — a task is a file name, a result is bytes.
-import type { CamMethod, CamRequest, CamResult } from '../../engine/cams/methods.ts';
-import type { EngineImage } from '../../engine/worker/protocol.ts';
+import type { CamMethod, CamRequest, CamResult, EngineImage } from '../../engine/index.ts';
 import type { MaskSettings, StoredCam } from '../../masks/cam-mask.ts';
 import type { RefineSettings, StepRecord } from '../../masks/refine/index.ts';
 import type { PreprocessConfig } from '../preprocess-spec.ts';

@@ -2,9 +2,7 @@
 // preprocess.ts) here, the model in the runner (worker threads or this thread), then the
 // maps to float16 and the mask made from those exact bytes (mask.ts). Each image is
 // computed alone, so results never depend on batching or on the number of workers.
-import type { CamRequest } from '../../engine/cams/methods.ts';
-import { decodeImage, preprocessRgb } from '../../engine/preprocess.ts';
-import type { EngineImage } from '../../engine/worker/protocol.ts';
+import { decodeImage, preprocessRgb, type CamRequest, type EngineImage } from '../../engine/index.ts';
 import { encodeFloat16 } from '../../masks/float16.ts';
 import { resizeBilinear } from '../../masks/resize.ts';
 import { maskFromStoredCams, rgbAtMaskSize } from '../mask.ts';
@@ -27,8 +25,22 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
     return { data: p.data, height: size[0], width: size[1] };
   };
 
-  const cam = (targets: number[], layer = spec.layer): CamRequest => ({ method: spec.method, layer, targets });
   const deepLayers = spec.deepLayers.filter((l) => l !== spec.layer);
+
+  /**
+   * Per image: the job layer's maps and every deep layer's, from one walk (the walk from the
+   * logits passes the deeper layers on its way down); Score-CAM has no walk, so one request
+   * per layer.
+   */
+  async function camsOf(images: EngineImage[], targets: number[]): Promise<{ maps: Map2d[]; deep: Map2d[][] }[]> {
+    if (spec.method !== 'scorecam' || deepLayers.length === 0) {
+      const req: CamRequest = { method: spec.method, layer: spec.layer, targets, ...(deepLayers.length ? { deepLayers } : {}) };
+      const rs = await runner.run(images, req);
+      return rs.map((r) => ({ maps: r.maps, deep: deepLayers.map((l) => r.deep.find((d) => d.layer === l)!.maps) }));
+    }
+    const per = await Promise.all([spec.layer, ...deepLayers].map((layer) => runner.run(images, { method: spec.method, layer, targets })));
+    return images.map((_, i) => ({ maps: per[0][i].maps, deep: per.slice(1).map((r) => r[i].maps) }));
+  }
 
   async function run(task: CamTask): Promise<CamTaskResult> {
     const t0 = performance.now();
@@ -40,29 +52,25 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
     }
     const base = input(img.rgb, img.width, img.height, baseSize, false);
     let targets = task.targets;
-    let firstMaps: Map2d[] | null = null;
+    let first: { maps: Map2d[]; deep: Map2d[][] } | null = null;
     if (targets === null) {
       // the default request explains the top class and returns the logits
-      const [r] = await runner.run([base], { method: spec.method, layer: spec.layer });
+      const [r] = await runner.run([base], { method: spec.method, layer: spec.layer, ...(deepLayers.length && spec.method !== 'scorecam' ? { deepLayers } : {}) });
       targets = predicted(r.logits);
-      if (targets.length === 1 && r.maps[0].target === targets[0] && !spec.multiScale) firstMaps = r.maps;
+      const deepOk = deepLayers.length === 0 || spec.method !== 'scorecam';
+      if (targets.length === 1 && r.maps[0].target === targets[0] && !spec.multiScale && deepOk) first = { maps: r.maps, deep: deepLayers.map((l) => r.deep.find((d) => d.layer === l)!.maps) };
     }
-    let maps: Map2d[] = [];
+    let got: { maps: Map2d[]; deep: Map2d[][] } = { maps: [], deep: deepLayers.map(() => []) };
     if (targets.length > 0) {
-      if (firstMaps) maps = firstMaps;
-      else if (!spec.multiScale) maps = (await runner.run([base], cam(targets)))[0].maps;
-      else maps = await multiScale(img, base, targets);
+      if (first) got = first;
+      else if (!spec.multiScale) got = (await camsOf([base], targets))[0];
+      else got = await multiScale(img, base, targets);
     }
     const stored = (ms: Map2d[], ts: number[]): StoredCam[] =>
       ms.map((m, i) => ({ classIndex: spec.classMap[ts[i]], h: m.h, w: m.w, f16: encodeFloat16(m.data) })).sort((a, b) => a.classIndex - b.classIndex);
-    const cams = stored(maps, targets);
+    const cams = stored(got.maps, targets);
     const deep: Record<string, StoredCam[]> = {};
-    if (targets.length > 0) {
-      for (const layer of deepLayers) {
-        const dm = spec.multiScale ? await multiScale(img, base, targets, layer) : (await runner.run([base], cam(targets, layer)))[0].maps;
-        deep[layer] = stored(dm, targets);
-      }
-    }
+    if (targets.length > 0) deepLayers.forEach((layer, k) => (deep[layer] = stored(got.deep[k], targets)));
     const rgb = rgbAtMaskSize(img, task.width, task.height);
     const { png, steps } = maskFromStoredCams({ width: task.width, height: task.height, cams, deep, rgb }, spec.mask, spec.refine);
     return { imageId: task.imageId, cams, deep, png, steps, rgb, ms: performance.now() - t0 };
@@ -79,8 +87,8 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
     return out;
   }
 
-  /** every scale (and its mirror) in one request; maps resized to the scale-1 grid and summed */
-  async function multiScale(img: { rgb: Uint8Array; width: number; height: number }, base: EngineImage, targets: number[], layer = spec.layer): Promise<Map2d[]> {
+  /** every scale (and its mirror) in one request; each layer's maps resized to its scale-1 grid and summed */
+  async function multiScale(img: { rgb: Uint8Array; width: number; height: number }, base: EngineImage, targets: number[]): Promise<{ maps: Map2d[]; deep: Map2d[][] }> {
     const ms = spec.multiScale!;
     const views: { image: EngineImage; flip: boolean }[] = [];
     for (const s of ms.scales) {
@@ -89,21 +97,24 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
         views.push({ image: s === 1 && !flip ? base : input(img.rgb, img.width, img.height, size, flip), flip });
       }
     }
-    const results = await runner.run(
+    const results = await camsOf(
       views.map((v) => v.image),
-      cam(targets, layer),
+      targets,
     );
-    const ref = results[views.findIndex((v) => v.image === base)].maps;
-    const acc = ref.map((m) => ({ h: m.h, w: m.w, data: new Float32Array(m.h * m.w) }));
-    results.forEach((r, vi) => {
-      r.maps.forEach((m, i) => {
-        const a = acc[i];
-        let d = m.h === a.h && m.w === a.w ? m.data : resizeBilinear(m.data, m.w, m.h, a.w, a.h);
-        if (views[vi].flip) d = mirrorMap(d, a.w, a.h);
-        for (let j = 0; j < d.length; j++) a.data[j] += d[j];
+    const ref = results[views.findIndex((v) => v.image === base)];
+    const sum = (pick: (r: { maps: Map2d[]; deep: Map2d[][] }) => Map2d[]): Map2d[] => {
+      const acc = pick(ref).map((m) => ({ h: m.h, w: m.w, data: new Float32Array(m.h * m.w) }));
+      results.forEach((r, vi) => {
+        pick(r).forEach((m, i) => {
+          const a = acc[i];
+          let d = m.h === a.h && m.w === a.w ? m.data : resizeBilinear(m.data, m.w, m.h, a.w, a.h);
+          if (views[vi].flip) d = mirrorMap(d, a.w, a.h);
+          for (let j = 0; j < d.length; j++) a.data[j] += d[j];
+        });
       });
-    });
-    return acc;
+      return acc;
+    };
+    return { maps: sum((r) => r.maps), deep: deepLayers.map((_, k) => sum((r) => r.deep[k])) };
   }
 
   return { size: runner.size, backend: runner.backend, run, close: () => runner.close() };

@@ -1,11 +1,7 @@
 // ModelRunners: the engine's worker host (src/engine/worker, N worker_threads with an
 // executor each), or the engine in this thread (workers = 0: tests, tiny jobs). Both use the
 // same executor choice (src/engine/executor.ts), so results don't depend on the worker count.
-import type { CamRequest, CamResult } from '../../engine/cams/methods.ts';
-import { loadModel } from '../../engine/load.ts';
-import { createCamExecutor } from '../../engine/executor.ts';
-import { EngineHost } from '../../engine/worker/host.ts';
-import type { EngineImage } from '../../engine/worker/protocol.ts';
+import { createCamExecutor, EngineHost, loadModel, type CamRequest, type CamResult, type EngineImage } from '../../engine/index.ts';
 import { camPool } from './pipeline.ts';
 import type { EnginePool, EnginePoolFactory, ModelRunner } from './types.ts';
 
