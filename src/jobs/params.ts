@@ -3,7 +3,7 @@
 import { StudioError } from '../contract/errors.ts';
 import { isCamMethod, type CamMethod } from '../engine/index.ts';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
-import { DEFAULT_REFINE_PRESET, refinePreset, refineSettings, type RefineSettings } from '../masks/refine/index.ts';
+import { chainForLayer, DEFAULT_REFINE_PRESET, refinePreset, refineSettings, type RefineSettings } from '../masks/refine/index.ts';
 import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 
 /** JSON-safe value with object keys sorted recursively (canonical form). */
@@ -45,16 +45,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
  */
 export function jobRefine(input: string | RefineSettings | null | undefined, layer: string): RefineSettings | null {
   const r = input === undefined ? refinePreset(DEFAULT_REFINE_PRESET) : typeof input === 'string' ? refinePreset(input) : refineSettings(input);
-  if (!r?.gate) return r;
-  const deep = deeperLayers(r.gate.deep, layer);
-  return { ...r, gate: deep.length ? { ...r.gate, deep } : null };
-}
-
-/** Of `layers`, those that lie deeper than `layer`: not `layer` itself, and for stage names (layer1..layer4) a later stage. */
-export function deeperLayers(layers: readonly string[], layer: string): string[] {
-  const stage = (l: string) => (/^layer[1-4]$/.test(l) ? Number(l.slice(5)) : null);
-  const own = stage(layer);
-  return layers.filter((d) => d !== layer && !(own !== null && stage(d) !== null && stage(d)! <= own));
+  return chainForLayer(r, layer);
 }
 
 export function camMethod(m: string | undefined): CamMethod {

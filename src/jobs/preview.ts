@@ -5,14 +5,14 @@
 // and chain would store.
 import type { Project } from '../project/index.ts';
 import type { MaskSettings, StoredCam } from '../masks/cam-mask.ts';
-import { PRESET_DEEP_LAYERS, type RefineSettings } from '../masks/refine/index.ts';
+import { deeperLayers, PRESET_DEEP_LAYERS, type RefineSettings } from '../masks/refine/index.ts';
 import { decodeImage } from '../engine/index.ts';
 import { camPool } from './workers/pipeline.ts';
 import { localRunner, workerRunner } from './workers/runners.ts';
 import type { EnginePool } from './workers/types.ts';
 import { maskFromStoredCams, rgbAtMaskSize } from './mask.ts';
 import { findModel, modelInfo } from './models.ts';
-import { camMethod, classSource, deeperLayers, jobMaskSettings, jobRefine, multiScale } from './params.ts';
+import { camMethod, classSource, jobMaskSettings, jobRefine, multiScale } from './params.ts';
 import type { ClassSource, MultiScale } from './types.ts';
 import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
 

@@ -1,16 +1,37 @@
 // The compare view's masks: for one method's stored CAMs, the label map the pipeline makes
-// (src/masks: camsToLabels after the upsampling) at the chosen settings — ignore band,
-// clean-up and hole filling included — so a card shows what a job would store.
+// (src/masks: the refinement chain, then labelsFromMaps) at the chosen settings — ignore
+// band, clean-up and hole filling included — so a card shows what a job would store. The
+// refined maps do not depend on τ, so a slider move only re-thresholds them.
 import type { MaskThresholds } from '../../../src/contract/generation.ts';
 import type { CamField } from '../../../src/masks/cam-field.ts';
-import { labelsFromMaps } from '../../../src/masks/cam-mask.ts';
+import { labelsFromMaps, type ClassCam, type UpsampledCam } from '../../../src/masks/cam-mask.ts';
+import { chainForLayer, refineMaps, type RefineSettings } from '../../../src/masks/refine/index.ts';
 
-export function compareMask(fields: readonly CamField[], width: number, height: number, settings: MaskThresholds): Uint8Array {
-  // each field keeps its upsampled map: a slider move re-thresholds without resampling
-  return labelsFromMaps(
-    fields.map((f) => ({ classIndex: f.classIndex, map: f.upsampled() })),
-    width,
-    height,
-    settings,
-  );
+export interface CompareRefine {
+  chain: RefineSettings | null;
+  /** the same method's fields at the other stored layers, by layer */
+  deep: Readonly<Record<string, readonly CamField[]>>;
+  /** the image's pixels at its stored size (null: not decoded yet) */
+  rgb: Uint8Array | null;
+}
+
+const asCam = (f: CamField): ClassCam => ({ classIndex: f.classIndex, width: f.camWidth, height: f.camHeight, data: f.values });
+
+/** The per-class maps at image size that the labels are read from (refined when `refine` has a chain). */
+export function compareMaps(fields: readonly CamField[], width: number, height: number, layer: string, refine?: CompareRefine): UpsampledCam[] {
+  const chain = refine ? chainForLayer(refine.chain, layer) : null;
+  // each field keeps its upsampled map: without a chain a slider move re-thresholds without resampling
+  if (!chain) return fields.map((f) => ({ classIndex: f.classIndex, map: f.upsampled() }));
+  const deep: Record<string, ClassCam[]> = {};
+  for (const [l, fs] of Object.entries(refine!.deep)) deep[l] = fs.map(asCam);
+  // fields hold relu-max normalised values; normalising them again is the identity, so these are the pipeline's maps
+  return refineMaps({ width, height, rgb: refine!.rgb, cams: fields.map(asCam), deep }, chain, 'relu-max').maps;
+}
+
+export function compareLabels(maps: readonly UpsampledCam[], width: number, height: number, settings: MaskThresholds): Uint8Array {
+  return labelsFromMaps(maps, width, height, settings);
+}
+
+export function compareMask(fields: readonly CamField[], width: number, height: number, settings: MaskThresholds, layer = 'layer2', refine?: CompareRefine): Uint8Array {
+  return compareLabels(compareMaps(fields, width, height, layer, refine), width, height, settings);
 }

@@ -68,6 +68,24 @@ export function refineSettings(r: RefineSettings | null | undefined): RefineSett
   return { workSide: r.workSide, gate, par };
 }
 
+/** Of `layers`, those that lie deeper than `layer`: not `layer` itself, and for stage names (layer1..layer4) a later stage. */
+export function deeperLayers(layers: readonly string[], layer: string): string[] {
+  const stage = (l: string) => (/^layer[1-4]$/.test(l) ? Number(l.slice(5)) : null);
+  const own = stage(layer);
+  return layers.filter((d) => d !== layer && !(own !== null && stage(d) !== null && stage(d)! <= own));
+}
+
+/**
+ * The chain a detail source at `layer` runs: the gate reads only layers deeper than it (a
+ * map gated by itself, or by a shallower stage the walk never reaches, means nothing), and
+ * a gate left with none goes.
+ */
+export function chainForLayer(r: RefineSettings | null, layer: string): RefineSettings | null {
+  if (!r?.gate) return r;
+  const deep = deeperLayers(r.gate.deep, layer);
+  return { ...r, gate: deep.length ? { ...r.gate, deep } : null };
+}
+
 /** The deep layers a chain reads (a job stores their maps next to the detail layer's). */
 export function deepLayersOf(r: RefineSettings | null): string[] {
   return r?.gate ? [...r.gate.deep] : [];

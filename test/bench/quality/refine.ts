@@ -8,7 +8,7 @@
 import { argmaxMaps, camFromFloat16, labelsFromMaps, upsampleCams, type ClassCam, type MaskSettings, type UpsampledCam } from '../../../src/masks/cam-mask.ts';
 import { ConfusionMatrix } from '../../../src/masks/confusion.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
-import { refineMaps, REFINE_PRESETS, type RefineSettings } from '../../../src/masks/refine/index.ts';
+import { chainForLayer, refineMaps, REFINE_PRESETS, type RefineSettings } from '../../../src/masks/refine/index.ts';
 import type { CamMethod } from '../../../src/engine/cams/methods.ts';
 import { createCamExecutor } from '../../../src/engine/executor.ts';
 import { loadModel } from '../../../src/engine/load.ts';
@@ -37,14 +37,8 @@ export interface ChainDef {
   layers?: readonly string[];
 }
 
-const deeperThan = (layer: string) => REFINE_LAYERS.slice(REFINE_LAYERS.indexOf(layer as (typeof REFINE_LAYERS)[number]) + 1);
-/** a preset's chain for a detail layer: the gate reads only layers deeper than it (as jobRefine does for the job's own layer) */
-function presetFor(name: 'fast' | 'best', layer: string): RefineSettings | null {
-  const p = structuredClone(REFINE_PRESETS[name])!;
-  if (!p.gate) return p;
-  const deep = p.gate.deep.filter((d) => deeperThan(layer).includes(d as never));
-  return { ...p, gate: deep.length ? { ...p.gate, deep } : null };
-}
+/** a preset's chain for a detail layer (the gate reads only deeper layers, as a job's does) */
+const presetFor = (name: 'fast' | 'best', layer: string): RefineSettings | null => chainForLayer(structuredClone(REFINE_PRESETS[name]), layer);
 
 export const CHAINS: readonly ChainDef[] = [
   { name: 'raw', refine: () => null },

@@ -10,6 +10,7 @@ import type { StoredCam } from '../../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { decodeLabelPng } from '../../../src/project/png.ts';
 import { compareMask } from '../../../renderer/src/lib/compare-masks.ts';
+import { REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 
 /** two overlapping blobs with ripples, so the band, small regions and holes all occur */
 function cams(): StoredCam[] {
@@ -58,5 +59,34 @@ describe('compare view masks', () => {
     const again = compareMask(fields, 60, 40, settings[2]);
     expect(again).toEqual(first);
     expect(again).toEqual(compareMask(stored.map((c) => new CamField(c, 60, 40)), 60, 40, settings[2]));
+  });
+
+  it.each(['fast', 'best'] as const)('through the %s chain equal the stored refined mask (gate on the deeper layers, PAR on the pixels)', (name) => {
+    const stored = cams();
+    const W = 101;
+    const H = 67;
+    // the deeper layers: the same blobs, coarser; the image: two coloured discs on grey
+    const coarse = (c: StoredCam, k: number): StoredCam => {
+      const w = Math.ceil(c.w / k);
+      const h = Math.ceil(c.h / k);
+      const src = new CamField(c, w, h).upsampled();
+      return { classIndex: c.classIndex, w, h, f16: encodeFloat16(src) };
+    };
+    const deep = { layer3: stored.map((c) => coarse(c, 2)), layer4: stored.map((c) => coarse(c, 4)) };
+    const rgb = new Uint8Array(W * H * 3).fill(120);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const i = (y * W + x) * 3;
+      if (Math.hypot(x - 30, y - 30) < 18) rgb.set([220, 40, 40], i);
+      if (Math.hypot(x - 70, y - 40) < 16) rgb.set([40, 200, 60], i);
+    }
+    const chain = REFINE_PRESETS[name];
+    const s = settings[2];
+    const made = maskFromStoredCams({ width: W, height: H, cams: stored, deep, rgb }, jobMaskSettings(s), chain);
+    expect(made.steps).toEqual([{ step: 'gate', ran: true }, { step: 'par', ran: true }]);
+    const pipeline = decodeLabelPng(made.png).labels;
+    const field = (c: StoredCam) => new CamField(c, W, H);
+    const shown = compareMask(stored.map(field), W, H, s, 'layer2', { chain, deep: { layer3: deep.layer3.map(field), layer4: deep.layer4.map(field) }, rgb });
+    expect(shown).toEqual(pipeline);
+    expect(shown).not.toEqual(compareMask(stored.map(field), W, H, s));
   });
 });

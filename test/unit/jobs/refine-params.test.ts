@@ -1,7 +1,7 @@
 // A job's refinement chain: presets by name, and a gate that reads only deeper layers.
 import { describe, expect, it } from 'vitest';
-import { deeperLayers, jobRefine } from '../../../src/jobs/params.ts';
-import { DEFAULT_REFINE_PRESET, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
+import { jobRefine } from '../../../src/jobs/params.ts';
+import { DEFAULT_REFINE_PRESET, deeperLayers, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 
 describe('jobRefine', () => {
   it('absent = the default preset, none/null = raw, a name = that preset', () => {
