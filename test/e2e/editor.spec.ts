@@ -123,6 +123,16 @@ test('paint, undo, redo, approve; the edit survives a reload and a server restar
   await expect(page.locator('[data-testid="cam-card"][data-method="rcam"] canvas.mask')).toBeVisible();
   await expect(page.locator('[data-testid="cam-card"][data-method="rcam"] .iou')).toBeVisible();
   await expect(page.locator('[data-testid="cam-card"][data-method="scorecam"]')).toContainText('Not generated');
+  // the masks go through the job default's refinement chain; 'none' shows the raw CAM's mask
+  const refineSelect = page.getByTestId('compare-refine');
+  await expect(refineSelect).toHaveValue('fast');
+  const rcamMask = page.locator('[data-testid="cam-card"][data-method="rcam"] canvas.mask');
+  const shot = () => rcamMask.evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
+  const refined = await shot();
+  await refineSelect.selectOption('none');
+  await expect.poll(shot, { timeout: 10_000 }).not.toBe(refined);
+  await refineSelect.selectOption('fast');
+  await expect.poll(shot, { timeout: 10_000 }).toBe(refined);
   await page.screenshot({ path: 'test-results/compare.png' });
   expect(errors).toEqual([]);
 });
