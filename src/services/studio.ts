@@ -5,6 +5,7 @@ import type { CamInfo, ImagePage, ImageQuery, MaskVersionInfo, ReviewStatus, Stu
 import { StudioError } from '../contract/errors.ts';
 import { editTags, mergeClasses, restoreMaskVersion, setStatusMany, updateClass } from '../project/editing.ts';
 import type { MaskVersion, Project } from '../project/index.ts';
+import { checkMaskUpload } from './mask-upload.ts';
 import { ScoreCache } from './scores.ts';
 import type { EventBus } from './events.ts';
 import { createExportService } from './export.ts';
@@ -72,6 +73,7 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
       return project.masks.png(versionId);
     },
     async saveMask(imageId, png) {
+      checkMaskUpload(project, imageId, png);
       return project.db.transaction(() => {
         const v = project.saveMask(imageId, png, { source: 'edited' });
         // editing is reviewing: an unreviewed, generated or rejected image is now 'edited'
