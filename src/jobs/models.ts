@@ -11,6 +11,8 @@ import { logitsTensor } from '../engine/exec/forward.ts';
 import type { Graph } from '../engine/ir.ts';
 import { resolveLayer } from '../engine/layer-names.ts';
 import { loadModel } from '../engine/load.ts';
+import { groupBytes, type WeightGroup } from '../engine/importers/tfjs-weights.ts';
+import { readConfined } from '../fs/confine.ts';
 import type { ModelRecord, Project } from '../project/index.ts';
 import { findPreprocessFile, resolvePreprocess, type PreprocessConfig } from './preprocess-spec.ts';
 
@@ -137,7 +139,7 @@ export function modelHash(file: string): string {
   if (target.toLowerCase().endsWith('.json')) {
     try {
       const json = JSON.parse(bytes.toString('utf8')) as { weightsManifest?: { paths?: string[] }[] };
-      for (const g of json.weightsManifest ?? []) for (const p of g.paths ?? []) h.update(readFileSync(path.resolve(path.dirname(target), p)));
+      for (const g of json.weightsManifest ?? []) for (const p of g.paths ?? []) h.update(readConfined(path.dirname(target), p, { what: `${target}: weight shard ${p}`, maxBytes: groupBytes(g as WeightGroup) }));
     } catch {
       // loadModel already validated the file; a hash of the JSON alone is still an identity
     }
