@@ -24,6 +24,7 @@ import { ModelsRepo } from './repos/models.ts';
 import { renderThumbnail, thumbPath, writeThumbnail } from './thumbnails.ts';
 import type { ImageRecord, ImportOptions, ImportReport, MaskProvenance, MaskVersion, RelinkReport } from './types.ts';
 import { APP_VERSION } from './version.ts';
+import { checkName } from './user-names.ts';
 import { assertWritable } from './writable.ts';
 
 export { DB_FILE } from './db.ts';
@@ -32,6 +33,7 @@ export type * from './types.ts';
 /** Makes `dir` (if needed) and a new empty project in it. */
 export function createProject(dir: string, opts: { name?: string } = {}): Project {
   const abs = resolve(dir);
+  const name = checkName('project', opts.name?.trim() ? opts.name : basename(abs));
   try {
     mkdirSync(abs, { recursive: true });
   } catch (err) {
@@ -46,7 +48,7 @@ export function createProject(dir: string, opts: { name?: string } = {}): Projec
     migrate(db, file);
     const meta = new MetaRepo(db);
     db.transaction(() => {
-      meta.set('name', opts.name?.trim() || basename(abs));
+      meta.set('name', name);
       meta.set('created_at', new Date().toISOString());
     })();
   } catch (err) {
