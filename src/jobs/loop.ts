@@ -10,6 +10,8 @@ import type { Project } from '../project/index.ts';
 import type { JobItem } from '../project/repos/job-items.ts';
 import { commitFailure } from './commit.ts';
 import { RateMeter } from './progress.ts';
+import { acquireRunLock } from './run-lock.ts';
+import type { Shard } from './shard.ts';
 import type { JobError, JobKind, JobProgress, JobState, JobSummary } from './types.ts';
 
 /** the newest failures a progress record carries (errorCount counts them all) */
@@ -38,6 +40,8 @@ export interface JobRun {
   workers: number;
   /** the items this run covers (the job, or its shard slice) */
   scope: readonly JobItem[];
+  /** the shard `scope` is (null: the whole job); disjoint shards may run in parallel processes */
+  shard?: Shard | null;
   retryFailed?: boolean;
   resumed?: boolean;
   signal?: AbortSignal;
@@ -48,7 +52,21 @@ export interface JobRun {
   open(): Promise<JobWork>;
 }
 
+/**
+ * Runs the job holding the project's cross-process run lock (run-lock.ts): when another
+ * process runs this project's job (or an overlapping shard of it), this rejects with a
+ * StudioError naming that process, before any item or status is touched.
+ */
 export async function runJobLoop(run: JobRun): Promise<JobSummary> {
+  const lock = acquireRunLock(run.project, run.jobId, run.kind, run.shard ?? null);
+  try {
+    return await runLocked(run);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(run: JobRun): Promise<JobSummary> {
   const { project, jobId, kind, scope } = run;
   const started = performance.now();
   const todo = scope.filter((i) => i.state === 'pending' || (run.retryFailed && i.state === 'failed'));

@@ -81,7 +81,8 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
         const status = project.images.get(imageId).status;
         if (status !== 'edited') project.images.setStatus(imageId, 'edited');
         return { version: versionInfo(v), status: 'edited' as ReviewStatus };
-      })();
+        // IMMEDIATE: reads then writes; a batch job in another process may write in between
+      }).immediate();
     },
     async restoreMaskVersion(imageId, versionId) {
       const v = restoreMaskVersion(project, imageId, versionId);
