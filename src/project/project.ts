@@ -117,7 +117,11 @@ export class Project {
     if (this.closed) return;
     this.closed = true;
     // keeps the planner's statistics fresh for the grid's queries (cheap; SQLite's advice)
-    this.db.pragma('optimize');
+    try {
+      this.db.pragma('optimize');
+    } catch {
+      // a full or read-only disk: the statistics can wait, the file must still be closed
+    }
     this.db.close();
   }
 
