@@ -11,7 +11,7 @@ import { decodeLabelPng } from './png.ts';
 import { DB_FILE, openDatabase } from './db.ts';
 import { importDataset } from './import/run.ts';
 import { relink } from './import/relink.ts';
-import { migrate, schemaVersion } from './migrate.ts';
+import { checkSchema, migrate, schemaVersion } from './migrate.ts';
 import { absolutePath } from './paths.ts';
 import { CamsRepo } from './repos/cams.ts';
 import { ClassesRepo } from './repos/classes.ts';
@@ -63,11 +63,16 @@ export function openProject(dir: string): Project {
   const abs = resolve(dir);
   const file = join(abs, DB_FILE);
   if (!existsSync(file)) throw new StudioError('NOT_FOUND', `${abs}: not a Relevance Studio project (no ${DB_FILE}); create one with 'relevance-studio init'`);
+  if (statSync(file).size === 0) {
+    // never silently start over in the file: the project's data is what is missing
+    throw new StudioError('IO_ERROR', `${file}: the project database is empty (0 bytes); restore it from a backup, or delete it and run 'relevance-studio init' to start a new project`);
+  }
   if (!isSqlite(file)) throw new StudioError('BAD_REQUEST', `${file}: not an SQLite database`);
   assertWritable(abs);
   const db = openDatabase(file, { mustExist: true });
   try {
     migrate(db, file);
+    checkSchema(db, file);
   } catch (err) {
     db.close();
     throw err;
