@@ -6,7 +6,7 @@
 // The lock is a row in the project's meta table, taken in an IMMEDIATE transaction (so
 // the check and the claim are one step across processes), refreshed by a heartbeat, and
 // released when the run ends. A holder whose process is gone (same host, pid not alive) or
-// whose heartbeat stopped (another host, or a reused pid) no longer counts.
+// whose heartbeat stopped (another host sharing the folder) no longer counts.
 import os from 'node:os';
 import { basename } from 'node:path';
 import { StudioError } from '../contract/errors.ts';
@@ -15,7 +15,7 @@ import type { Shard } from './shard.ts';
 
 const PREFIX = 'run-lock:';
 const BEAT_MS = 10_000;
-/** a holder silent this long is gone (a sleeping laptop resumes and re-takes it) */
+/** a holder on another host silent this long is gone */
 export const STALE_MS = 60_000;
 
 export interface LockHolder {
@@ -42,9 +42,10 @@ function alive(pid: number): boolean {
   }
 }
 
+/** on this host the pid says it (a starved CPU may delay beats); elsewhere the heartbeat does */
 function stale(h: LockHolder, now: number): boolean {
-  if (now - Date.parse(h.beatAt) > STALE_MS) return true;
-  return h.host === os.hostname() && !alive(h.pid);
+  if (h.host === os.hostname()) return !alive(h.pid);
+  return now - Date.parse(h.beatAt) > STALE_MS;
 }
 
 function overlaps(a: LockHolder, jobId: number, shard: Shard | null): boolean {
