@@ -1,6 +1,7 @@
 // `relevance-studio <command>` / `npm run studio -- <command>`.
 import { CliError, parseArgs } from './args.ts';
 import type { Command } from './command.ts';
+import { storageFailure } from '../project/db.ts';
 import { cam } from './commands/cam.ts';
 import { exportCmd } from './commands/export.ts';
 import { generate } from './commands/generate.ts';
@@ -58,6 +59,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CliError || isUserFacing(err)) {
       console.error(`relevance-studio ${name}: ${(err as Error).message}`);
+      return 1;
+    }
+    const storage = storageFailure(err, rest.find((a) => !a.startsWith('-')) ?? name);
+    if (storage) {
+      console.error(`relevance-studio ${name}: ${storage.message}`);
       return 1;
     }
     throw err;

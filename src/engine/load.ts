@@ -1,13 +1,17 @@
 // Loads a user's model file into the engine IR, detecting the format: an ONNX file, or a
 // TF.js layers model.json (its weight shards are read from the same folder). A folder
 // holding one model.json also works.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.ts';
+import { readConfined } from '../fs/confine.ts';
 import type { Graph } from './ir.ts';
 import { importOnnx } from './importers/onnx.ts';
 import { importTfjsLayers } from './importers/tfjs-layers.ts';
-import { decodeWeights, type WeightGroup } from './importers/tfjs-weights.ts';
+import { decodeWeights, groupBytes, type WeightGroup } from './importers/tfjs-weights.ts';
+
+/** protobuf's own limit for one ONNX file; a model.json is far smaller */
+const MAX_MODEL_BYTES = 2 ** 31;
 
 export async function loadModel(file: string): Promise<Graph> {
   let target = file;
@@ -17,11 +21,13 @@ export async function loadModel(file: string): Promise<Graph> {
     target = path.join(file, 'model.json');
     if (!(await stat(target).catch(() => null))) throw new StudioError('NOT_FOUND', `${file}: folder has no model.json`);
   }
-  const bytes = new Uint8Array(await readFile(target));
+  // the user named this file; it still must be a regular file of a sane size (not /dev/zero)
+  const bytes = readConfined(path.dirname(target), path.basename(target), { what: `model file ${target}`, maxBytes: MAX_MODEL_BYTES });
   const ext = path.extname(target).toLowerCase();
-  if (ext === '.onnx') return importOnnx(bytes, target);
+  const external = { dir: path.dirname(target) };
+  if (ext === '.onnx') return importOnnx(bytes, target, external);
   if (ext === '.json' || looksLikeJson(bytes)) return loadTfjs(bytes, target);
-  return importOnnx(bytes, target);
+  return importOnnx(bytes, target, external);
 }
 
 function looksLikeJson(bytes: Uint8Array): boolean {
@@ -52,11 +58,10 @@ async function loadTfjs(bytes: Uint8Array, file: string): Promise<Graph> {
   const groups: Uint8Array[] = [];
   for (const group of manifest) {
     const parts: Uint8Array[] = [];
+    const need = groupBytes(group);
     for (const p of group.paths ?? []) {
-      const full = path.resolve(dir, p);
-      const data = await readFile(full).catch(() => null);
-      if (!data) throw new StudioError('NOT_FOUND', `${file}: weight shard ${p} is missing (expected at ${full})`);
-      parts.push(new Uint8Array(data));
+      if (typeof p !== 'string') throw new StudioError('BAD_REQUEST', `${file}: a weightsManifest path is not a string`);
+      parts.push(readConfined(dir, p, { what: `${file}: weight shard ${p}`, maxBytes: need }));
     }
     groups.push(concat(parts));
   }

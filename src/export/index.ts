@@ -1,11 +1,11 @@
-// exportProject: the studio's one export entry point (CLI, Export dialog).
-import { resolve } from 'node:path';
+// exportProject: the studio's one export entry point (CLI, Export dialog, desktop menu).
 import { StudioError } from '../contract/errors.ts';
 import type { Project } from '../project/index.ts';
 import { writeCams } from './cams.ts';
 import { writeCoco } from './coco.ts';
 import { ExportWriter } from './files.ts';
 import { selectItems } from './select.ts';
+import { checkExportTarget, stageExport } from './target.ts';
 import { EXPORT_FORMATS, type ExportOptions, type ExportReport } from './types.ts';
 import { writeVoc } from './voc.ts';
 import { writeYolo } from './yolo.ts';
@@ -13,36 +13,46 @@ import { writeYolo } from './yolo.ts';
 export type * from './types.ts';
 export { EXPORT_FORMATS } from './types.ts';
 export { importMasks, type MaskImportReport, type MaskImportOptions } from './import-masks.ts';
+export { EXPORT_MARKER } from './target.ts';
 
 /**
  * Writes the project's labels to `opts.out` in one format. Deterministic: the same
  * project and options give byte-identical files. Images that cannot be exported (a
  * mask that does not decode, a source image gone for copyImages) are listed in
- * `skipped`; the rest are written.
+ * `skipped`; the rest are written. The target must be empty unless `overwrite`; the files
+ * appear there only once all are written, with the completion marker EXPORT_MARKER.
  */
 export async function exportProject(project: Project, opts: ExportOptions): Promise<ExportReport> {
   if (!EXPORT_FORMATS.includes(opts.format)) {
     throw new StudioError('BAD_REQUEST', `export: unknown format '${String(opts.format)}' (expected ${EXPORT_FORMATS.join(', ')})`);
   }
-  const out = resolve(opts.out);
-  if (out === resolve(project.dir)) throw new StudioError('BAD_REQUEST', `export: ${out} is the project folder; choose another output folder`);
+  const out = checkExportTarget(opts.out, { overwrite: opts.overwrite ?? false, projectDir: project.dir });
   const items = selectItems(project, opts, opts.format !== 'cams');
-  const w = new ExportWriter(out);
+  const stage = stageExport(out);
   const report: ExportReport = { format: opts.format, out, images: 0, files: 0, skipped: [] };
-  switch (opts.format) {
-    case 'voc':
-      await writeVoc(project, items, opts, w, report);
-      break;
-    case 'coco':
-      writeCoco(project, items, opts, w, report);
-      break;
-    case 'yolo':
-      await writeYolo(project, items, opts, w, report);
-      break;
-    case 'cams':
-      writeCams(project, items, opts, w, report);
-      break;
+  try {
+    const w = new ExportWriter(stage.dir);
+    switch (opts.format) {
+      case 'voc':
+        await writeVoc(project, items, opts, w, report);
+        break;
+      case 'coco':
+        writeCoco(project, items, opts, w, report);
+        break;
+      case 'yolo':
+        await writeYolo(project, items, opts, w, report);
+        break;
+      case 'cams':
+        writeCams(project, items, opts, w, report);
+        break;
+    }
+    report.files = w.files;
+    stage.commit({ format: report.format, images: report.images, files: report.files, skipped: report.skipped.length });
+  } catch (e) {
+    stage.abort();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!(e instanceof StudioError) && typeof code === 'string') throw new StudioError('IO_ERROR', `export: cannot write ${out} (${code}: ${(e as Error).message.split('\n')[0]}); the export did not finish (no completion marker)`);
+    throw e;
   }
-  report.files = w.files;
   return report;
 }

@@ -13,8 +13,10 @@ export interface ExportProgress {
 
 export interface ExportOptions {
   format: ExportFormat;
-  /** output folder (created when missing; files already there with the same names are overwritten) */
+  /** output folder, absolute (created when missing) */
   out: string;
+  /** a folder that holds files: replace the entries this export writes (default: refuse it) */
+  overwrite?: boolean;
   /** only images whose review status is 'approved' (default: every image with a mask, except 'rejected') */
   approvedOnly?: boolean;
   /** random train/val assignment instead of the images' own splits */

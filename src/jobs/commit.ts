@@ -70,7 +70,9 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
     }
     project.jobItems.markDone(ctx.jobId, r.imageId, { maskId, prevMaskId: before.maskId, prevStatus: before.status, madeCurrent, classes: r.cams.map((c) => c.classIndex) }, now);
     return { written: true, maskId, madeCurrent, keptHuman };
-  })();
+    // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so
+    // a write by another process in between cannot fail this with 'database is locked'
+  }).immediate();
 }
 
 export function commitFailure(project: Project, jobId: number, imageId: number, message: string): void {

@@ -10,6 +10,10 @@ import type { Project } from '../project/index.ts';
 import type { JobItem } from '../project/repos/job-items.ts';
 import { commitFailure } from './commit.ts';
 import { RateMeter } from './progress.ts';
+import { StudioError } from '../contract/errors.ts';
+import { storageFailure } from '../project/db.ts';
+import { acquireRunLock } from './run-lock.ts';
+import type { Shard } from './shard.ts';
 import type { JobError, JobKind, JobProgress, JobState, JobSummary } from './types.ts';
 
 /** the newest failures a progress record carries (errorCount counts them all) */
@@ -38,6 +42,8 @@ export interface JobRun {
   workers: number;
   /** the items this run covers (the job, or its shard slice) */
   scope: readonly JobItem[];
+  /** the shard `scope` is (null: the whole job); disjoint shards may run in parallel processes */
+  shard?: Shard | null;
   retryFailed?: boolean;
   resumed?: boolean;
   signal?: AbortSignal;
@@ -48,7 +54,24 @@ export interface JobRun {
   open(): Promise<JobWork>;
 }
 
+/**
+ * Runs the job holding the project's cross-process run lock (run-lock.ts): when another
+ * process runs this project's job (or an overlapping shard of it), this rejects with a
+ * StudioError naming that process, before any item or status is touched.
+ */
 export async function runJobLoop(run: JobRun): Promise<JobSummary> {
+  const lock = acquireRunLock(run.project, run.jobId, run.kind, run.shard ?? null);
+  try {
+    return await runLocked(run);
+  } catch (e) {
+    // a full or failing disk before or after the images (the job's own status updates)
+    throw storageFailure(e, `job ${run.jobId}`) ?? e;
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(run: JobRun): Promise<JobSummary> {
   const { project, jobId, kind, scope } = run;
   const started = performance.now();
   const todo = scope.filter((i) => i.state === 'pending' || (run.retryFailed && i.state === 'failed'));
@@ -86,7 +109,12 @@ export async function runJobLoop(run: JobRun): Promise<JobSummary> {
   const setStatus = (s: 'running' | 'done' | 'failed' | 'cancelled' | 'queued', error: string | null = null) =>
     project.jobs.setStatus(jobId, s, new Date().toISOString(), error);
   const failJob = (message: string): JobSummary => {
-    setStatus('failed', message);
+    try {
+      setStatus('failed', message);
+    } catch (e) {
+      // a full disk may refuse even this; the summary still says why, and the job resumes
+      if (!storageFailure(e, '')) throw e;
+    }
     return finish('failed', message);
   };
   const settle = (cancelled: boolean): JobSummary => {
@@ -115,14 +143,25 @@ export async function runJobLoop(run: JobRun): Promise<JobSummary> {
     emit('running');
     if (processed % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
   };
+  // a full or failing disk stops the whole run (every next image would fail the same way);
+  // the image it hit stays pending, so running the job again resumes there
+  let storage: StudioError | null = null;
   const one = async (item: JobItem): Promise<void> => {
-    if (item.state === 'failed') failed--; // retried: counted again by its new outcome
     let out: { written: boolean; keptHuman: boolean };
     try {
       out = await work.run(item.imageId);
     } catch (e) {
+      storage ??= storageFailure(e, project.dir);
+      if (storage) return;
       const message = (e as Error).message.split('\n')[0];
-      commitFailure(project, jobId, item.imageId, message);
+      try {
+        commitFailure(project, jobId, item.imageId, message);
+      } catch (e2) {
+        storage ??= storageFailure(e2, project.dir);
+        if (storage) return;
+        throw e2;
+      }
+      if (item.state === 'failed') failed--; // retried: counted again by its new outcome
       failed++;
       errorCount++;
       errors.push({ imageId: item.imageId, name: imageName(project, item.imageId), message });
@@ -130,6 +169,7 @@ export async function runJobLoop(run: JobRun): Promise<JobSummary> {
       return counted();
     }
     if (!out.written) return;
+    if (item.state === 'failed') failed--;
     done++;
     if (out.keptHuman) keptHuman++;
     return counted();
@@ -139,7 +179,7 @@ export async function runJobLoop(run: JobRun): Promise<JobSummary> {
   try {
     let next = 0;
     const lanes = Array.from({ length: Math.max(1, work.lanes) }, async () => {
-      while (next < todo.length) {
+      while (next < todo.length && !storage) {
         if (run.signal?.aborted) {
           cancelled = true;
           return;
@@ -154,6 +194,10 @@ export async function runJobLoop(run: JobRun): Promise<JobSummary> {
     return failJob(`job ${jobId} failed: ${(e as Error).message.split('\n')[0]}`);
   }
   await work.close();
+  if (storage) {
+    const left = scope.length - done - failed;
+    return failJob(`job ${jobId} stopped: ${(storage as StudioError).message}; the ${done} image${done === 1 ? '' : 's'} done are kept, and running the same job again resumes with the ${left} left`);
+  }
   return settle(cancelled);
 }
 

@@ -7,6 +7,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.ts';
 import { concreteShapes, loadModel, logitsTensor, resolveLayer, type Graph } from '../engine/index.ts';
+import { groupBytes, type WeightGroup } from '../engine/importers/tfjs-weights.ts';
+import { readConfined } from '../fs/confine.ts';
 import type { ModelRecord, Project } from '../project/index.ts';
 import { findPreprocessFile, resolvePreprocess, type PreprocessConfig } from './preprocess-spec.ts';
 import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
@@ -134,7 +136,7 @@ export function modelHash(file: string): string {
   if (target.toLowerCase().endsWith('.json')) {
     try {
       const json = JSON.parse(bytes.toString('utf8')) as { weightsManifest?: { paths?: string[] }[] };
-      for (const g of json.weightsManifest ?? []) for (const p of g.paths ?? []) h.update(readFileSync(path.resolve(path.dirname(target), p)));
+      for (const g of json.weightsManifest ?? []) for (const p of g.paths ?? []) h.update(readConfined(path.dirname(target), p, { what: `${target}: weight shard ${p}`, maxBytes: groupBytes(g as WeightGroup) }));
     } catch {
       // loadModel already validated the file; a hash of the JSON alone is still an identity
     }

@@ -59,6 +59,7 @@ export function runGeneration(project: Project, jobId: number, opts: RunOptions 
     kind: 'generate',
     workers,
     scope: project.jobItems.list(jobId, { seqFrom: from, seqTo: to }),
+    shard: opts.shard ?? null,
     retryFailed: opts.retryFailed,
     resumed: opts.resumed,
     signal: opts.signal,

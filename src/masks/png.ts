@@ -6,16 +6,29 @@
 // browser, `webZlib` below), so the renderer and the store share one codec.
 import { StudioError } from '../contract/errors.ts';
 
-/** zlib streams (RFC 1950), what a PNG's IDAT chunks hold. */
+/**
+ * zlib streams (RFC 1950), what a PNG's IDAT chunks hold. `inflate` must throw once its
+ * output would pass `maxOutput` bytes: a few hundred KB of IDAT can claim gigabytes.
+ */
 export interface Zlib {
   deflate(data: Uint8Array): Uint8Array;
-  inflate(data: Uint8Array): Uint8Array;
+  inflate(data: Uint8Array, maxOutput: number): Uint8Array;
 }
 
 /** The same, for platforms whose zlib is asynchronous (web streams). */
 export interface AsyncZlib {
   deflate(data: Uint8Array): Promise<Uint8Array>;
-  inflate(data: Uint8Array): Promise<Uint8Array>;
+  inflate(data: Uint8Array, maxOutput: number): Promise<Uint8Array>;
+}
+
+/** 16384 × 16384: the largest label map any path decodes (a 256 MB uint8 map). */
+export const MAX_LABEL_PIXELS = 16384 * 16384;
+
+export interface DecodeLimits {
+  /** the size the map must have (checked from the header, before any inflating) */
+  expect?: { width: number; height: number };
+  /** default MAX_LABEL_PIXELS */
+  maxPixels?: number;
 }
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
@@ -99,11 +112,11 @@ function assemble(width: number, height: number, idat: Uint8Array, palette: Uint
  * palette indices. Anything else (RGB, 16-bit, interlaced, truncated, bad CRC) is a
  * StudioError naming `file`.
  */
-export function decodeLabelPng(bytes: Uint8Array, zlib: Pick<Zlib, 'inflate'>, file = 'PNG data'): DecodedLabelPng {
-  const png = parse(bytes, file);
+export function decodeLabelPng(bytes: Uint8Array, zlib: Pick<Zlib, 'inflate'>, file = 'PNG data', limits: DecodeLimits = {}): DecodedLabelPng {
+  const png = parse(bytes, file, limits);
   let raw: Uint8Array;
   try {
-    raw = zlib.inflate(png.idat);
+    raw = zlib.inflate(png.idat, rawSize(png));
   } catch (err) {
     return corrupt(file, err);
   }
@@ -111,10 +124,24 @@ export function decodeLabelPng(bytes: Uint8Array, zlib: Pick<Zlib, 'inflate'>, f
 }
 
 /** decodeLabelPng with an asynchronous zlib (a browser's DecompressionStream). */
-export async function decodeLabelPngAsync(bytes: Uint8Array, zlib: Pick<AsyncZlib, 'inflate'>, file = 'PNG data'): Promise<DecodedLabelPng> {
-  const png = parse(bytes, file);
-  const raw = await zlib.inflate(png.idat).catch((err: unknown) => corrupt(file, err));
+export async function decodeLabelPngAsync(bytes: Uint8Array, zlib: Pick<AsyncZlib, 'inflate'>, file = 'PNG data', limits: DecodeLimits = {}): Promise<DecodedLabelPng> {
+  const png = parse(bytes, file, limits);
+  const raw = await zlib.inflate(png.idat, rawSize(png)).catch((err: unknown) => corrupt(file, err));
   return pixels(png, raw, file);
+}
+
+/**
+ * The header of a label PNG (size, bit depth, palette), checked like decodeLabelPng
+ * checks it, without inflating anything: what an upload is judged by before it costs memory.
+ */
+export function labelPngHeader(bytes: Uint8Array, file = 'PNG data', limits: DecodeLimits = {}): { width: number; height: number; depth: number; indexed: boolean } {
+  const { width, height, depth, palette } = parse(bytes, file, limits);
+  return { width, height, depth, indexed: palette !== undefined };
+}
+
+/** the scanlines' exact inflated size, filter bytes included: more is not this image */
+function rawSize(png: ParsedPng): number {
+  return (Math.ceil((png.width * png.depth) / 8) + 1) * png.height;
 }
 
 interface ParsedPng {
@@ -137,7 +164,7 @@ function failIn(file: string): (problem: string) => never {
 }
 
 /** The chunks checked (CRCs, header, a label-map colour type), the image data still compressed. */
-function parse(bytes: Uint8Array, file: string): ParsedPng {
+function parse(bytes: Uint8Array, file: string, limits: DecodeLimits): ParsedPng {
   const fail = failIn(file);
   if (bytes.length < SIGNATURE.length || !SIGNATURE.every((b, i) => bytes[i] === b)) fail('not a PNG file');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -179,6 +206,10 @@ function parse(bytes: Uint8Array, file: string): ParsedPng {
   if (!header) return fail('corrupt PNG (no IHDR)');
   const { width, height, depth, color } = header;
   if (width < 1 || height < 1) fail(`invalid size ${width}x${height}`);
+  const want = limits.expect;
+  if (want && (width !== want.width || height !== want.height)) fail(`is ${width}x${height}, the image is ${want.width}x${want.height}`);
+  const maxPixels = limits.maxPixels ?? MAX_LABEL_PIXELS;
+  if (width * height > maxPixels) fail(`${width}x${height} is larger than the ${maxPixels}-pixel limit for label maps`);
   if (color !== COLOR_GRAY && color !== COLOR_INDEXED) {
     fail(`colour type ${color} (${colorName(color)}) is not a label map; expected 8-bit grayscale or indexed`);
   }
@@ -272,13 +303,25 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-async function through(data: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const body = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream);
-  return new Uint8Array(await new Response(body).arrayBuffer());
+async function through(data: Uint8Array, stream: CompressionStream | DecompressionStream, maxOutput = Infinity): Promise<Uint8Array> {
+  const reader = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream).getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > maxOutput) {
+      await reader.cancel();
+      throw new Error(`inflated data larger than the ${maxOutput} bytes the header declares`);
+    }
+    parts.push(value);
+  }
+  return concat(parts);
 }
 
 /** zlib over the platform's web streams (browsers, and Node ≥ 18). */
 export const webZlib: AsyncZlib = {
   deflate: (data) => through(data, new CompressionStream('deflate')),
-  inflate: (data) => through(data, new DecompressionStream('deflate')),
+  inflate: (data, maxOutput) => through(data, new DecompressionStream('deflate'), maxOutput),
 };

@@ -7,6 +7,7 @@ import { StudioError } from '../contract/errors.ts';
 import { decodeLabelPng } from './png.ts';
 import type { Project } from './project.ts';
 import type { MaskVersion } from './types.ts';
+import { checkName } from './user-names.ts';
 
 /** Makes an older version the current one again; the image becomes 'edited'. */
 export function restoreMaskVersion(project: Project, imageId: number, versionId: number): MaskVersion {
@@ -46,9 +47,12 @@ export function updateClass(project: Project, index: number, change: { name?: st
   return project.db.transaction(() => {
     const c = classOrThrow(project, index);
     if (change.name !== undefined) {
-      const name = change.name.trim();
-      if (!name) throw new StudioError('BAD_REQUEST', `class ${c.name}: the new name is empty`);
-      if (name.length > 200) throw new StudioError('BAD_REQUEST', `class ${c.name}: the new name is longer than 200 characters`);
+      let name: string;
+      try {
+        name = checkName('class', change.name);
+      } catch (e) {
+        throw new StudioError('BAD_REQUEST', `class ${c.name}: the new ${(e as Error).message}`);
+      }
       const other = project.classes.indexOf(name);
       if (other !== undefined && other !== index) throw new StudioError('BAD_REQUEST', `class '${name}' already exists`);
       project.db.prepare('UPDATE classes SET name = ? WHERE idx = ?').run(name, index);

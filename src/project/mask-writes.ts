@@ -159,8 +159,12 @@ export class MaskWrites {
     return this.tx(() => this.masks.prune(keep, imageId));
   }
 
+  /**
+   * IMMEDIATE when it starts the transaction: a write door reads then writes, and another
+   * process (a batch job) may write in between; inside a caller's transaction it joins it.
+   */
   private tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.inTransaction ? this.db.transaction(fn)() : this.db.transaction(fn).immediate();
   }
 }
 

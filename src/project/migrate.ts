@@ -2,6 +2,7 @@
 // failure leaves the file exactly as it was; PRAGMA user_version records the step reached.
 import type Database from 'better-sqlite3';
 import { StudioError } from '../contract/errors.ts';
+import { openDatabase } from './db.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 
 export function schemaVersion(db: Database.Database): number {
@@ -40,4 +41,33 @@ export function migrate(
     throw new StudioError('INTERNAL', `${file}: schema migration failed, nothing was changed (${(err as Error).message})`);
   }
   return { from, to: latest };
+}
+
+let expected: Map<string, string> | null = null;
+
+/** name → type of every table and index the migrations create, from a scratch in-memory run */
+function expectedSchema(): Map<string, string> {
+  if (!expected) {
+    const mem = openDatabase(':memory:', { mustExist: false }); // Electron's own native binding too
+    try {
+      migrate(mem, ':memory:');
+      expected = new Map(mem.prepare<[], { name: string; type: string }>("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'").all().map((r) => [r.name, r.type]));
+    } finally {
+      mem.close();
+    }
+  }
+  return expected;
+}
+
+/**
+ * After migrating: every table and index the schema version promises is there. A project
+ * whose file lost one (a dropped table, a tool that rewrote it) is refused with what is
+ * missing, instead of failing later with a raw 'no such table' on whatever is used first.
+ */
+export function checkSchema(db: Database.Database, file: string): void {
+  const have = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')").all().map((r) => r.name));
+  const missing = [...expectedSchema()].filter(([name]) => !have.has(name));
+  if (missing.length === 0) return;
+  const list = missing.slice(0, 5).map(([name, type]) => `${type} '${name}'`).join(', ') + (missing.length > 5 ? `, and ${missing.length - 5} more` : '');
+  throw new StudioError('IO_ERROR', `${file}: the project database is damaged: ${list} ${missing.length === 1 ? 'is' : 'are'} missing; restore project.sqlite from a backup (nothing was changed)`);
 }

@@ -10,7 +10,7 @@ import { StudioError } from '../contract/errors.ts';
 import { DB_FILE, openDatabase } from './db.ts';
 import { importDataset } from './import/run.ts';
 import { relink } from './import/relink.ts';
-import { migrate, schemaVersion } from './migrate.ts';
+import { checkSchema, migrate, schemaVersion } from './migrate.ts';
 import { MaskWrites } from './mask-writes.ts';
 import { absolutePath } from './paths.ts';
 import { CamsRepo } from './repos/cams.ts';
@@ -24,6 +24,7 @@ import { ModelsRepo } from './repos/models.ts';
 import { renderThumbnail, thumbPath, writeThumbnail } from './thumbnails.ts';
 import type { ImageRecord, ImportOptions, ImportReport, MaskProvenance, MaskVersion, RelinkReport } from './types.ts';
 import { APP_VERSION } from './version.ts';
+import { checkName } from './user-names.ts';
 import { assertWritable } from './writable.ts';
 
 export { DB_FILE } from './db.ts';
@@ -32,6 +33,7 @@ export type * from './types.ts';
 /** Makes `dir` (if needed) and a new empty project in it. */
 export function createProject(dir: string, opts: { name?: string } = {}): Project {
   const abs = resolve(dir);
+  const name = checkName('project', opts.name?.trim() ? opts.name : basename(abs));
   try {
     mkdirSync(abs, { recursive: true });
   } catch (err) {
@@ -46,7 +48,7 @@ export function createProject(dir: string, opts: { name?: string } = {}): Projec
     migrate(db, file);
     const meta = new MetaRepo(db);
     db.transaction(() => {
-      meta.set('name', opts.name?.trim() || basename(abs));
+      meta.set('name', name);
       meta.set('created_at', new Date().toISOString());
     })();
   } catch (err) {
@@ -61,11 +63,16 @@ export function openProject(dir: string): Project {
   const abs = resolve(dir);
   const file = join(abs, DB_FILE);
   if (!existsSync(file)) throw new StudioError('NOT_FOUND', `${abs}: not a Relevance Studio project (no ${DB_FILE}); create one with 'relevance-studio init'`);
+  if (statSync(file).size === 0) {
+    // never silently start over in the file: the project's data is what is missing
+    throw new StudioError('IO_ERROR', `${file}: the project database is empty (0 bytes); restore it from a backup, or delete it and run 'relevance-studio init' to start a new project`);
+  }
   if (!isSqlite(file)) throw new StudioError('BAD_REQUEST', `${file}: not an SQLite database`);
   assertWritable(abs);
   const db = openDatabase(file, { mustExist: true });
   try {
     migrate(db, file);
+    checkSchema(db, file);
   } catch (err) {
     db.close();
     throw err;
@@ -118,7 +125,11 @@ export class Project {
     if (this.closed) return;
     this.closed = true;
     // keeps the planner's statistics fresh for the grid's queries (cheap; SQLite's advice)
-    this.db.pragma('optimize');
+    try {
+      this.db.pragma('optimize');
+    } catch {
+      // a full or read-only disk: the statistics can wait, the file must still be closed
+    }
     this.db.close();
   }
 

@@ -62,3 +62,14 @@ export function hostAllowed(req: IncomingMessage, port: number): boolean {
   const host = req.headers.host;
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
+
+/**
+ * Cross-site guard beside the token: a browser names the page that sent a request in
+ * Origin; only the studio's own page may call the API or open the events socket. Requests
+ * without Origin (the CLI, scripts, same-origin GETs of older browsers) rely on the token.
+ */
+export function originAllowed(req: IncomingMessage, port: number): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+}

@@ -14,7 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { BINARY_INPUT_METHODS, type ApiError, type ErrorCode, type Result, type StudioApi } from '../contract/api.ts';
 import { dispatch, isBinaryMethod } from '../services/dispatch.ts';
 import type { EventBus } from '../services/events.ts';
-import { authorized, cookieName, hostAllowed, newToken, tokensEqual, requestToken } from './auth.ts';
+import { authorized, cookieName, hostAllowed, newToken, originAllowed, tokensEqual, requestToken } from './auth.ts';
 import { securityHeaders, sendFile, staticFile } from './static.ts';
 
 export const HOST = '127.0.0.1';
@@ -22,6 +22,11 @@ const MAX_BODY = 1 << 20;
 /** a 16k × 16k label PNG of noise is ~256 MB; real masks compress to a few MB */
 const MAX_BINARY_BODY = 256 << 20;
 const PARAMS_HEADER = 'x-studio-params';
+/**
+ * The events socket only carries server → client messages; a client frame is never read,
+ * so anything past a small control-sized payload is refused (and closes that socket only).
+ */
+export const MAX_WS_PAYLOAD = 64 << 10;
 
 function isBinaryInput(method: string): boolean {
   return (BINARY_INPUT_METHODS as readonly string[]).includes(method);
@@ -61,7 +66,7 @@ const STATUS: Record<ErrorCode, number> = {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
   const sockets = new Set<Socket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
   let port = 0;
 
   const server = createServer((req, res) => {
@@ -78,6 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
 
     if (url.pathname.startsWith('/api/')) {
+      if (!originAllowed(req, port)) return sendJson(res, 403, fail('UNAUTHORIZED', `origin '${String(req.headers.origin).slice(0, 100)}' not allowed`), headers);
       if (!authorized(req, url, port, token, { header: true, query: true })) {
         return sendJson(res, 401, fail('UNAUTHORIZED', 'missing or wrong session token'), headers);
       }
@@ -141,13 +147,36 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    // a reset or malformed upgrade must end this socket, never the process
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    } catch {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     const given = requestToken(req, url, port, { query: true, header: true });
+    if (!originAllowed(req, port)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     if (url.pathname !== '/events' || !hostAllowed(req, port) || given === undefined || !tokensEqual(given, token)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => wss.emit('connection', ws, req));
+  });
+
+  // A protocol error on one connection (an oversized or malformed frame, a reset) is
+  // that client's problem: ws closes it with the right code; the server keeps serving.
+  wss.on('connection', (ws: WebSocket) => {
+    ws.on('error', () => ws.terminate());
+  });
+  wss.on('error', (err) => console.error('relevance-studio server: websocket:', err.message));
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   const unsubscribe = opts.bus?.subscribe((name, payload) => {

@@ -1,8 +1,8 @@
-// The export service (ExportApi): a suggested output folder, and exports into a checked
-// folder — absolute, a folder, empty unless overwriting — one at a time per project, with
-// throttled 'export.progress' events. The Export dialog and the desktop menu both use it.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+// The export service (ExportApi): a suggested output folder, and exports (target rules in
+// src/export/target.ts, shared with the CLI) one at a time per project, with throttled
+// 'export.progress' events. The Export dialog and the desktop menu both use it.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ExportApi } from '../contract/export.ts';
 import { StudioError } from '../contract/errors.ts';
 import { exportProject } from '../export/index.ts';
@@ -24,25 +24,15 @@ export function createExportService(project: Project, bus?: EventBus): ExportApi
     },
 
     async exportProject(req) {
-      if (!isAbsolute(req.out)) throw new StudioError('BAD_REQUEST', `export: the output folder must be an absolute path, got '${req.out}'`);
-      const out = resolve(req.out);
-      if (existsSync(out)) {
-        if (!statSync(out).isDirectory()) throw new StudioError('BAD_REQUEST', `export: ${out} is a file, not a folder`);
-        if (!req.overwrite && !isEmptyDir(out)) throw new StudioError('BAD_REQUEST', `export: ${out} is not empty; tick "Overwrite" or choose an empty folder`);
-      }
       if (exporting.has(project)) throw new StudioError('BAD_REQUEST', 'export: another export of this project is running; wait for it to finish');
       exporting.add(project);
       const started = performance.now();
       let last = 0;
       try {
-        try {
-          mkdirSync(out, { recursive: true });
-        } catch (e) {
-          throw new StudioError('IO_ERROR', `export: cannot create ${out} (${(e as Error).message})`);
-        }
         const report = await exportProject(project, {
           format: req.format,
-          out,
+          out: req.out,
+          overwrite: req.overwrite,
           approvedOnly: req.approvedOnly,
           ...(req.split ? { split: req.split } : {}),
           onProgress: (p) => {

@@ -5,6 +5,7 @@ import type { CamInfo, ImagePage, ImageQuery, MaskVersionInfo, ReviewStatus, Stu
 import { StudioError } from '../contract/errors.ts';
 import { editTags, mergeClasses, restoreMaskVersion, setStatusMany, updateClass } from '../project/editing.ts';
 import type { MaskVersion, Project } from '../project/index.ts';
+import { checkMaskUpload } from './mask-upload.ts';
 import { ScoreCache } from './scores.ts';
 import type { EventBus } from './events.ts';
 import { createExportService } from './export.ts';
@@ -67,8 +68,10 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
       return project.masks.png(versionId);
     },
     async saveMask(imageId, png) {
-      // editing is reviewing: the mask door makes the image 'edited'
-      return { version: versionInfo(project.maskWrites.edited(imageId, png)), status: 'edited' as ReviewStatus };
+      checkMaskUpload(project, imageId, png);
+      // editing is reviewing: the mask door makes the image 'edited'. IMMEDIATE: reads then
+      // writes; a batch job in another process may write in between
+      return project.db.transaction(() => ({ version: versionInfo(project.maskWrites.edited(imageId, png)), status: 'edited' as ReviewStatus })).immediate();
     },
     async restoreMaskVersion(imageId, versionId) {
       const v = restoreMaskVersion(project, imageId, versionId);

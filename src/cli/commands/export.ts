@@ -1,7 +1,8 @@
-// `export <dir> --format voc|coco|yolo|cams --out OUT [--approved-only] [--split val=0.1 --seed 1]
+// `export <dir> --format voc|coco|yolo|cams --out OUT [--overwrite] [--approved-only] [--split val=0.1 --seed 1]
 //  [--copy-images] [--palette voc|project] [--per-class] [--min-area N] [--cam-resolution feature|image]`:
-// writes the project's labels as training data. Progress on stderr (a bar on a terminal,
+// writes the project's labels as training data (into an empty or new folder; --overwrite replaces an earlier export's files). Progress on stderr (a bar on a terminal,
 // a line per ~5% otherwise); the summary and any skipped image on stdout/stderr.
+import { resolve } from 'node:path';
 import { CliError, flagBool, flagNumber, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
 import { EXPORT_FORMATS, exportProject, type ExportFormat } from '../../export/index.ts';
@@ -55,9 +56,9 @@ function parseSplit(v: string | undefined, seed: number | undefined): { val: num
 
 export const exportCmd: Command = {
   name: 'export',
-  usage: 'export <dir> --format voc|coco|yolo|cams --out OUT [--approved-only] [--split val=0.1 --seed 1] [--copy-images]',
+  usage: 'export <dir> --format voc|coco|yolo|cams --out OUT [--overwrite] [--approved-only] [--split val=0.1 --seed 1] [--copy-images]',
   summary: 'export masks as training labels (VOC PNGs, COCO RLE, YOLO-seg polygons, CAM .npy)',
-  booleans: ['approved-only', 'copy-images', 'per-class'],
+  booleans: ['approved-only', 'copy-images', 'per-class', 'overwrite'],
   async run(args) {
     const [dir, extra] = args.positionals;
     if (!dir || extra) throw new CliError(`usage: ${exportCmd.usage}`);
@@ -76,7 +77,8 @@ export const exportCmd: Command = {
       const t0 = performance.now();
       const rep = await exportProject(p, {
         format: format as ExportFormat,
-        out,
+        out: resolve(out),
+        overwrite: flagBool(args, 'overwrite'),
         approvedOnly: flagBool(args, 'approved-only'),
         split,
         copyImages: flagBool(args, 'copy-images'),

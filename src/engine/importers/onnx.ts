@@ -28,6 +28,7 @@ import {
   type NodeProto,
   type TensorProto,
 } from '../onnx/proto.ts';
+import { readConfined } from '../../fs/confine.ts';
 import { irNodeNames } from './onnx-names.ts';
 import { nodeOutputShape, type Shape } from './shapes.ts';
 import { oihwToHwio, permuteFlatRows, tfSamePad, transpose2d } from './shared.ts';
@@ -44,7 +45,11 @@ interface Const {
   ints: number[] | null;
 }
 
-export function importOnnx(bytes: Uint8Array, file: string): Graph {
+/**
+ * `external.dir`: the model's folder, where tensors stored as external data (ONNX's
+ * `location` entries) are read from — confined to it; without it such a model is refused.
+ */
+export function importOnnx(bytes: Uint8Array, file: string, external?: { dir: string }): Graph {
   let model: ModelProto;
   try {
     model = decodeModel(bytes);
@@ -54,7 +59,30 @@ export function importOnnx(bytes: Uint8Array, file: string): Graph {
   if (!model.graph || (model.graph.node ?? []).length === 0) {
     throw new StudioError('BAD_REQUEST', `${file}: ONNX model has no graph nodes; the file may be truncated or not ONNX`);
   }
+  for (const t of model.graph.initializer ?? []) if (t.dataLocation === EXTERNAL) t.rawData = externalData(t, file, external?.dir);
   return new OnnxImporter(model, file).run();
+}
+
+const EXTERNAL = 1; // TensorProto.DataLocation.EXTERNAL
+
+/**
+ * An initializer's bytes from its external-data file: `location` must name a regular file
+ * inside the model's folder (onnxruntime refuses anything else at run time, so accepting
+ * it here would fail every image later), and offset/length must lie within it.
+ */
+function externalData(t: TensorProto, file: string, dir: string | undefined): Uint8Array {
+  const what = `${file}: tensor ${t.name ?? '(unnamed)'}`;
+  if (!dir) throw new StudioError('BAD_REQUEST', `${what} is stored as external data, which needs the model's folder`);
+  const entry = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+  const location = entry.get('location');
+  if (!location) throw new StudioError('BAD_REQUEST', `${what} is stored as external data without a location`);
+  const num = (key: string): number | undefined => {
+    const v = entry.get(key);
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v)) throw new StudioError('BAD_REQUEST', `${what}: external-data ${key} '${v}' is not a byte count`);
+    return Number(v);
+  };
+  return readConfined(dir, location, { what: `${what}: external data ${location}`, offset: num('offset'), length: num('length') });
 }
 
 class OnnxImporter {

@@ -23,6 +23,19 @@ export interface NamedWeight {
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
 /**
+ * The bytes a manifest group's shards must hold (a dtype we cannot read counts 8 bytes
+ * per value, so the bound stays generous): no shard of the group may be larger.
+ */
+export function groupBytes(group: WeightGroup): number {
+  let total = 0;
+  for (const spec of group.weights ?? []) {
+    const n = (spec.shape ?? []).reduce((a, b) => a * (Number.isFinite(b) && b >= 0 ? b : 0), 1);
+    total += n * (BYTES[spec.quantization ? spec.quantization.dtype : spec.dtype] ?? 8);
+  }
+  return total;
+}
+
+/**
  * `groups[k]` are the concatenated shard bytes of manifest group k. float32 is read as is;
  * weights quantized by tensorflowjs_converter (float16, or uint8/uint16 with scale+min) are
  * dequantized; anything else (int32, bool, string) is refused with the weight's name.

@@ -6,9 +6,10 @@ import type { DatasetPlan } from './entries.ts';
 import { imagesIn, imagesUnder, subdirs } from './scan.ts';
 
 export function planFolders(dir: string): DatasetPlan {
-  const entries = imagesIn(dir).map((file) => ({ file, name: datasetName(dir, file), tags: [] as string[], split: null }));
-  for (const cls of subdirs(dir)) {
-    for (const file of imagesUnder(join(dir, cls))) entries.push({ file, name: datasetName(dir, file), tags: [cls], split: null });
+  const errors: DatasetPlan['errors'] = [];
+  const entries = imagesIn(dir, errors).map((file) => ({ file, name: datasetName(dir, file), tags: [] as string[], split: null }));
+  for (const cls of subdirs(dir, errors)) {
+    for (const file of imagesUnder(join(dir, cls), errors)) entries.push({ file, name: datasetName(dir, file), tags: [cls], split: null });
   }
-  return { layout: 'folders', entries, errors: [] };
+  return { layout: 'folders', entries, errors };
 }

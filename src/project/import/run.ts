@@ -12,6 +12,7 @@ import type { ClassesRepo } from '../repos/classes.ts';
 import type { ImagesRepo } from '../repos/images.ts';
 import type { MaskWrites } from '../mask-writes.ts';
 import { writeThumbnail } from '../thumbnails.ts';
+import { checkName } from '../user-names.ts';
 import type { ImportOptions, ImportReport } from '../types.ts';
 import { resolveDataset } from './detect.ts';
 import type { DatasetEntry, DatasetPlan } from './entries.ts';
@@ -141,6 +142,14 @@ async function prepare(t: ImportTarget, entry: DatasetEntry, withThumbs: boolean
     return { kind: 'failed' };
   };
   let tags = entry.tags;
+  const cleanTags = (): string | null => {
+    try {
+      tags = tags.map((tag) => checkName('class', tag));
+      return null;
+    } catch (err) {
+      return `${(err as Error).message}; image not imported`;
+    }
+  };
   if (entry.annotationFile) {
     try {
       tags = [...new Set([...tags, ...readAnnotationTags(entry.annotationFile, await readFile(entry.annotationFile, 'utf8'))])];
@@ -149,6 +158,8 @@ async function prepare(t: ImportTarget, entry: DatasetEntry, withThumbs: boolean
       report.errors.push({ file: entry.annotationFile, message: (err as Error).message.replace(`${entry.annotationFile}: `, '') });
     }
   }
+  const badTag = cleanTags();
+  if (badTag) return fail(entry.file, badTag);
   const stored = storedPath(t.dir, entry.file);
   const byPath = t.images.byPath(stored);
   if (byPath) return { kind: 'known', id: byPath.id, tags };

@@ -18,7 +18,8 @@ export function planVoc(dir: string): DatasetPlan {
   const imagesDir = join(dir, 'JPEGImages');
   if (!existsSync(imagesDir)) throw new StudioError('BAD_REQUEST', `${dir}: not a VOC folder (no JPEGImages/)`);
   const splits = readSplits(dir);
-  const entries: DatasetEntry[] = imagesIn(imagesDir).map((file) => {
+  const errors: DatasetPlan['errors'] = [];
+  const entries: DatasetEntry[] = imagesIn(imagesDir, errors).map((file) => {
     const stem = basename(file, extname(file));
     const annotation = join(dir, 'Annotations', `${stem}.xml`);
     const mask = join(dir, 'SegmentationClass', `${stem}.png`);
@@ -31,7 +32,7 @@ export function planVoc(dir: string): DatasetPlan {
       maskFile: existsSync(mask) ? mask : undefined,
     };
   });
-  return { layout: 'voc', entries, classOrder: readClassList(dir), errors: [] };
+  return { layout: 'voc', entries, classOrder: readClassList(dir), errors };
 }
 
 /** Segmentation lists win over Main lists; the first split naming a stem wins. */

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { ClassInfo } from '../../contract/api.ts';
 import { StudioError } from '../../contract/errors.ts';
 import { vocColor } from '../../masks/palette.ts';
+import { checkName } from '../user-names.ts';
 
 const MAX_CLASSES = 254; // 0 is background and 255 ignore in a uint8 label map
 
@@ -32,9 +33,7 @@ export class ClassesRepo {
 
   /** Appends a class at the next index. Colour: '#rrggbb', the VOC palette colour by default. */
   add(name: string, color?: string): ClassInfo {
-    const clean = name.trim();
-    if (!clean) throw new StudioError('BAD_REQUEST', 'class name is empty');
-    if (clean.length > 200) throw new StudioError('BAD_REQUEST', `class name '${clean.slice(0, 40)}…' is longer than 200 characters`);
+    const clean = checkName('class', name);
     if (this.indexOf(clean) !== undefined) throw new StudioError('BAD_REQUEST', `class '${clean}' already exists`);
     const idx = (this.maxStmt.get()?.m ?? 0) + 1;
     if (idx > MAX_CLASSES) throw new StudioError('BAD_REQUEST', `cannot add class '${clean}': a project holds at most ${MAX_CLASSES} classes`);
@@ -49,8 +48,9 @@ export class ClassesRepo {
     const indices = new Map<string, number>();
     const created: string[] = [];
     for (const raw of names) {
-      const name = raw.trim();
-      if (!name || indices.has(name)) continue;
+      if (!raw.trim()) continue;
+      const name = checkName('class', raw);
+      if (indices.has(name)) continue;
       let idx = this.indexOf(name);
       if (idx === undefined) {
         idx = this.add(name).index;

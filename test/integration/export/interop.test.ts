@@ -53,7 +53,7 @@ describe('export interoperability', () => {
       const out = join(tmp.dir, 'out');
       const rep = await exportProject(p, { format: 'voc', out });
       expect(rep.images).toBe(names.length);
-      expect(readdirSync(out).sort()).toEqual(['ImageSets', 'SegmentationClass', 'classes.txt', 'labelmap.txt']);
+      expect(readdirSync(out).sort()).toEqual(['.relevance-studio-export.json', 'ImageSets', 'SegmentationClass', 'classes.txt', 'labelmap.txt']);
       const files = readdirSync(join(out, 'SegmentationClass')).sort();
       expect(files).toHaveLength(names.length);
       expect(files.filter((f) => /^cat__x_y__\d+\.png$/.test(f))).toHaveLength(2);

@@ -160,7 +160,7 @@ describe('paths need a dialog grant', () => {
     await first;
     const written = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, true] });
     expect(written).toMatchObject({ ok: true, value: { out } });
-    expect(readdirSync(out).sort()).toEqual(['ImageSets', 'classes.txt', 'keep.txt', 'labelmap.txt']);
+    expect(readdirSync(out).sort()).toEqual(['.relevance-studio-export.json', 'ImageSets', 'classes.txt', 'keep.txt', 'labelmap.txt']);
   });
 
   it('about answers versions, backend and credits', async () => {

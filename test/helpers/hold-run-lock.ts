@@ -1,0 +1,16 @@
+// A second process for lock tests: opens the project, takes the run lock of job argv[3]
+// (shard argv[4] as i/n, optional), prints "held", and keeps it until killed or stdin ends.
+import { acquireRunLock } from '../../src/jobs/run-lock.ts';
+import { parseShard } from '../../src/jobs/shard.ts';
+import { openProject } from '../../src/project/index.ts';
+
+const [dir, job, shard] = process.argv.slice(2);
+const project = openProject(dir);
+const lock = acquireRunLock(project, Number(job), 'generate', shard ? parseShard(shard) : null);
+process.stdout.write('held\n');
+process.stdin.resume();
+process.stdin.on('end', () => {
+  lock.release();
+  project.close();
+  process.exit(0);
+});

@@ -1,0 +1,101 @@
+// Export targets: system folders are refused at once, a symlink planted in the target is
+// replaced rather than written through, files appear only when the export is complete (a
+// completion marker last), a failed export leaves the earlier one as it was, and the CLI
+// follows the same overwrite rule as the API and the desktop menu.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+import { EXPORT_MARKER, exportProject } from '../../../src/export/index.ts';
+import { stageExport } from '../../../src/export/target.ts';
+import { tempDir } from '../../helpers/images.ts';
+import { makeFixture, type Fixture } from './fixture.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+let fx: Fixture;
+beforeEach(async () => {
+  tmp = tempDir('studio-export-target-');
+  fx = await makeFixture(tmp.dir);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  fx.p.close();
+  tmp.cleanup();
+});
+
+describe('export targets', () => {
+  it('refuses /proc, /sys and /dev targets before writing anything', async () => {
+    await expect(exportProject(fx.p, { format: 'voc', out: '/proc/x' })).rejects.toThrow('export: /proc/x is under /proc, a system folder; choose a folder for files');
+    await expect(exportProject(fx.p, { format: 'voc', out: '/proc/self/fd/x' })).rejects.toThrow(/is under \/proc/);
+    await expect(exportProject(fx.p, { format: 'voc', out: '/sys/kernel/x' })).rejects.toThrow(/is under \/sys/);
+    await expect(exportProject(fx.p, { format: 'coco', out: '/dev/shm/../null' })).rejects.toThrow(/\/dev\/null is under \/dev/);
+    const viaLink = join(tmp.dir, 'proc-link');
+    symlinkSync('/proc', viaLink);
+    await expect(exportProject(fx.p, { format: 'voc', out: join(viaLink, 'x') })).rejects.toThrow(/is under \/proc/);
+    await expect(exportProject(fx.p, { format: 'voc', out: 'relative/out' })).rejects.toThrow(/absolute path/);
+    await expect(exportProject(fx.p, { format: 'voc', out: fx.p.dir })).rejects.toThrow(/is the project folder/);
+  });
+
+  it('a finished export carries the marker; refuses a non-empty folder unless overwrite', async () => {
+    const out = join(tmp.dir, 'out');
+    const rep = await exportProject(fx.p, { format: 'voc', out });
+    expect(JSON.parse(readFileSync(join(out, EXPORT_MARKER), 'utf8'))).toEqual({ app: 'relevance-studio', complete: true, format: 'voc', images: 3, files: rep.files, skipped: 0 });
+    expect(readdirSync(out).filter((n) => n.startsWith('.relevance-studio-partial'))).toEqual([]);
+    await expect(exportProject(fx.p, { format: 'voc', out })).rejects.toThrow(`export: ${out} is not empty; tick "Overwrite" (CLI: --overwrite) or choose an empty folder`);
+    expect((await exportProject(fx.p, { format: 'voc', out, overwrite: true })).images).toBe(3);
+  });
+
+  it('with overwrite, symlinks in the target are replaced, never written through', async () => {
+    const out = join(tmp.dir, 'out');
+    const victimDir = join(tmp.dir, 'victim');
+    mkdirSync(victimDir);
+    writeFileSync(join(victimDir, 'precious.txt'), 'keep me');
+    const victimFile = join(tmp.dir, 'victim.txt');
+    writeFileSync(victimFile, 'keep me too');
+    mkdirSync(out);
+    symlinkSync(victimDir, join(out, 'SegmentationClass'));
+    symlinkSync(victimFile, join(out, 'classes.txt'));
+    await exportProject(fx.p, { format: 'voc', out, overwrite: true });
+    expect(readdirSync(victimDir)).toEqual(['precious.txt']);
+    expect(readFileSync(victimFile, 'utf8')).toBe('keep me too');
+    expect(lstatSync(join(out, 'SegmentationClass')).isDirectory()).toBe(true);
+    expect(readdirSync(join(out, 'SegmentationClass')).sort()).toEqual(['b.png', 'cat__a.png', 'dog__a.png']);
+    expect(readFileSync(join(out, 'classes.txt'), 'utf8')).toBe('background\ncat\ndog\n');
+  });
+
+  it('an export that dies half-way shows no files and no marker; a failed overwrite keeps the earlier export', async () => {
+    const out = join(tmp.dir, 'out');
+    const stage = stageExport(out);
+    writeFileSync(join(stage.dir, 'classes.txt'), 'background\n'); // then the process is killed
+    expect(readdirSync(out).filter((n) => !n.startsWith('.relevance-studio-partial'))).toEqual([]);
+    expect(existsSync(join(out, EXPORT_MARKER))).toBe(false);
+
+    await exportProject(fx.p, { format: 'voc', out, overwrite: true });
+    const before = readFileSync(join(out, 'SegmentationClass', 'cat__a.png'));
+    let n = 0;
+    const boom = () => {
+      if (++n === 2) throw new Error('disk pulled');
+    };
+    await expect(exportProject(fx.p, { format: 'voc', out, overwrite: true, onProgress: boom })).rejects.toThrow('disk pulled');
+    expect(readFileSync(join(out, 'SegmentationClass', 'cat__a.png'))).toEqual(before);
+    expect(readdirSync(out).filter((n) => n.startsWith('.relevance-studio'))).toEqual([]); // stage removed; the marker was dropped when the overwrite began
+  });
+
+  it('the CLI refuses a non-empty folder without --overwrite, like the API', async () => {
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+    const out = join(tmp.dir, 'cli-out');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    fx.p.close();
+    const proj = join(tmp.dir, 'proj');
+    expect(await main(['export', proj, '--format', 'voc', '--out', out])).not.toBe(0);
+    expect(err.join('\n')).toContain(`export: ${out} is not empty; tick "Overwrite" (CLI: --overwrite) or choose an empty folder`);
+    expect(readdirSync(out)).toEqual(['notes.txt']);
+    expect(await main(['export', proj, '--format', 'voc', '--out', out, '--overwrite'])).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([EXPORT_MARKER, 'ImageSets', 'SegmentationClass', 'classes.txt', 'labelmap.txt', 'notes.txt']);
+    fx = { ...fx, p: (await import('../../../src/project/index.ts')).openProject(proj) };
+  });
+});

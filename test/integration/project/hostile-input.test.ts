@@ -1,0 +1,119 @@
+// Names and dataset lists a person (or a file they were sent) supplies: one name rule for
+// classes and projects on every path (add, rename, import, project name) so an export's
+// classes.txt keeps one class per line; tag lists may only name regular files inside the
+// dataset; repeated rows that disagree and skipped symlinks are reported.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportProject } from '../../../src/export/index.ts';
+import { createProject, type Project } from '../../../src/project/index.ts';
+import { checkName } from '../../../src/project/user-names.ts';
+import { createStudioService, dispatch } from '../../../src/services/index.ts';
+import { encodeLabelPng } from '../../../src/project/png.ts';
+import { tempDir, writeJpeg } from '../../helpers/images.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+let project: Project;
+beforeEach(() => {
+  tmp = tempDir();
+  project = createProject(join(tmp.dir, 'proj'));
+});
+afterEach(() => {
+  project.close();
+  tmp.cleanup();
+});
+
+const classNames = () => project.listClasses().map((c) => c.name);
+
+describe('one rule for user-visible names', () => {
+  it('trims, normalises, and refuses controls, separators and bidi characters by code point', () => {
+    expect(checkName('class', '  cat  ')).toBe('cat');
+    expect(checkName('class', 'Cafe\u0301')).toBe('Café');
+    expect(checkName('class', 'ظرف‌ها')).toBe('ظرف‌ها'); // ZWNJ is part of Persian spelling, not a control
+    expect(() => checkName('class', 'cat\ndog')).toThrow('class name "cat\\ndog" contains U+000A (a control or text-direction character); names may hold neither');
+    expect(() => checkName('class', 'nul\0')).toThrow(/contains U\+0000/);
+    expect(() => checkName('project', 'abc\u202Etxt.exe')).toThrow(/^project name .* contains U\+202E/);
+    expect(() => checkName('class', 'a\u2028b')).toThrow(/contains U\+2028/);
+    expect(() => checkName('class', '\u0085x')).toThrow(/contains U\+0085/);
+    expect(() => checkName('class', '   ')).toThrow('class name is empty');
+    expect(() => checkName('class', 'x'.repeat(201))).toThrow(/is longer than 200 characters/);
+  });
+
+  it('is what addClass, updateClass (over the API) and createProject apply', async () => {
+    expect(() => project.addClass('dog\nbackground')).toThrow(/class name "dog\\nbackground" contains U\+000A/);
+    project.addClass(' cat ');
+    const api = createStudioService(project);
+    const r = await dispatch(api, 'updateClass', [1, { name: 'cat\u202E' }]);
+    expect(r).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'class cat: the new class name "cat\u202E" contains U+202E (a control or text-direction character); names may hold neither' } });
+    expect(classNames()).toEqual(['cat']);
+    expect(() => createProject(join(tmp.dir, 'p2'), { name: 'Pets\r\n' + 'x' })).toThrow(/project name "Pets\\r\\nx" contains U\+000D/);
+  });
+
+  it('import: an image tagged with a bad name is reported and left out; the export lists one class per line', async () => {
+    const data = join(tmp.dir, 'csv');
+    await writeJpeg(join(data, 'a.jpg'), { width: 6, height: 6, seed: 1 });
+    await writeJpeg(join(data, 'b.jpg'), { width: 6, height: 6, seed: 2 });
+    writeFileSync(join(data, 'tags.csv'), 'image,tags\na.jpg,cat\nb.jpg,"dog\nbird"\n');
+    const report = await project.importDataset(data);
+    expect(report.added).toBe(1);
+    expect(report.errors).toEqual([{ file: join(data, 'b.jpg'), message: 'class name "dog\\nbird" contains U+000A (a control or text-direction character); names may hold neither; image not imported' }]);
+    expect(classNames()).toEqual(['cat']);
+    const id = project.listImages({ offset: 0, limit: 10 }).items[0].id;
+    project.saveMask(id, encodeLabelPng(new Uint8Array(36).fill(1), 6, 6), { source: 'edited' });
+    const out = join(tmp.dir, 'out');
+    await exportProject(project, { format: 'voc', out });
+    expect(readFileSync(join(out, 'classes.txt'), 'utf8')).toBe('background\ncat\n');
+  });
+});
+
+describe('tag lists name files inside the dataset only', () => {
+  it('reports ../, absolute and symlinked paths outside the dataset, and FIFOs, without opening them', async () => {
+    const data = join(tmp.dir, 'ds');
+    await writeJpeg(join(data, 'in.jpg'), { width: 6, height: 6, seed: 1 });
+    await writeJpeg(join(tmp.dir, 'outside.jpg'), { width: 6, height: 6, seed: 2 });
+    symlinkSync(join(tmp.dir, 'outside.jpg'), join(data, 'link.jpg'));
+    execFileSync('mkfifo', [join(data, 'pipe.jpg')]);
+    const csv = join(data, 'tags.csv');
+    writeFileSync(csv, `image,tags\nin.jpg,cat\n../outside.jpg,cat\n${join(tmp.dir, 'outside.jpg')},cat\nlink.jpg,cat\npipe.jpg,cat\n`);
+    const report = await project.importDataset(data);
+    expect(report.added).toBe(1);
+    expect(report.errors).toEqual([
+      { file: join(tmp.dir, 'outside.jpg'), message: `outside the dataset folder ${data}; listed at ${csv}:3, not imported` },
+      { file: join(tmp.dir, 'outside.jpg'), message: `outside the dataset folder ${data}; listed at ${csv}:4, not imported` },
+      { file: join(data, 'link.jpg'), message: `outside the dataset folder ${data} (a link to ${join(tmp.dir, 'outside.jpg')}); listed at ${csv}:5, not imported` },
+      { file: join(data, 'pipe.jpg'), message: `not a regular file (listed at ${csv}:6)` },
+    ]);
+    expect(project.listImages({ offset: 0, limit: 10 }).items.map((i) => i.name)).toEqual(['in.jpg']);
+  });
+
+  it('reports a row that lists a file again with other tags or split; an identical repeat is just skipped', async () => {
+    const data = join(tmp.dir, 'ds');
+    await writeJpeg(join(data, 'a.jpg'), { width: 6, height: 6, seed: 1 });
+    const csv = join(data, 'tags.csv');
+    writeFileSync(csv, 'image,tags,split\na.jpg,cat,train\na.jpg,cat,train\na.jpg,dog,train\n./a.jpg,cat,val\n');
+    const report = await project.importDataset(data);
+    expect([report.added, report.skipped]).toEqual([1, 1]);
+    expect(report.errors).toEqual([
+      { file: `${csv}:4`, message: `a.jpg is listed again with other tags (dog, train); the first listing at ${csv}:2 was kept` },
+      { file: `${csv}:5`, message: `a.jpg is listed again with another split (cat, val); the first listing at ${csv}:2 was kept` },
+    ]);
+    expect(project.listImages({ offset: 0, limit: 10 }).items.map((i) => [i.tags, i.split])).toEqual([[[1], 'train']]);
+  });
+
+  it('folder layout: symbolic links are reported, not followed', async () => {
+    const data = join(tmp.dir, 'folders');
+    await writeJpeg(join(data, 'cat', 'a.jpg'), { width: 6, height: 6, seed: 1 });
+    await writeJpeg(join(tmp.dir, 'elsewhere', 'b.jpg'), { width: 6, height: 6, seed: 2 });
+    symlinkSync(join(tmp.dir, 'elsewhere', 'b.jpg'), join(data, 'cat', 'b.jpg'));
+    symlinkSync(join(tmp.dir, 'elsewhere'), join(data, 'dog'));
+    mkdirSync(join(data, 'empty'));
+    const report = await project.importDataset(data, { layout: 'folders' });
+    expect(report.added).toBe(1);
+    const why = 'symbolic link skipped (links are not followed; copy the files into the dataset folder)';
+    expect(report.errors).toEqual([
+      { file: join(data, 'dog'), message: why },
+      { file: join(data, 'cat', 'b.jpg'), message: why },
+    ]);
+  });
+});
