@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Trains the demo's multi-label classifier on fresh composite scenes and exports it.
+"""Trains a multi-label classifier on fresh composite scenes and exports it.
 
 Dev-only tool (users and CI never run it). Needs Debian's python3-torch + python3-numpy and
 Node (the scenes come from the TypeScript generator through demo/tools/stream-scenes.ts, so
@@ -8,8 +8,11 @@ training, the demo and the benchmark share one generator).
     /usr/bin/python3 demo/tools/train.py --minutes 30            # train + evaluate + export
     /usr/bin/python3 demo/tools/train.py --export-only CKPT      # re-export a checkpoint
 
-Writes demo/model/{classifier.onnx, classes.txt, preprocess.json, expected-logits.json,
-metrics.json}. The TF.js layers copy is written from the ONNX file by demo/tools/write-tfjs.ts.
+With no --arch/--size/--out it trains the demo net (narrow ResNet, 128 px) and writes
+demo/model/{classifier.onnx, classes.txt, preprocess.json, expected-logits.json, metrics.json};
+the TF.js layers copy is written from the ONNX file by demo/tools/write-tfjs.ts.
+`--arch resnet18 --size 224 --out test/bench/models/resnet18-224` trains the benchmark's
+torchvision ResNet-18 instead (same files; see that folder's README.md for the exact command).
 """
 import argparse
 import json
@@ -27,11 +30,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-MODEL_DIR = os.path.join(ROOT, 'demo', 'model')
+DEMO_MODEL_DIR = os.path.join(ROOT, 'demo', 'model')
 CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
            'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
 NC = len(CLASSES)
-SIZE = 128
+DEMO_SIZE = 128
 # Scenes the demo and the expected logits use (demo/scenes/presets.ts DEMO_SCENES).
 DEMO_SEED, DEMO_TIER = 2017, 'mixed'
 # Held-out evaluation scenes: t10k items (demo/scenes/presets.ts HELD_OUT_SEED).
@@ -104,58 +107,75 @@ class ResNet(nn.Module):
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
+def build_model(arch):
+    if arch == 'demo':
+        return ResNet()
+    import torchvision
+    # From scratch: no pretrained weights are reachable here, and the bench wants a model
+    # whose every weight came from the scene generator's train split.
+    return torchvision.models.resnet18(num_classes=NC)
+
+
 # ---------------------------------------------------------------------------- scenes
-RECORD = SIZE * SIZE * 4 + NC + 1
-
-
-def stream_scenes(split, tier, seed, start, count):
+def stream_scenes(split, tier, seed, start, count, size):
     """Yields (rgb uint8 [S,S,3], label map uint8 [S,S], tags float [NC], tier int)."""
+    record = size * size * 4 + NC + 1
     cmd = ['npx', 'tsx', os.path.join(ROOT, 'demo', 'tools', 'stream-scenes.ts'),
            '--split', split, '--tier', tier, '--seed', str(seed), '--start', str(start),
-           '--count', str(count), '--size', str(SIZE)]
+           '--count', str(count), '--size', str(size)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE)
     try:
         for _ in range(count):
-            buf = proc.stdout.read(RECORD)
-            if len(buf) != RECORD:
+            buf = proc.stdout.read(record)
+            if len(buf) != record:
                 raise RuntimeError('stream-scenes ended early: %s' % ' '.join(cmd))
             a = np.frombuffer(buf, np.uint8)
-            rgb = a[:SIZE * SIZE * 3].reshape(SIZE, SIZE, 3)
-            lm = a[SIZE * SIZE * 3:SIZE * SIZE * 4].reshape(SIZE, SIZE)
-            yield rgb, lm, a[SIZE * SIZE * 4:SIZE * SIZE * 4 + NC].astype(np.float32), int(a[-1])
+            rgb = a[:size * size * 3].reshape(size, size, 3)
+            lm = a[size * size * 3:size * size * 4].reshape(size, size)
+            yield rgb, lm, a[size * size * 4:size * size * 4 + NC].astype(np.float32), int(a[-1])
     finally:
         proc.stdout.close()
         proc.wait()
 
 
-def load_scenes(split, tier, seed, start, count):
+def load_scenes(split, tier, seed, start, count, size):
     xs, tags, tiers = [], [], []
-    for rgb, _, t, tr in stream_scenes(split, tier, seed, start, count):
+    for rgb, _, t, tr in stream_scenes(split, tier, seed, start, count, size):
         xs.append(rgb)
         tags.append(t)
         tiers.append(tr)
     return np.stack(xs), np.stack(tags), np.array(tiers)
 
 
-def to_input(rgb_batch, mean, std):
+def to_input(rgb_batch, mean, std, channels_last=False):
     x = torch.from_numpy(np.ascontiguousarray(rgb_batch)).permute(0, 3, 1, 2).float() * (1.0 / 255.0)
-    return (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+    x = (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+    return x.contiguous(memory_format=torch.channels_last) if channels_last else x
 
 
 class Prefetcher:
     """Streams fresh training scenes in a background thread (node renders while torch trains)."""
 
-    def __init__(self, seed, batch, chunk=4096):
+    def __init__(self, seed, batch, size, chunk=4096):
         self.q = queue.Queue(maxsize=8)
-        self.batch, self.chunk, self.seed = batch, chunk, seed
+        self.batch, self.chunk, self.seed, self.size = batch, chunk, seed, size
         self.stop = False
         threading.Thread(target=self._run, daemon=True).start()
+
+    def close(self):
+        """Stops the thread: unblocks its pending put so it sees the flag and ends its node process."""
+        self.stop = True
+        try:
+            while True:
+                self.q.get_nowait()
+        except queue.Empty:
+            pass
 
     def _run(self):
         start = 0
         while not self.stop:
             xs, ts = [], []
-            for rgb, _, t, _ in stream_scenes('train', 'mixed', self.seed, start, self.chunk):
+            for rgb, _, t, _ in stream_scenes('train', 'mixed', self.seed, start, self.chunk, self.size):
                 xs.append(rgb)
                 ts.append(t)
                 if len(xs) == self.batch:
@@ -182,13 +202,13 @@ def average_precision(scores, labels):
     return float((precision * y).sum() / npos)
 
 
-def evaluate(model, mean, std, tier, count):
-    x, tags, _ = load_scenes('test', tier, EVAL_SEED, 0, count)
+def evaluate(model, mean, std, tier, count, size, channels_last=False):
+    x, tags, _ = load_scenes('test', tier, EVAL_SEED, 0, count, size)
     model.eval()
     outs = []
     with torch.no_grad():
         for i in range(0, len(x), 128):
-            outs.append(model(to_input(x[i:i + 128], mean, std)))
+            outs.append(model(to_input(x[i:i + 128], mean, std, channels_last)))
     scores = torch.cat(outs).numpy()
     aps = [average_precision(scores[:, c], tags[:, c]) for c in range(NC)]
     exact = float(((scores > 0) == (tags > 0.5)).all(axis=1).mean())
@@ -197,11 +217,12 @@ def evaluate(model, mean, std, tier, count):
 
 
 # ---------------------------------------------------------------------------- export
-def export(model, mean, std):
-    os.makedirs(MODEL_DIR, exist_ok=True)
+def export(model, mean, std, size, out_dir):
+    os.makedirs(out_dir, exist_ok=True)
     model.eval()
-    dummy = torch.zeros(1, 3, SIZE, SIZE)
-    onnx_path = os.path.join(MODEL_DIR, 'classifier.onnx')
+    model.to(memory_format=torch.contiguous_format)
+    dummy = torch.zeros(1, 3, size, size)
+    onnx_path = os.path.join(out_dir, 'classifier.onnx')
     # PRESERVE on an eval-mode model keeps BatchNormalization nodes (inference form) instead
     # of folding them into the convs as the default EVAL export does: the file then looks
     # like a plain torchvision export with BN, and both importer paths stay exercised.
@@ -209,10 +230,10 @@ def export(model, mean, std):
                       training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=True,
                       input_names=['input'], output_names=['logits'],
                       dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}})
-    with open(os.path.join(MODEL_DIR, 'classes.txt'), 'w') as f:
+    with open(os.path.join(out_dir, 'classes.txt'), 'w') as f:
         f.write('\n'.join(CLASSES) + '\n')
-    with open(os.path.join(MODEL_DIR, 'preprocess.json'), 'w') as f:
-        json.dump({'size': [SIZE, SIZE], 'channels': 'RGB', 'scale': 1 / 255, 'mean': mean, 'std': std,
+    with open(os.path.join(out_dir, 'preprocess.json'), 'w') as f:
+        json.dump({'size': [size, size], 'channels': 'RGB', 'scale': 1 / 255, 'mean': mean, 'std': std,
                    'resize': 'bilinear', 'output': 'sigmoid'}, f, indent=2)
         f.write('\n')
     # Expected logits on the first demo scenes, from the generator's exact RGB (not the
@@ -220,84 +241,121 @@ def export(model, mean, std):
     import hashlib
     scenes = []
     with torch.no_grad():
-        for i, (rgb, _, t, tr) in enumerate(stream_scenes('test', DEMO_TIER, DEMO_SEED, 0, 8)):
+        for i, (rgb, _, t, tr) in enumerate(stream_scenes('test', DEMO_TIER, DEMO_SEED, 0, 8, size)):
             logits = model(to_input(rgb[None], mean, std))[0].tolist()
             scenes.append({'index': i, 'tier': 'flat' if tr == 0 else 'textured',
                            'rgbSha256': hashlib.sha256(rgb.tobytes()).hexdigest(),
                            'tags': [c for c in range(NC) if t[c] > 0.5], 'logits': logits})
-    with open(os.path.join(MODEL_DIR, 'expected-logits.json'), 'w') as f:
-        json.dump({'generator': {'split': 'test', 'tier': DEMO_TIER, 'seed': DEMO_SEED, 'size': SIZE},
+    with open(os.path.join(out_dir, 'expected-logits.json'), 'w') as f:
+        json.dump({'generator': {'split': 'test', 'tier': DEMO_TIER, 'seed': DEMO_SEED, 'size': size},
                    'scenes': scenes}, f, indent=1)
         f.write('\n')
     print('exported', onnx_path, os.path.getsize(onnx_path), 'bytes', flush=True)
 
 
-def compute_stats(n=1024):
-    x, _, _ = load_scenes('train', 'mixed', 4242, 0, n)
+def compute_stats(size, n=1024):
+    x, _, _ = load_scenes('train', 'mixed', 4242, 0, n, size)
     x = x.reshape(-1, 3).astype(np.float64) / 255
     return [round(float(v), 4) for v in x.mean(0)], [round(float(v), 4) for v in x.std(0)]
 
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument('--arch', choices=['demo', 'resnet18'], default='demo',
+                    help='demo: the narrow 128-px ResNet of demo/model; resnet18: torchvision.models.resnet18')
+    ap.add_argument('--size', type=int, default=DEMO_SIZE, help='scene and model input size (px)')
+    ap.add_argument('--out', default=DEMO_MODEL_DIR, help='folder the exported files go to')
     ap.add_argument('--minutes', type=float, default=30)
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--eval-scenes', type=int, default=1000)
-    ap.add_argument('--ckpt', default='/tmp/demo-classifier.pt')
+    ap.add_argument('--warm-size', type=int, default=0,
+                    help='train on scenes of this size for the first --warm-frac of the budget, then at --size '
+                         '(progressive resizing: the generator scales items with the scene, so small scenes '
+                         'are the same task at a fraction of the cost); 0 = always --size')
+    ap.add_argument('--warm-frac', type=float, default=0.6)
+    ap.add_argument('--channels-last', action='store_true', help='NHWC activations (about 2x faster convs on CPU)')
+    ap.add_argument('--log-every', type=int, default=50, help='steps between progress lines')
+    ap.add_argument('--ckpt', help='checkpoint path (default /tmp/demo-classifier.pt, /tmp/ARCH-SIZE-classifier.pt)')
     ap.add_argument('--export-only', metavar='CKPT')
     args = ap.parse_args()
+    out_dir = os.path.abspath(args.out)
+    ckpt = args.ckpt or ('/tmp/demo-classifier.pt' if args.arch == 'demo' and args.size == DEMO_SIZE
+                         else '/tmp/%s-%d-classifier.pt' % (args.arch, args.size))
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    model = ResNet()
+    model = build_model(args.arch)
+    cl = args.channels_last
+    if cl:
+        model.to(memory_format=torch.channels_last)
+    training = None
 
     if args.export_only:
         state = torch.load(args.export_only)
         model.load_state_dict(state['model'])
         mean, std = state['mean'], state['std']
+        training = state.get('training')
     else:
-        mean, std = compute_stats()
+        mean, std = compute_stats(args.size)
         print('mean', mean, 'std', std, 'params', sum(p.numel() for p in model.parameters()), flush=True)
         opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=5e-4)
-        feed = Prefetcher(args.seed, args.batch)
+        phases = ([(args.warm_size, args.warm_frac)] if args.warm_size else []) + [(args.size, 1.0)]
         budget = args.minutes * 60
         t0 = time.time()
         step, seen, ema = 0, 0, None
+        per_size = []
         model.train()
-        while True:
-            frac = (time.time() - t0) / budget
-            if frac >= 1:
-                break
-            # time-based schedule: 3% warm-up, then cosine to zero at the budget's end
-            lr = args.lr * (frac / 0.03 if frac < 0.03 else 0.5 * (1 + math.cos(math.pi * (frac - 0.03) / 0.97)))
-            for g in opt.param_groups:
-                g['lr'] = lr
-            xb, tb = feed.get()
-            loss = F.binary_cross_entropy_with_logits(model(to_input(xb, mean, std)), torch.from_numpy(tb))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            step += 1
-            seen += len(xb)
-            ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
-            if step % 50 == 0:
-                print('step %d scenes %d loss %.4f lr %.2e %.1f min' % (step, seen, ema, lr, (time.time() - t0) / 60), flush=True)
-            if step % 500 == 0:
-                torch.save({'model': model.state_dict(), 'mean': mean, 'std': std}, args.ckpt)
-        feed.stop = True
-        torch.save({'model': model.state_dict(), 'mean': mean, 'std': std, 'scenes': seen, 'steps': step}, args.ckpt)
+        for size, until in phases:
+            feed = Prefetcher(args.seed, args.batch, size)
+            p0, p_seen = time.time(), 0
+            while True:
+                frac = (time.time() - t0) / budget
+                if frac >= until:
+                    break
+                # time-based schedule: 3% warm-up, then cosine to zero at the budget's end
+                lr = args.lr * (frac / 0.03 if frac < 0.03 else 0.5 * (1 + math.cos(math.pi * (frac - 0.03) / 0.97)))
+                for g in opt.param_groups:
+                    g['lr'] = lr
+                xb, tb = feed.get()
+                loss = F.binary_cross_entropy_with_logits(model(to_input(xb, mean, std, cl)), torch.from_numpy(tb))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                step += 1
+                seen += len(xb)
+                p_seen += len(xb)
+                ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
+                if step % args.log_every == 0:
+                    print('step %d scenes %d size %d loss %.4f lr %.2e %.1f min %.1f img/s' % (
+                        step, seen, size, ema, lr, (time.time() - t0) / 60, p_seen / (time.time() - p0)), flush=True)
+                if step % 500 == 0:
+                    torch.save({'model': model.state_dict(), 'mean': mean, 'std': std}, ckpt)
+            feed.close()
+            per_size.append({'size': size, 'scenes': p_seen, 'minutes': round((time.time() - p0) / 60, 2),
+                             'images_per_s': round(p_seen / max(time.time() - p0, 1e-9), 2)})
+        training = {'arch': args.arch, 'size': args.size, 'steps': step, 'scenes': seen, 'phases': per_size,
+                    'minutes': round((time.time() - t0) / 60, 2), 'batch': args.batch, 'lr': args.lr,
+                    'threads': args.threads, 'seed': args.seed}
+        torch.save({'model': model.state_dict(), 'mean': mean, 'std': std, 'scenes': seen, 'steps': step,
+                    'training': training}, ckpt)
         print('trained: %d steps, %d fresh scenes, %.1f min' % (step, seen, (time.time() - t0) / 60), flush=True)
+        print('phases:', json.dumps(per_size), flush=True)
 
     model.eval()
-    metrics = [evaluate(model, mean, std, t, args.eval_scenes) for t in ('textured', 'flat')]
+    t_eval = time.time()
+    metrics = [evaluate(model, mean, std, t, args.eval_scenes, args.size, cl) for t in ('textured', 'flat')]
     for m in metrics:
         print('%s (%d t10k scenes): mAP %.4f exact-match %.3f' % (m['tier'], m['scenes'], m['mAP'], m['exact_match@0.5']))
         print('  ' + ', '.join('%s %.3f' % (k, v) for k, v in m['AP'].items()), flush=True)
-    export(model, mean, std)
-    with open(os.path.join(MODEL_DIR, 'metrics.json'), 'w') as f:
-        json.dump({'eval_seed': EVAL_SEED, 'results': metrics}, f, indent=1)
+    print('evaluated in %.1f min' % ((time.time() - t_eval) / 60), flush=True)
+    export(model, mean, std, args.size, out_dir)
+    with open(os.path.join(out_dir, 'metrics.json'), 'w') as f:
+        record = {'eval_seed': EVAL_SEED, 'results': metrics}
+        if training and args.arch != 'demo':
+            record = {'eval_seed': EVAL_SEED, 'size': args.size, 'training': training, 'results': metrics}
+        json.dump(record, f, indent=1)
         f.write('\n')
 
 
