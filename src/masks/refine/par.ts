@@ -95,9 +95,9 @@ export function parPropagate(a: Affinity, maps: readonly Float32Array[], iterati
     let cur = m.slice();
     let next = new Float32Array(n);
     for (let it = 0; it < iterations; it++) {
-      for (let i = 0, base = 0; i < n; i++, base += k) {
+      for (let i = 0, j = 0; i < n; i++) {
         let s = 0;
-        for (let j = 0; j < k; j++) s += w[base + j] * cur[idx[base + j]];
+        for (const end = j + k; j < end; j++) s += w[j] * cur[idx[j]];
         next[i] = s;
       }
       const t = cur;
