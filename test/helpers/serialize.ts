@@ -27,6 +27,8 @@ const ONNX_OP: Record<GraphNode['op'], string> = {
   conv2d: 'Conv', batchnorm: 'BatchNormalization', relu: 'Relu', sigmoid: 'Sigmoid', softmax: 'Softmax',
   identity: 'Identity', add: 'Add', maxpool: 'MaxPool', avgpool: 'AveragePool',
   globalavgpool: 'GlobalAveragePool', dense: 'Gemm', flatten: 'Flatten', pad: 'Pad', concat: 'Concat',
+  activation: 'Activation', mul: 'Mul', affine: 'Mul', layernorm: 'LayerNormalization', groupnorm: 'GroupNormalization',
+  permute: 'Transpose', slice: 'Split', reshape: 'Reshape',
 };
 
 /** `layer2.3.conv1` → `/layer2/layer2.3/conv1/Conv` (torch ≥ 1.13 scope naming). */
@@ -39,6 +41,61 @@ export function torchNodeName(irName: string, opType: string): string {
     else scopes.push(p);
   }
   return `/${scopes.join('/')}/${opType}`;
+}
+
+/**
+ * An IR activation as torch.onnx.export (opset 13) writes it: ReLU6 as Clip with bound
+ * inputs, HardSwish as x·HardSigmoid(x), SiLU as x·Sigmoid(x), GELU in its erf form
+ * (Div, Erf, Add, Mul, Mul), Mish as x·Tanh(Softplus(x)).
+ */
+function writeActivation(node: Extract<GraphNode, { op: 'activation' }>, x: string, out: string, name: string, nodes: NodeProto[], constant: (dims: number[], data: Float32Array) => string): void {
+  const base = name.replace(/\/Activation$/, '');
+  const op = (type: string, ins: string[], o: string, attrs: Parameters<typeof makeNode>[4] = {}) => {
+    nodes.push(makeNode(type, ins, [o], `${base}/${type}`, attrs));
+    return o;
+  };
+  const scalar = (v: number) => constant([], Float32Array.of(v));
+  switch (node.fn) {
+    case 'clip':
+      op('Clip', [x, node.alpha !== undefined ? scalar(node.alpha) : '', node.beta !== undefined ? scalar(node.beta) : ''], out);
+      break;
+    case 'leakyrelu':
+      op('LeakyRelu', [x], out, { alpha: { float: node.alpha ?? 0.01 } });
+      break;
+    case 'elu':
+      op('Elu', [x], out, { alpha: { float: node.alpha ?? 1 } });
+      break;
+    case 'hardsigmoid':
+      op('HardSigmoid', [x], out, { alpha: { float: node.alpha ?? 0.2 }, beta: { float: node.beta ?? 0.5 } });
+      break;
+    case 'hardswish':
+      op('Mul', [x, op('HardSigmoid', [x], `${out}_hs`, { alpha: { float: 1 / 6 }, beta: { float: 0.5 } })], out);
+      break;
+    case 'silu':
+      op('Mul', [x, op('Sigmoid', [x], `${out}_sig`)], out);
+      break;
+    case 'gelu': {
+      const e = op('Erf', [op('Div', [x, scalar(Math.SQRT2)], `${out}_div`)], `${out}_erf`);
+      const m = op('Mul', [x, op('Add', [e, scalar(1)], `${out}_add`)], `${out}_mul`);
+      op('Mul', [m, scalar(0.5)], out);
+      break;
+    }
+    case 'mish':
+      op('Mul', [x, op('Tanh', [op('Softplus', [x], `${out}_sp`)], `${out}_tanh`)], out);
+      break;
+    case 'tanh':
+      op('Tanh', [x], out);
+      break;
+    case 'softplus':
+      op('Softplus', [x], out);
+      break;
+    case 'erf':
+      op('Erf', [x], out);
+      break;
+    case 'gelu-tanh':
+      op('Gelu', [x], out, { approximate: 'tanh' });
+      break;
+  }
 }
 
 export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Array {
@@ -100,8 +157,28 @@ export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Ar
         const inputs = [ins[0], init(wName, [co, ci, kh, kw], oihw)];
         if (bias) inputs.push(init(bName ?? `${node.name}.bias`, [co], bias));
         nodes.push(makeNode('Conv', inputs, [out], name, {
-          dilations: node.dilations, group: 1, kernel_shape: [kh, kw], pads: node.pads, strides: node.strides,
+          dilations: node.dilations, group: node.groups ?? 1, kernel_shape: [kh, kw], pads: node.pads, strides: node.strides,
         }));
+        break;
+      }
+      case 'activation':
+        writeActivation(node, ins[0], out, name, nodes, (dims, data) => init(anon('Constant'), dims, data));
+        break;
+      case 'mul':
+        // torch's squeeze-excitation writes `scale * input`: the gate first
+        nodes.push(makeNode('Mul', [ins[1], ins[0]], [out], name));
+        break;
+      case 'affine': {
+        const c = shapes.get(node.inputs[0])!;
+        const dims = (p: string) => (graph.params[p].data.length === 1 ? [] : c.length === 3 ? [c[2] as number, 1, 1] : [c[0] as number]);
+        let cur = ins[0];
+        if (node.scale) {
+          const o = node.shift ? `${out}_scaled` : out;
+          nodes.push(makeNode('Mul', [cur, init(anon('Mul'), dims(node.scale), graph.params[node.scale].data)], [o], name));
+          cur = o;
+        }
+        if (node.shift) nodes.push(makeNode('Add', [cur, init(anon('Add'), dims(node.shift), graph.params[node.shift].data)], [out], `${name}_shift`));
+        if (!node.scale && !node.shift) nodes.push(makeNode('Identity', [cur], [out], name));
         break;
       }
       case 'batchnorm': {
@@ -378,6 +455,8 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
         if (n.value !== 0) throw new Error(`graphToKeras: ${n.name}: non-zero pad value`);
         y = apply(tf.layers.zeroPadding2d({ padding: [[n.pads[0], n.pads[2]], [n.pads[1], n.pads[3]]], name }), x);
         break;
+      default:
+        throw new Error(`graphToKeras: ${n.name}: no Keras layer written for ${n.op}`);
     }
     sym.set(outTensor, y);
   }

@@ -13,7 +13,7 @@
 //     channel and the maps differ. A model in train() mode exports BN with training_mode=1:
 //     refused with a message saying how to re-export.
 import { StudioError } from '../../contract/errors.ts';
-import type { Graph, GraphNode, Pads, Param } from '../ir.ts';
+import type { ActivationFn, Graph, GraphNode, Pads, Param } from '../ir.ts';
 import {
   attrFloat,
   attrInt,
@@ -35,8 +35,22 @@ import { oihwToHwio, permuteFlatRows, tfSamePad, transpose2d } from './shared.ts
 export const SUPPORTED_ONNX_OPS = [
   'Conv', 'BatchNormalization', 'Relu', 'Add', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
   'Gemm', 'MatMul', 'Flatten', 'Reshape', 'Pad', 'Identity', 'Dropout', 'Sigmoid', 'Softmax',
-  'Concat', 'Constant',
+  'Concat', 'Constant', 'Clip', 'LeakyRelu', 'Elu', 'HardSigmoid', 'HardSwish', 'Tanh', 'Softplus',
+  'Erf', 'Mish', 'Gelu', 'Mul', 'Div', 'Sub',
 ] as const;
+
+/** ONNX elementwise activations → the IR's `activation` fn, with their attribute defaults */
+const ACTIVATIONS: Record<string, (n: NodeProto) => { fn: ActivationFn; alpha?: number; beta?: number }> = {
+  LeakyRelu: (n) => ({ fn: 'leakyrelu', alpha: attrFloat(n, 'alpha', 0.01) }),
+  Elu: (n) => ({ fn: 'elu', alpha: attrFloat(n, 'alpha', 1) }),
+  HardSigmoid: (n) => ({ fn: 'hardsigmoid', alpha: attrFloat(n, 'alpha', 0.2), beta: attrFloat(n, 'beta', 0.5) }),
+  HardSwish: () => ({ fn: 'hardswish', alpha: 1 / 6, beta: 0.5 }),
+  Tanh: () => ({ fn: 'tanh' }),
+  Softplus: () => ({ fn: 'softplus' }),
+  Erf: () => ({ fn: 'erf' }),
+  Mish: () => ({ fn: 'mish' }),
+  Gelu: (n) => ({ fn: attrString(n, 'approximate') === 'tanh' ? 'gelu-tanh' : 'gelu' }),
+};
 
 interface Const {
   dims: number[];
@@ -244,6 +258,26 @@ class OnnxImporter {
         this.spatialIn(n, input);
         return this.emit({ op: 'batchnorm', name, inputs: [input], output: out, gamma, beta, mean, variance, epsilon: attrFloat(n, 'epsilon', 1e-5) }, out);
       }
+      case 'Clip':
+        return this.clip(n, name, x(), out);
+      case 'LeakyRelu':
+      case 'Elu':
+      case 'HardSigmoid':
+      case 'HardSwish':
+      case 'Tanh':
+      case 'Softplus':
+      case 'Erf':
+      case 'Mish':
+      case 'Gelu': {
+        const input = x();
+        this.noSpatialFlat(n, input);
+        return this.emit({ op: 'activation', name, inputs: [input], output: out, ...ACTIVATIONS[op](n) }, out);
+      }
+      case 'Mul':
+        return this.mul(n, name, out);
+      case 'Div':
+      case 'Sub':
+        return this.constAffine(n, name, out);
       case 'Relu':
       case 'Sigmoid':
       case 'Identity':
@@ -301,12 +335,13 @@ class OnnxImporter {
 
   private conv(n: NodeProto, name: string, input: string, out: string): void {
     const ins = n.input ?? [];
-    if (attrInt(n, 'group', 1) !== 1) this.fail(n, `grouped convolution (group=${attrInt(n, 'group', 1)}) is not supported; only group=1`);
+    const groups = attrInt(n, 'group', 1);
     const w = this.constFloats(n, ins[1], 'weight');
     if (w.dims.length !== 4) this.fail(n, `weight must be 4-D (OIHW), got ${w.dims.length}-D`);
     const [o, i, kh, kw] = w.dims;
     const xs = this.spatialIn(n, input);
-    if (xs[2] !== i) this.fail(n, `weight expects ${i} input channels, the input has ${xs[2]}`);
+    if (groups < 1 || o % groups !== 0) this.fail(n, `group=${groups} does not divide the ${o} output channels`);
+    if (xs[2] !== i * groups) this.fail(n, `weight expects ${i * groups} input channels (${i} per group × ${groups}), the input has ${xs[2]}`);
     const strides = (attrInts(n, 'strides') ?? [1, 1]) as [number, number];
     const dilations = (attrInts(n, 'dilations') ?? [1, 1]) as [number, number];
     const weight = this.param(`${name}.weight`, [kh, kw, i, o], oihwToHwio(w.floats, w.dims));
@@ -316,7 +351,7 @@ class OnnxImporter {
       bias = this.param(`${name}.bias`, [o], b.floats);
     }
     const pads = this.pads2d(n, xs, [kh, kw], strides, dilations);
-    this.emit({ op: 'conv2d', name, inputs: [input], output: out, weight, bias, strides, pads, dilations }, out);
+    this.emit({ op: 'conv2d', name, inputs: [input], output: out, weight, bias, strides, pads, dilations, ...(groups > 1 ? { groups } : {}) }, out);
   }
 
   private pool(n: NodeProto, name: string, input: string, out: string): void {
@@ -404,11 +439,113 @@ class OnnxImporter {
     const other = this.ref(ins[1 - ci], `node "${n.name}" (Add)`);
     const prod = this.producer.get(other);
     const c = this.constFloats(n, ins[ci], 'bias');
-    if (prod?.op !== 'dense' || prod.bias || this.consumers.get(ins[1 - ci]) !== 1 || c.floats.length !== this.params[prod.weight].shape[1]) {
-      this.fail(n, 'adding a constant is supported only as the bias of a MatMul');
+    if (prod?.op === 'dense' && !prod.bias && this.consumers.get(ins[1 - ci]) === 1 && c.floats.length === this.params[prod.weight].shape[1]) {
+      prod.bias = this.param(`${prod.name}.bias`, [c.floats.length], c.floats);
+      this.alias.set(out, prod.output);
+      return;
     }
-    prod.bias = this.param(`${prod.name}.bias`, [c.floats.length], c.floats);
-    this.alias.set(out, prod.output);
+    this.constAffine(n, name, out);
+  }
+
+  /**
+   * A constant per channel (or one scalar) for elementwise arithmetic with `x`: dims that
+   * broadcast along the channel axis only ([C,1,1] or [1,C,1,1] on a feature map, [C] on
+   * a flat tensor); returns [C] or [1] values.
+   */
+  private channelConst(n: NodeProto, constName: string, x: string): Float32Array {
+    const c = this.constFloats(n, constName, 'constant operand');
+    const s = this.shapes.get(x)!;
+    const ch = s[s.length - 1];
+    if (c.floats.length === 1) return c.floats;
+    const dims = c.dims.slice();
+    while (dims.length > 0 && dims[0] === 1 && dims.length > (s.length === 3 ? 3 : 1)) dims.shift();
+    const perChannel = s.length === 3 ? dims.length === 3 && dims[1] === 1 && dims[2] === 1 : dims.length === 1;
+    if (!perChannel || dims[0] !== ch) {
+      this.fail(n, `its constant of shape [${c.dims.join(', ')}] does not broadcast per channel over a tensor with ${ch} channels`);
+    }
+    return c.floats;
+  }
+
+  /** x·c, x/c, x + c, x − c and c − x with a constant c: one affine node y = x·scale + shift */
+  private constAffine(n: NodeProto, name: string, out: string): void {
+    const op = n.opType ?? '';
+    const ins = n.input ?? [];
+    const ci = ins.findIndex((i) => this.consts.has(i));
+    if (ci < 0 || ins.length !== 2 || this.consts.has(ins[1 - ci])) this.fail(n, `${op} is supported with one constant operand (a scale or shift), or as a gate`);
+    if (op === 'Div' && ci === 0) this.fail(n, 'dividing a constant by a tensor is not supported');
+    const x = this.ref(ins[1 - ci], `node "${n.name}" (${op})`);
+    this.noSpatialFlat(n, x);
+    const c = this.channelConst(n, ins[ci], x);
+    let scale: Float32Array | null = null;
+    let shift: Float32Array | null = null;
+    if (op === 'Mul') scale = c.slice();
+    else if (op === 'Div') scale = c.map((v) => 1 / v);
+    else if (op === 'Add') shift = c.slice();
+    else if (ci === 1) shift = c.map((v) => -v);
+    else {
+      scale = Float32Array.of(-1);
+      shift = c.slice();
+    }
+    if (scale?.some((v) => !Number.isFinite(v))) this.fail(n, 'divides by zero');
+    this.emit({
+      op: 'affine', name, inputs: [x], output: out,
+      ...(scale ? { scale: this.param(`${name}.scale`, [scale.length], scale) } : {}),
+      ...(shift ? { shift: this.param(`${name}.shift`, [shift.length], shift) } : {}),
+    }, out);
+  }
+
+  /** Clip(min, max) (ReLU6 is Clip(0, 6)); the bounds are attributes before opset 11, inputs after */
+  private clip(n: NodeProto, name: string, input: string, out: string): void {
+    const ins = n.input ?? [];
+    const bound = (k: number, attr: string, dflt: number) => {
+      if (ins[k]) return this.constFloats(n, ins[k], attr).floats[0];
+      return attrFloat(n, attr, dflt);
+    };
+    const lo = bound(1, 'min', -Infinity);
+    const hi = bound(2, 'max', Infinity);
+    this.noSpatialFlat(n, input);
+    this.emit({ op: 'activation', fn: 'clip', name, inputs: [input], output: out, ...(Number.isFinite(lo) ? { alpha: lo } : {}), ...(Number.isFinite(hi) ? { beta: hi } : {}) }, out);
+  }
+
+  /**
+   * Mul of two tensors is a gate y = x ⊙ g (spec §13): the gate is the operand that
+   * broadcasts (squeeze-excitation's [C,1,1] scale) or, for equal shapes, the one computed
+   * elementwise from the other (x·σ(x), x·hardsigmoid(x), GELU's x·Φ(x)). Mul by a constant
+   * is an affine scale.
+   */
+  private mul(n: NodeProto, name: string, out: string): void {
+    const ins = n.input ?? [];
+    if (ins.some((i) => this.consts.has(i))) return this.constAffine(n, name, out);
+    const [a, b] = ins.map((i) => this.ref(i, `node "${n.name}" (Mul)`));
+    for (const t of [a, b]) this.noSpatialFlat(n, t);
+    const [sa, sb] = [a, b].map((t) => this.shapes.get(t)!);
+    const count = (s: Shape) => s.reduce<number>((p, d) => p * (d ?? 0), 1);
+    let signal: string;
+    let gate: string;
+    if (sa.length !== sb.length) this.fail(n, `multiplies tensors of ranks ${sa.length + 1} and ${sb.length + 1}`);
+    const same = sa.every((d, k) => d === sb[k]);
+    if (!same) {
+      [signal, gate] = count(sa) >= count(sb) ? [a, b] : [b, a];
+      const ss = this.shapes.get(signal)!;
+      const gs = this.shapes.get(gate)!;
+      if (gs.some((d, k) => d !== 1 && d !== ss[k])) this.fail(n, `the gate of shape [${gs}] does not broadcast against [${ss}]`);
+    } else if (this.derivedFrom(b, a)) [signal, gate] = [a, b];
+    else if (this.derivedFrom(a, b)) [signal, gate] = [b, a];
+    else this.fail(n, 'multiplies two feature maps that are not a gate and its signal (a squeeze-excitation scale or an activation of the other operand)');
+    this.emit({ op: 'mul', name, inputs: [signal, gate], output: out }, out);
+  }
+
+  /** whether `t` is computed from `src` by elementwise nodes only (a gate like σ(x)) */
+  private derivedFrom(t: string, src: string): boolean {
+    const elementwise = new Set<GraphNode['op']>(['activation', 'sigmoid', 'affine', 'relu', 'identity', 'mul']);
+    let cur = t;
+    for (let steps = 0; steps < 16; steps++) {
+      if (cur === src) return true;
+      const p = this.producer.get(cur);
+      if (!p || !elementwise.has(p.op)) return false;
+      cur = p.inputs[0];
+    }
+    return false;
   }
 
   private pad(n: NodeProto, name: string, input: string, out: string): void {
