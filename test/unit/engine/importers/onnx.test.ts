@@ -101,16 +101,17 @@ describe('ONNX importer', () => {
   const bad = (node: NodeProto, inits: TensorProto[] = []) =>
     buildModelBytes({ nodes: [node], initializers: inits, inputs: [tensorValueInfo('x', ['N', 2, 4, 4])], outputs: [tensorValueInfo('y', ['N', 2, 4, 4])] });
 
-  it('names the node and op type of an unsupported node', async () => {
-    const file = path.join(dir, 'leaky.onnx');
-    await writeFile(file, bad(makeNode('LeakyRelu', ['x'], ['y'], '/act/LeakyRelu')));
+  it('names the node, its op type and the supported types for an unsupported node (attention)', async () => {
+    const file = path.join(dir, 'attn.onnx');
+    await writeFile(file, bad(makeNode('Attention', ['x'], ['y'], '/blocks.0/attn/Attention')));
     const err = await loadModel(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StudioError);
-    expect((err as Error).message).toMatch(/leaky\.onnx: node "\/act\/LeakyRelu" \(LeakyRelu\): unsupported op type LeakyRelu/);
+    expect((err as Error).message).toMatch(/attn\.onnx: node "\/blocks\.0\/attn\/Attention" \(Attention\): unsupported op type Attention \(supported: Conv, .*HardSwish.*Mul/);
   });
 
-  it('refuses grouped convs, training-mode BatchNorm and non-flatten reshapes clearly', () => {
-    expect(() => importOnnx(bad(makeNode('Conv', ['x', 'w'], ['y'], '/dw/Conv', { group: 2 }), [w('w', [2, 1, 3, 3])]), 'g.onnx')).toThrow(/g\.onnx: node "\/dw\/Conv" \(Conv\): grouped convolution \(group=2\)/);
+  it('refuses mismatched grouped convs, training-mode BatchNorm and non-flatten reshapes clearly', () => {
+    expect(() => importOnnx(bad(makeNode('Conv', ['x', 'w'], ['y'], '/dw/Conv', { group: 2 }), [w('w', [2, 2, 3, 3])]), 'g.onnx')).toThrow(/g\.onnx: node "\/dw\/Conv" \(Conv\): weight expects 4 input channels \(2 per group × 2\), the input has 2/);
+    expect(() => importOnnx(bad(makeNode('Conv', ['x', 'w'], ['y'], '/dw/Conv', { group: 2 }), [w('w', [3, 1, 3, 3])]), 'g.onnx')).toThrow(/group=2 does not divide the 3 output channels/);
     const bn = makeNode('BatchNormalization', ['x', 's', 'b', 'm', 'v'], ['y', 'rm', 'rv'], '/bn/BatchNormalization', { training_mode: 1 });
     expect(() => importOnnx(bad(bn, ['s', 'b', 'm', 'v'].map((k) => w(k, [2]))), 'bn.onnx')).toThrow(/training mode.*TrainingMode\.PRESERVE/);
     const rs = makeNode('Reshape', ['x', 'shape'], ['y'], '/Reshape');
