@@ -21,6 +21,13 @@ export interface OnnxExportOptions {
   foldBn?: boolean;
   /** the graph input's name (torch: `input.1` or the given input_names) */
   inputName?: string;
+  /**
+   * write 1×1 stride-1 convs as torch writes an nn.Linear applied to a channels-last map
+   * (ConvNeXt's MLP): MatMul + Add on an NHWC tensor, with the Transposes around it
+   */
+  pointwiseAsMatMul?: boolean;
+  /** LayerNorm as one LayerNormalization op (opset 17) instead of torch's opset-13 decomposition */
+  layerNormOp?: boolean;
 }
 
 const ONNX_OP: Record<GraphNode['op'], string> = {
@@ -98,6 +105,29 @@ function writeActivation(node: Extract<GraphNode, { op: 'activation' }>, x: stri
   }
 }
 
+/** LayerNorm over the channels of a channels-last tensor: torch's opset-13 decomposition, or LayerNormalization */
+function writeLayerNorm(node: Extract<GraphNode, { op: 'layernorm' }>, graph: Graph, x: string, out: string, base: string, nodes: NodeProto[], constant: (dims: number[], data: Float32Array) => string, asOp: boolean): void {
+  const gamma = node.gamma ? graph.params[node.gamma] : null;
+  const beta = node.beta ? graph.params[node.beta] : null;
+  if (asOp) {
+    const c = gamma?.data.length ?? beta?.data.length ?? 0;
+    const ins = [x, gamma ? constant([c], gamma.data) : constant([c], new Float32Array(c).fill(1)), beta ? constant([c], beta.data) : ''];
+    nodes.push(makeNode('LayerNormalization', ins, [out], `${base}/LayerNormalization`, { axis: -1, epsilon: { float: node.epsilon } }));
+    return;
+  }
+  const op = (type: string, ins: string[], o: string, attrs: Parameters<typeof makeNode>[4] = {}) => {
+    nodes.push(makeNode(type, ins, [o], `${base}/${type}`, attrs));
+    return o;
+  };
+  const mean = op('ReduceMean', [x], `${out}_mean`, { axes: [-1], keepdims: 1 });
+  const d = op('Sub', [x, mean], `${out}_d`);
+  const v = op('ReduceMean', [op('Pow', [d, constant([], Float32Array.of(2))], `${out}_pow`)], `${out}_var`, { axes: [-1], keepdims: 1 });
+  const sd = op('Sqrt', [op('Add', [v, constant([], Float32Array.of(node.epsilon))], `${out}_ve`)], `${out}_sd`);
+  let y = op('Div', [d, sd], gamma || beta ? `${out}_norm` : out);
+  if (gamma) y = op('Mul', [y, constant([gamma.data.length], gamma.data)], beta ? `${out}_scaled` : out);
+  if (beta) op('Add', [y, constant([beta.data.length], beta.data)], out);
+}
+
 export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Array {
   const shapes = inferShapes(graph);
   const readers = new Map<string, GraphNode[]>();
@@ -116,13 +146,43 @@ export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Ar
   const anon = (op: string) => `onnx::${op}_${++constId}`;
   const folded = new Set<string>(); // batchnorm nodes folded into their conv
 
+  // torch keeps NCHW except between a permute to NHWC and the permute back (ConvNeXt's
+  // LayerNorm + MLP): track each tensor's ONNX layout and transpose where a node needs the other
+  const nhwc = new Set<string>();
+  const transposed = new Map<string, string>();
+  const inLayout = (ir: string, last: boolean): string => {
+    const onnx = tensorName.get(ir)!;
+    if ((shapes.get(ir)?.length ?? 0) !== 3 || nhwc.has(ir) === last) return onnx;
+    const key = `${ir}|${last}`;
+    let t = transposed.get(key);
+    if (!t) {
+      t = `${onnx}_${last ? 'nhwc' : 'nchw'}`;
+      nodes.push(makeNode('Transpose', [onnx], [t], `${onnx.replace(/_output_0$/, '')}/Transpose_${transposed.size}`, { perm: last ? [0, 2, 3, 1] : [0, 3, 1, 2] }));
+      transposed.set(key, t);
+    }
+    return t;
+  };
+  const pointwise = (n: GraphNode) =>
+    opts.pointwiseAsMatMul === true && n.op === 'conv2d' && (n.groups ?? 1) === 1 && graph.params[n.weight].shape[0] === 1 && graph.params[n.weight].shape[1] === 1 &&
+    n.strides.every((v) => v === 1) && n.pads.every((v) => v === 0);
+  const keepsLayout = (n: GraphNode) => n.op === 'activation' || n.op === 'affine' || n.op === 'mul' || n.op === 'add';
+
   for (const node of graph.nodes) {
     if (folded.has(node.name)) continue;
     const op = ONNX_OP[node.op];
     const name = torchNodeName(node.name, op);
     const out = `${name}_output_0`;
-    const ins = node.inputs.map((i) => tensorName.get(i)!);
+    const wantLast = node.op === 'layernorm' || pointwise(node) || (keepsLayout(node) && nhwc.has(node.inputs[0]));
+    const ins = node.inputs.map((i) => inLayout(i, wantLast));
+    if (wantLast && (shapes.get(node.output)?.length ?? 0) === 3) nhwc.add(node.output);
     tensorName.set(node.output, out);
+    if (pointwise(node) && node.op === 'conv2d') {
+      const w = graph.params[node.weight];
+      const mm = node.bias ? `${out}_mm` : out;
+      nodes.push(makeNode('MatMul', [ins[0], init(node.weight, [w.shape[2], w.shape[3]], w.data)], [mm], name.replace(/Conv$/, 'MatMul')));
+      if (node.bias) nodes.push(makeNode('Add', [mm, init(node.bias, [w.shape[3]], graph.params[node.bias].data)], [out], name.replace(/Conv$/, 'Add')));
+      continue;
+    }
     switch (node.op) {
       case 'conv2d': {
         const w = graph.params[node.weight];
@@ -170,7 +230,7 @@ export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Ar
         break;
       case 'affine': {
         const c = shapes.get(node.inputs[0])!;
-        const dims = (p: string) => (graph.params[p].data.length === 1 ? [] : c.length === 3 ? [c[2] as number, 1, 1] : [c[0] as number]);
+        const dims = (p: string) => (graph.params[p].data.length === 1 ? [] : c.length === 3 && !nhwc.has(node.output) ? [c[2] as number, 1, 1] : [c[c.length - 1] as number]);
         let cur = ins[0];
         if (node.scale) {
           const o = node.shift ? `${out}_scaled` : out;
@@ -181,6 +241,42 @@ export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Ar
         if (!node.scale && !node.shift) nodes.push(makeNode('Identity', [cur], [out], name));
         break;
       }
+      case 'layernorm':
+        writeLayerNorm(node, graph, ins[0], out, name.replace(/\/LayerNormalization$/, ''), nodes, (dims, data) => init(anon('Constant'), dims, data), opts.layerNormOp === true);
+        break;
+      case 'permute': {
+        // torch's channel_shuffle: view(b, g, c/g, h, w) → transpose(1, 2) → view(b, -1, h, w), the batch read with Shape
+        const [h, w, c] = shapes.get(node.inputs[0]) as number[];
+        const per = node.order[1];
+        const g = c / per;
+        const base = name.replace(/\/Transpose$/, '');
+        const batch = `${out}_batch`;
+        nodes.push(makeNode('Shape', [ins[0]], [`${out}_shape`], `${base}/Shape`));
+        inits.push(int64Tensor(`${out}_i0`, [0]));
+        nodes.push(makeNode('Gather', [`${out}_shape`, `${out}_i0`], [batch], `${base}/Gather`, { axis: 0 }));
+        inits.push(int64Tensor(`${out}_rest5`, [g, per, h, w]), int64Tensor(`${out}_rest4`, [-1, h, w]));
+        nodes.push(makeNode('Concat', [batch, `${out}_rest5`], [`${out}_s5`], `${base}/Concat`, { axis: 0 }));
+        nodes.push(makeNode('Concat', [batch, `${out}_rest4`], [`${out}_s4`], `${base}/Concat_1`, { axis: 0 }));
+        nodes.push(makeNode('Reshape', [ins[0], `${out}_s5`], [`${out}_v`], `${base}/Reshape`));
+        nodes.push(makeNode('Transpose', [`${out}_v`], [`${out}_t`], `${base}/Transpose`, { perm: [0, 2, 1, 3, 4] }));
+        nodes.push(makeNode('Reshape', [`${out}_t`, `${out}_s4`], [out], `${base}/Reshape_1`));
+        break;
+      }
+      case 'slice': {
+        const base = name.replace(/\/Split$/, '');
+        inits.push(int64Tensor(`${out}_st`, [node.begin]), int64Tensor(`${out}_en`, [node.begin + node.size]), int64Tensor(`${out}_ax`, [1]));
+        nodes.push(makeNode('Slice', [ins[0], `${out}_st`, `${out}_en`, `${out}_ax`], [out], `${base}/Slice`));
+        break;
+      }
+      case 'reshape': {
+        const target = `${out}_shape`;
+        const sh = node.shape.length === 3 ? [-1, node.shape[2], node.shape[0], node.shape[1]] : [-1, ...node.shape];
+        inits.push(int64Tensor(target, sh));
+        nodes.push(makeNode('Reshape', [ins[0], target], [out], name));
+        break;
+      }
+      case 'groupnorm':
+        throw new Error(`graphToOnnx: ${node.name}: GroupNorm is not written (torch writes it through InstanceNormalization)`);
       case 'batchnorm': {
         const p = [node.gamma, node.beta, node.mean, node.variance].map((k) => init(k, graph.params[k].shape, graph.params[k].data));
         nodes.push(makeNode('BatchNormalization', [ins[0], ...p], [out], name, { epsilon: { float: node.epsilon }, momentum: { float: 0.9 } }));

@@ -1,4 +1,4 @@
-// Miniature ResNeXt, MobileNetV2/V3, EfficientNet and DenseNet, written as torch.onnx.export
+// Miniature ResNeXt, MobileNetV2/V3, EfficientNet, DenseNet, ShuffleNetV2 and ConvNeXt, written as torch.onnx.export
 // writes them (BN kept, and BN folded for two of them) and imported back: every method on
 // the TF.js executor against the naive float64 reference (R-CAM by the spec's rules,
 // gradient CAMs by finite differences, Score-CAM by its per-channel loop), and the compiled
@@ -10,9 +10,9 @@ import { resolveLayer } from '../../../../src/engine/layer-names.ts';
 import { CamModel } from '../../../../src/engine/tfjs/cam-model.ts';
 import { OrtCamModel } from '../../../../src/engine/ort/cam-model.ts';
 import { CAM_METHODS, type CamMap } from '../../../../src/engine/cams/methods.ts';
-import { densenetMini, efficientnetMini, MINI_SIZE, mobilenetMini, resnextMini } from '../../../helpers/cnn-models.ts';
+import { convnextMini, densenetMini, efficientnetMini, MINI_SIZE, mobilenetMini, resnextMini, shufflenetMini } from '../../../helpers/cnn-models.ts';
 import { randomInput } from '../../../helpers/models.ts';
-import { graphToOnnx } from '../../../helpers/serialize.ts';
+import { graphToOnnx, type OnnxExportOptions } from '../../../helpers/serialize.ts';
 import { fdLayerGradient, gradientMap, naiveScoreCam } from '../naive/cams.ts';
 import { naiveForward, naiveRcam } from '../naive/reference.ts';
 import { relErr, toNT, useBackend } from '../setup.ts';
@@ -29,8 +29,12 @@ const input = randomInput([1, SIZE, SIZE, 3], 23);
 interface Arch {
   name: string;
   build(): Graph;
+  /** the layer name given to the engine (on the imported graph) */
   layer: string;
+  /** the same tensor in the graph as built, when the name differs (e.g. layer2 → its stage end) */
+  ref?: string;
   fold?: boolean;
+  onnx?: OnnxExportOptions;
 }
 
 const ARCHS: Arch[] = [
@@ -41,11 +45,21 @@ const ARCHS: Arch[] = [
   { name: 'MobileNetV3, BN folded', build: () => mobilenetMini(3, { negativeGammas: 0 }), layer: 'features.3.add', fold: true },
   { name: 'EfficientNet MBConv (SiLU, sigmoid SE)', build: () => efficientnetMini(), layer: 'features.4.0.add' },
   { name: 'DenseNet dense block + transition (concat, avgpool)', build: () => densenetMini(), layer: 'features.transition1.pool' },
+  { name: 'DenseNet at layer2 (the transition conv)', build: () => densenetMini(), layer: 'layer2', ref: 'features.transition2.conv' },
+  { name: 'ShuffleNetV2 units (split, depthwise, concat, channel shuffle)', build: () => shufflenetMini(), layer: 'layer1', ref: 'stage2.1.shuffle' },
+  {
+    name: 'ConvNeXt blocks (depthwise 7×7, LayerNorm, per-position MatMul + GELU, layer scale, NHWC transposes)',
+    build: () => convnextMini(),
+    layer: 'layer2',
+    ref: 'features.3.0.add',
+    onnx: { pointwiseAsMatMul: true },
+  },
 ];
 
-describe.each(ARCHS)('$name', ({ build, layer, fold }) => {
+describe.each(ARCHS)('$name', ({ build, layer: name, ref, fold, onnx }) => {
   const original = build();
-  const graph = importOnnx(graphToOnnx(original, { foldBn: fold }), 'mini.onnx');
+  const graph = importOnnx(graphToOnnx(original, { foldBn: fold, ...onnx }), 'mini.onnx');
+  const layer = ref ?? name;
   const tfjs = new CamModel(graph);
   let ort: OrtCamModel;
   // the naive reference runs on the graph as built in code (before the ONNX round trip)
@@ -72,11 +86,11 @@ describe.each(ARCHS)('$name', ({ build, layer, fold }) => {
   it('the imported file computes the built graph (logits)', () => {
     const got = tfjs.predict(input, [1, SIZE, SIZE, 3]);
     expect(relErr(got, logits)).toBeLessThan(1e-4);
-    expect(resolveLayer(graph, layer)).toBeTruthy();
+    expect(resolveLayer(graph, name)).toBeTruthy();
   });
 
   it.each([...CAM_METHODS])('%s: TF.js = naive reference, onnxruntime = TF.js', async (method) => {
-    const want = tfjs.run(input, [SIZE, SIZE], { method, layer, scoreBatch: 8 });
+    const want = tfjs.run(input, [SIZE, SIZE], { method, layer: name, scoreBatch: 8 });
     const m = want.maps[0];
     expect(m.target).toBe(target);
     expect([m.h, m.w]).toEqual([A.h, A.w]);
@@ -89,7 +103,7 @@ describe.each(ARCHS)('$name', ({ build, layer, fold }) => {
     // gradients come from finite differences (≈1e-6 relative); the rest is float32 vs float64
     expect(relErr(m.data, ref)).toBeLessThan(method === 'rcam' || method === 'scorecam' ? 1e-4 : 1e-3);
 
-    const got = await ort.run(input, [SIZE, SIZE], { method, layer, scoreBatch: 8 });
+    const got = await ort.run(input, [SIZE, SIZE], { method, layer: name, scoreBatch: 8 });
     expect(got.layerTensor).toBe(want.layerTensor);
     expect(got.maps[0].target).toBe(target);
     // Grad-CAM++'s α (g² over a per-channel sum of A·g³) amplifies float32 rounding: a pixel
