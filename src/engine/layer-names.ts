@@ -141,6 +141,9 @@ class LayerFacts {
 
   private stride(t: string): number | null {
     if (this.pooled.has(t)) return null;
+    // explicit padding (Keras ZeroPadding2D before a strided conv) keeps its input's stride
+    const p = this.producer.get(t);
+    if (p?.op === 'pad') return this.stride(p.inputs[0]);
     const s = this.shapes.get(t);
     if (!s || s.length !== 3 || s[0] == null || s[0] === 0) return null;
     return Math.round(this.inputH / s[0]);

@@ -187,3 +187,39 @@ export function convnextMini(opts: MiniOptions = {}): Graph {
   const out = b.dense('classifier.2', b.flatten('classifier.1', x), c, opts.classes ?? 6);
   return b.graph('input', out, [MINI_SIZE, MINI_SIZE, 3]);
 }
+
+/**
+ * A Keras-applications-style MobileNetV2 with squeeze-excitation (Keras names: `Conv1`,
+ * `block_3_expand`, `block_3_depthwise`, `block_3_add`, …): DepthwiseConv2D, ReLU(max_value=6),
+ * swish, an SE of GlobalAveragePooling2D → Reshape((1, 1, C)) → Conv2D → hard_sigmoid →
+ * Multiply, and a LayerNormalization before the head.
+ */
+export function kerasMobilenetMini(opts: MiniOptions = {}): Graph {
+  const b = new GraphBuilder({ seed: opts.seed ?? 67, negativeGammas: opts.negativeGammas });
+  const cba = (pre: string, x: string, cin: number, cout: number, k: number, stride: number, act: 'relu6' | 'silu', depthwise = false) => {
+    const c = depthwise ? b.groupConv(pre, x, cin, cout, k, cin, stride, (k - 1) / 2) : b.conv(pre, x, cin, cout, k, stride, (k - 1) / 2);
+    const n = b.bn(`${pre}_BN`, c, cout);
+    return act === 'relu6' ? b.act('clip', `${pre}_relu`, n, 0, 6) : b.act('silu', `${pre}_swish`, n);
+  };
+  let x = cba('Conv1', 'input', 3, 8, 3, 2, 'relu6');
+  let cin = 8;
+  const cfg: [number, number, number, 'relu6' | 'silu', boolean][] = [[2, 8, 1, 'relu6', false], [3, 12, 2, 'relu6', false], [3, 12, 1, 'silu', true], [3, 16, 2, 'silu', true], [3, 16, 1, 'relu6', false]];
+  cfg.forEach(([t, cout, stride, act, se], i) => {
+    const pre = `block_${i + 1}`;
+    const hidden = cin * t;
+    let m = cba(`${pre}_expand`, x, cin, hidden, 1, 1, act);
+    m = cba(`${pre}_depthwise`, m, hidden, hidden, 3, stride, act, true);
+    if (se) {
+      const s = b.reshape(`${pre}_se_reshape`, b.gap(`${pre}_se_squeeze`, m, false), [1, 1, hidden]);
+      const r = b.unary('relu', `${pre}_se_reduce_relu`, b.conv(`${pre}_se_reduce`, s, hidden, 4, 1, 1, 0, true));
+      const g = b.act('hardsigmoid', `${pre}_se_hsig`, b.conv(`${pre}_se_expand`, r, 4, hidden, 1, 1, 0, true), 0.2, 0.5);
+      m = b.mul(`${pre}_se_excite`, m, g);
+    }
+    m = b.bn(`${pre}_project_BN`, b.conv(`${pre}_project`, m, hidden, cout, 1), cout);
+    x = stride === 1 && cin === cout ? b.add(`${pre}_add`, x, m) : m;
+    cin = cout;
+  });
+  x = b.layernorm('top_ln', cba('Conv_1', x, cin, 24, 1, 1, 'relu6'), 24);
+  const out = b.dense('predictions', b.gap('global_average_pooling2d', x, false), 24, opts.classes ?? 6);
+  return b.graph('input', out, [MINI_SIZE, MINI_SIZE, 3]);
+}

@@ -450,8 +450,8 @@ export function kerasNames(graph: Graph): { names: Map<string, string>; fuseRelu
  * is the same thing); pooling pads become zero padding, which equals ONNX's −∞ padding only
  * on non-negative inputs (true after a ReLU, as in every ResNet stem).
  */
-export function graphToKeras(graph: Graph): tf.LayersModel {
-  const { names, fuseRelu } = kerasNames(graph);
+export function graphToKeras(graph: Graph, opts: { keepNames?: boolean } = {}): tf.LayersModel {
+  const { names, fuseRelu } = opts.keepNames ? { names: new Map<string, string>(), fuseRelu: false } : kerasNames(graph);
   const used = new Set<string>();
   const kname = (n: GraphNode) => {
     let s = names.get(n.name) ?? n.name.replace(/[^A-Za-z0-9_]/g, '_');
@@ -486,6 +486,17 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
         const wt = graph.params[n.weight];
         const [kh, kw, , co] = wt.shape;
         const [t, l, b, r] = n.pads;
+        if ((n.groups ?? 1) > 1) {
+          // a depthwise conv: Keras' kernel [kh, kw, C, m] holds the same values as [kh, kw, 1, C·m]
+          if (wt.shape[2] !== 1) throw new Error(`graphToKeras: ${n.name}: only depthwise grouped convs have a Keras layer`);
+          const g = n.groups as number;
+          let xin = x;
+          if (t + l + b + r > 0) xin = apply(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: padName(name) }), x);
+          const layer = tf.layers.depthwiseConv2d({ kernelSize: [kh, kw], strides: n.strides, depthMultiplier: co / g, padding: 'valid', useBias: n.bias != null, activation, name });
+          y = apply(layer, xin);
+          weights.push([layer, [tf.tensor(wt.data, [kh, kw, g, co / g]), ...(n.bias ? [tf.tensor(graph.params[n.bias].data)] : [])]]);
+          break;
+        }
         const sameOk = n.strides[0] === 1 && n.strides[1] === 1 && t === b && l === r && 2 * t === (kh - 1) * n.dilations[0] && 2 * l === (kw - 1) * n.dilations[1];
         let xin = x;
         let padding: 'same' | 'valid' = 'valid';
@@ -519,6 +530,21 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
         break;
       case 'identity':
         y = x;
+        break;
+      case 'activation':
+        y = apply(kerasActivation(n, name), x);
+        break;
+      case 'mul':
+        y = apply(tf.layers.multiply({ name }), [x, sym.get(n.inputs[1])!]);
+        break;
+      case 'layernorm': {
+        const layer = tf.layers.layerNormalization({ axis: -1, epsilon: n.epsilon, name, center: n.beta != null, scale: n.gamma != null });
+        y = apply(layer, x);
+        weights.push([layer, [n.gamma, n.beta].filter((p): p is string => p != null).map((p) => tf.tensor(graph.params[p].data))]);
+        break;
+      }
+      case 'reshape':
+        y = apply(tf.layers.reshape({ targetShape: n.shape, name }), x);
         break;
       case 'add':
         y = apply(tf.layers.add({ name }), n.inputs.map((i) => sym.get(i)!));
@@ -562,6 +588,34 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
     tf.dispose(ws);
   }
   return model;
+}
+
+/** the Keras layer of an IR activation: ReLU(max_value=6), LeakyReLU, ELU, or Activation('swish' | 'hardSigmoid' | …) */
+function kerasActivation(n: Extract<GraphNode, { op: 'activation' }>, name: string): tf.layers.Layer {
+  switch (n.fn) {
+    case 'clip':
+      if (n.alpha !== 0 || n.beta === undefined) throw new Error(`graphToKeras: ${n.name}: only clip(0, max) is a Keras ReLU`);
+      return tf.layers.reLU({ maxValue: n.beta, name });
+    case 'leakyrelu':
+      return tf.layers.leakyReLU({ alpha: n.alpha ?? 0.3, name });
+    case 'elu':
+      return tf.layers.elu({ alpha: n.alpha ?? 1, name });
+    case 'hardsigmoid':
+      if ((n.alpha ?? 0.2) !== 0.2 || (n.beta ?? 0.5) !== 0.5) throw new Error(`graphToKeras: ${n.name}: Keras' hard_sigmoid is clip(0.2x + 0.5, 0, 1)`);
+      return tf.layers.activation({ activation: 'hardSigmoid', name });
+    case 'silu':
+      return tf.layers.activation({ activation: 'swish', name });
+    case 'gelu':
+      return tf.layers.activation({ activation: 'gelu', name });
+    case 'gelu-tanh':
+      return tf.layers.activation({ activation: 'gelu_new', name });
+    case 'mish':
+    case 'tanh':
+    case 'softplus':
+      return tf.layers.activation({ activation: n.fn, name });
+    default:
+      throw new Error(`graphToKeras: ${n.name}: no Keras layer for ${n.fn}`);
+  }
 }
 
 /** Saves a tf.layers model as model.json + weights.bin in `dir`; returns the model.json path. */

@@ -30,7 +30,7 @@ import {
 } from '../onnx/proto.ts';
 import { irNodeNames } from './onnx-names.ts';
 import { nodeOutputShape, type Shape } from './shapes.ts';
-import { oihwToHwio, permuteFlatRows, tfSamePad, transpose2d } from './shared.ts';
+import { gateOperands, oihwToHwio, permuteFlatRows, tfSamePad, transpose2d } from './shared.ts';
 
 export const SUPPORTED_ONNX_OPS = [
   'Conv', 'BatchNormalization', 'Relu', 'Add', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
@@ -779,34 +779,12 @@ class OnnxImporter {
     const [a, b] = ins.map((i) => this.ref(i, `node "${n.name}" (Mul)`));
     for (const t of [a, b]) this.noSpatialFlat(n, t);
     const [sa, sb] = [a, b].map((t) => this.shapes.get(t)!);
-    const count = (s: Shape) => s.reduce<number>((p, d) => p * (d ?? 0), 1);
-    let signal: string;
-    let gate: string;
     if (sa.length !== sb.length) this.fail(n, `multiplies tensors of ranks ${sa.length + 1} and ${sb.length + 1}`);
     if (sa.length === 3 && this.nhwc.has(ins[0]) !== this.nhwc.has(ins[1])) this.fail(n, 'multiplies an NCHW and a channels-last tensor');
-    const same = sa.every((d, k) => d === sb[k]);
-    if (!same) {
-      [signal, gate] = count(sa) >= count(sb) ? [a, b] : [b, a];
-      const ss = this.shapes.get(signal)!;
-      const gs = this.shapes.get(gate)!;
-      if (gs.some((d, k) => d !== 1 && d !== ss[k])) this.fail(n, `the gate of shape [${gs}] does not broadcast against [${ss}]`);
-    } else if (this.derivedFrom(b, a)) [signal, gate] = [a, b];
-    else if (this.derivedFrom(a, b)) [signal, gate] = [b, a];
-    else this.fail(n, 'multiplies two feature maps that are not a gate and its signal (a squeeze-excitation scale or an activation of the other operand)');
+    const pair = gateOperands(a, b, (t) => this.shapes.get(t)!, (t) => this.producer.get(t));
+    if (!pair) this.fail(n, `multiplies two feature maps ([${sa}] and [${sb}]) that are not a gate and its signal (a squeeze-excitation scale or an activation of the other operand)`);
+    const [signal, gate] = pair;
     this.emit({ op: 'mul', name, inputs: [signal, gate], output: out }, out);
-  }
-
-  /** whether `t` is computed from `src` by elementwise nodes only (a gate like σ(x)) */
-  private derivedFrom(t: string, src: string): boolean {
-    const elementwise = new Set<GraphNode['op']>(['activation', 'sigmoid', 'affine', 'relu', 'identity', 'mul']);
-    let cur = t;
-    for (let steps = 0; steps < 16; steps++) {
-      if (cur === src) return true;
-      const p = this.producer.get(cur);
-      if (!p || !elementwise.has(p.op)) return false;
-      cur = p.inputs[0];
-    }
-    return false;
   }
 
   private pad(n: NodeProto, name: string, input: string, out: string): void {

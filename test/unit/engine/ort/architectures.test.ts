@@ -10,14 +10,16 @@ import { resolveLayer } from '../../../../src/engine/layer-names.ts';
 import { CamModel } from '../../../../src/engine/tfjs/cam-model.ts';
 import { OrtCamModel } from '../../../../src/engine/ort/cam-model.ts';
 import { CAM_METHODS, type CamMap } from '../../../../src/engine/cams/methods.ts';
-import { convnextMini, densenetMini, efficientnetMini, MINI_SIZE, mobilenetMini, resnextMini, shufflenetMini } from '../../../helpers/cnn-models.ts';
+import { convnextMini, densenetMini, efficientnetMini, kerasMobilenetMini, MINI_SIZE, mobilenetMini, resnextMini, shufflenetMini } from '../../../helpers/cnn-models.ts';
 import { randomInput } from '../../../helpers/models.ts';
-import { graphToOnnx, type OnnxExportOptions } from '../../../helpers/serialize.ts';
+import { graphToKeras, graphToOnnx, saveLayersModel, type OnnxExportOptions } from '../../../helpers/serialize.ts';
 import { fdLayerGradient, gradientMap, naiveScoreCam } from '../naive/cams.ts';
 import { naiveForward, naiveRcam } from '../naive/reference.ts';
 import { relErr, toNT, useBackend } from '../setup.ts';
 import { compareMaps, tempDir } from './helpers.ts';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { loadModel } from '../../../../src/engine/load.ts';
 
 beforeAll(() => useBackend('cpu'));
 const cacheDir = tempDir('rs-ort-arch-');
@@ -35,6 +37,8 @@ interface Arch {
   ref?: string;
   fold?: boolean;
   onnx?: OnnxExportOptions;
+  /** write it as a TF.js layers model (Keras names) instead of ONNX */
+  keras?: boolean;
 }
 
 const ARCHS: Arch[] = [
@@ -54,13 +58,29 @@ const ARCHS: Arch[] = [
     ref: 'features.3.0.add',
     onnx: { pointwiseAsMatMul: true },
   },
+  {
+    name: 'Keras MobileNetV2 + SE as a TF.js layers model (DepthwiseConv2D, ReLU(6), swish, hard_sigmoid, Multiply, Reshape, LayerNormalization)',
+    build: () => kerasMobilenetMini(),
+    layer: 'block_3_add',
+    keras: true,
+  },
+  { name: 'the Keras model at layer1 (its stride-4 stage end)', build: () => kerasMobilenetMini(), layer: 'layer1', ref: 'block_3_add', keras: true },
 ];
 
-describe.each(ARCHS)('$name', ({ build, layer: name, ref, fold, onnx }) => {
+async function load(original: Graph, arch: Arch): Promise<Graph> {
+  if (!arch.keras) return importOnnx(graphToOnnx(original, { foldBn: arch.fold, ...arch.onnx }), 'mini.onnx');
+  const model = graphToKeras(original, { keepNames: true });
+  const file = await saveLayersModel(model, path.join(cacheDir, `keras-${ARCHS.indexOf(arch)}`));
+  model.dispose();
+  return loadModel(file);
+}
+
+describe.each(ARCHS)('$name', (arch) => {
+  const { build, layer: name, ref } = arch;
   const original = build();
-  const graph = importOnnx(graphToOnnx(original, { foldBn: fold, ...onnx }), 'mini.onnx');
   const layer = ref ?? name;
-  const tfjs = new CamModel(graph);
+  let graph: Graph;
+  let tfjs: CamModel;
   let ort: OrtCamModel;
   // the naive reference runs on the graph as built in code (before the ONNX round trip)
   const env = naiveForward(original, toNT(input, SIZE, SIZE, 3));
@@ -76,6 +96,8 @@ describe.each(ARCHS)('$name', ({ build, layer: name, ref, fold, onnx }) => {
     return gradientMap(method, A, grad);
   };
   beforeAll(async () => {
+    graph = await load(original, arch);
+    tfjs = new CamModel(graph);
     ort = await OrtCamModel.create(graph, { cacheDir });
   });
   afterAll(async () => {
