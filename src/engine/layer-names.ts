@@ -193,7 +193,14 @@ class LayerFacts {
       const prior = before.filter((n) => !inModule(n.name, block));
       if (prior.length > 0) return prior[prior.length - 1].output;
     }
-    return before[before.length - 1].output;
+    // a pool written as Pad + AveragePool (torch's DenseNet transition): the pool's real input
+    let end = before[before.length - 1];
+    while (end.op === 'pad') {
+      const src = this.producer.get(end.inputs[0]);
+      if (!src || !atStride(src.output)) break;
+      end = src;
+    }
+    return end.output;
   }
 
   /**

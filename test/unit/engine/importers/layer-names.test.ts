@@ -7,7 +7,7 @@ import { describeLayer, resolveLayer, residualGroupNames, structuralGroups } fro
 import { densenetMini, efficientnetMini, mobilenetMini } from '../../../helpers/cnn-models.ts';
 import { StudioError } from '../../../../src/contract/errors.ts';
 import { graphToOnnx } from '../../../helpers/serialize.ts';
-import { resnet, vgg16 } from '../../../helpers/models.ts';
+import { GraphBuilder, resnet, vgg16 } from '../../../helpers/models.ts';
 
 const last = (g: Graph, n: number) => g.nodes.filter((x) => x.name.startsWith(`layer${n}.`)).at(-1)!.output;
 
@@ -87,6 +87,15 @@ describe('layer1..layer4 on any CNN: the stride-4/8/16/32 stage ends (spec §13)
       expect(info.node, layer).toBe(node);
       expect(info.stride).toBe(2 ** (Number(layer.slice(5)) + 1));
     }
+  });
+
+  it('a pool written as Pad + AveragePool (torch DenseNet export): the stage ends before the Pad', () => {
+    const b = new GraphBuilder({ seed: 2 });
+    let x = b.unary('relu', 'relu0', b.conv('conv0', 'input', 3, 4, 4, 4, 0));
+    x = b.pad('transition1.pad', b.conv('transition1.conv', x, 4, 4, 1), [0, 0, 0, 0]);
+    x = b.unary('relu', 'relu1', b.conv('conv1', b.avgpool('transition1.pool', x, 2, 2, 0), 4, 4, 3, 1, 1));
+    const g = b.graph('input', b.dense('fc', b.gap('gap', x, false), 4, 3), [32, 32, 3]);
+    expect(describeLayer(g, 'layer1').node).toBe('transition1.conv');
   });
 
   it('a module name means the output of its last node; a unique tail of a path works too', () => {
