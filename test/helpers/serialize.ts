@@ -50,17 +50,24 @@ export function torchNodeName(irName: string, opType: string): string {
   return `/${scopes.join('/')}/${opType}`;
 }
 
+/** appends ops named as torch names a module's ops: `/scope/Mul`, `/scope/Mul_1`, … */
+function torchOps(base: string, nodes: NodeProto[]) {
+  const count = new Map<string, number>();
+  return (type: string, ins: string[], o: string, attrs: Parameters<typeof makeNode>[4] = {}): string => {
+    const k = count.get(type) ?? 0;
+    count.set(type, k + 1);
+    nodes.push(makeNode(type, ins, [o], `${base}/${type}${k ? `_${k}` : ''}`, attrs));
+    return o;
+  };
+}
+
 /**
  * An IR activation as torch.onnx.export (opset 13) writes it: ReLU6 as Clip with bound
  * inputs, HardSwish as x·HardSigmoid(x), SiLU as x·Sigmoid(x), GELU in its erf form
  * (Div, Erf, Add, Mul, Mul), Mish as x·Tanh(Softplus(x)).
  */
 function writeActivation(node: Extract<GraphNode, { op: 'activation' }>, x: string, out: string, name: string, nodes: NodeProto[], constant: (dims: number[], data: Float32Array) => string): void {
-  const base = name.replace(/\/Activation$/, '');
-  const op = (type: string, ins: string[], o: string, attrs: Parameters<typeof makeNode>[4] = {}) => {
-    nodes.push(makeNode(type, ins, [o], `${base}/${type}`, attrs));
-    return o;
-  };
+  const op = torchOps(name.replace(/\/Activation$/, ''), nodes);
   const scalar = (v: number) => constant([], Float32Array.of(v));
   switch (node.fn) {
     case 'clip':
@@ -115,10 +122,7 @@ function writeLayerNorm(node: Extract<GraphNode, { op: 'layernorm' }>, graph: Gr
     nodes.push(makeNode('LayerNormalization', ins, [out], `${base}/LayerNormalization`, { axis: -1, epsilon: { float: node.epsilon } }));
     return;
   }
-  const op = (type: string, ins: string[], o: string, attrs: Parameters<typeof makeNode>[4] = {}) => {
-    nodes.push(makeNode(type, ins, [o], `${base}/${type}`, attrs));
-    return o;
-  };
+  const op = torchOps(base, nodes);
   const mean = op('ReduceMean', [x], `${out}_mean`, { axes: [-1], keepdims: 1 });
   const d = op('Sub', [x, mean], `${out}_d`);
   const v = op('ReduceMean', [op('Pow', [d, constant([], Float32Array.of(2))], `${out}_pow`)], `${out}_var`, { axes: [-1], keepdims: 1 });

@@ -122,6 +122,12 @@ class OnnxImporter {
     for (const n of onnxNodes) for (const i of n.input ?? []) this.consumers.set(i, (this.consumers.get(i) ?? 0) + 1);
     for (const n of onnxNodes) for (const i of n.input ?? []) this.readers.set(i, [...(this.readers.get(i) ?? []), n]);
     const names = irNodeNames(onnxNodes);
+    // constants first: patterns read ahead (a LayerNorm's exponent and ε come after its ReduceMean)
+    onnxNodes.forEach((n, i) => {
+      if (n.opType !== 'Constant') return;
+      this.convert(n, names[i]);
+      this.consumed.add(n);
+    });
     onnxNodes.forEach((n, i) => {
       if (this.consumed.has(n)) return;
       this.convert(n, names[i]);

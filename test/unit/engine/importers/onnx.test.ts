@@ -13,6 +13,7 @@ import { buildModelBytes, floatTensor, int64Tensor, makeNode, tensorValueInfo } 
 import type { NodeProto, TensorProto } from '../../../../src/engine/onnx/proto.ts';
 import { graphToOnnx } from '../../../helpers/serialize.ts';
 import { resnet } from '../../../helpers/models.ts';
+import { convnextMini, efficientnetMini, mobilenetMini, resnextMini, shufflenetMini } from '../../../helpers/cnn-models.ts';
 import { runOrt } from './ort-oracle.ts';
 import { forward } from './run.ts';
 
@@ -74,6 +75,42 @@ describe('ONNX importer', () => {
     expect(g.nodes.find((n) => n.name === 'c1')).toMatchObject({ op: 'conv2d', pads: [0, 0, 1, 1] });
     expect(g.nodes.find((n) => n.name === 'mp')).toMatchObject({ op: 'maxpool', pads: [0, 0, 2, 2] });
     expect(g.nodes.find((n) => n.name === 'fc1')).toMatchObject({ op: 'dense', bias: 'fc1.bias' });
+  });
+
+  it.each([
+    ['ResNeXt (grouped conv)', () => resnextMini(), {}],
+    ['MobileNetV3 (depthwise, HardSigmoid·x, SE gate first)', () => mobilenetMini(3), {}],
+    ['MobileNetV2, BN folded (Clip with bound inputs)', () => mobilenetMini(2, { negativeGammas: 0 }), { foldBn: true }],
+    ['EfficientNet (Sigmoid·x, sigmoid SE)', () => efficientnetMini(), {}],
+    ['ShuffleNetV2 (Slice, Shape/Gather/Concat reshapes, Transpose 1↔2)', () => shufflenetMini(), {}],
+    ['ConvNeXt (NHWC Transposes, opset-13 LayerNorm, MatMul + Add, Erf GELU, layer scale)', () => convnextMini(), { pointwiseAsMatMul: true }],
+  ] as const)('matches onnxruntime on the torch export of a %s miniature', async (_label, build, opts) => {
+    await expectSameAsOrt(graphToOnnx(build(), opts), [1, 3, 32, 32]);
+  });
+
+  it('reads a LayerNorm whose exponent and ε are Constant nodes after its ReduceMean (as torch writes them), and Split along channels', async () => {
+    const c = (name: string, v: number) => makeNode('Constant', [], [name], `/ln/${name}`, { value: floatTensor(`${name}.v`, [], Float32Array.of(v)) });
+    const nodes = [
+      makeNode('Conv', ['x', 'c.w'], ['c'], '/c/Conv', { kernel_shape: [1, 1] }),
+      makeNode('Transpose', ['c'], ['t'], '/ln/Transpose', { perm: [0, 2, 3, 1] }),
+      makeNode('ReduceMean', ['t'], ['mu'], '/ln/ReduceMean', { axes: [-1] }),
+      makeNode('Sub', ['t', 'mu'], ['d'], '/ln/Sub'),
+      c('two', 2),
+      makeNode('Pow', ['d', 'two'], ['p'], '/ln/Pow'),
+      makeNode('ReduceMean', ['p'], ['var'], '/ln/ReduceMean_1', { axes: [-1] }),
+      c('eps', 1e-6),
+      makeNode('Add', ['var', 'eps'], ['ve'], '/ln/Add'),
+      makeNode('Sqrt', ['ve'], ['sd'], '/ln/Sqrt'),
+      makeNode('Div', ['d', 'sd'], ['n'], '/ln/Div'),
+      makeNode('Transpose', ['n'], ['nc'], '/ln/Transpose_1', { perm: [0, 3, 1, 2] }),
+      makeNode('Split', ['nc', 'sizes'], ['a', 'b'], '/Split', { axis: 1 }),
+      makeNode('Relu', ['b'], ['rb'], '/Relu'),
+      makeNode('Concat', ['rb', 'a'], ['cat'], '/Concat', { axis: 1 }),
+      makeNode('ReduceMean', ['cat'], ['y'], '/gap/ReduceMean', { axes: [2, 3], keepdims: 0 }),
+    ];
+    const g = await expectSameAsOrt(model(nodes, [w('c.w', [6, 2, 1, 1]), int64Tensor('sizes', [2, 4])], [1, 2, 4, 4], 'y', ['N', 6]), [1, 2, 4, 4]);
+    expect(g.nodes.map((n) => n.op)).toEqual(['conv2d', 'layernorm', 'slice', 'slice', 'relu', 'concat', 'globalavgpool']);
+    expect((g.nodes[1] as { epsilon: number }).epsilon).toBeCloseTo(1e-6, 12);
   });
 
   it('matches onnxruntime on a Flatten of a 2×2 map feeding Gemm (C,H,W → H,W,C weight rows)', async () => {
