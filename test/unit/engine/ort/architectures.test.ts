@@ -91,10 +91,14 @@ describe.each(ARCHS)('$name', (arch) => {
   const reference = (method: (typeof CAM_METHODS)[number]): Float64Array => {
     if (method === 'rcam') return naiveRcam(original, toNT(input, SIZE, SIZE, 3), layer, target).map;
     if (method === 'scorecam') return naiveScoreCam(original, input, [SIZE, SIZE], A, target);
-    // a small step: ReLU6 / HardSwish kinks must not fall inside ±eps
-    grad ??= fdLayerGradient(original, env, layer, target, 1e-7);
-    return gradientMap(method, A, grad);
+    return gradientMap(method, A, grad as Float64Array);
   };
+  // the finite-difference gradient (two float64 forwards per element of A) once per net, in
+  // a hook of its own with room for a loaded machine
+  beforeAll(() => {
+    // a small step: ReLU6 / HardSwish kinks must not fall inside ±eps
+    grad = fdLayerGradient(original, env, layer, target, 1e-7);
+  }, 600_000);
   beforeAll(async () => {
     graph = await load(original, arch);
     tfjs = new CamModel(graph);
