@@ -18,6 +18,17 @@ export function resolveLayer(graph: Graph, name: string): string {
   return describeLayer(graph, name).tensor;
 }
 
+/** a graph's layer facts, built once (graphs are not changed after import; every CAM run resolves its layer) */
+const factsCache = new WeakMap<Graph, LayerFacts>();
+function factsOf(graph: Graph): LayerFacts {
+  let f = factsCache.get(graph);
+  if (!f) {
+    f = new LayerFacts(graph);
+    factsCache.set(graph, f);
+  }
+  return f;
+}
+
 export interface LayerInfo {
   /** the IR tensor */
   tensor: string;
@@ -31,7 +42,7 @@ export interface LayerInfo {
 
 /** resolveLayer with what the name resolved to (for reports: `layer2 → features.6.add, 28×28×32`) */
 export function describeLayer(graph: Graph, name: string): LayerInfo {
-  const facts = new LayerFacts(graph);
+  const facts = factsOf(graph);
   const direct = facts.direct(name);
   if (direct) return facts.info(direct);
   const m = /^layer(\d+)$/.exec(name);
@@ -49,7 +60,7 @@ export function describeLayer(graph: Graph, name: string): LayerInfo {
 
 /** `layer1`…`layerK` that resolve in this graph. */
 export function residualGroupNames(graph: Graph): string[] {
-  const facts = new LayerFacts(graph);
+  const facts = factsOf(graph);
   const out: string[] = [];
   for (let g = 1; g <= 5 && (namedGroupOutput(graph, g) ?? facts.stageEnd(2 ** (g + 1))); g++) out.push(`layer${g}`);
   return out;
@@ -74,7 +85,7 @@ function namedGroupOutput(graph: Graph, g: number): string | null {
  * whose names say nothing, e.g. old torch exports `Conv_12`): the stride-4/8/16/32 stage ends.
  */
 export function structuralGroups(graph: Graph): string[] {
-  const facts = new LayerFacts(graph);
+  const facts = factsOf(graph);
   const out: string[] = [];
   for (let s = 4; s <= 32; s *= 2) {
     const t = facts.stageEnd(s);
