@@ -120,7 +120,13 @@ class OnnxImporter {
 
     const onnxNodes = g.node ?? [];
     for (const n of onnxNodes) for (const i of n.input ?? []) this.consumers.set(i, (this.consumers.get(i) ?? 0) + 1);
-    for (const n of onnxNodes) for (const i of n.input ?? []) this.readers.set(i, [...(this.readers.get(i) ?? []), n]);
+    for (const n of onnxNodes) {
+      for (const i of n.input ?? []) {
+        const r = this.readers.get(i);
+        if (r) r.push(n);
+        else this.readers.set(i, [n]);
+      }
+    }
     const names = irNodeNames(onnxNodes);
     // constants first: patterns read ahead (a LayerNorm's exponent and ε come after its ReduceMean)
     onnxNodes.forEach((n, i) => {
