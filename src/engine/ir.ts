@@ -33,6 +33,13 @@ export interface Conv2dNode extends NodeBase {
   strides: [number, number];
   pads: Pads;
   dilations: [number, number];
+  /**
+   * grouped convolution (ResNeXt, RegNet; depthwise when groups = inC): the input channels
+   * and the output channels are each cut into `groups` contiguous parts, part g of the output
+   * reads only part g of the input; the weight is then [kh, kw, inC / groups, outC].
+   * Absent = 1.
+   */
+  groups?: number;
 }
 
 export interface BatchNormNode extends NodeBase {
@@ -51,6 +58,88 @@ export interface ActivationNode extends NodeBase {
 
 export interface AddNode extends NodeBase {
   op: 'add';
+}
+
+/**
+ * The elementwise activations beyond ReLU / sigmoid (MobileNet, EfficientNet, ConvNeXt …):
+ *   clip         min(max(x, alpha), beta)            (ReLU6: alpha 0, beta 6)
+ *   leakyrelu    x > 0 ? x : alpha·x
+ *   elu          x > 0 ? x : alpha·(eˣ − 1)
+ *   hardsigmoid  clip(alpha·x + beta, 0, 1)          (torch: 1/6, 1/2; Keras 2: 0.2, 0.5)
+ *   hardswish    x · hardsigmoid(x) with alpha 1/6, beta 1/2
+ *   silu         x · σ(x)  (Swish)
+ *   gelu         x · Φ(x), Φ the normal CDF (erf form)
+ *   gelu-tanh    0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+ *   mish         x · tanh(softplus(x))
+ *   tanh, softplus, erf (the pieces torch.onnx.export writes GELU / Mish with)
+ */
+export type ActivationFn =
+  | 'clip' | 'leakyrelu' | 'elu' | 'hardsigmoid' | 'hardswish' | 'silu' | 'gelu' | 'gelu-tanh' | 'mish' | 'tanh' | 'softplus' | 'erf';
+
+export interface ElementwiseNode extends NodeBase {
+  op: 'activation';
+  fn: ActivationFn;
+  alpha?: number;
+  beta?: number;
+}
+
+/**
+ * A multiplicative gate y = x ⊙ g (squeeze-excitation, SiLU written as Mul(x, Sigmoid(x))):
+ * inputs[0] is the signal x, inputs[1] the gate g, which broadcasts against x (numpy rules,
+ * per sample: [1, 1, C] against [H, W, C]). The output has the signal's shape.
+ */
+export interface MulNode extends NodeBase {
+  op: 'mul';
+}
+
+/**
+ * Multiplication and addition by constants, y = x·scale + shift, per channel (the last axis)
+ * or by one scalar: layer scale γ (ConvNeXt), input normalisation written into the graph.
+ * Params have shape [C] or [1]; either may be absent.
+ */
+export interface AffineNode extends NodeBase {
+  op: 'affine';
+  scale?: string;
+  shift?: string;
+}
+
+/** LayerNorm over the channels of each position (ConvNeXt), then ·gamma + beta when present. */
+export interface LayerNormNode extends NodeBase {
+  op: 'layernorm';
+  gamma?: string;
+  beta?: string;
+  epsilon: number;
+}
+
+/** GroupNorm: channels in `groups` contiguous parts, each normalised over (H, W, C/groups). */
+export interface GroupNormNode extends NodeBase {
+  op: 'groupnorm';
+  groups: number;
+  gamma?: string;
+  beta?: string;
+  epsilon: number;
+}
+
+/** A permutation of the channels (last axis): y[…, k] = x[…, order[k]] (channel shuffle). */
+export interface PermuteNode extends NodeBase {
+  op: 'permute';
+  order: number[];
+}
+
+/** Channels [begin, begin + size) of the input (torch.chunk / ONNX Split along channels). */
+export interface SliceNode extends NodeBase {
+  op: 'slice';
+  begin: number;
+  size: number;
+}
+
+/**
+ * A reshape that keeps the values in NHWC order, e.g. [C] ↔ [1, 1, C] (a squeeze-excitation
+ * vector). `shape` is per sample.
+ */
+export interface ReshapeNode extends NodeBase {
+  op: 'reshape';
+  shape: number[];
 }
 
 export interface PoolNode extends NodeBase {
@@ -101,7 +190,15 @@ export type GraphNode =
   | DenseNode
   | FlattenNode
   | PadNode
-  | ConcatNode;
+  | ConcatNode
+  | ElementwiseNode
+  | MulNode
+  | AffineNode
+  | LayerNormNode
+  | GroupNormNode
+  | PermuteNode
+  | SliceNode
+  | ReshapeNode;
 
 export type OpType = GraphNode['op'];
 

@@ -4,7 +4,7 @@
 // random weights, and BatchNorm with random positive AND negative gammas and random
 // running statistics (so a rule that wrongly depends on the BN scale shows up).
 // The importer tests write these graphs as ONNX / TF.js files (test/helpers/serialize.ts).
-import type { Graph, GraphNode, Pads, Param } from '../../src/engine/ir.ts';
+import type { ActivationFn, Graph, GraphNode, Pads, Param } from '../../src/engine/ir.ts';
 
 /** mulberry32: small, seedable, good enough for weights. */
 export function prng(seed: number): () => number {
@@ -54,6 +54,67 @@ export class GraphBuilder {
     const b = bias ? this.param(`${name}.bias`, [cout], this.uniform(cout, -0.1, 0.1)) : undefined;
     const pads: Pads = [pad, pad, pad, pad];
     this.nodes.push({ op: 'conv2d', name, inputs: [x], output: name, weight, bias: b, strides: [stride, stride], pads, dilations: [dilation, dilation] });
+    return name;
+  }
+
+  /** grouped conv (depthwise when groups = cin = cout / multiplier): weight [k, k, cin / groups, cout] */
+  groupConv(name: string, x: string, cin: number, cout: number, k: number, groups: number, stride = 1, pad = 0, bias = false): string {
+    const cig = cin / groups;
+    const a = Math.sqrt(6 / (cig * k * k));
+    const weight = this.param(`${name}.weight`, [k, k, cig, cout], this.uniform(k * k * cig * cout, -a, a));
+    const b = bias ? this.param(`${name}.bias`, [cout], this.uniform(cout, -0.1, 0.1)) : undefined;
+    this.nodes.push({ op: 'conv2d', name, inputs: [x], output: name, weight, bias: b, strides: [stride, stride], pads: [pad, pad, pad, pad], dilations: [1, 1], groups });
+    return name;
+  }
+
+  act(fn: ActivationFn, name: string, x: string, alpha?: number, beta?: number): string {
+    this.nodes.push({ op: 'activation', fn, name, inputs: [x], output: name, ...(alpha !== undefined ? { alpha } : {}), ...(beta !== undefined ? { beta } : {}) });
+    return name;
+  }
+
+  /** y = signal ⊙ gate (the gate broadcasts) */
+  mul(name: string, signal: string, gate: string): string {
+    this.nodes.push({ op: 'mul', name, inputs: [signal, gate], output: name });
+    return name;
+  }
+
+  /** y = x·scale + shift per channel (layer scale γ when only `scale`) */
+  affine(name: string, x: string, c: number, scale = true, shift = false): string {
+    const sc = scale ? this.param(`${name}.scale`, [c], this.uniform(c, 0.2, 1.2)) : undefined;
+    const sh = shift ? this.param(`${name}.shift`, [c], this.uniform(c, -0.3, 0.3)) : undefined;
+    this.nodes.push({ op: 'affine', name, inputs: [x], output: name, scale: sc, shift: sh });
+    return name;
+  }
+
+  layernorm(name: string, x: string, c: number): string {
+    const gamma = this.param(`${name}.weight`, [c], this.uniform(c, 0.5, 1.5));
+    const beta = this.param(`${name}.bias`, [c], this.uniform(c, -0.3, 0.3));
+    this.nodes.push({ op: 'layernorm', name, inputs: [x], output: name, gamma, beta, epsilon: 1e-6 });
+    return name;
+  }
+
+  groupnorm(name: string, x: string, c: number, groups: number): string {
+    const gamma = this.param(`${name}.weight`, [c], this.uniform(c, 0.5, 1.5));
+    const beta = this.param(`${name}.bias`, [c], this.uniform(c, -0.3, 0.3));
+    this.nodes.push({ op: 'groupnorm', name, inputs: [x], output: name, groups, gamma, beta, epsilon: 1e-5 });
+    return name;
+  }
+
+  /** ShuffleNet's channel shuffle of `groups` groups: y[k] = x[order[k]] */
+  shuffle(name: string, x: string, c: number, groups: number): string {
+    const per = c / groups;
+    const order = Array.from({ length: c }, (_, k) => (k % groups) * per + Math.floor(k / groups));
+    this.nodes.push({ op: 'permute', name, inputs: [x], output: name, order });
+    return name;
+  }
+
+  slice(name: string, x: string, begin: number, size: number): string {
+    this.nodes.push({ op: 'slice', name, inputs: [x], output: name, begin, size });
+    return name;
+  }
+
+  reshape(name: string, x: string, shape: number[]): string {
+    this.nodes.push({ op: 'reshape', name, inputs: [x], output: name, shape });
     return name;
   }
 

@@ -21,12 +21,21 @@ export interface OnnxExportOptions {
   foldBn?: boolean;
   /** the graph input's name (torch: `input.1` or the given input_names) */
   inputName?: string;
+  /**
+   * write 1×1 stride-1 convs as torch writes an nn.Linear applied to a channels-last map
+   * (ConvNeXt's MLP): MatMul + Add on an NHWC tensor, with the Transposes around it
+   */
+  pointwiseAsMatMul?: boolean;
+  /** LayerNorm as one LayerNormalization op (opset 17) instead of torch's opset-13 decomposition */
+  layerNormOp?: boolean;
 }
 
 const ONNX_OP: Record<GraphNode['op'], string> = {
   conv2d: 'Conv', batchnorm: 'BatchNormalization', relu: 'Relu', sigmoid: 'Sigmoid', softmax: 'Softmax',
   identity: 'Identity', add: 'Add', maxpool: 'MaxPool', avgpool: 'AveragePool',
   globalavgpool: 'GlobalAveragePool', dense: 'Gemm', flatten: 'Flatten', pad: 'Pad', concat: 'Concat',
+  activation: 'Activation', mul: 'Mul', affine: 'Mul', layernorm: 'LayerNormalization', groupnorm: 'GroupNormalization',
+  permute: 'Transpose', slice: 'Split', reshape: 'Reshape',
 };
 
 /** `layer2.3.conv1` → `/layer2/layer2.3/conv1/Conv` (torch ≥ 1.13 scope naming). */
@@ -39,6 +48,88 @@ export function torchNodeName(irName: string, opType: string): string {
     else scopes.push(p);
   }
   return `/${scopes.join('/')}/${opType}`;
+}
+
+/** appends ops named as torch names a module's ops: `/scope/Mul`, `/scope/Mul_1`, … */
+function torchOps(base: string, nodes: NodeProto[]) {
+  const count = new Map<string, number>();
+  return (type: string, ins: string[], o: string, attrs: Parameters<typeof makeNode>[4] = {}): string => {
+    const k = count.get(type) ?? 0;
+    count.set(type, k + 1);
+    nodes.push(makeNode(type, ins, [o], `${base}/${type}${k ? `_${k}` : ''}`, attrs));
+    return o;
+  };
+}
+
+/**
+ * An IR activation as torch.onnx.export (opset 13) writes it: ReLU6 as Clip with bound
+ * inputs, HardSwish as x·HardSigmoid(x), SiLU as x·Sigmoid(x), GELU in its erf form
+ * (Div, Erf, Add, Mul, Mul), Mish as x·Tanh(Softplus(x)).
+ */
+function writeActivation(node: Extract<GraphNode, { op: 'activation' }>, x: string, out: string, name: string, nodes: NodeProto[], constant: (dims: number[], data: Float32Array) => string): void {
+  const op = torchOps(name.replace(/\/Activation$/, ''), nodes);
+  const scalar = (v: number) => constant([], Float32Array.of(v));
+  switch (node.fn) {
+    case 'clip':
+      op('Clip', [x, node.alpha !== undefined ? scalar(node.alpha) : '', node.beta !== undefined ? scalar(node.beta) : ''], out);
+      break;
+    case 'leakyrelu':
+      op('LeakyRelu', [x], out, { alpha: { float: node.alpha ?? 0.01 } });
+      break;
+    case 'elu':
+      op('Elu', [x], out, { alpha: { float: node.alpha ?? 1 } });
+      break;
+    case 'hardsigmoid':
+      op('HardSigmoid', [x], out, { alpha: { float: node.alpha ?? 0.2 }, beta: { float: node.beta ?? 0.5 } });
+      break;
+    case 'hardswish':
+      op('Mul', [x, op('HardSigmoid', [x], `${out}_hs`, { alpha: { float: 1 / 6 }, beta: { float: 0.5 } })], out);
+      break;
+    case 'silu':
+      op('Mul', [x, op('Sigmoid', [x], `${out}_sig`)], out);
+      break;
+    case 'gelu': {
+      const e = op('Erf', [op('Div', [x, scalar(Math.SQRT2)], `${out}_div`)], `${out}_erf`);
+      const m = op('Mul', [x, op('Add', [e, scalar(1)], `${out}_add`)], `${out}_mul`);
+      op('Mul', [m, scalar(0.5)], out);
+      break;
+    }
+    case 'mish':
+      op('Mul', [x, op('Tanh', [op('Softplus', [x], `${out}_sp`)], `${out}_tanh`)], out);
+      break;
+    case 'tanh':
+      op('Tanh', [x], out);
+      break;
+    case 'softplus':
+      op('Softplus', [x], out);
+      break;
+    case 'erf':
+      op('Erf', [x], out);
+      break;
+    case 'gelu-tanh':
+      op('Gelu', [x], out, { approximate: 'tanh' });
+      break;
+  }
+}
+
+/** LayerNorm over the channels of a channels-last tensor: torch's opset-13 decomposition, or LayerNormalization */
+function writeLayerNorm(node: Extract<GraphNode, { op: 'layernorm' }>, graph: Graph, x: string, out: string, base: string, nodes: NodeProto[], constant: (dims: number[], data: Float32Array) => string, asOp: boolean): void {
+  const gamma = node.gamma ? graph.params[node.gamma] : null;
+  const beta = node.beta ? graph.params[node.beta] : null;
+  if (asOp) {
+    const c = gamma?.data.length ?? beta?.data.length ?? 0;
+    const ins = [x, gamma ? constant([c], gamma.data) : constant([c], new Float32Array(c).fill(1)), beta ? constant([c], beta.data) : ''];
+    nodes.push(makeNode('LayerNormalization', ins, [out], `${base}/LayerNormalization`, { axis: -1, epsilon: { float: node.epsilon } }));
+    return;
+  }
+  const op = torchOps(base, nodes);
+  const mean = op('ReduceMean', [x], `${out}_mean`, { axes: [-1], keepdims: 1 });
+  const d = op('Sub', [x, mean], `${out}_d`);
+  const v = op('ReduceMean', [op('Pow', [d, constant([], Float32Array.of(2))], `${out}_pow`)], `${out}_var`, { axes: [-1], keepdims: 1 });
+  const sd = op('Sqrt', [op('Add', [v, constant([], Float32Array.of(node.epsilon))], `${out}_ve`)], `${out}_sd`);
+  let y = op('Div', [d, sd], gamma || beta ? `${out}_norm` : out);
+  if (gamma) y = op('Mul', [y, constant([gamma.data.length], gamma.data)], beta ? `${out}_scaled` : out);
+  if (beta) op('Add', [y, constant([beta.data.length], beta.data)], out);
 }
 
 export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Array {
@@ -59,13 +150,43 @@ export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Ar
   const anon = (op: string) => `onnx::${op}_${++constId}`;
   const folded = new Set<string>(); // batchnorm nodes folded into their conv
 
+  // torch keeps NCHW except between a permute to NHWC and the permute back (ConvNeXt's
+  // LayerNorm + MLP): track each tensor's ONNX layout and transpose where a node needs the other
+  const nhwc = new Set<string>();
+  const transposed = new Map<string, string>();
+  const inLayout = (ir: string, last: boolean): string => {
+    const onnx = tensorName.get(ir)!;
+    if ((shapes.get(ir)?.length ?? 0) !== 3 || nhwc.has(ir) === last) return onnx;
+    const key = `${ir}|${last}`;
+    let t = transposed.get(key);
+    if (!t) {
+      t = `${onnx}_${last ? 'nhwc' : 'nchw'}`;
+      nodes.push(makeNode('Transpose', [onnx], [t], `${onnx.replace(/_output_0$/, '')}/Transpose_${transposed.size}`, { perm: last ? [0, 2, 3, 1] : [0, 3, 1, 2] }));
+      transposed.set(key, t);
+    }
+    return t;
+  };
+  const pointwise = (n: GraphNode) =>
+    opts.pointwiseAsMatMul === true && n.op === 'conv2d' && (n.groups ?? 1) === 1 && graph.params[n.weight].shape[0] === 1 && graph.params[n.weight].shape[1] === 1 &&
+    n.strides.every((v) => v === 1) && n.pads.every((v) => v === 0);
+  const keepsLayout = (n: GraphNode) => n.op === 'activation' || n.op === 'affine' || n.op === 'mul' || n.op === 'add';
+
   for (const node of graph.nodes) {
     if (folded.has(node.name)) continue;
     const op = ONNX_OP[node.op];
     const name = torchNodeName(node.name, op);
     const out = `${name}_output_0`;
-    const ins = node.inputs.map((i) => tensorName.get(i)!);
+    const wantLast = node.op === 'layernorm' || pointwise(node) || (keepsLayout(node) && nhwc.has(node.inputs[0]));
+    const ins = node.inputs.map((i) => inLayout(i, wantLast));
+    if (wantLast && (shapes.get(node.output)?.length ?? 0) === 3) nhwc.add(node.output);
     tensorName.set(node.output, out);
+    if (pointwise(node) && node.op === 'conv2d') {
+      const w = graph.params[node.weight];
+      const mm = node.bias ? `${out}_mm` : out;
+      nodes.push(makeNode('MatMul', [ins[0], init(node.weight, [w.shape[2], w.shape[3]], w.data)], [mm], name.replace(/Conv$/, 'MatMul')));
+      if (node.bias) nodes.push(makeNode('Add', [mm, init(node.bias, [w.shape[3]], graph.params[node.bias].data)], [out], name.replace(/Conv$/, 'Add')));
+      continue;
+    }
     switch (node.op) {
       case 'conv2d': {
         const w = graph.params[node.weight];
@@ -100,10 +221,66 @@ export function graphToOnnx(graph: Graph, opts: OnnxExportOptions = {}): Uint8Ar
         const inputs = [ins[0], init(wName, [co, ci, kh, kw], oihw)];
         if (bias) inputs.push(init(bName ?? `${node.name}.bias`, [co], bias));
         nodes.push(makeNode('Conv', inputs, [out], name, {
-          dilations: node.dilations, group: 1, kernel_shape: [kh, kw], pads: node.pads, strides: node.strides,
+          dilations: node.dilations, group: node.groups ?? 1, kernel_shape: [kh, kw], pads: node.pads, strides: node.strides,
         }));
         break;
       }
+      case 'activation':
+        writeActivation(node, ins[0], out, name, nodes, (dims, data) => init(anon('Constant'), dims, data));
+        break;
+      case 'mul':
+        // torch's squeeze-excitation writes `scale * input`: the gate first
+        nodes.push(makeNode('Mul', [ins[1], ins[0]], [out], name));
+        break;
+      case 'affine': {
+        const c = shapes.get(node.inputs[0])!;
+        const dims = (p: string) => (graph.params[p].data.length === 1 ? [] : c.length === 3 && !nhwc.has(node.output) ? [c[2] as number, 1, 1] : [c[c.length - 1] as number]);
+        let cur = ins[0];
+        if (node.scale) {
+          const o = node.shift ? `${out}_scaled` : out;
+          nodes.push(makeNode('Mul', [cur, init(anon('Mul'), dims(node.scale), graph.params[node.scale].data)], [o], name));
+          cur = o;
+        }
+        if (node.shift) nodes.push(makeNode('Add', [cur, init(anon('Add'), dims(node.shift), graph.params[node.shift].data)], [out], `${name}_shift`));
+        if (!node.scale && !node.shift) nodes.push(makeNode('Identity', [cur], [out], name));
+        break;
+      }
+      case 'layernorm':
+        writeLayerNorm(node, graph, ins[0], out, name.replace(/\/LayerNormalization$/, ''), nodes, (dims, data) => init(anon('Constant'), dims, data), opts.layerNormOp === true);
+        break;
+      case 'permute': {
+        // torch's channel_shuffle: view(b, g, c/g, h, w) → transpose(1, 2) → view(b, -1, h, w), the batch read with Shape
+        const [h, w, c] = shapes.get(node.inputs[0]) as number[];
+        const per = node.order[1];
+        const g = c / per;
+        const base = name.replace(/\/Transpose$/, '');
+        const batch = `${out}_batch`;
+        nodes.push(makeNode('Shape', [ins[0]], [`${out}_shape`], `${base}/Shape`));
+        inits.push(int64Tensor(`${out}_i0`, [0]));
+        nodes.push(makeNode('Gather', [`${out}_shape`, `${out}_i0`], [batch], `${base}/Gather`, { axis: 0 }));
+        inits.push(int64Tensor(`${out}_rest5`, [g, per, h, w]), int64Tensor(`${out}_rest4`, [-1, h, w]));
+        nodes.push(makeNode('Concat', [batch, `${out}_rest5`], [`${out}_s5`], `${base}/Concat`, { axis: 0 }));
+        nodes.push(makeNode('Concat', [batch, `${out}_rest4`], [`${out}_s4`], `${base}/Concat_1`, { axis: 0 }));
+        nodes.push(makeNode('Reshape', [ins[0], `${out}_s5`], [`${out}_v`], `${base}/Reshape`));
+        nodes.push(makeNode('Transpose', [`${out}_v`], [`${out}_t`], `${base}/Transpose`, { perm: [0, 2, 1, 3, 4] }));
+        nodes.push(makeNode('Reshape', [`${out}_t`, `${out}_s4`], [out], `${base}/Reshape_1`));
+        break;
+      }
+      case 'slice': {
+        const base = name.replace(/\/Split$/, '');
+        inits.push(int64Tensor(`${out}_st`, [node.begin]), int64Tensor(`${out}_en`, [node.begin + node.size]), int64Tensor(`${out}_ax`, [1]));
+        nodes.push(makeNode('Slice', [ins[0], `${out}_st`, `${out}_en`, `${out}_ax`], [out], `${base}/Slice`));
+        break;
+      }
+      case 'reshape': {
+        const target = `${out}_shape`;
+        const sh = node.shape.length === 3 ? [-1, node.shape[2], node.shape[0], node.shape[1]] : [-1, ...node.shape];
+        inits.push(int64Tensor(target, sh));
+        nodes.push(makeNode('Reshape', [ins[0], target], [out], name));
+        break;
+      }
+      case 'groupnorm':
+        throw new Error(`graphToOnnx: ${node.name}: GroupNorm is not written (torch writes it through InstanceNormalization)`);
       case 'batchnorm': {
         const p = [node.gamma, node.beta, node.mean, node.variance].map((k) => init(k, graph.params[k].shape, graph.params[k].data));
         nodes.push(makeNode('BatchNormalization', [ins[0], ...p], [out], name, { epsilon: { float: node.epsilon }, momentum: { float: 0.9 } }));
@@ -277,8 +454,8 @@ export function kerasNames(graph: Graph): { names: Map<string, string>; fuseRelu
  * is the same thing); pooling pads become zero padding, which equals ONNX's −∞ padding only
  * on non-negative inputs (true after a ReLU, as in every ResNet stem).
  */
-export function graphToKeras(graph: Graph): tf.LayersModel {
-  const { names, fuseRelu } = kerasNames(graph);
+export function graphToKeras(graph: Graph, opts: { keepNames?: boolean } = {}): tf.LayersModel {
+  const { names, fuseRelu } = opts.keepNames ? { names: new Map<string, string>(), fuseRelu: false } : kerasNames(graph);
   const used = new Set<string>();
   const kname = (n: GraphNode) => {
     let s = names.get(n.name) ?? n.name.replace(/[^A-Za-z0-9_]/g, '_');
@@ -313,6 +490,17 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
         const wt = graph.params[n.weight];
         const [kh, kw, , co] = wt.shape;
         const [t, l, b, r] = n.pads;
+        if ((n.groups ?? 1) > 1) {
+          // a depthwise conv: Keras' kernel [kh, kw, C, m] holds the same values as [kh, kw, 1, C·m]
+          if (wt.shape[2] !== 1) throw new Error(`graphToKeras: ${n.name}: only depthwise grouped convs have a Keras layer`);
+          const g = n.groups as number;
+          let xin = x;
+          if (t + l + b + r > 0) xin = apply(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: padName(name) }), x);
+          const layer = tf.layers.depthwiseConv2d({ kernelSize: [kh, kw], strides: n.strides, depthMultiplier: co / g, padding: 'valid', useBias: n.bias != null, activation, name });
+          y = apply(layer, xin);
+          weights.push([layer, [tf.tensor(wt.data, [kh, kw, g, co / g]), ...(n.bias ? [tf.tensor(graph.params[n.bias].data)] : [])]]);
+          break;
+        }
         const sameOk = n.strides[0] === 1 && n.strides[1] === 1 && t === b && l === r && 2 * t === (kh - 1) * n.dilations[0] && 2 * l === (kw - 1) * n.dilations[1];
         let xin = x;
         let padding: 'same' | 'valid' = 'valid';
@@ -347,6 +535,21 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
       case 'identity':
         y = x;
         break;
+      case 'activation':
+        y = apply(kerasActivation(n, name), x);
+        break;
+      case 'mul':
+        y = apply(tf.layers.multiply({ name }), [x, sym.get(n.inputs[1])!]);
+        break;
+      case 'layernorm': {
+        const layer = tf.layers.layerNormalization({ axis: -1, epsilon: n.epsilon, name, center: n.beta != null, scale: n.gamma != null });
+        y = apply(layer, x);
+        weights.push([layer, [n.gamma, n.beta].filter((p): p is string => p != null).map((p) => tf.tensor(graph.params[p].data))]);
+        break;
+      }
+      case 'reshape':
+        y = apply(tf.layers.reshape({ targetShape: n.shape, name }), x);
+        break;
       case 'add':
         y = apply(tf.layers.add({ name }), n.inputs.map((i) => sym.get(i)!));
         break;
@@ -378,6 +581,8 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
         if (n.value !== 0) throw new Error(`graphToKeras: ${n.name}: non-zero pad value`);
         y = apply(tf.layers.zeroPadding2d({ padding: [[n.pads[0], n.pads[2]], [n.pads[1], n.pads[3]]], name }), x);
         break;
+      default:
+        throw new Error(`graphToKeras: ${n.name}: no Keras layer written for ${n.op}`);
     }
     sym.set(outTensor, y);
   }
@@ -387,6 +592,34 @@ export function graphToKeras(graph: Graph): tf.LayersModel {
     tf.dispose(ws);
   }
   return model;
+}
+
+/** the Keras layer of an IR activation: ReLU(max_value=6), LeakyReLU, ELU, or Activation('swish' | 'hardSigmoid' | …) */
+function kerasActivation(n: Extract<GraphNode, { op: 'activation' }>, name: string): tf.layers.Layer {
+  switch (n.fn) {
+    case 'clip':
+      if (n.alpha !== 0 || n.beta === undefined) throw new Error(`graphToKeras: ${n.name}: only clip(0, max) is a Keras ReLU`);
+      return tf.layers.reLU({ maxValue: n.beta, name });
+    case 'leakyrelu':
+      return tf.layers.leakyReLU({ alpha: n.alpha ?? 0.3, name });
+    case 'elu':
+      return tf.layers.elu({ alpha: n.alpha ?? 1, name });
+    case 'hardsigmoid':
+      if ((n.alpha ?? 0.2) !== 0.2 || (n.beta ?? 0.5) !== 0.5) throw new Error(`graphToKeras: ${n.name}: Keras' hard_sigmoid is clip(0.2x + 0.5, 0, 1)`);
+      return tf.layers.activation({ activation: 'hardSigmoid', name });
+    case 'silu':
+      return tf.layers.activation({ activation: 'swish', name });
+    case 'gelu':
+      return tf.layers.activation({ activation: 'gelu', name });
+    case 'gelu-tanh':
+      return tf.layers.activation({ activation: 'gelu_new', name });
+    case 'mish':
+    case 'tanh':
+    case 'softplus':
+      return tf.layers.activation({ activation: n.fn, name });
+    default:
+      throw new Error(`graphToKeras: ${n.name}: no Keras layer for ${n.fn}`);
+  }
 }
 
 /** Saves a tf.layers model as model.json + weights.bin in `dir`; returns the model.json path. */

@@ -1,6 +1,7 @@
 // Static facts about a graph that the executor and rules use.
 import type { Graph } from '../ir.ts';
 import { inferShapes } from '../importers/shapes.ts';
+import { activationNonNegative } from './activations.ts';
 
 /** Tensors that are ≥ 0 by construction (ReLU/sigmoid/softmax outputs and what only moves them). */
 export function nonNegativeTensors(graph: Graph): Set<string> {
@@ -24,6 +25,15 @@ export function nonNegativeTensors(graph: Graph): Set<string> {
         break;
       case 'pad':
         if (all && n.value >= 0) nn.add(n.output);
+        break;
+      case 'activation':
+        if (activationNonNegative(n)) nn.add(n.output);
+        break;
+      case 'mul':
+      case 'permute':
+      case 'slice':
+      case 'reshape':
+        if (all) nn.add(n.output);
         break;
       default:
         break;

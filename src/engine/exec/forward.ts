@@ -4,6 +4,8 @@
 import { StudioError } from '../../contract/errors.ts';
 import type { Graph, GraphNode } from '../ir.ts';
 import type { TensorOps } from '../ops/ops.ts';
+import { activationForward } from './activations.ts';
+import { normForward } from './norms.ts';
 import { batchNormAffine, param } from './params.ts';
 
 /** One node's forward computation. */
@@ -67,6 +69,32 @@ export function forwardNode<T>(ops: TensorOps<T>, graph: Graph, node: GraphNode,
       return ops.pad(x, node.pads, node.value);
     case 'concat':
       return ops.concat(xs, node.axis);
+    case 'activation':
+      return activationForward(ops, node, x);
+    case 'mul':
+      return ops.mul(xs[0], xs[1]);
+    case 'affine': {
+      const scaled = node.scale ? ops.mul(x, param(ops, graph, node.scale)) : x;
+      if (!node.shift) return scaled === x ? ops.reshape(x, ops.shape(x)) : scaled;
+      const out = ops.add(scaled, param(ops, graph, node.shift));
+      if (scaled !== x) ops.release(scaled);
+      return out;
+    }
+    case 'layernorm':
+    case 'groupnorm':
+      return normForward(ops, graph, node, x);
+    case 'permute':
+      return ops.gather(x, node.order, ops.shape(x).length - 1);
+    case 'slice': {
+      const rank = ops.shape(x).length;
+      const begin = new Array<number>(rank).fill(0);
+      const size = [-1, ...ops.shape(x).slice(1)];
+      begin[rank - 1] = node.begin;
+      size[rank - 1] = node.size;
+      return ops.slice(x, begin, size);
+    }
+    case 'reshape':
+      return ops.reshape(x, [-1, ...node.shape]);
     default: {
       const n = node as GraphNode;
       throw new StudioError('BAD_REQUEST', `node "${n.name}" has op type "${n.op}", which the engine cannot run`);

@@ -61,8 +61,15 @@ export function nodeOutputShape(node: GraphNode, inputs: Shape[], params: Graph[
       out[ax] = inputs.reduce<number | null>((a, s) => (a == null || s[ax] == null ? null : a + (s[ax] as number)), 0);
       return out;
     }
+    case 'slice': {
+      const out = [...x];
+      out[out.length - 1] = node.size;
+      return out;
+    }
+    case 'reshape':
+      return [...node.shape];
     default:
-      // batchnorm, activations, add: shape-preserving
+      // batchnorm, activations, add, mul (the signal's shape), affine, norms, permute: shape-preserving
       return [...x];
   }
 }

@@ -1,6 +1,6 @@
 // Helpers both importers (and the ONNX writer) share: layout transposes, TF padding
-// arithmetic, unique names.
-import type { Pads } from '../ir.ts';
+// arithmetic, unique names, which operand of a product is the gate.
+import type { GraphNode, Pads } from '../ir.ts';
 
 /** TF 'same' padding along one axis: the total split with the extra pixel at the end. */
 export function tfSamePad(size: number, k: number, stride: number, dilation: number): [number, number] {
@@ -92,4 +92,35 @@ export class UniqueNames {
   reserve(name: string): void {
     this.used.add(name);
   }
+}
+
+/**
+ * Which operand of a product of two feature maps is the gate (spec §13): the one that
+ * broadcasts (a squeeze-excitation [1, 1, C] scale), or, for equal shapes, the one computed
+ * elementwise from the other (σ(x), hardsigmoid(x), GELU's Φ(x)). Null: neither, or a gate that
+ * does not broadcast. Returns [signal, gate] as IR tensors.
+ */
+export function gateOperands(a: string, b: string, shapeOf: (t: string) => (number | null)[], producerOf: (t: string) => GraphNode | undefined): [string, string] | null {
+  const [sa, sb] = [shapeOf(a), shapeOf(b)];
+  if (sa.length !== sb.length) return null;
+  if (!sa.every((d, k) => d === sb[k])) {
+    const count = (s: (number | null)[]) => s.reduce<number>((p, d) => p * (d ?? 0), 1);
+    const [signal, gate] = count(sa) >= count(sb) ? [a, b] : [b, a];
+    const ss = shapeOf(signal);
+    return shapeOf(gate).every((d, k) => d === 1 || d === ss[k]) ? [signal, gate] : null;
+  }
+  const elementwise = new Set<GraphNode['op']>(['activation', 'sigmoid', 'affine', 'relu', 'identity', 'mul']);
+  const derivedFrom = (t: string, src: string): boolean => {
+    let cur = t;
+    for (let steps = 0; steps < 16; steps++) {
+      if (cur === src) return true;
+      const p = producerOf(cur);
+      if (!p || !elementwise.has(p.op)) return false;
+      cur = p.inputs[0];
+    }
+    return false;
+  };
+  if (derivedFrom(b, a)) return [a, b];
+  if (derivedFrom(a, b)) return [b, a];
+  return null;
 }

@@ -9,9 +9,9 @@
 // `<layer>/<activation>` writes the layer's tensor. 'same' padding becomes explicit pads
 // computed the TF way (the extra pixel at the bottom/right).
 import { StudioError } from '../../contract/errors.ts';
-import type { Graph, GraphNode, Pads, Param } from '../ir.ts';
+import type { ActivationFn, Graph, GraphNode, Pads, Param } from '../ir.ts';
 import { nodeOutputShape, type Shape } from './shapes.ts';
-import { tfSamePads, UniqueNames } from './shared.ts';
+import { gateOperands, tfSamePads, UniqueNames } from './shared.ts';
 import type { NamedWeight } from './tfjs-weights.ts';
 
 type Json = Record<string, unknown>;
@@ -27,11 +27,16 @@ interface KerasLayer {
 type TensorRef = [string, number, number];
 
 export const SUPPORTED_KERAS_LAYERS = [
-  'InputLayer', 'Conv2D', 'BatchNormalization', 'Activation', 'ReLU', 'Softmax', 'Add',
-  'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'ZeroPadding2D', 'Dense',
-  'Flatten', 'Dropout', 'SpatialDropout2D', 'Concatenate', 'Reshape', 'Functional', 'Model',
-  'Sequential',
+  'InputLayer', 'Conv2D', 'DepthwiseConv2D', 'BatchNormalization', 'LayerNormalization', 'Activation',
+  'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Add', 'Multiply', 'MaxPooling2D', 'AveragePooling2D',
+  'GlobalAveragePooling2D', 'ZeroPadding2D', 'Dense', 'Flatten', 'Dropout', 'SpatialDropout2D',
+  'Concatenate', 'Reshape', 'Permute', 'Rescaling', 'Functional', 'Model', 'Sequential',
 ] as const;
+
+/** an IR activation node's op and fields (without name / inputs / output) */
+type ActivationSpec = { op: 'relu' | 'sigmoid' | 'softmax' | 'identity' } | { op: 'activation'; fn: ActivationFn; alpha?: number; beta?: number };
+
+const ACTIVATION_NAMES = 'relu, relu6, sigmoid, softmax, linear, swish/silu, hard_sigmoid, hard_swish, gelu, elu, leaky_relu, tanh, softplus, mish';
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -185,11 +190,12 @@ class KerasImporter {
   private withActivation(layer: KerasLayer, k: number, make: (name: string, out: string) => GraphNode): string {
     const base = k === 0 ? layer.name : `${layer.name}_call${k}`;
     const act = activation(layer.config.activation);
-    if (act === null) this.fail(layer, `activation ${JSON.stringify(layer.config.activation)} is not supported (relu, sigmoid, softmax, linear)`);
-    if (act === 'identity') return this.emit(layer, make(this.nodeNames.take(base), this.tensorNames.take(base)));
+    if (act === null) this.fail(layer, `activation ${JSON.stringify(layer.config.activation)} is not supported (${ACTIVATION_NAMES})`);
+    if (act.op === 'identity') return this.emit(layer, make(this.nodeNames.take(base), this.tensorNames.take(base)));
     const pre = this.emit(layer, make(this.nodeNames.take(base), this.tensorNames.take(`${base}/preact`)));
-    if (act === 'softmax' && this.shapes.get(pre)!.length !== 1) this.fail(layer, 'softmax is supported only on [N, K] outputs');
-    return this.emit(layer, { op: act, name: this.nodeNames.take(`${base}/${act}`), inputs: [pre], output: this.tensorNames.take(base) });
+    if (act.op === 'softmax' && this.shapes.get(pre)!.length !== 1) this.fail(layer, 'softmax is supported only on [N, K] outputs');
+    const label = act.op === 'activation' ? act.fn : act.op;
+    return this.emit(layer, { ...act, name: this.nodeNames.take(`${base}/${label}`), inputs: [pre], output: this.tensorNames.take(base) } as GraphNode);
   }
 
   private spatial(layer: KerasLayer, x: string): Shape {
@@ -216,19 +222,61 @@ class KerasImporter {
       const [n, o] = this.take(layer, k);
       return [this.emit(layer, { op, name: n, inputs, output: o })];
     };
+    const act = (spec: ActivationSpec) => {
+      const [n, o] = this.take(layer, k);
+      return [this.emit(layer, { ...spec, name: n, inputs: [x], output: o } as GraphNode)];
+    };
     switch (layer.class_name) {
-      case 'Conv2D': {
+      case 'Conv2D':
+      case 'DepthwiseConv2D': {
         const s = this.spatial(layer, x);
-        if ((c.groups ?? 1) !== 1) this.fail(layer, `grouped convolution (groups=${String(c.groups)}) is not supported`);
-        const weight = this.weight(layer, 'kernel')!;
+        const depthwise = layer.class_name === 'DepthwiseConv2D';
+        const weight = this.weight(layer, depthwise ? 'depthwise_kernel' : 'kernel')!;
         const bias = c.use_bias === false ? undefined : this.weight(layer, 'bias');
         const w = this.params[weight].shape;
+        // a depthwise kernel [kh, kw, C, m] holds output channel c·m + j at (c, j): the same
+        // values as a grouped conv's [kh, kw, 1, C·m] with C groups
+        if (depthwise) this.params[weight] = { shape: [w[0], w[1], 1, w[2] * w[3]], data: this.params[weight].data };
+        const groups = depthwise ? w[2] : Number(c.groups ?? 1);
+        const cig = depthwise ? 1 : w[2];
         const strides = pair(c.strides, 1);
         const dilations = pair(c.dilation_rate, 1);
-        if (s[2] != null && w[2] !== s[2]) this.fail(layer, `kernel expects ${w[2]} input channels, the input has ${s[2]}`);
+        if (s[2] != null && cig * groups !== s[2]) this.fail(layer, `kernel expects ${cig * groups} input channels, the input has ${s[2]}`);
         const pads = this.padding(layer, s, [w[0], w[1]], strides, dilations);
-        return [this.withActivation(layer, k, (name, output) => ({ op: 'conv2d', name, inputs: [x], output, weight, bias, strides, pads, dilations }))];
+        return [this.withActivation(layer, k, (name, output) => ({ op: 'conv2d', name, inputs: [x], output, weight, bias, strides, pads, dilations, ...(groups > 1 ? { groups } : {}) }))];
       }
+      case 'LayerNormalization': {
+        const axis = Array.isArray(c.axis) ? c.axis : [c.axis ?? -1];
+        const rank = this.shapes.get(x)!.length + 1;
+        if (axis.length !== 1 || ((axis[0] as number) !== -1 && (axis[0] as number) !== rank - 1)) this.fail(layer, `only normalisation over the channels is supported, got axis ${JSON.stringify(c.axis)}`);
+        const gamma = c.scale === false ? undefined : this.weight(layer, 'gamma');
+        const beta = c.center === false ? undefined : this.weight(layer, 'beta');
+        const [n, o] = this.take(layer, k);
+        return [this.emit(layer, { op: 'layernorm', name: n, inputs: [x], output: o, gamma, beta, epsilon: typeof c.epsilon === 'number' ? c.epsilon : 1e-3 })];
+      }
+      case 'Multiply': {
+        if (ins.length !== 2) this.fail(layer, `a product of ${ins.length} tensors is supported only for two (a gate and its signal)`);
+        const pairs = gateOperands(ins[0], ins[1], (t) => this.shapes.get(t)!, (t) => this.nodes.find((m) => m.output === t));
+        if (!pairs) this.fail(layer, 'multiplies two feature maps that are not a gate (a squeeze-excitation scale or an activation of the other input) and its signal');
+        const [n, o] = this.take(layer, k);
+        return [this.emit(layer, { op: 'mul', name: n, inputs: pairs, output: o })];
+      }
+      case 'Rescaling': {
+        // y = x·scale + offset (Keras applications normalise inside the model)
+        const [n, o] = this.take(layer, k);
+        const scale = this.constParam(`${layer.name}/scale`, 1, Number(c.scale ?? 1));
+        const shift = this.constParam(`${layer.name}/offset`, 1, Number(c.offset ?? 0));
+        return [this.emit(layer, { op: 'affine', name: n, inputs: [x], output: o, scale, shift })];
+      }
+      case 'Permute': {
+        const dims = (c.dims as number[] | undefined) ?? [];
+        if (dims.every((d, i) => d === i + 1)) return simple('identity');
+        return this.fail(layer, `only the identity permutation is supported on channels-last maps, got dims ${JSON.stringify(dims)}`);
+      }
+      case 'LeakyReLU':
+        return act({ op: 'activation', fn: 'leakyrelu', alpha: Number(c.alpha ?? c.negative_slope ?? 0.3) });
+      case 'ELU':
+        return act({ op: 'activation', fn: 'elu', alpha: Number(c.alpha ?? 1) });
       case 'Dense': {
         if (this.shapes.get(x)!.length !== 1) this.fail(layer, 'Dense on an image-shaped tensor is not supported; add a Flatten or GlobalAveragePooling2D');
         const weight = this.weight(layer, 'kernel')!;
@@ -250,15 +298,17 @@ class KerasImporter {
         return [this.emit(layer, { op: 'batchnorm', name: n, inputs: [x], output: o, gamma, beta, mean, variance, epsilon })];
       }
       case 'Activation': {
-        const act = activation(c.activation);
-        if (act === null) this.fail(layer, `activation ${JSON.stringify(c.activation)} is not supported (relu, sigmoid, softmax, linear)`);
-        if (act === 'softmax' && this.shapes.get(x)!.length !== 1) this.fail(layer, 'softmax is supported only on [N, K] tensors');
-        return simple(act);
+        const spec = activation(c.activation);
+        if (spec === null) this.fail(layer, `activation ${JSON.stringify(c.activation)} is not supported (${ACTIVATION_NAMES})`);
+        if (spec.op === 'softmax' && this.shapes.get(x)!.length !== 1) this.fail(layer, 'softmax is supported only on [N, K] tensors');
+        return act(spec);
       }
       case 'ReLU': {
-        if ((c.max_value ?? null) !== null || Number(c.negative_slope ?? 0) !== 0 || Number(c.threshold ?? 0) !== 0) {
-          this.fail(layer, 'only a plain ReLU (no max_value, negative_slope or threshold) is supported');
-        }
+        const max = c.max_value ?? null;
+        const slope = Number(c.negative_slope ?? 0);
+        if (Number(c.threshold ?? 0) !== 0 || (max !== null && slope !== 0)) this.fail(layer, 'a ReLU with a threshold, or with both max_value and negative_slope, is not supported');
+        if (max !== null) return act({ op: 'activation', fn: 'clip', alpha: 0, beta: Number(max) });
+        if (slope !== 0) return act({ op: 'activation', fn: 'leakyrelu', alpha: slope });
         return simple('relu');
       }
       case 'Softmax':
@@ -316,7 +366,11 @@ class KerasImporter {
         const target = (c.target_shape as number[] | undefined) ?? [];
         const total = s.every((d) => d != null) ? (s as number[]).reduce((a, b) => a * b, 1) : null;
         if (target.length === 1 && (target[0] === -1 || target[0] === total)) return this.flatten(layer, x, k);
-        return this.fail(layer, `only a reshape to one flat dimension is supported, got target_shape ${JSON.stringify(target)}`);
+        if (s.length === 1 && target.length === 3 && target[0] === 1 && target[1] === 1 && target[2] === s[0]) {
+          const [n, o] = this.take(layer, k);
+          return [this.emit(layer, { op: 'reshape', name: n, inputs: [x], output: o, shape: [1, 1, target[2]] })];
+        }
+        return this.fail(layer, `only a flatten and [C] → [1, 1, C] (a squeeze-excitation vector) are supported, got target_shape ${JSON.stringify(target)}`);
       }
       case 'Functional':
       case 'Model':
@@ -351,12 +405,48 @@ function named(l: KerasLayer): KerasLayer {
   return typeof l.name === 'string' ? l : { ...l, name: String(l.config.name ?? l.class_name) };
 }
 
-/** Keras activation name → IR op; 'identity' for linear; null when unsupported. */
-function activation(a: unknown): 'relu' | 'sigmoid' | 'softmax' | 'identity' | null {
-  const name = isObj(a) ? a.class_name : a; // Keras 3 may serialize activations as objects
-  if (name == null || name === 'linear') return 'identity';
-  if (name === 'relu' || name === 'sigmoid' || name === 'softmax') return name;
-  return null;
+/** Keras activation name → IR node fields; identity for linear; null when unsupported. */
+function activation(a: unknown): ActivationSpec | null {
+  const raw = isObj(a) ? a.class_name : a; // Keras 3 may serialize activations as objects
+  if (raw == null) return { op: 'identity' };
+  // TF.js writes camelCase (hardSigmoid), Keras snake_case (hard_sigmoid)
+  const name = String(raw).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const fn = (f: ActivationFn, alpha?: number, beta?: number): ActivationSpec => ({ op: 'activation', fn: f, ...(alpha !== undefined ? { alpha } : {}), ...(beta !== undefined ? { beta } : {}) });
+  switch (name) {
+    case 'linear':
+      return { op: 'identity' };
+    case 'relu':
+    case 'sigmoid':
+    case 'softmax':
+      return { op: name };
+    case 'relu6':
+      return fn('clip', 0, 6);
+    case 'swish':
+    case 'silu':
+      return fn('silu');
+    // Keras 2 and TF.js: clip(0.2·x + 0.5, 0, 1); Keras 3 changed it to relu6(x + 3) / 6
+    case 'hard_sigmoid':
+      return fn('hardsigmoid', 0.2, 0.5);
+    case 'hard_swish':
+    case 'hard_silu':
+      return fn('hardswish', 1 / 6, 0.5);
+    case 'gelu':
+      return fn('gelu');
+    case 'gelu_new':
+      return fn('gelu-tanh');
+    case 'elu':
+      return fn('elu', 1);
+    case 'leaky_relu':
+      return fn('leakyrelu', 0.2);
+    case 'tanh':
+      return fn('tanh');
+    case 'softplus':
+      return fn('softplus');
+    case 'mish':
+      return fn('mish');
+    default:
+      return null;
+  }
 }
 
 function pair(v: unknown, dflt: number): [number, number] {

@@ -12,6 +12,8 @@ export interface ConvGeometry {
   /** explicit [top, left, bottom, right]; PyTorch's symmetric padding is [p, p, p, p] */
   pads: Pads;
   dilations: [number, number];
+  /** grouped convolution (weight [kh, kw, in / groups, out]); absent = 1 */
+  groups?: number;
 }
 
 export interface PoolGeometry {
@@ -48,6 +50,16 @@ export interface TensorOps<T> {
   /** 1 where x > 0, else 0 (the ReLU derivative) */
   step(x: T): T;
   sigmoid(x: T): T;
+  /** plain a / b (callers guarantee b ≠ 0, e.g. a normalisation's √(σ² + ε)) */
+  div(a: T, b: T): T;
+  exp(x: T): T;
+  tanh(x: T): T;
+  erf(x: T): T;
+  /** log(1 + eˣ) */
+  softplus(x: T): T;
+  sqrt(x: T): T;
+  /** min(max(x, lo), hi) */
+  clip(x: T, lo: number, hi: number): T;
   /** softmax over the last axis */
   softmax(x: T): T;
 
@@ -89,6 +101,10 @@ export interface TensorOps<T> {
   crop(x: T, pads: Pads): T;
   concat(xs: T[], axis: number): T;
   slice(x: T, begin: number[], size: number[]): T;
+  /** entries `indices` of `axis`, in that order (a channel permutation) */
+  gather(x: T, indices: number[], axis: number): T;
+  /** zeros before and after along one axis (the inverse of a slice) */
+  padAxis(x: T, axis: number, before: number, after: number): T;
 
   // ── lifetime ─────────────────────────────────────────────────────────────────────
   /** the value is no longer needed (eager executors free it; compilers ignore this) */

@@ -158,6 +158,28 @@ export class OnnxOps implements TensorOps<Sym> {
   sigmoid(x: Sym): Sym {
     return this.unary('Sigmoid', x);
   }
+  div(a: Sym, b: Sym): Sym {
+    return this.binary('Div', a, b);
+  }
+  exp(x: Sym): Sym {
+    return this.unary('Exp', x);
+  }
+  tanh(x: Sym): Sym {
+    return this.unary('Tanh', x);
+  }
+  erf(x: Sym): Sym {
+    return this.unary('Erf', x);
+  }
+  softplus(x: Sym): Sym {
+    return this.unary('Softplus', x);
+  }
+  sqrt(x: Sym): Sym {
+    return this.unary('Sqrt', x);
+  }
+  clip(x: Sym, lo: number, hi: number): Sym {
+    const out = this.e.node('Clip', [this.named(x), this.e.floatSmall([lo], []), this.e.floatSmall([hi], [])]);
+    return this.sym(out, [...x.shape], x.value ? identity(x.shape.length) : [...x.perm]);
+  }
   softmax(x: Sym): Sym {
     const perm = x.value ? identity(x.shape.length) : x.perm;
     return this.sym(this.e.node('Softmax', [this.named(x, perm)], { axis: perm.indexOf(x.shape.length - 1) }), [...x.shape], perm);
@@ -200,21 +222,34 @@ export class OnnxOps implements TensorOps<Sym> {
   }
 
   private readonly flips = new Map<number, string>();
-  /** [kh, kw, in, out] → [in, out, kh, kw] flipped in kh and kw (host constant) */
-  private flipped(w: Sym): string {
+  /**
+   * [kh, kw, in/g, out] → the weight of the transposed conv as a Conv with `groups` groups,
+   * [in, out/g, kh, kw], flipped in kh and kw (host constant): its row i (group i ÷ (in/g))
+   * reads the forward conv's output channels of that group.
+   */
+  private flipped(w: Sym, groups: number): string {
     let name = this.flips.get(w.id);
     if (!name) {
-      const [kh, kw, ci, co] = w.shape;
+      const [kh, kw, cig, co] = w.shape;
+      const cog = co / groups;
       const src = w.value as Float32Array;
       const out = new Float32Array(src.length);
       for (let y = 0; y < kh; y++)
         for (let x = 0; x < kw; x++)
-          for (let i = 0; i < ci; i++)
-            for (let o = 0; o < co; o++) out[((i * co + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)] = src[((y * kw + x) * ci + i) * co + o];
-      name = this.e.float(out, [ci, co, kh, kw], 'wflip');
+          for (let i = 0; i < cig; i++)
+            for (let o = 0; o < co; o++) {
+              const row = Math.floor(o / cog) * cig + i;
+              out[((row * cog + (o % cog)) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)] = src[((y * kw + x) * cig + i) * co + o];
+            }
+      name = this.e.float(out, [cig * groups, cog, kh, kw], 'wflip');
       this.flips.set(w.id, name);
     }
     return name;
+  }
+
+  /** `group` attribute only for grouped convs (plain convs stay byte-identical) */
+  private static groupAttr(groups: number): Record<string, number> {
+    return groups > 1 ? { group: groups } : {};
   }
 
   conv2d(x: Sym, w: Sym, g: ConvGeometry): Sym {
@@ -224,13 +259,15 @@ export class OnnxOps implements TensorOps<Sym> {
     const ho = Math.floor((h + t + b - (g.dilations[0] * (kh - 1) + 1)) / g.strides[0]) + 1;
     const wo = Math.floor((wd + l + r - (g.dilations[1] * (kw - 1) + 1)) / g.strides[1]) + 1;
     const out = this.e.node('Conv', [this.named(x, NCHW), this.oihw(w)], {
-      kernel_shape: [kh, kw], strides: [...g.strides], pads: [t, l, b, r], dilations: [...g.dilations],
+      kernel_shape: [kh, kw], strides: [...g.strides], pads: [t, l, b, r], dilations: [...g.dilations], ...OnnxOps.groupAttr(g.groups ?? 1),
     });
     return this.sym(out, [n, ho, wo, co], NCHW);
   }
 
   conv2dTranspose(dy: Sym, w: Sym, g: ConvGeometry, inHW: [number, number]): Sym {
-    const [kh, kw, ci] = w.shape;
+    const groups = g.groups ?? 1;
+    const [kh, kw] = w.shape;
+    const ci = w.shape[2] * groups;
     const [n, ho, wo] = dy.shape;
     const [t, l, b, r] = g.pads;
     if (g.strides[0] === 1 && g.strides[1] === 1 && w.value && process.env.RS_ORT_CONVT !== 'native') {
@@ -244,8 +281,8 @@ export class OnnxOps implements TensorOps<Sym> {
       const bottom = inHW[0] + ekh - 1 - top - ho;
       const right = inHW[1] + ekw - 1 - left - wo;
       if (top >= 0 && left >= 0 && bottom >= 0 && right >= 0) {
-        const out = this.e.node('Conv', [this.named(dy, NCHW), this.flipped(w)], {
-          kernel_shape: [kh, kw], strides: [1, 1], pads: [top, left, bottom, right], dilations: [dh, dw],
+        const out = this.e.node('Conv', [this.named(dy, NCHW), this.flipped(w, groups)], {
+          kernel_shape: [kh, kw], strides: [1, 1], pads: [top, left, bottom, right], dilations: [dh, dw], ...OnnxOps.groupAttr(groups),
         });
         return this.sym(out, [n, inHW[0], inHW[1], ci], NCHW);
       }
@@ -260,7 +297,7 @@ export class OnnxOps implements TensorOps<Sym> {
     const opw = inHW[1] + l + r - (g.strides[1] * (wo - 1) + g.dilations[1] * (kw - 1) + 1);
     const out = this.e.node('ConvTranspose', [this.named(dy, NCHW), this.oihw(w)], {
       kernel_shape: [kh, kw], strides: [...g.strides], pads: [t, l, b, r], dilations: [...g.dilations],
-      output_padding: [oph, opw],
+      output_padding: [oph, opw], ...OnnxOps.groupAttr(groups),
     });
     return this.sym(out, [n, inHW[0], inHW[1], ci], NCHW);
   }
@@ -275,7 +312,9 @@ export class OnnxOps implements TensorOps<Sym> {
    * back to ConvTranspose.
    */
   private polyphaseTranspose(dy: Sym, w: Sym, g: ConvGeometry, inHW: [number, number]): Sym | null {
-    const [kh, kw, ci] = w.shape;
+    const groups = g.groups ?? 1;
+    const [kh, kw, cig] = w.shape;
+    const ci = cig * groups;
     const [n, ho, wo] = dy.shape;
     if (g.dilations[0] !== 1 || g.dilations[1] !== 1) return null;
     const axes = [
@@ -310,6 +349,7 @@ export class OnnxOps implements TensorOps<Sym> {
     const src = w.value as Float32Array;
     const single = rows.phases.length === 1 && cols.phases.length === 1;
     const co = w.shape[3];
+    const cog = co / groups;
     const rowParts: string[] = [];
     for (const pr of rows.phases) {
       const parts: string[] = [];
@@ -321,20 +361,24 @@ export class OnnxOps implements TensorOps<Sym> {
         const key = `${w.id}|${pr.taps.join(',')}|${pc.taps.join(',')}`;
         let wn = this.phaseWeights.get(key);
         if (!wn) {
-          const out = new Float32Array(ci * co * lh * lw);
+          // as flipped(): row i of group ⌊i / (in/g)⌋ reads that group's out/g channels
+          const out = new Float32Array(ci * cog * lh * lw);
           for (let a = 0; a < lh; a++) {
             const y = pr.taps[lh - 1 - a];
             for (let b = 0; b < lw; b++) {
               const x = pc.taps[lw - 1 - b];
-              for (let i = 0; i < ci; i++)
-                for (let o = 0; o < co; o++) out[((i * co + o) * lh + a) * lw + b] = src[((y * kw + x) * ci + i) * co + o];
+              for (let i = 0; i < cig; i++)
+                for (let o = 0; o < co; o++) {
+                  const row = Math.floor(o / cog) * cig + i;
+                  out[((row * cog + (o % cog)) * lh + a) * lw + b] = src[((y * kw + x) * cig + i) * co + o];
+                }
             }
           }
-          wn = this.e.float(out, [ci, co, lh, lw], 'wphase');
+          wn = this.e.float(out, [ci, cog, lh, lw], 'wphase');
           this.phaseWeights.set(key, wn);
         }
         const y = this.e.node('Conv', [dyn, wn], {
-          kernel_shape: [lh, lw], strides: [1, 1], pads: [pr.before, pc.before, pr.after, pc.after], dilations: [1, 1],
+          kernel_shape: [lh, lw], strides: [1, 1], pads: [pr.before, pc.before, pr.after, pc.after], dilations: [1, 1], ...OnnxOps.groupAttr(groups),
         });
         if (single) {
           // one phase (a 1×1 kernel): zero insertion as a nearest upsampling times a 0/1
@@ -350,19 +394,19 @@ export class OnnxOps implements TensorOps<Sym> {
         parts.push(this.reshapeNode(y, [-1, ci, rows.q, 1, cols.q, 1]));
       }
       let row = parts.length === 1 ? parts[0] : this.e.node('Concat', parts, { axis: 5 });
-      if (cols.phases.length < cols.s) row = this.padAxis(row, 6, 5, cols.first, cols.s - 1 - cols.last);
+      if (cols.phases.length < cols.s) row = this.padAxis6(row, 6, 5, cols.first, cols.s - 1 - cols.last);
       rowParts.push(row);
     }
     let all = rowParts.length === 1 ? rowParts[0] : this.e.node('Concat', rowParts, { axis: 3 });
-    if (rows.phases.length < rows.s) all = this.padAxis(all, 6, 3, rows.first, rows.s - 1 - rows.last);
+    if (rows.phases.length < rows.s) all = this.padAxis6(all, 6, 3, rows.first, rows.s - 1 - rows.last);
     const out = this.reshapeNode(all, [-1, ci, inHW[0], inHW[1]]);
     return this.sym(out, [n, inHW[0], inHW[1], ci], NCHW);
   }
 
   private readonly phaseWeights = new Map<string, string>();
 
-  /** zero-pads one axis of a rank-R tensor */
-  private padAxis(name: string, rank: number, axis: number, before: number, after: number): string {
+  /** zero-pads one physical axis of a rank-R value */
+  private padAxis6(name: string, rank: number, axis: number, before: number, after: number): string {
     const pads = new Array<number>(2 * rank).fill(0);
     pads[axis] = before;
     pads[rank + axis] = after;
@@ -485,6 +529,25 @@ export class OnnxOps implements TensorOps<Sym> {
     const ends = begin.map((b, i) => (size[i] < 0 ? BIG : b + size[i]));
     const out = this.e.node('Slice', [this.named(x, perm), this.e.int64(begin), this.e.int64(ends), this.e.int64(axes)]);
     const shape = x.shape.map((d, i) => (size[i] >= 0 ? size[i] : d < 0 ? -1 : d - begin[i]));
+    return this.sym(out, shape, perm);
+  }
+
+  gather(x: Sym, indices: number[], axis: number): Sym {
+    const perm = x.value ? identity(x.shape.length) : x.perm;
+    const ax = axis < 0 ? axis + x.shape.length : axis;
+    const out = this.e.node('Gather', [this.named(x, perm), this.e.int64(indices)], { axis: perm.indexOf(ax) });
+    const shape = [...x.shape];
+    shape[ax] = indices.length;
+    return this.sym(out, shape, perm);
+  }
+
+  padAxis(x: Sym, axis: number, before: number, after: number): Sym {
+    const perm = x.value ? identity(x.shape.length) : x.perm;
+    const R = x.shape.length;
+    const ax = axis < 0 ? axis + R : axis;
+    const out = this.padAxis6(this.named(x, perm), R, perm.indexOf(ax), before, after);
+    const shape = [...x.shape];
+    shape[ax] = shape[ax] + before + after;
     return this.sym(out, shape, perm);
   }
 

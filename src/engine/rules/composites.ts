@@ -4,7 +4,8 @@ import {
   addGradient, avgPoolGradient, batchNormGradient, convGradient, denseGradient, globalAvgPoolGradient,
   maxPoolGradient, reluGradient, sigmoidGradient, softmaxGradient,
 } from './gradient.ts';
-import { concatRule, flattenRule, padRule } from './layout.ts';
+import { activationGradient, affineGradient, gateGradient, gateRule, normGradientRule } from './elementwise.ts';
+import { concatRule, flattenRule, padRule, unpermuteRule, unreshapeRule, unsliceRule } from './layout.ts';
 import { passRule } from './pass.ts';
 import { avgPoolProportionalRule, gapProportionalRule, maxPoolWinnerRule } from './pool.ts';
 import { residualSplitRule } from './residual.ts';
@@ -18,13 +19,17 @@ export interface RcamCompositeOptions {
 /**
  * Relevance-CAM's LRP composite (docs/engine.md §3): α1β0 for conv and dense, identity for
  * BatchNorm / ReLU / Dropout / Identity, proportional global average pool, signed residual
- * split, winner-take-all max pool; fan-out is summed by the walker (§3.8).
+ * split, winner-take-all max pool; fan-out is summed by the walker (§3.8). Beyond the
+ * authors' code (§13): grouped convs by the same z⁺, every other activation, sigmoid
+ * inside the body, constant scale/shift and LayerNorm/GroupNorm as identity, gates give
+ * all relevance to the signal, permutations / slices / reshapes are undone.
  */
 export function rcamComposite(opts: RcamCompositeOptions = {}): Composite {
   const zplus = new ZPlusRule(opts.bias ?? 'ignore');
   return new Composite('rcam', [
     { match: { op: ['conv2d', 'dense'] }, rule: zplus },
-    { match: { op: ['batchnorm', 'relu', 'identity'] }, rule: passRule },
+    { match: { op: ['batchnorm', 'relu', 'identity', 'activation', 'sigmoid', 'affine', 'layernorm', 'groupnorm'] }, rule: passRule },
+    { match: { op: 'mul' }, rule: gateRule },
     { match: { op: 'add' }, rule: residualSplitRule },
     { match: { op: 'globalavgpool' }, rule: gapProportionalRule },
     { match: { op: 'avgpool' }, rule: avgPoolProportionalRule },
@@ -32,7 +37,16 @@ export function rcamComposite(opts: RcamCompositeOptions = {}): Composite {
     { match: { op: 'flatten' }, rule: flattenRule },
     { match: { op: 'pad' }, rule: padRule },
     { match: { op: 'concat' }, rule: concatRule },
+    ...layoutEntries(),
   ]);
+}
+
+function layoutEntries() {
+  return [
+    { match: { op: 'permute' as const }, rule: unpermuteRule },
+    { match: { op: 'slice' as const }, rule: unsliceRule },
+    { match: { op: 'reshape' as const }, rule: unreshapeRule },
+  ];
 }
 
 /** The chain rule for every node type (Grad-CAM family). */
@@ -52,5 +66,10 @@ export function gradientComposite(): Composite {
     { match: { op: 'flatten' }, rule: flattenRule },
     { match: { op: 'pad' }, rule: padRule },
     { match: { op: 'concat' }, rule: concatRule },
+    { match: { op: 'activation' }, rule: activationGradient },
+    { match: { op: 'mul' }, rule: gateGradient },
+    { match: { op: 'affine' }, rule: affineGradient },
+    { match: { op: ['layernorm', 'groupnorm'] }, rule: normGradientRule },
+    ...layoutEntries(),
   ]);
 }

@@ -15,6 +15,10 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
   /** flipped, in/out-swapped kernels of persistent weights (transposed conv as a conv) */
   private readonly flipped = new WeakMap<tf.Tensor, tf.Tensor>();
   private readonly polyphase = new WeakMap<tf.Tensor, tf.Tensor4D>();
+  /** per-group slices [kh, kw, in/g, out/g] of persistent grouped-conv weights */
+  private readonly groupSlices = new WeakMap<tf.Tensor, tf.Tensor4D[]>();
+  /** depthwise kernels [kh, kw, C, m] (flipped or not) of persistent weights */
+  private readonly depthwise = new WeakMap<tf.Tensor, { plain: tf.Tensor4D; flipped: tf.Tensor4D }>();
 
   constructor() {
     this.name = `tfjs-${tf.getBackend()}`;
@@ -75,6 +79,27 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
   softmax(x: tf.Tensor): tf.Tensor {
     return tf.softmax(x);
   }
+  div(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+    return tf.div(a, b);
+  }
+  exp(x: tf.Tensor): tf.Tensor {
+    return tf.exp(x);
+  }
+  tanh(x: tf.Tensor): tf.Tensor {
+    return tf.tanh(x);
+  }
+  erf(x: tf.Tensor): tf.Tensor {
+    return tf.erf(x);
+  }
+  softplus(x: tf.Tensor): tf.Tensor {
+    return tf.softplus(x);
+  }
+  sqrt(x: tf.Tensor): tf.Tensor {
+    return tf.sqrt(x);
+  }
+  clip(x: tf.Tensor, lo: number, hi: number): tf.Tensor {
+    return tf.clipByValue(x, lo, hi);
+  }
 
   sum(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
     return tf.sum(x, axes, keepDims);
@@ -90,6 +115,8 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
   }
 
   conv2d(x: tf.Tensor, w: tf.Tensor, g: ConvGeometry): tf.Tensor {
+    const groups = g.groups ?? 1;
+    if (groups > 1) return this.groupedConv(x, w, g, groups);
     return tf.tidy(() => {
       const [t, l, b, r] = g.pads;
       const dilated = g.dilations[0] !== 1 || g.dilations[1] !== 1;
@@ -114,6 +141,8 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
    * The forward conv's pads become a crop of the result.
    */
   conv2dTranspose(dy: tf.Tensor, w: tf.Tensor, g: ConvGeometry, inHW: [number, number]): tf.Tensor {
+    const groups = g.groups ?? 1;
+    if (groups > 1) return this.groupedConvTranspose(dy, w, g, groups, inHW);
     return tf.tidy(() => {
       const [kh, kw] = w.shape as number[];
       const [sh, sw] = g.strides;
@@ -146,6 +175,98 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
       const right = inHW[1] + ekw - 1 - left - zw;
       return convPadded(z, this.flippedKernel(w), [top, left, bottom, right], g.dilations);
     });
+  }
+
+  /**
+   * Grouped conv: depthwise (one input channel per group) runs as tf.depthwiseConv2d, any
+   * other grouping as one plain conv per group on its slice of the channels.
+   */
+  private groupedConv(x: tf.Tensor, w: tf.Tensor, g: ConvGeometry, groups: number): tf.Tensor {
+    return tf.tidy(() => {
+      const plain = { ...g, groups: 1 };
+      if (w.shape[2] === 1 && x.shape[3] === groups) {
+        const k = this.depthwiseKernels(w, groups).plain;
+        const dilated = g.dilations[0] !== 1 || g.dilations[1] !== 1;
+        const strided = g.strides[0] !== 1 || g.strides[1] !== 1;
+        const xp = tf.pad(x as tf.Tensor4D, pad4(g.pads));
+        if (dilated && strided) return tf.depthwiseConv2d(xp, dilateKernel(k, g.dilations), g.strides, 'valid');
+        return tf.depthwiseConv2d(xp, k, g.strides, 'valid', 'NHWC', g.dilations);
+      }
+      const xs = tf.split(x, groups, 3);
+      const ws = this.groupWeights(w, groups);
+      return tf.concat(xs.map((xi, i) => this.conv2d(xi, ws[i], plain)), 3);
+    });
+  }
+
+  /** the transpose of groupedConv: per group, or a depthwise conv over the flipped kernel */
+  private groupedConvTranspose(dy: tf.Tensor, w: tf.Tensor, g: ConvGeometry, groups: number, inHW: [number, number]): tf.Tensor {
+    return tf.tidy(() => {
+      const [kh, kw, cig, co] = w.shape as number[];
+      if (cig === 1 && co % groups === 0) {
+        const m = co / groups;
+        const k = this.depthwiseKernels(w, groups).flipped; // [kh, kw, groups, m]
+        const [sh, sw] = g.strides;
+        const [dh, dw] = g.dilations;
+        const ekh = dh * (kh - 1) + 1;
+        const ekw = dw * (kw - 1) + 1;
+        const z = zeroInsert(dy as tf.Tensor4D, sh, sw);
+        const [, zh, zw] = z.shape;
+        const top = ekh - 1 - g.pads[0];
+        const left = ekw - 1 - g.pads[1];
+        const pads = [top, left, inHW[0] + ekh - 1 - top - zh, inHW[1] + ekw - 1 - left - zw];
+        let acc: tf.Tensor | null = null;
+        for (let j = 0; j < m; j++) {
+          // output channel c·m + j of the forward conv reads input channel c through tap j
+          const zj = m === 1 ? z : tf.gather(z, tf.tensor1d(Array.from({ length: groups }, (_, c) => c * m + j), 'int32'), 3);
+          const kj = m === 1 ? k : tf.slice(k, [0, 0, 0, j], [kh, kw, groups, 1]);
+          const part = depthwisePadded(zj as tf.Tensor4D, kj as tf.Tensor4D, pads, g.dilations);
+          acc = acc === null ? part : tf.add(acc, part);
+        }
+        return acc as tf.Tensor;
+      }
+      const plain = { ...g, groups: 1 };
+      const dys = tf.split(dy, groups, 3);
+      const ws = this.groupWeights(w, groups);
+      return tf.concat(dys.map((d, i) => this.conv2dTranspose(d, ws[i], plain, inHW)), 3);
+    });
+  }
+
+  private groupWeights(w: tf.Tensor, groups: number): tf.Tensor4D[] {
+    const cached = this.groupSlices.get(w);
+    if (cached) return cached;
+    const parts = tf.split(w, groups, 3) as tf.Tensor4D[];
+    if (this.persistent.has(w)) {
+      for (const p of parts) {
+        tf.keep(p);
+        this.persistent.add(p);
+      }
+      this.groupSlices.set(w, parts);
+    }
+    return parts;
+  }
+
+  /** [kh, kw, 1, C·m] → [kh, kw, C, m], and its spatially flipped copy */
+  private depthwiseKernels(w: tf.Tensor, groups: number): { plain: tf.Tensor4D; flipped: tf.Tensor4D } {
+    const cached = this.depthwise.get(w);
+    if (cached) return cached;
+    const [kh, kw, , co] = w.shape as number[];
+    const make = () => {
+      const plain = tf.reshape(w, [kh, kw, groups, co / groups]) as tf.Tensor4D;
+      return { plain, flipped: tf.reverse(plain, [0, 1]) as tf.Tensor4D };
+    };
+    const out = tf.tidy(() => {
+      const k = make();
+      return [k.plain, k.flipped];
+    });
+    const res = { plain: out[0] as tf.Tensor4D, flipped: out[1] as tf.Tensor4D };
+    if (this.persistent.has(w)) {
+      for (const t of out) {
+        tf.keep(t);
+        this.persistent.add(t);
+      }
+      this.depthwise.set(w, res);
+    }
+    return res;
   }
 
   /** rows/columns [pad, pad + in) of a result laid out in padded-input coordinates */
@@ -283,6 +404,14 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
   slice(x: tf.Tensor, begin: number[], size: number[]): tf.Tensor {
     return tf.slice(x, begin, size);
   }
+  gather(x: tf.Tensor, indices: number[], axis: number): tf.Tensor {
+    return tf.tidy(() => tf.gather(x, tf.tensor1d(indices, 'int32'), axis));
+  }
+  padAxis(x: tf.Tensor, axis: number, before: number, after: number): tf.Tensor {
+    const p = x.shape.map((): [number, number] => [0, 0]);
+    p[axis < 0 ? axis + x.rank : axis] = [before, after];
+    return tf.pad(x, p);
+  }
 
   release(x: tf.Tensor): void {
     if (!this.persistent.has(x)) x.dispose();
@@ -318,6 +447,19 @@ function convPadded(x: tf.Tensor4D, k: tf.Tensor4D, [t, l, b, r]: number[], dila
   }
   const pads = [t, l, b, r].map((v) => Math.max(0, v));
   return tf.conv2d(z, k, 1, [[0, 0], [pads[0], pads[2]], [pads[1], pads[3]], [0, 0]], 'NHWC', dilations);
+}
+
+/** a depthwise conv (multiplier as the kernel says) of x padded by [t, l, b, r]; negative pads crop */
+function depthwisePadded(x: tf.Tensor4D, k: tf.Tensor4D, [t, l, b, r]: number[], dilations: [number, number]): tf.Tensor4D {
+  let z = x;
+  if (t < 0 || l < 0 || b < 0 || r < 0) {
+    const [n, h, w, c] = z.shape;
+    const [ct, cl, cb, cr] = [t, l, b, r].map((v) => Math.max(0, -v));
+    z = tf.slice(z, [0, ct, cl, 0], [n, h - ct - cb, w - cl - cr, c]);
+  }
+  const [pt, pl, pb, pr] = [t, l, b, r].map((v) => Math.max(0, v));
+  if (pt + pl + pb + pr > 0) z = tf.pad(z, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+  return tf.depthwiseConv2d(z, k, 1, 'valid', 'NHWC', dilations);
 }
 
 function dilateKernel(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {

@@ -5,10 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveLayer } from '../../../src/engine/layer-names.ts';
 import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
-import { resizeBilinear } from '../../../src/masks/resize.ts';
 import type { CamMethod } from '../../../src/engine/cams/methods.ts';
 import { randomInput, resnet } from '../../helpers/models.ts';
-import { naiveForward, naiveRcam, nt, pearson, type NT } from './naive/reference.ts';
+import { fdLayerGradient, gradientMap, naiveScoreCam } from './naive/cams.ts';
+import { naiveForward, naiveRcam, pearson } from './naive/reference.ts';
 import { relErr, toNT, useBackend } from './setup.ts';
 
 beforeAll(() => useBackend('cpu'));
@@ -23,49 +23,14 @@ const A = env.get(tensor)!;
 const logits = env.get(graph.output)!.d;
 const predicted = logits.indexOf(Math.max(...logits));
 
-/** ∂y_t/∂A by central differences in float64 */
-function fdGradient(t: number): Float64Array {
-  const g = new Float64Array(A.d.length);
-  const eps = 1e-5;
-  for (let i = 0; i < A.d.length; i++) {
-    const plus: NT = { ...A, d: A.d.slice() };
-    const minus: NT = { ...A, d: A.d.slice() };
-    plus.d[i] += eps;
-    minus.d[i] -= eps;
-    const yp = naiveForward(graph, env.get(graph.input.name)!, new Map([[tensor, plus]])).get(graph.output)!.d[t];
-    const ym = naiveForward(graph, env.get(graph.input.name)!, new Map([[tensor, minus]])).get(graph.output)!.d[t];
-    g[i] = (yp - ym) / (2 * eps);
-  }
-  return g;
-}
-
-const grad = fdGradient(predicted);
-const hw = A.h * A.w;
-const relu = (v: number) => Math.max(v, 0);
-
-function refMap(method: CamMethod, g: Float64Array): Float64Array {
-  const w = new Float64Array(A.c);
-  if (method === 'gradcam') for (let i = 0; i < g.length; i++) w[i % A.c] += g[i] / hw;
-  if (method === 'gradcampp') {
-    const s = new Float64Array(A.c);
-    for (let i = 0; i < g.length; i++) s[i % A.c] += A.d[i] * g[i] ** 3;
-    for (let i = 0; i < g.length; i++) {
-      const den = 2 * g[i] ** 2 + s[i % A.c];
-      w[i % A.c] += (den === 0 ? 0 : g[i] ** 2 / den) * relu(g[i]);
-    }
-  }
-  const m = new Float64Array(hw);
-  for (let p = 0; p < hw; p++)
-    for (let c = 0; c < A.c; c++) m[p] += method === 'layercam' ? relu(g[p * A.c + c]) * A.d[p * A.c + c] : w[c] * A.d[p * A.c + c];
-  return m.map(relu);
-}
+const grad = fdLayerGradient(graph, env, tensor, predicted);
 
 describe('gradient methods (explicit walk, no autograd) vs finite differences', () => {
   const model = new CamModel(graph);
   it.each(['gradcam', 'gradcampp', 'layercam'] as const)('%s', (method) => {
     const res = model.run(input, [SIZE, SIZE], { method, layer });
     expect(res.maps[0].target).toBe(predicted);
-    const ref = refMap(method, grad);
+    const ref = gradientMap(method, A, grad);
     expect(Math.max(...ref)).toBeGreaterThan(0);
     expect(relErr(res.maps[0].data, ref)).toBeLessThan(1e-3);
   });
@@ -75,20 +40,7 @@ describe('Score-CAM', () => {
   it('matches a naive per-channel loop (softmax scores, masks on the normalised input)', () => {
     const model = new CamModel(graph);
     const res = model.run(input, [SIZE, SIZE], { method: 'scorecam', layer, scoreBatch: 3 });
-    const ref = new Float64Array(hw);
-    for (let k = 0; k < A.c; k++) {
-      const ak = Float32Array.from({ length: hw }, (_, p) => A.d[p * A.c + k]);
-      const u = resizeBilinear(ak, A.w, A.h, SIZE, SIZE);
-      const lo = Math.min(...u);
-      const hi = Math.max(...u);
-      if (!(hi > lo)) continue;
-      const x = nt(SIZE, SIZE, 3, false, Float64Array.from(input, (v, i) => v * ((u[Math.floor(i / 3)] - lo) / (hi - lo))));
-      const y = naiveForward(graph, x).get(graph.output)!.d;
-      const mx = Math.max(...y);
-      const e = y.map((v) => Math.exp(v - mx));
-      const s = e[predicted] / e.reduce((a, b) => a + b, 0);
-      for (let p = 0; p < hw; p++) ref[p] += s * ak[p];
-    }
+    const ref = naiveScoreCam(graph, input, [SIZE, SIZE], A, predicted);
     expect(res.maps[0].reluAfterResize).toBe(true);
     expect(relErr(res.maps[0].data, ref)).toBeLessThan(1e-4);
     model.dispose();

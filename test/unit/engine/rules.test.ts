@@ -1,38 +1,14 @@
 // Each R-CAM rule against the naive matrix-form reference (float64 loops written from the
 // spec), table-driven on tiny graphs, with two relevance rows at once (batched targets)
 // and conservation where the rule conserves.
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../../../src/engine/ir.ts';
-import { concreteShapes } from '../../../src/engine/exec/analysis.ts';
-import { runForward } from '../../../src/engine/exec/forward.ts';
-import { planWalk, runWalk } from '../../../src/engine/exec/walk.ts';
-import type { Composite } from '../../../src/engine/rules/composite.ts';
+import { planWalk } from '../../../src/engine/exec/walk.ts';
 import { rcamComposite } from '../../../src/engine/rules/composites.ts';
-import { TfjsOps } from '../../../src/engine/tfjs/ops.ts';
-import { scoped } from '../../../src/engine/tfjs/scope.ts';
 import { GraphBuilder, prng, randomInput } from '../../helpers/models.ts';
 import { naiveForward, naiveRelevance, nt } from './naive/reference.ts';
-import { relErr, toNT, useBackend } from './setup.ts';
+import { engineRelevance, relErr, toNT, useBackend } from './setup.ts';
 
 beforeAll(() => useBackend('cpu'));
-
-/** relevance at `from` for a [B, …output] start, by the engine */
-export function engineRelevance(graph: Graph, input: Float32Array, hw: [number, number], from: string, start: Float32Array, batch: number, composite: Composite): Float32Array {
-  const ops = new TfjsOps();
-  try {
-    return scoped(() => {
-      const shapes = concreteShapes(graph, hw);
-      const plan = planWalk(graph, from, graph.output, composite);
-      const x = tf.tensor4d(input, [1, hw[0], hw[1], graph.input.shape[2]]);
-      const fwd = runForward(ops, graph, x, { keep: plan.needed });
-      const r = runWalk(ops, plan, fwd, shapes, tf.tensor(start, [batch, ...(shapes.get(graph.output) as number[])]));
-      return (r ? r.dataSync() : new Float32Array(0)).slice() as Float32Array;
-    });
-  } finally {
-    ops.dispose();
-  }
-}
 
 interface Case {
   name: string;
@@ -108,9 +84,9 @@ describe('R-CAM rules vs the naive matrix-form reference', () => {
 
   it('an unknown / unsupported node type names the node and its type', () => {
     const b = new GraphBuilder();
-    const out = b.unary('sigmoid', 'gate', b.conv('c', 'x', 3, 2, 3, 1, 1));
+    const out = b.unary('softmax', 'gate', b.conv('c', 'x', 3, 2, 3, 1, 1));
     const graph = b.graph('x', b.dense('fc', b.flatten('f', out), 4 * 4 * 2, 3), [4, 4, 3]);
-    expect(() => planWalk(graph, 'x', 'fc', rcamComposite())).toThrow(/node "gate" of type "sigmoid" has no rule in the rcam composite/);
+    expect(() => planWalk(graph, 'x', 'fc', rcamComposite())).toThrow(/node "gate" of type "softmax" has no rule in the rcam composite/);
   });
 
   it('a composite entry naming a node overrides the type rule', () => {

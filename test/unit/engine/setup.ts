@@ -1,6 +1,14 @@
-// Test helpers: a backend per test file, NHWC tensors from the naive reference's layout.
+// Test helpers: a backend per test file, NHWC tensors from the naive reference's layout,
+// and one backward walk by the engine (any composite) on the TF.js executor.
 import * as tf from '@tensorflow/tfjs';
+import type { Graph } from '../../../src/engine/ir.ts';
+import { concreteShapes } from '../../../src/engine/exec/analysis.ts';
+import { runForward } from '../../../src/engine/exec/forward.ts';
+import { planWalk, runWalk } from '../../../src/engine/exec/walk.ts';
+import type { Composite } from '../../../src/engine/rules/composite.ts';
 import { initBackend } from '../../../src/engine/tfjs/backend.ts';
+import { TfjsOps } from '../../../src/engine/tfjs/ops.ts';
+import { scoped } from '../../../src/engine/tfjs/scope.ts';
 import { nt, type NT } from './naive/reference.ts';
 
 export async function useBackend(name: 'cpu' | 'wasm' = 'cpu'): Promise<void> {
@@ -23,4 +31,21 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m / Math.max(maxAbs(b), 1e-30);
+}
+
+/** relevance at `from` for a [B, …output] start, by the engine */
+export function engineRelevance(graph: Graph, input: Float32Array, hw: [number, number], from: string, start: Float32Array, batch: number, composite: Composite): Float32Array {
+  const ops = new TfjsOps();
+  try {
+    return scoped(() => {
+      const shapes = concreteShapes(graph, hw);
+      const plan = planWalk(graph, from, graph.output, composite);
+      const x = tf.tensor4d(input, [1, hw[0], hw[1], graph.input.shape[2]]);
+      const fwd = runForward(ops, graph, x, { keep: plan.needed });
+      const r = runWalk(ops, plan, fwd, shapes, tf.tensor(start, [batch, ...(shapes.get(graph.output) as number[])]));
+      return (r ? r.dataSync() : new Float32Array(0)).slice() as Float32Array;
+    });
+  } finally {
+    ops.dispose();
+  }
 }

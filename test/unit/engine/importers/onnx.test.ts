@@ -13,6 +13,7 @@ import { buildModelBytes, floatTensor, int64Tensor, makeNode, tensorValueInfo } 
 import type { NodeProto, TensorProto } from '../../../../src/engine/onnx/proto.ts';
 import { graphToOnnx } from '../../../helpers/serialize.ts';
 import { resnet } from '../../../helpers/models.ts';
+import { convnextMini, efficientnetMini, mobilenetMini, resnextMini, shufflenetMini } from '../../../helpers/cnn-models.ts';
 import { runOrt } from './ort-oracle.ts';
 import { forward } from './run.ts';
 
@@ -76,6 +77,42 @@ describe('ONNX importer', () => {
     expect(g.nodes.find((n) => n.name === 'fc1')).toMatchObject({ op: 'dense', bias: 'fc1.bias' });
   });
 
+  it.each([
+    ['ResNeXt (grouped conv)', () => resnextMini(), {}],
+    ['MobileNetV3 (depthwise, HardSigmoid·x, SE gate first)', () => mobilenetMini(3), {}],
+    ['MobileNetV2, BN folded (Clip with bound inputs)', () => mobilenetMini(2, { negativeGammas: 0 }), { foldBn: true }],
+    ['EfficientNet (Sigmoid·x, sigmoid SE)', () => efficientnetMini(), {}],
+    ['ShuffleNetV2 (Slice, Shape/Gather/Concat reshapes, Transpose 1↔2)', () => shufflenetMini(), {}],
+    ['ConvNeXt (NHWC Transposes, opset-13 LayerNorm, MatMul + Add, Erf GELU, layer scale)', () => convnextMini(), { pointwiseAsMatMul: true }],
+  ] as const)('matches onnxruntime on the torch export of a %s miniature', async (_label, build, opts) => {
+    await expectSameAsOrt(graphToOnnx(build(), opts), [1, 3, 32, 32]);
+  });
+
+  it('reads a LayerNorm whose exponent and ε are Constant nodes after its ReduceMean (as torch writes them), and Split along channels', async () => {
+    const c = (name: string, v: number) => makeNode('Constant', [], [name], `/ln/${name}`, { value: floatTensor(`${name}.v`, [], Float32Array.of(v)) });
+    const nodes = [
+      makeNode('Conv', ['x', 'c.w'], ['c'], '/c/Conv', { kernel_shape: [1, 1] }),
+      makeNode('Transpose', ['c'], ['t'], '/ln/Transpose', { perm: [0, 2, 3, 1] }),
+      makeNode('ReduceMean', ['t'], ['mu'], '/ln/ReduceMean', { axes: [-1] }),
+      makeNode('Sub', ['t', 'mu'], ['d'], '/ln/Sub'),
+      c('two', 2),
+      makeNode('Pow', ['d', 'two'], ['p'], '/ln/Pow'),
+      makeNode('ReduceMean', ['p'], ['var'], '/ln/ReduceMean_1', { axes: [-1] }),
+      c('eps', 1e-6),
+      makeNode('Add', ['var', 'eps'], ['ve'], '/ln/Add'),
+      makeNode('Sqrt', ['ve'], ['sd'], '/ln/Sqrt'),
+      makeNode('Div', ['d', 'sd'], ['n'], '/ln/Div'),
+      makeNode('Transpose', ['n'], ['nc'], '/ln/Transpose_1', { perm: [0, 3, 1, 2] }),
+      makeNode('Split', ['nc', 'sizes'], ['a', 'b'], '/Split', { axis: 1 }),
+      makeNode('Relu', ['b'], ['rb'], '/Relu'),
+      makeNode('Concat', ['rb', 'a'], ['cat'], '/Concat', { axis: 1 }),
+      makeNode('ReduceMean', ['cat'], ['y'], '/gap/ReduceMean', { axes: [2, 3], keepdims: 0 }),
+    ];
+    const g = await expectSameAsOrt(model(nodes, [w('c.w', [6, 2, 1, 1]), int64Tensor('sizes', [2, 4])], [1, 2, 4, 4], 'y', ['N', 6]), [1, 2, 4, 4]);
+    expect(g.nodes.map((n) => n.op)).toEqual(['conv2d', 'layernorm', 'slice', 'slice', 'relu', 'concat', 'globalavgpool']);
+    expect((g.nodes[1] as { epsilon: number }).epsilon).toBeCloseTo(1e-6, 12);
+  });
+
   it('matches onnxruntime on a Flatten of a 2×2 map feeding Gemm (C,H,W → H,W,C weight rows)', async () => {
     const nodes = [
       makeNode('Conv', ['x', 'c.w'], ['c'], '/c/Conv', { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] }),
@@ -101,16 +138,17 @@ describe('ONNX importer', () => {
   const bad = (node: NodeProto, inits: TensorProto[] = []) =>
     buildModelBytes({ nodes: [node], initializers: inits, inputs: [tensorValueInfo('x', ['N', 2, 4, 4])], outputs: [tensorValueInfo('y', ['N', 2, 4, 4])] });
 
-  it('names the node and op type of an unsupported node', async () => {
-    const file = path.join(dir, 'leaky.onnx');
-    await writeFile(file, bad(makeNode('LeakyRelu', ['x'], ['y'], '/act/LeakyRelu')));
+  it('names the node, its op type and the supported types for an unsupported node (attention)', async () => {
+    const file = path.join(dir, 'attn.onnx');
+    await writeFile(file, bad(makeNode('Attention', ['x'], ['y'], '/blocks.0/attn/Attention')));
     const err = await loadModel(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StudioError);
-    expect((err as Error).message).toMatch(/leaky\.onnx: node "\/act\/LeakyRelu" \(LeakyRelu\): unsupported op type LeakyRelu/);
+    expect((err as Error).message).toMatch(/attn\.onnx: node "\/blocks\.0\/attn\/Attention" \(Attention\): unsupported op type Attention \(supported: Conv, .*HardSwish.*Mul/);
   });
 
-  it('refuses grouped convs, training-mode BatchNorm and non-flatten reshapes clearly', () => {
-    expect(() => importOnnx(bad(makeNode('Conv', ['x', 'w'], ['y'], '/dw/Conv', { group: 2 }), [w('w', [2, 1, 3, 3])]), 'g.onnx')).toThrow(/g\.onnx: node "\/dw\/Conv" \(Conv\): grouped convolution \(group=2\)/);
+  it('refuses mismatched grouped convs, training-mode BatchNorm and non-flatten reshapes clearly', () => {
+    expect(() => importOnnx(bad(makeNode('Conv', ['x', 'w'], ['y'], '/dw/Conv', { group: 2 }), [w('w', [2, 2, 3, 3])]), 'g.onnx')).toThrow(/g\.onnx: node "\/dw\/Conv" \(Conv\): weight expects 4 input channels \(2 per group × 2\), the input has 2/);
+    expect(() => importOnnx(bad(makeNode('Conv', ['x', 'w'], ['y'], '/dw/Conv', { group: 2 }), [w('w', [3, 1, 3, 3])]), 'g.onnx')).toThrow(/group=2 does not divide the 3 output channels/);
     const bn = makeNode('BatchNormalization', ['x', 's', 'b', 'm', 'v'], ['y', 'rm', 'rv'], '/bn/BatchNormalization', { training_mode: 1 });
     expect(() => importOnnx(bad(bn, ['s', 'b', 'm', 'v'].map((k) => w(k, [2]))), 'bn.onnx')).toThrow(/training mode.*TrainingMode\.PRESERVE/);
     const rs = makeNode('Reshape', ['x', 'shape'], ['y'], '/Reshape');

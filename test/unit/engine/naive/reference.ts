@@ -26,8 +26,9 @@ function convOut(n: number, k: number, s: number, d: number, p0: number, p1: num
 }
 
 /** visits every (output, input, weight) triple of a conv; input index −1 = padding */
-export function convEach(x: NT, kshape: number[], strides: number[], pads: Pads, dil: number[], f: (o: number, i: number, wi: number) => void): NT {
+export function convEach(x: NT, kshape: number[], strides: number[], pads: Pads, dil: number[], f: (o: number, i: number, wi: number) => void, groups = 1): NT {
   const [kh, kw, ci, co] = kshape;
+  const cog = co / groups;
   const oh = convOut(x.h, kh, strides[0], dil[0], pads[0], pads[2]);
   const ow = convOut(x.w, kw, strides[1], dil[1], pads[1], pads[3]);
   const out = nt(oh, ow, co);
@@ -38,8 +39,9 @@ export function convEach(x: NT, kshape: number[], strides: number[], pads: Pads,
           const iy = oy * strides[0] - pads[0] + ky * dil[0];
           const ix = ox * strides[1] - pads[1] + kx * dil[1];
           if (iy < 0 || ix < 0 || iy >= x.h || ix >= x.w) continue;
+          // output channel o reads input channels [g·ci, (g+1)·ci) of its group g
           for (let c = 0; c < ci; c++)
-            for (let o = 0; o < co; o++) f(at(out, oy, ox, o), at(x, iy, ix, c), ((ky * kw + kx) * ci + c) * co + o);
+            for (let o = 0; o < co; o++) f(at(out, oy, ox, o), at(x, iy, ix, Math.floor(o / cog) * ci + c), ((ky * kw + kx) * ci + c) * co + o);
         }
   return out;
 }
@@ -67,8 +69,8 @@ export function forwardNode(graph: Graph, n: GraphNode, xs: NT[]): NT {
   switch (n.op) {
     case 'conv2d': {
       const w = P(graph, n.weight);
-      const out = convEach(x, graph.params[n.weight].shape, n.strides, n.pads, n.dilations, () => {});
-      convEach(x, graph.params[n.weight].shape, n.strides, n.pads, n.dilations, (o, i, wi) => (out.d[o] += x.d[i] * w[wi]));
+      const out = convEach(x, graph.params[n.weight].shape, n.strides, n.pads, n.dilations, () => {}, n.groups);
+      convEach(x, graph.params[n.weight].shape, n.strides, n.pads, n.dilations, (o, i, wi) => (out.d[o] += x.d[i] * w[wi]), n.groups);
       if (n.bias) {
         const b = P(graph, n.bias);
         for (let i = 0; i < out.d.length; i++) out.d[i] += b[i % out.c];
@@ -155,6 +157,117 @@ export function forwardNode(graph: Graph, n: GraphNode, xs: NT[]): NT {
       }
       return out;
     }
+    case 'activation':
+      return { ...like(x), d: x.d.map((v) => activation(n.fn, v, n.alpha, n.beta)) };
+    case 'mul': {
+      // the gate [gh, gw, c] broadcasts over the signal's positions
+      const g = xs[1];
+      const out = like(x);
+      for (let y = 0; y < x.h; y++)
+        for (let xx = 0; xx < x.w; xx++)
+          for (let c = 0; c < x.c; c++) out.d[at(x, y, xx, c)] = x.d[at(x, y, xx, c)] * g.d[at(g, g.h === 1 ? 0 : y, g.w === 1 ? 0 : xx, g.c === 1 ? 0 : c)];
+      return out;
+    }
+    case 'affine': {
+      const sc = n.scale ? P(graph, n.scale) : null;
+      const sh = n.shift ? P(graph, n.shift) : null;
+      const pick = (p: Float64Array, i: number) => (p.length === 1 ? p[0] : p[i % x.c]);
+      return { ...like(x), d: x.d.map((v, i) => v * (sc ? pick(sc, i) : 1) + (sh ? pick(sh, i) : 0)) };
+    }
+    case 'layernorm':
+    case 'groupnorm': {
+      const groups = n.op === 'groupnorm' ? n.groups : x.h * x.w;
+      const out = like(x);
+      const cg = x.c / (n.op === 'groupnorm' ? n.groups : 1);
+      // members of statistic set k: layernorm = one position's channels, groupnorm = a group over all positions
+      const members = (k: number): number[] => {
+        const idx: number[] = [];
+        if (n.op === 'layernorm') for (let c = 0; c < x.c; c++) idx.push(k * x.c + c);
+        else for (let p = 0; p < x.h * x.w; p++) for (let c = 0; c < cg; c++) idx.push(p * x.c + k * cg + c);
+        return idx;
+      };
+      const gm = n.gamma ? P(graph, n.gamma) : null;
+      const bt = n.beta ? P(graph, n.beta) : null;
+      for (let k = 0; k < groups; k++) {
+        const idx = members(k);
+        const mu = idx.reduce((a, i) => a + x.d[i], 0) / idx.length;
+        const v = idx.reduce((a, i) => a + (x.d[i] - mu) ** 2, 0) / idx.length;
+        for (const i of idx) out.d[i] = ((x.d[i] - mu) / Math.sqrt(v + n.epsilon)) * (gm ? gm[i % x.c] : 1) + (bt ? bt[i % x.c] : 0);
+      }
+      return out;
+    }
+    case 'permute': {
+      const out = like(x);
+      for (let p = 0; p < x.h * x.w; p++) for (let k = 0; k < x.c; k++) out.d[p * x.c + k] = x.d[p * x.c + n.order[k]];
+      return out;
+    }
+    case 'slice': {
+      const out = nt(x.h, x.w, n.size, x.flat);
+      for (let p = 0; p < x.h * x.w; p++) for (let k = 0; k < n.size; k++) out.d[p * n.size + k] = x.d[p * x.c + n.begin + k];
+      return out;
+    }
+    case 'reshape': {
+      const [h, w, c] = n.shape.length === 3 ? n.shape : [1, 1, n.shape[0]];
+      return nt(h, w, c, n.shape.length !== 3, x.d.slice());
+    }
+  }
+}
+
+/** Abramowitz–Stegun 7.1.26 is too coarse here: erf by its Taylor series / continued fraction */
+export function erf(v: number): number {
+  const a = Math.abs(v);
+  let r: number;
+  if (a < 3) {
+    // Σ (−1)ⁿ x^(2n+1) / (n! (2n+1)), converges fast for |x| < 3
+    let term = a;
+    let sum = a;
+    for (let k = 1; k < 80; k++) {
+      term *= (-a * a) / k;
+      sum += term / (2 * k + 1);
+    }
+    r = (2 / Math.sqrt(Math.PI)) * sum;
+  } else {
+    // erfc continued fraction (Lentz), accurate for large |x|
+    let f = 0;
+    for (let k = 60; k >= 1; k--) f = (k / 2) / (a + f);
+    r = 1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / (a + f);
+  }
+  return v < 0 ? -r : r;
+}
+
+const sig = (v: number) => 1 / (1 + Math.exp(-v));
+const softplus = (v: number) => (v > 30 ? v : Math.log1p(Math.exp(v)));
+
+/** the activations of ir.ts, in float64, as their definitions read */
+export function activation(fn: string, v: number, alpha?: number, beta?: number): number {
+  const hs = (a: number, b: number) => Math.min(Math.max(a * v + b, 0), 1);
+  switch (fn) {
+    case 'clip':
+      return Math.min(Math.max(v, alpha ?? -Infinity), beta ?? Infinity);
+    case 'leakyrelu':
+      return v > 0 ? v : (alpha ?? 0.01) * v;
+    case 'elu':
+      return v > 0 ? v : (alpha ?? 1) * (Math.exp(v) - 1);
+    case 'hardsigmoid':
+      return hs(alpha ?? 0.2, beta ?? 0.5);
+    case 'hardswish':
+      return v * hs(alpha ?? 1 / 6, beta ?? 0.5);
+    case 'silu':
+      return v * sig(v);
+    case 'gelu':
+      return 0.5 * v * (1 + erf(v / Math.SQRT2));
+    case 'gelu-tanh':
+      return 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+    case 'mish':
+      return v * Math.tanh(softplus(v));
+    case 'tanh':
+      return Math.tanh(v);
+    case 'softplus':
+      return softplus(v);
+    case 'erf':
+      return erf(v);
+    default:
+      throw new Error(`naive: unknown activation ${fn}`);
   }
 }
 
@@ -176,12 +289,12 @@ export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bi
     case 'conv2d': {
       const w = P(graph, n.weight);
       const shape = graph.params[n.weight].shape;
-      const z = convEach(x, shape, n.strides, n.pads, n.dilations, () => {});
+      const z = convEach(x, shape, n.strides, n.pads, n.dilations, () => {}, n.groups);
       const contrib = (i: number, wi: number) => (x.d[i] > 0 ? x.d[i] * Math.max(w[wi], 0) : x.d[i] * Math.min(w[wi], 0));
-      convEach(x, shape, n.strides, n.pads, n.dilations, (o, i, wi) => (z.d[o] += contrib(i, wi)));
+      convEach(x, shape, n.strides, n.pads, n.dilations, (o, i, wi) => (z.d[o] += contrib(i, wi)), n.groups);
       if (bias === 'official' && n.bias) for (let o = 0; o < z.d.length; o++) z.d[o] += 2 * graph.params[n.bias].data[o % z.c];
       const out = like(x);
-      convEach(x, shape, n.strides, n.pads, n.dilations, (o, i, wi) => (out.d[i] += contrib(i, wi) * sdiv(r.d[o], z.d[o])));
+      convEach(x, shape, n.strides, n.pads, n.dilations, (o, i, wi) => (out.d[i] += contrib(i, wi) * sdiv(r.d[o], z.d[o])), n.groups);
       return [out];
     }
     case 'dense': {
@@ -199,6 +312,27 @@ export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bi
     case 'batchnorm':
     case 'relu':
     case 'identity':
+    case 'activation':
+    case 'sigmoid':
+    case 'affine':
+    case 'layernorm':
+    case 'groupnorm':
+      // spec §3.3, §3.4, §13: identity
+      return [{ ...like(x), d: r.d.slice() }];
+    case 'mul':
+      // spec §13 gate rule: the signal takes all
+      return [{ ...like(x), d: r.d.slice() }, like(xs[1])];
+    case 'permute': {
+      const out = like(x);
+      for (let p = 0; p < x.h * x.w; p++) for (let k = 0; k < x.c; k++) out.d[p * x.c + n.order[k]] = r.d[p * x.c + k];
+      return [out];
+    }
+    case 'slice': {
+      const out = like(x);
+      for (let p = 0; p < x.h * x.w; p++) for (let k = 0; k < n.size; k++) out.d[p * x.c + n.begin + k] = r.d[p * n.size + k];
+      return [out];
+    }
+    case 'reshape':
       return [{ ...like(x), d: r.d.slice() }];
     case 'add': {
       // spec §3.7: s = R ⊘ (main + short); R_i = x_i · s

@@ -54,13 +54,33 @@ export function testNets(): Net[] {
   ];
 }
 
-/** r and whether the mean+std masks of the display maps (at input size) are identical */
-export function compareMaps(a: TargetMap, b: TargetMap): { r: number; maskDiff: number } {
-  const da = meanStdMask(displayMap(a.data, a.h, a.w, SIZE, SIZE, a.reluAfterResize));
-  const db = meanStdMask(displayMap(b.data, b.h, b.w, SIZE, SIZE, b.reluAfterResize));
+/**
+ * r and how many pixels of the mean+std masks of the display maps (at input size) differ.
+ * `tieTol` > 0 ignores pixels where either display map lies within tieTol of its own
+ * threshold (on the [0, 1] scale): there two float32 executors may round either way.
+ */
+export function compareMaps(a: TargetMap, b: TargetMap, tieTol = 0): { r: number; maskDiff: number } {
+  const ma = displayMap(a.data, a.h, a.w, SIZE, SIZE, a.reluAfterResize);
+  const mb = displayMap(b.data, b.h, b.w, SIZE, SIZE, b.reluAfterResize);
+  const [da, db] = [meanStdMask(ma), meanStdMask(mb)];
+  const [ta, tb] = [threshold(ma), threshold(mb)];
   let maskDiff = 0;
-  for (let i = 0; i < da.length; i++) if (da[i] !== db[i]) maskDiff++;
+  for (let i = 0; i < da.length; i++) {
+    if (da[i] === db[i]) continue;
+    if (tieTol > 0 && (Math.abs(ma[i] - ta) < tieTol || Math.abs(mb[i] - tb) < tieTol)) continue;
+    maskDiff++;
+  }
   return { r: pearson(a.data, b.data), maskDiff };
+}
+
+/** mean + population std, the mean+std mask's threshold */
+function threshold(m: Float32Array): number {
+  let s = 0;
+  for (const v of m) s += v;
+  const mean = s / m.length;
+  let q = 0;
+  for (const v of m) q += (v - mean) ** 2;
+  return mean + Math.sqrt(q / m.length);
 }
 
 export function tempDir(prefix: string): string {
