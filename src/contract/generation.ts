@@ -15,6 +15,12 @@ export const DEFAULT_CAM_LAYER = 'layer2';
 export const REFINE_PRESET_NAMES = ['none', 'fast', 'best'] as const;
 export type RefinePresetName = (typeof REFINE_PRESET_NAMES)[number];
 
+export interface ResolvedLayer {
+  name: string;
+  tensor: string;
+  shape: number[];
+}
+
 /** A classifier registered in the project (`npm run studio -- model add DIR FILE`). */
 export interface ModelSummary {
   id: number;
@@ -25,6 +31,8 @@ export interface ModelSummary {
   classNames: string[];
   /** the model's input size [h, w] */
   inputSize: [number, number];
+  /** which tensor each of layer1..layer4 resolved to at registration, and its shape [h, w, c] (empty for models registered before this was recorded) */
+  layers: ResolvedLayer[];
   addedAt: string;
 }
 

@@ -11,7 +11,7 @@ import { groupBytes, type WeightGroup } from '../engine/importers/tfjs-weights.t
 import { readConfined } from '../fs/confine.ts';
 import type { ModelRecord, Project } from '../project/index.ts';
 import { findPreprocessFile, resolvePreprocess, type PreprocessConfig } from './preprocess-spec.ts';
-import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
+import { CAM_LAYER_NAMES, DEFAULT_CAM_LAYER, type ResolvedLayer } from '../contract/generation.ts';
 
 export interface RegisterOptions {
   /** class names in output order, one per line; default classes.txt beside the model (or one folder up) */
@@ -33,6 +33,8 @@ export interface StoredModelInfo {
   /** the layer checked at registration and the tensor it resolved to */
   layer: string;
   layerTensor: string;
+  /** layer1..layer4 as they resolved at registration, with their shape at the model's input size (absent in records from before) */
+  layers?: ResolvedLayer[];
 }
 
 export interface RegisterReport {
@@ -83,7 +85,17 @@ export async function registerModel(project: Project, file: string, opts: Regist
   }
 
   const hash = modelHash(abs);
-  const info: StoredModelInfo = { preprocess, classNames, outputs, layer, layerTensor };
+  // what each stage name means for this model, for the Generate drawer (a name that does not resolve is left out)
+  const layers = CAM_LAYER_NAMES.flatMap((name): ResolvedLayer[] => {
+    try {
+      const tensor = resolveLayer(graph, name);
+      const shape = shapes.get(tensor) ?? [];
+      return shape.length === 3 ? [{ name, tensor, shape: [...shape] }] : [];
+    } catch {
+      return [];
+    }
+  });
+  const info: StoredModelInfo = { preprocess, classNames, outputs, layer, layerTensor, layers };
   const existing = project.models.byHash(hash);
   if (existing) {
     return { model: existing, added: false, createdClasses: [], classNames, preprocess, preprocessSource: where, layer, layerTensor, layerShape };

@@ -92,16 +92,18 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       return project.models.list().map((m): ModelSummary => {
         let classNames: string[] = [];
         let inputSize: [number, number] = [0, 0];
+        let layers: ModelSummary['layers'] = [];
         try {
           const info = modelInfo(m);
           classNames = info.classNames;
           inputSize = info.preprocess.size;
+          layers = info.layers ?? [];
         } catch {
           // an old record without preprocessing: listed, and refused when used (with why)
         }
         const file = basename(m.file);
         const name = file.toLowerCase() === 'model.json' ? `${basename(dirname(m.file))}/${file}` : file;
-        return { id: m.id, name, format: m.format, classNames, inputSize, addedAt: m.addedAt };
+        return { id: m.id, name, format: m.format, classNames, inputSize, layers, addedAt: m.addedAt };
       });
     },
 

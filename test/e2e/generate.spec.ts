@@ -38,6 +38,8 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   const panel = page.getByTestId('generate-panel');
   await expect(panel).toBeVisible();
   await expect(panel.getByTestId('model-select')).toContainText('tfjs/model.json');
+  // the drawer says what layer2 means for this model
+  await expect(panel.getByTestId('layer-resolved')).toContainText(/^layer2 → .+ · 16×16×\d+$/);
   // the preview runs the model once on an engine worker, then draws the label map
   const preview = panel.getByTestId('generate-preview');
   await expect(preview).toHaveAttribute('data-drawn', 'yes', { timeout: 60_000 });

@@ -71,6 +71,9 @@ describe('generation services', () => {
     expect(models[0].classNames).toHaveLength(10);
     expect(models[0].classNames[0]).toBe('T-shirt/top');
     expect(models[0].inputSize).toEqual([expect.any(Number), expect.any(Number)]);
+    // what layer1..layer4 resolved to at registration: strides 4..32 of the 128-px input
+    expect(models[0].layers.map((l) => [l.name, l.shape[0], l.shape[1]])).toEqual([['layer1', 32, 32], ['layer2', 16, 16], ['layer3', 8, 8], ['layer4', 4, 4]]);
+    expect(models[0].layers.every((l) => l.tensor.length > 0 && l.shape[2] > 0)).toBe(true);
   });
 
   it('previews exactly the mask a job with the same settings stores, and follows the threshold', async () => {
