@@ -2,7 +2,7 @@
 // preprocess.ts) here, the model in the runner (worker threads or this thread), then the
 // maps to float16 and the mask made from those exact bytes (mask.ts). Each image is
 // computed alone, so results never depend on batching or on the number of workers.
-import { decodeImage, preprocessRgb, type CamRequest, type EngineImage } from '../../engine/index.ts';
+import { decodeImage, preprocessRgb, type CamRequest, type CamResult, type EngineImage } from '../../engine/index.ts';
 import { encodeFloat16 } from '../../masks/float16.ts';
 import { resizeBilinear } from '../../masks/resize.ts';
 import { maskFromStoredCams, rgbAtMaskSize } from '../mask.ts';
@@ -32,11 +32,14 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
    * logits passes the deeper layers on its way down); Score-CAM has no walk, so one request
    * per layer.
    */
+  /** a walk result's deeper maps in deepLayers' order */
+  const deepOf = (r: CamResult): Map2d[][] => deepLayers.map((l) => r.deep.find((d) => d.layer === l)!.maps);
+
   async function camsOf(images: EngineImage[], targets: number[]): Promise<{ maps: Map2d[]; deep: Map2d[][] }[]> {
     if (spec.method !== 'scorecam' || deepLayers.length === 0) {
       const req: CamRequest = { method: spec.method, layer: spec.layer, targets, ...(deepLayers.length ? { deepLayers } : {}) };
       const rs = await runner.run(images, req);
-      return rs.map((r) => ({ maps: r.maps, deep: deepLayers.map((l) => r.deep.find((d) => d.layer === l)!.maps) }));
+      return rs.map((r) => ({ maps: r.maps, deep: deepOf(r) }));
     }
     const per = await Promise.all([spec.layer, ...deepLayers].map((layer) => runner.run(images, { method: spec.method, layer, targets })));
     return images.map((_, i) => ({ maps: per[0][i].maps, deep: per.slice(1).map((r) => r[i].maps) }));
@@ -55,10 +58,11 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
     let first: { maps: Map2d[]; deep: Map2d[][] } | null = null;
     if (targets === null) {
       // the default request explains the top class and returns the logits
-      const [r] = await runner.run([base], { method: spec.method, layer: spec.layer, ...(deepLayers.length && spec.method !== 'scorecam' ? { deepLayers } : {}) });
+      // (with the deeper layers when one walk gives them: Score-CAM's are asked for separately)
+      const oneWalk = deepLayers.length === 0 || spec.method !== 'scorecam';
+      const [r] = await runner.run([base], { method: spec.method, layer: spec.layer, ...(oneWalk && deepLayers.length ? { deepLayers } : {}) });
       targets = predicted(r.logits);
-      const deepOk = deepLayers.length === 0 || spec.method !== 'scorecam';
-      if (targets.length === 1 && r.maps[0].target === targets[0] && !spec.multiScale && deepOk) first = { maps: r.maps, deep: deepLayers.map((l) => r.deep.find((d) => d.layer === l)!.maps) };
+      if (targets.length === 1 && r.maps[0].target === targets[0] && !spec.multiScale && oneWalk) first = { maps: r.maps, deep: deepOf(r) };
     }
     let got: { maps: Map2d[]; deep: Map2d[][] } = { maps: [], deep: deepLayers.map(() => []) };
     if (targets.length > 0) {

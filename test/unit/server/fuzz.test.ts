@@ -2,49 +2,35 @@
 // real server over a real project: the server never exits, never answers a malformed
 // request with an internal error, and afterwards still serves API calls and events with
 // the project intact. Memory over the same loop is measured by `npm run bench -- probes`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createEventBus, createStudioService, type EventBus } from '../../../src/services/index.ts';
-import { startServer, type RunningServer } from '../../../src/server/index.ts';
 import { fuzzer } from '../../helpers/fuzz.ts';
 import { tempDir } from '../../helpers/images.ts';
-import { smallProject, type TestProject } from '../services/fixture.ts';
+import { useServedStudio } from '../services/fixture.ts';
 
-let tp: TestProject;
-let server: RunningServer;
-let bus: EventBus;
 const TOKEN = 'fuzz-token-0123456789abcdef';
 const scratch = tempDir('studio-fuzz-');
-
-beforeAll(async () => {
-  tp = await smallProject();
-  bus = createEventBus();
-  server = await startServer({ api: createStudioService(tp.project, { bus }), bus, token: TOKEN, staticDir: null });
-});
-afterAll(async () => {
-  await server.close();
-  tp.cleanup();
-  scratch.cleanup();
-});
+const served = useServedStudio(TOKEN);
+afterAll(() => scratch.cleanup());
 
 describe('fuzz', () => {
   it('survives 1 000 malformed requests and frames, and still serves', async () => {
-    const tally = await fuzzer(16).run({ origin: server.origin, token: TOKEN, scratch: scratch.dir }, 1000);
+    const tally = await fuzzer(16).run({ origin: served.server.origin, token: TOKEN, scratch: scratch.dir }, 1000);
     expect(tally.http + tally.ws).toBe(1000);
     expect(tally.ws).toBeGreaterThan(150);
     // malformed input is the client's fault: 4xx, never a 500 internal error
     expect(Object.keys(tally.statuses).filter((s) => Number(s) >= 500)).toEqual([]);
     expect(tally.resetDetails).toEqual([]);
 
-    const info = await fetch(`${server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN }, body: '[]' });
+    const info = await fetch(`${served.server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN }, body: '[]' });
     expect(await info.json()).toMatchObject({ ok: true, value: { name: 'Pets', images: 5 } });
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?token=${TOKEN}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${served.server.port}/events?token=${TOKEN}`);
     await new Promise((resolve, reject) => {
       ws.on('open', resolve);
       ws.on('error', reject);
     });
     const got = new Promise<unknown>((resolve) => ws.on('message', (m) => resolve(JSON.parse(String(m)))));
-    bus.emit('project.changed', { reason: 'after-fuzz' });
+    served.bus.emit('project.changed', { reason: 'after-fuzz' });
     expect(await got).toEqual({ name: 'project.changed', payload: { reason: 'after-fuzz' } });
     ws.close();
   }, 180_000);

@@ -2,29 +2,16 @@
 // closes that socket only, foreign Origins are refused on the API and the upgrade, and
 // the server keeps serving every other client.
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createEventBus, createStudioService, type EventBus } from '../../../src/services/index.ts';
-import { MAX_WS_PAYLOAD, startServer, type RunningServer } from '../../../src/server/server.ts';
-import { smallProject, type TestProject } from '../services/fixture.ts';
+import { MAX_WS_PAYLOAD } from '../../../src/server/server.ts';
+import { useServedStudio } from '../services/fixture.ts';
 
-let tp: TestProject;
-let server: RunningServer;
-let bus: EventBus;
 const TOKEN = 'hardening-token-0123456789';
-
-beforeAll(async () => {
-  tp = await smallProject();
-  bus = createEventBus();
-  server = await startServer({ api: createStudioService(tp.project, { bus }), bus, token: TOKEN, staticDir: null });
-});
-afterAll(async () => {
-  await server.close();
-  tp.cleanup();
-});
+const served = useServedStudio(TOKEN);
 
 function openSocket(headers: Record<string, string> = {}): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?token=${TOKEN}`, { headers });
+  const ws = new WebSocket(`ws://127.0.0.1:${served.server.port}/events?token=${TOKEN}`, { headers });
   return new Promise((resolve, reject) => {
     ws.on('open', () => resolve(ws));
     ws.on('error', reject);
@@ -32,7 +19,7 @@ function openSocket(headers: Record<string, string> = {}): Promise<WebSocket> {
 }
 
 async function projectName(): Promise<string> {
-  const res = await fetch(`${server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN, 'Content-Type': 'application/json' }, body: '[]' });
+  const res = await fetch(`${served.server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN, 'Content-Type': 'application/json' }, body: '[]' });
   return ((await res.json()) as { value: { name: string } }).value.name;
 }
 
@@ -46,7 +33,7 @@ describe('websocket errors close that socket only', () => {
     expect(await closed).toBe(1009);
 
     const got = new Promise<unknown>((resolve) => bystander.on('message', (m) => resolve(JSON.parse(String(m)))));
-    bus.emit('project.changed', { reason: 'after-attack' });
+    served.bus.emit('project.changed', { reason: 'after-attack' });
     expect(await got).toEqual({ name: 'project.changed', payload: { reason: 'after-attack' } });
     expect(await projectName()).toBe('Pets');
     bystander.close();
@@ -56,16 +43,16 @@ describe('websocket errors close that socket only', () => {
     const ws = await openSocket();
     ws.send(Buffer.alloc(5000, 0x42));
     const got = new Promise<unknown>((resolve) => ws.on('message', (m) => resolve(JSON.parse(String(m)))));
-    bus.emit('project.changed', { reason: 'still-open' });
+    served.bus.emit('project.changed', { reason: 'still-open' });
     expect(await got).toEqual({ name: 'project.changed', payload: { reason: 'still-open' } });
     ws.close();
   });
 
   it('a malformed frame (reserved bits, no mask) on a raw socket ends that socket', async () => {
-    const sock = connect(server.port, '127.0.0.1');
+    const sock = connect(served.server.port, '127.0.0.1');
     await new Promise((r) => sock.on('connect', r));
     sock.write(
-      `GET /events?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `GET /events?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1:${served.server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
         'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
     );
     await new Promise((r) => sock.once('data', r));
@@ -79,24 +66,24 @@ describe('websocket errors close that socket only', () => {
 
 describe('Origin', () => {
   it('refuses an API POST from another origin, even with the token', async () => {
-    const res = await fetch(`${server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN, Origin: 'http://evil.example', 'Content-Type': 'application/json' }, body: '[]' });
+    const res = await fetch(`${served.server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN, Origin: 'http://evil.example', 'Content-Type': 'application/json' }, body: '[]' });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: "origin 'http://evil.example' not allowed" } });
-    const own = await fetch(`${server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN, Origin: server.origin, 'Content-Type': 'application/json' }, body: '[]' });
+    const own = await fetch(`${served.server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN, Origin: served.server.origin, 'Content-Type': 'application/json' }, body: '[]' });
     expect(own.status).toBe(200);
-    const other = await fetch(`${server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN, Origin: `http://127.0.0.1:${server.port + 1}`, 'Content-Type': 'application/json' }, body: '[]' });
+    const other = await fetch(`${served.server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN, Origin: `http://127.0.0.1:${served.server.port + 1}`, 'Content-Type': 'application/json' }, body: '[]' });
     expect(other.status).toBe(403);
   });
 
   it('refuses the WebSocket upgrade from another origin, accepts its own', async () => {
     const status = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?token=${TOKEN}`, { headers: { Origin: 'http://evil.example' } });
+      const ws = new WebSocket(`ws://127.0.0.1:${served.server.port}/events?token=${TOKEN}`, { headers: { Origin: 'http://evil.example' } });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       ws.on('open', () => resolve(101));
       ws.on('error', () => undefined);
     });
     expect(status).toBe(403);
-    const ws = await openSocket({ Origin: `http://localhost:${server.port}` });
+    const ws = await openSocket({ Origin: `http://localhost:${served.server.port}` });
     expect(ws.readyState).toBe(WebSocket.OPEN);
     ws.close();
   });

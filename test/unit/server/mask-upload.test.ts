@@ -1,28 +1,16 @@
 // saveMask over the real HTTP server: a decompression bomb (a few hundred KB declaring
 // 20000×20000) and a map with label values that are no class are refused with one line
 // naming the mask; the stored versions are untouched and the server keeps serving.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeLabelPng } from '../../../src/project/png.ts';
-import { createStudioService } from '../../../src/services/index.ts';
-import { startServer, type RunningServer } from '../../../src/server/index.ts';
 import { bombPng } from '../../helpers/png-bomb.ts';
-import { smallProject, type TestProject } from '../services/fixture.ts';
+import { useServedStudio } from '../services/fixture.ts';
 
-let tp: TestProject;
-let server: RunningServer;
 const TOKEN = 'mask-upload-token-0123456789';
-
-beforeAll(async () => {
-  tp = await smallProject();
-  server = await startServer({ api: createStudioService(tp.project), token: TOKEN, staticDir: null });
-});
-afterAll(async () => {
-  await server.close();
-  tp.cleanup();
-});
+const served = useServedStudio(TOKEN);
 
 async function upload(imageId: number, png: Uint8Array): Promise<{ status: number; message?: string }> {
-  const res = await fetch(`${server.origin}/api/saveMask`, {
+  const res = await fetch(`${served.server.origin}/api/saveMask`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/octet-stream', 'X-Studio-Token': TOKEN, 'X-Studio-Params': JSON.stringify([imageId]) },
     body: png as Uint8Array<ArrayBuffer>,
@@ -31,7 +19,7 @@ async function upload(imageId: number, png: Uint8Array): Promise<{ status: numbe
   return { status: res.status, message: body.error?.message };
 }
 
-const versions = (id: number) => tp.project.maskVersions(id).length;
+const versions = (id: number) => served.tp.project.maskVersions(id).length;
 
 describe('saveMask input checks', () => {
   it('refuses a decompression bomb from its header, before inflating', async () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { StudioApi } from '../../../src/contract/api.ts';
 import { createProject, type Project } from '../../../src/project/index.ts';
-import { createStudioService } from '../../../src/services/index.ts';
+import { createEventBus, createStudioService, type EventBus } from '../../../src/services/index.ts';
+import { startServer, type RunningServer } from '../../../src/server/index.ts';
 import { tempDir, writeJpeg } from '../../helpers/images.ts';
 
 export interface TestProject {
@@ -42,5 +43,20 @@ export function useStudio(): { readonly tp: TestProject; readonly api: StudioApi
     ctx.api = createStudioService(ctx.tp.project);
   });
   afterAll(() => ctx.tp.cleanup());
+  return ctx;
+}
+
+/** smallProject served on 127.0.0.1 with an event bus (no static files), started before the calling file's tests and closed after them. */
+export function useServedStudio(token: string): { readonly tp: TestProject; readonly server: RunningServer; readonly bus: EventBus } {
+  const ctx = {} as { tp: TestProject; server: RunningServer; bus: EventBus };
+  beforeAll(async () => {
+    ctx.tp = await smallProject();
+    ctx.bus = createEventBus();
+    ctx.server = await startServer({ api: createStudioService(ctx.tp.project, { bus: ctx.bus }), bus: ctx.bus, token, staticDir: null });
+  });
+  afterAll(async () => {
+    await ctx.server.close();
+    ctx.tp.cleanup();
+  });
   return ctx;
 }
