@@ -67,7 +67,7 @@ export function storedCamWork(
         if (got.length === cams.length) deep[layer] = got;
       }
       const made = cams.length ? await mask({ cams, deep }, img) : null;
-      return commitImage(project, ctx, { imageId, cams, storeCams: false, png: made?.png ?? null, steps: made?.steps });
+      return commitImage(project, ctx, { imageId, cams, storeCams: false, png: made?.png ?? null, steps: made?.steps, bg: made?.bg });
     },
     close: async () => undefined,
   };

@@ -3,7 +3,7 @@
 import { StudioError } from '../contract/errors.ts';
 import { isCamMethod, type CamMethod } from '../engine/index.ts';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
-import { chainForLayer, DEFAULT_REFINE_PRESET, refinePreset, refineSettings, type RefineSettings } from '../masks/refine/index.ts';
+import { autoBackgroundSettings, chainForLayer, DEFAULT_AUTO_BACKGROUND, DEFAULT_REFINE_PRESET, refinePreset, refineSettings, type RefineSettings } from '../masks/refine/index.ts';
 import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 
 /** JSON-safe value with object keys sorted recursively (canonical form). */
@@ -20,9 +20,15 @@ export function canonical<T>(v: T): T {
   return v;
 }
 
-/** A job's mask settings: the kernel's defaults filled in, every field range-checked for the CLI and API. */
+/**
+ * A job's mask settings: the kernel's defaults filled in, every field range-checked for the
+ * CLI and API. τ_bg is the studio's per-image choice (DEFAULT_AUTO_BACKGROUND) unless the
+ * caller gives `bg` (`--bg`, the τ slider) without asking for bgAuto: an explicit τ_bg wins.
+ */
 export function jobMaskSettings(partial: Partial<MaskSettings> = {}): MaskSettings {
-  const s: MaskSettings = { ...DEFAULT_MASK_SETTINGS, ...stripUndefined(partial) };
+  const given = stripUndefined(partial);
+  const bgAuto = given.bgAuto !== undefined ? given.bgAuto : given.bg === undefined ? { ...DEFAULT_AUTO_BACKGROUND } : null;
+  const s: MaskSettings = { ...DEFAULT_MASK_SETTINGS, ...given, bgAuto: autoBackgroundSettings(bgAuto) };
   if (!(s.bg >= 0 && s.bg <= 1)) throw new StudioError('BAD_REQUEST', `background threshold (--bg) must be within 0…1, got ${s.bg}`);
   if (s.normalisation !== 'relu-max' && s.normalisation !== 'minmax') {
     throw new StudioError('BAD_REQUEST', `normalisation must be relu-max or minmax, got '${String(s.normalisation)}'`);

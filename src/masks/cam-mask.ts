@@ -20,6 +20,7 @@ import { fillHoles, removeSmallComponents } from './components.ts';
 import { decodeFloat16 } from './float16.ts';
 import { BACKGROUND, IGNORE } from './labels.ts';
 import { bilinearTaps, resizeBilinear } from './resize.ts';
+import { autoBackground, autoBackgroundSettings, type AutoBackground } from './refine/calibrate.ts';
 
 export type CamNormalisation = 'relu-max' | 'minmax';
 
@@ -49,8 +50,10 @@ export interface UpsampledCam {
 }
 
 export interface MaskSettings {
-  /** τ_bg on the normalised [0, 1] maps */
+  /** τ_bg on the normalised [0, 1] maps (with bgAuto: the fallback when an image's scores cannot be split) */
   bg: number;
+  /** τ_bg chosen per image from its own scores (refine/calibrate.ts); null: `bg` for every image */
+  bgAuto: AutoBackground | null;
   normalisation: CamNormalisation;
   /** δ of the ignore band; 0 = off */
   ignoreBand: number;
@@ -66,6 +69,7 @@ export interface MaskSettings {
  */
 export const DEFAULT_MASK_SETTINGS: Readonly<MaskSettings> = Object.freeze({
   bg: 0.4,
+  bgAuto: null,
   normalisation: 'relu-max',
   ignoreBand: 0,
   minArea: 0,
@@ -80,6 +84,7 @@ export function maskSettings(partial: Partial<MaskSettings> = {}): MaskSettings 
     throw new StudioError('BAD_REQUEST', `mask settings: ${what}`);
   };
   if (!Number.isFinite(s.bg)) bad(`bg (τ_bg) must be a number, got ${String(s.bg)}`);
+  s.bgAuto = autoBackgroundSettings(s.bgAuto);
   if (s.normalisation !== 'relu-max' && s.normalisation !== 'minmax') bad(`normalisation must be relu-max or minmax, got '${String(s.normalisation)}'`);
   if (!(s.ignoreBand >= 0)) bad(`ignoreBand (δ) must be ≥ 0, got ${String(s.ignoreBand)}`);
   if (!(Number.isInteger(s.minArea) && s.minArea >= 0)) bad(`minArea must be a whole number ≥ 0, got ${String(s.minArea)}`);
@@ -152,9 +157,15 @@ export function camsToLabels(cams: readonly ClassCam[], width: number, height: n
  * normalisation.
  */
 export function labelsFromMaps(maps: readonly UpsampledCam[], width: number, height: number, settings: Partial<MaskSettings> = {}): Uint8Array {
+  return thresholdedMaps(maps, width, height, settings).labels;
+}
+
+/** labelsFromMaps, and the τ_bg the labels were cut at (bgAuto's choice for this image, else bg). */
+export function thresholdedMaps(maps: readonly UpsampledCam[], width: number, height: number, settings: Partial<MaskSettings> = {}): { labels: Uint8Array; bg: number } {
   const s = maskSettings(settings);
   const { argmax, score } = argmaxMaps(maps, width * height);
-  return thresholdArgmax(argmax, score, width, height, s);
+  const bg = s.bgAuto && maps.length > 0 ? autoBackground(score, s.bgAuto, s.bg) : s.bg;
+  return { labels: thresholdArgmax(argmax, score, width, height, { ...s, bg }), bg };
 }
 
 /**

@@ -1,10 +1,15 @@
-// `npm run bench -- quality [--part all|raw|refine] [--scenes N] [--tier flat|textured]
+// `npm run bench -- quality [--part all|raw|refine|maps] [--scenes N] [--tier flat|textured]
 //  [--scorecam-scenes M] [--out DIR] [--executor onnxruntime|tfjs] [--from-summary FILE]
-//  [--refine-scenes N] [--refine-models FILE,FILE]`
+//  [--refine-scenes N] [--refine-models FILE,FILE] [--refine-tiers textured,flat]
+//  [--refine-scorecam N] [--cache DIR]`
 // The refine part (quality/refine.ts): every method × layer raw, through each refinement
-// step and the presets' chains, tuned on a tuning split and reported on the test split, for
-// the demo net (textured and flat) and the realistic bench model (test/bench/models), plus
-// the time of each step at 512×512 → DIR/refine.md, refine.json, refine-examples.png.
+// step and the presets' chains, with a fixed τ_bg tuned on a tuning split and with the
+// studio's automatic τ_bg, and calibration from 10 fixed images, reported on the test split,
+// for the demo net and the realistic ResNet-18 (outside the repository:
+// test/helpers/realistic-model.ts; its logits are checked against PyTorch's first), plus
+// the time of each step at 512×512 → DIR/refine.md, refine.json, refine.png, refine-tau.png,
+// refine-examples.png. Every model's maps are cached (quality/map-cache.ts); `--part maps`
+// only fills the cache.
 // Mask quality of the CAM methods on held-out demo scenes: mIoU of the
 // tag-guided pseudo-masks the batch pipeline makes, over a τ_bg sweep, per method and layer;
 // all-foreground / centre-box baselines; rcam CLRP vs one-hot; localisation IoU at the
@@ -19,47 +24,71 @@ import { summarise, type QualitySummary } from './quality/summary.ts';
 import { renderReport } from './quality/report.ts';
 import { writePlot } from './quality/plot.ts';
 import { writeGrid } from './quality/grid.ts';
-import { existsSync } from 'node:fs';
 import { camFromFloat16 } from '../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../src/masks/float16.ts';
+import { CAM_METHODS, type CamMethod } from '../../src/engine/cams/methods.ts';
 import { createCamExecutor } from '../../src/engine/executor.ts';
 import { loadModel } from '../../src/engine/load.ts';
 import { preprocessRgb, readPreprocessFor } from '../../src/engine/preprocess.ts';
 import { HELD_OUT_SEED } from '../../demo/scenes/presets.ts';
-import { evaluateRefinement, type RefineBenchResult } from './quality/refine.ts';
-import { renderRefineReport, timeSteps, writeRefineGrid, writeRefinePlot } from './quality/refine-report.ts';
+import { evaluateRefinement, fillMaps, type RefineBenchResult } from './quality/refine.ts';
+import { renderRefineReport, timeSteps } from './quality/refine-report.ts';
+import { writeRefineGrid, writeRefinePlot, writeTauPlot } from './quality/refine-plots.ts';
+import { checkRealisticLogits, LOGIT_TOLERANCE, missingRealisticModel, realisticModelDir } from '../helpers/realistic-model.ts';
 
 const DEMO_MODEL = 'demo/model/classifier.onnx';
-/** the realistic second model (torchvision ResNet-18 at 224 px, demo/tools/train.py --arch resnet18) */
-const BENCH_MODEL = 'test/bench/models/resnet18-224/classifier.onnx';
 
-async function runRefine(args: string[], out: string, command: string): Promise<void> {
+/** the models of the refine part: --refine-models, else the demo net and the realistic model when present (said when not) */
+function refineModels(args: string[]): string[] {
+  const given = flag(args, '--refine-models');
+  if (given) return given.split(',');
+  const missing = missingRealisticModel();
+  if (missing) {
+    process.stderr.write(`quality refine: ${missing}; running the demo net only\n`);
+    return [DEMO_MODEL];
+  }
+  return [DEMO_MODEL, path.join(realisticModelDir(), 'classifier.onnx')];
+}
+
+/** a model other than the demo net is first checked to run in the engine as it did in PyTorch */
+async function checkModel(modelFile: string, executor: string | undefined): Promise<void> {
+  if (modelFile === DEMO_MODEL) return;
+  const missing = missingRealisticModel(path.dirname(modelFile));
+  if (missing) throw new Error(`bench quality: ${missing}`);
+  const c = await checkRealisticLogits(modelFile, executor);
+  if (c.sceneMismatches.length) throw new Error(`bench quality: ${modelFile}: scenes ${c.sceneMismatches.join(', ')} of expected-logits.json regenerate differently (scene generator changed?)`);
+  if (!(c.maxAbsDiff <= LOGIT_TOLERANCE)) throw new Error(`bench quality: ${modelFile}: the engine's logits differ from PyTorch's by up to ${c.maxAbsDiff.toExponential(2)} (> ${LOGIT_TOLERANCE}) on ${c.executor}`);
+  process.stderr.write(`quality refine: ${modelFile}: logits match PyTorch's on ${c.scenes} scenes (max |Δ| ${c.maxAbsDiff.toExponential(2)}, ${c.executor})\n`);
+}
+
+async function runRefine(args: string[], out: string, command: string, mapsOnly: boolean): Promise<void> {
   const scenes = count(args, '--refine-scenes', 200);
-  const models = (flag(args, '--refine-models') ?? [DEMO_MODEL, BENCH_MODEL].filter((f) => existsSync(f)).join(',')).split(',');
+  const scorecamScenes = count(args, '--refine-scorecam', 20);
+  const tiers = (flag(args, '--refine-tiers') ?? 'textured,flat').split(',');
+  for (const t of tiers) if (t !== 'flat' && t !== 'textured') throw new Error(`bench quality: --refine-tiers takes flat and/or textured, got '${t}'`);
   const executor = flag(args, '--executor');
+  const cacheDir = flag(args, '--cache');
+  const models = refineModels(args);
+  const methods = (flag(args, '--refine-methods') ?? CAM_METHODS.join(',')).split(',') as CamMethod[];
+  for (const m of methods) if (!(CAM_METHODS as readonly string[]).includes(m)) throw new Error(`bench quality: unknown method '${m}' in --refine-methods`);
   const results: RefineBenchResult[] = [];
   for (const modelFile of models) {
-    const demo = modelFile === DEMO_MODEL;
-    for (const tier of demo ? (['textured', 'flat'] as const) : (['textured'] as const)) {
+    await checkModel(modelFile, executor);
+    for (const tier of tiers as ('flat' | 'textured')[]) {
       let last = 0;
-      results.push(
-        await evaluateRefinement({
-          modelFile,
-          tier,
-          scenes: demo ? scenes : Math.min(scenes, 120),
-          methods: demo ? ['rcam', 'layercam', 'gradcam', 'gradcampp'] : ['rcam', 'layercam'],
-          executor,
-          progress: (what, done, total) => {
-            const now = performance.now();
-            if (done === total || now - last > 30_000) {
-              last = now;
-              process.stderr.write(`quality refine ${modelFile} ${tier}: ${what} ${done}/${total}\n`);
-            }
-          },
-        }),
-      );
+      const progress = (what: string, done: number, total: number) => {
+        const now = performance.now();
+        if (done === total || now - last > 30_000) {
+          last = now;
+          process.stderr.write(`quality refine ${modelFile} ${tier}: ${what} ${done}/${total}\n`);
+        }
+      };
+      const o = { modelFile, tier, scenes, methods, scorecamScenes, executor, cacheDir, progress };
+      if (mapsOnly) await fillMaps(o);
+      else results.push(await evaluateRefinement(o));
     }
   }
+  if (mapsOnly) return;
   const timings = await stepTimings(executor);
   const md = renderRefineReport(results, timings, command);
   console.log(md);
@@ -67,7 +96,8 @@ async function runRefine(args: string[], out: string, command: string): Promise<
   await writeFile(path.join(out, 'refine.json'), JSON.stringify({ results: results.map(({ examples: _e, ...r }) => r), timings }, null, 1) + '\n');
   await writeRefineGrid(results, path.join(out, 'refine-examples.png'));
   await writeRefinePlot(results, path.join(out, 'refine.png'));
-  console.log(`\nwrote ${['refine.md', 'refine.json', 'refine-examples.png', 'refine.png'].map((f) => path.join(out, f)).join(', ')}`);
+  await writeTauPlot(results, path.join(out, 'refine-tau.png'));
+  console.log(`\nwrote ${['refine.md', 'refine.json', 'refine-examples.png', 'refine.png', 'refine-tau.png'].map((f) => path.join(out, f)).join(', ')}`);
 }
 
 /** a 512×512 held-out scene with two items, the demo net's R-CAM maps at layers 2–4, each step timed */
@@ -125,9 +155,9 @@ export async function run(args: string[]): Promise<void> {
   const command = `npm run bench -- quality ${args.join(' ')}`.trim();
 
   const part = flag(args, '--part') ?? 'all';
-  if (part !== 'all' && part !== 'raw' && part !== 'refine') throw new Error(`bench quality: --part must be all, raw or refine, got '${part}'`);
-  if (part !== 'raw') await runRefine(args, out, command);
-  if (part === 'refine') return;
+  if (part !== 'all' && part !== 'raw' && part !== 'refine' && part !== 'maps') throw new Error(`bench quality: --part must be all, raw, refine or maps, got '${part}'`);
+  if (part !== 'raw') await runRefine(args, out, command, part === 'maps');
+  if (part === 'refine' || part === 'maps') return;
 
   const fromSummary = flag(args, '--from-summary');
   if (fromSummary) {

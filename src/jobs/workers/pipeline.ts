@@ -76,8 +76,8 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
     const deep: Record<string, StoredCam[]> = {};
     if (targets.length > 0) deepLayers.forEach((layer, k) => (deep[layer] = stored(got.deep[k], targets)));
     const rgb = rgbAtMaskSize(img, task.width, task.height);
-    const { png, steps } = maskFromStoredCams({ width: task.width, height: task.height, cams, deep, rgb }, spec.mask, spec.refine);
-    return { imageId: task.imageId, cams, deep, png, steps, rgb, ms: performance.now() - t0 };
+    const { png, steps, bg } = maskFromStoredCams({ width: task.width, height: task.height, cams, deep, rgb }, spec.mask, spec.refine);
+    return { imageId: task.imageId, cams, deep, png, steps, bg, rgb, ms: performance.now() - t0 };
   }
 
   function predicted(logits: Float32Array): number[] {

@@ -45,6 +45,8 @@ export interface CamTaskResult {
   png: Uint8Array;
   /** what each refinement step did */
   steps: StepRecord[];
+  /** the τ_bg the mask was cut at */
+  bg: number;
   /** the decoded image when it is at the mask's size (kept by the preview; not sent between threads) */
   rgb: Uint8Array | null;
   ms: number;
