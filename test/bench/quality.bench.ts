@@ -34,7 +34,8 @@ import { HELD_OUT_SEED } from '../../demo/scenes/presets.ts';
 import { evaluateRefinement, fillMaps, type RefineBenchResult } from './quality/refine.ts';
 import { renderRefineReport, timeSteps } from './quality/refine-report.ts';
 import { writeRefineGrid, writeRefinePlot, writeTauPlot } from './quality/refine-plots.ts';
-import { checkRealisticLogits, LOGIT_TOLERANCE, missingRealisticModel, realisticModelDir } from '../helpers/realistic-model.ts';
+import { missingRealisticModel, realisticModelDir } from '../helpers/realistic-model.ts';
+import { checkRealisticLogits, LOGIT_TOLERANCE } from '../helpers/realistic-logits.ts';
 
 const DEMO_MODEL = 'demo/model/classifier.onnx';
 
