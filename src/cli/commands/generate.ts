@@ -21,9 +21,10 @@ import {
   type Selection,
 } from '../../jobs/index.ts';
 import type { MaskSettings } from '../../masks/cam-mask.ts';
+import { DEFAULT_AUTO_BACKGROUND } from '../../masks/refine/index.ts';
 
 const USAGE =
-  'generate <dir> [--model ID|FILE] [--job ID] [--method rcam] [--layer layer2] [--workers N] [--bg 0.4] [--ignore-band D] [--min-area N] [--fill-holes] [--norm relu-max|minmax] [--refine none|fast|best] [--classes tags|predicted:P] [--select all|without-mask] [--status S] [--multiscale [--scales 0.5,1,1.5,2] [--no-flip]] [--shard i/n] [--into SHARD_DIR] [--retry-failed] [--new] [--rethreshold] [--every N]';
+  'generate <dir> [--model ID|FILE] [--job ID] [--method rcam] [--layer layer2] [--workers N] [--bg auto|T] [--ignore-band D] [--min-area N] [--fill-holes] [--norm relu-max|minmax] [--refine none|fast|best] [--classes tags|predicted:P] [--select all|without-mask] [--status S] [--multiscale [--scales 0.5,1,1.5,2] [--no-flip]] [--shard i/n] [--into SHARD_DIR] [--retry-failed] [--new] [--rethreshold] [--every N]';
 
 const BOOLEANS = ['fill-holes', 'multiscale', 'no-flip', 'retry-failed', 'rethreshold', 'new'] as const;
 
@@ -101,8 +102,13 @@ function latestGeneration(p: Project): number {
 
 function maskFlags(args: ParsedArgs): Partial<MaskSettings> {
   const m: Partial<MaskSettings> = {};
-  const bg = flagNumber(args, 'bg');
-  if (bg !== undefined) m.bg = bg;
+  // absent or 'auto': τ_bg chosen per image by the studio (jobMaskSettings); a number wins
+  const bg = flagString(args, 'bg');
+  if (bg === 'auto') m.bgAuto = { ...DEFAULT_AUTO_BACKGROUND };
+  else if (bg !== undefined) {
+    if (!Number.isFinite(Number(bg))) throw new CliError(`--bg must be auto or a number within 0…1, got '${bg}'`);
+    m.bg = Number(bg);
+  }
   const band = flagNumber(args, 'ignore-band');
   if (band !== undefined) m.ignoreBand = band;
   const minArea = flagNumber(args, 'min-area');
