@@ -3,6 +3,7 @@
 // dependencies, types and plain constants only.
 import type { ExportApi, ExportEvents } from './export.ts';
 import type { GenerationApi, GenerationEvents } from './generation.ts';
+import type { CalibrationApi } from './calibration.ts';
 
 export type * from './export.ts';
 export type * from './generation.ts';
@@ -102,7 +103,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
  * Every request the renderer may make. Binary results (thumbnails, images) are
  * `Uint8Array`s; transports carry them as bytes.
  */
-export interface StudioApi extends GenerationApi, ExportApi {
+export interface StudioApi extends GenerationApi, ExportApi, CalibrationApi {
   projectInfo(): Promise<ProjectInfo>;
   listImages(query: ImageQuery): Promise<ImagePage>;
   getImage(id: number): Promise<ImageSummary>;

@@ -11,15 +11,18 @@ import type { JobWork } from './loop.ts';
 import type { MadeMask } from './mask.ts';
 import type { JobKind } from './types.ts';
 
-/** The job of `kind` with these parameters, created over `sourceJob`'s finished images when none is open. */
-export function createOrResumeFromCams(project: Project, kind: JobKind, params: object, sourceJob: number): { job: JobRecord; resumed: boolean } {
+/**
+ * The job of `kind` with these parameters, created over `sourceJob`'s finished images
+ * (those `keep` accepts, when given) when none is open.
+ */
+export function createOrResumeFromCams(project: Project, kind: JobKind, params: object, sourceJob: number, keep?: (imageId: number) => boolean): { job: JobRecord; resumed: boolean } {
   const key = params as Record<string, unknown>;
   return project.db
     .transaction(() => {
       const open = project.jobs.findLatest(kind, key);
       if (open) return { job: open, resumed: true };
-      const done = project.jobItems.list(sourceJob, { states: ['done'] }).filter((i) => i.maskId !== null || i.classes.length > 0);
-      if (done.length === 0) throw new StudioError('BAD_REQUEST', `job ${sourceJob} has no finished images to rebuild masks from`);
+      const done = project.jobItems.list(sourceJob, { states: ['done'] }).filter((i) => (i.maskId !== null || i.classes.length > 0) && (!keep || keep(i.imageId)));
+      if (done.length === 0) throw new StudioError('BAD_REQUEST', `job ${sourceJob} has no ${keep ? 'such ' : ''}finished images to rebuild masks from`);
       const j = project.jobs.create(kind, key, new Date().toISOString());
       project.jobItems.addAll(j.id, done.map((i) => i.imageId));
       return { job: j, resumed: false };
@@ -31,6 +34,29 @@ export function createOrResumeFromCams(project: Project, kind: JobKind, params: 
 export interface StoredCamsOfImage {
   cams: StoredCam[];
   deep: Record<string, StoredCam[]>;
+}
+
+/**
+ * The CAMs stored for an image's classes under `key` (the job's layer; Error when one is
+ * missing) and the deeper layers' where every class has one (a job made without a gate
+ * stored none: the chain then says so in the mask's provenance).
+ */
+export function readStoredCams(project: Project, img: ImageRecord, classes: readonly number[], key: Pick<CommitContext, 'modelHash' | 'camMethod' | 'layer'>, deepLayers: readonly string[]): StoredCamsOfImage {
+  const get = (c: number, layer: string): StoredCam | null => {
+    const rec = project.cams.get({ imageId: img.id, classIndex: c, modelHash: key.modelHash, method: key.camMethod, layer });
+    return rec ? { classIndex: c, h: rec.h, w: rec.w, f16: rec.data } : null;
+  };
+  const cams = classes.map((c) => {
+    const got = get(c, key.layer);
+    if (!got) throw new Error(`${img.name}: the stored CAM of class ${c} is missing (was it pruned?)`);
+    return got;
+  });
+  const deep: Record<string, StoredCam[]> = {};
+  for (const layer of deepLayers) {
+    const got = classes.flatMap((c) => get(c, layer) ?? []);
+    if (got.length === cams.length) deep[layer] = got;
+  }
+  return { cams, deep };
 }
 
 /**
@@ -52,20 +78,7 @@ export function storedCamWork(
       const img = project.images.get(imageId);
       const src = sourceItems.get(imageId);
       if (!src) throw new Error(`image ${imageId} is no longer done in job ${sourceJob}`);
-      const cams: StoredCam[] = src.classes.map((c) => {
-        const rec = project.cams.get({ imageId, classIndex: c, modelHash: ctx.modelHash, method: ctx.camMethod, layer: ctx.layer });
-        if (!rec) throw new Error(`${img.name}: the stored CAM of class ${c} is missing (was it pruned?)`);
-        return { classIndex: c, h: rec.h, w: rec.w, f16: rec.data };
-      });
-      // a deeper layer's CAMs may be absent (a job made without a gate): the chain says so in the mask's provenance
-      const deep: Record<string, StoredCam[]> = {};
-      for (const layer of deepLayers) {
-        const got = src.classes.flatMap((c) => {
-          const rec = project.cams.get({ imageId, classIndex: c, modelHash: ctx.modelHash, method: ctx.camMethod, layer });
-          return rec ? [{ classIndex: c, h: rec.h, w: rec.w, f16: rec.data }] : [];
-        });
-        if (got.length === cams.length) deep[layer] = got;
-      }
+      const { cams, deep } = readStoredCams(project, img, src.classes, ctx, deepLayers);
       const made = cams.length ? await mask({ cams, deep }, img) : null;
       return commitImage(project, ctx, { imageId, cams, storeCams: false, png: made?.png ?? null, steps: made?.steps, bg: made?.bg });
     },

@@ -5,7 +5,7 @@
 // and chain would store.
 import type { Project } from '../project/index.ts';
 import type { MaskSettings, StoredCam } from '../masks/cam-mask.ts';
-import { deeperLayers, PRESET_DEEP_LAYERS, type RefineSettings } from '../masks/refine/index.ts';
+import { DEFAULT_AUTO_BACKGROUND, deeperLayers, PRESET_DEEP_LAYERS, type RefineSettings } from '../masks/refine/index.ts';
 import { decodeImage } from '../engine/index.ts';
 import { camPool } from './workers/pipeline.ts';
 import { localRunner, workerRunner } from './workers/runners.ts';
@@ -36,6 +36,8 @@ export interface Previewer {
   cams(imageId: number): Promise<PreviewCams>;
   /** the mask PNG for these settings and chain (a preset name, settings, or absent: the default), from the cached CAMs */
   mask(imageId: number, settings: Partial<MaskSettings>, refine?: string | RefineSettings | null): Promise<Uint8Array>;
+  /** the τ_bg the studio's automatic rule picks for the image under this chain */
+  background(imageId: number, refine?: string | RefineSettings | null): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -97,14 +99,21 @@ export async function createPreviewer(project: Project, opts: PreviewOptions = {
     return rgb;
   };
 
+  const make = async (imageId: number, settings: Partial<MaskSettings>, refine?: string | RefineSettings | null) => {
+    const img = project.images.get(imageId);
+    const chain = jobRefine(refine, layer);
+    const { cams: c, deep } = await cams(imageId);
+    const rgb = chain?.par && c.length ? await rgbOf(imageId, img.width, img.height) : null;
+    return maskFromStoredCams({ width: img.width, height: img.height, cams: c, deep, rgb }, jobMaskSettings(settings), chain);
+  };
+
   return {
     cams,
     async mask(imageId, settings, refine) {
-      const img = project.images.get(imageId);
-      const chain = jobRefine(refine, layer);
-      const { cams: c, deep } = await cams(imageId);
-      const rgb = chain?.par && c.length ? await rgbOf(imageId, img.width, img.height) : null;
-      return maskFromStoredCams({ width: img.width, height: img.height, cams: c, deep, rgb }, jobMaskSettings(settings), chain).png;
+      return (await make(imageId, settings, refine)).png;
+    },
+    async background(imageId, refine) {
+      return (await make(imageId, { bgAuto: { ...DEFAULT_AUTO_BACKGROUND } }, refine)).bg;
     },
     close: () => pool.close(),
   };

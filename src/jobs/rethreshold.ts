@@ -14,7 +14,7 @@ import { runJobLoop } from './loop.ts';
 import { maskFromStoredCams, rgbAtMaskSize } from './mask.ts';
 import { canonical, jobMaskSettings, jobRefine, storedCamMethod } from './params.ts';
 import { thresholdsOf } from './runner.ts';
-import type { JobProgress, JobSummary, RethresholdParams } from './types.ts';
+import type { JobProgress, JobSummary, RethresholdParams, RethresholdScope } from './types.ts';
 
 export interface RethresholdOptions {
   signal?: AbortSignal;
@@ -22,7 +22,7 @@ export interface RethresholdOptions {
 }
 
 /** `refine` absent: the source job's chain; a preset name, settings, or null/'none' for raw CAMs. */
-export function rethresholdParams(project: Project, sourceJob: number, mask: Partial<MaskSettings>, refine?: string | RefineSettings | null): RethresholdParams {
+export function rethresholdParams(project: Project, sourceJob: number, mask: Partial<MaskSettings>, refine?: string | RefineSettings | null, scope: RethresholdScope = {}): RethresholdParams {
   const { params } = generationJob(project, sourceJob);
   return canonical({
     sourceJob,
@@ -31,8 +31,12 @@ export function rethresholdParams(project: Project, sourceJob: number, mask: Par
     layer: params.layer,
     mask: jobMaskSettings(mask),
     refine: refine === undefined ? params.refine : jobRefine(refine, params.layer),
+    ...scope,
   });
 }
+
+/** an image no person has reviewed: its mask is the studio's to rebuild */
+const unreviewed = (project: Project) => (imageId: number) => ['unreviewed', 'generated'].includes(project.images.get(imageId).status) && !project.maskWrites.personOwns(imageId);
 
 /** The re-thresholding job (created, or resumed with the same parameters), ready to run. */
 export function prepareRethreshold(
@@ -40,9 +44,10 @@ export function prepareRethreshold(
   sourceJob: number,
   mask: Partial<MaskSettings>,
   refine?: string | RefineSettings | null,
+  scope: RethresholdScope = {},
 ): { jobId: number; resumed: boolean; run(opts?: RethresholdOptions): Promise<JobSummary> } {
-  const params = rethresholdParams(project, sourceJob, mask, refine);
-  const { job, resumed } = createOrResumeFromCams(project, 'rethreshold', params, sourceJob);
+  const params = rethresholdParams(project, sourceJob, mask, refine, scope);
+  const { job, resumed } = createOrResumeFromCams(project, 'rethreshold', params, sourceJob, params.only === 'unreviewed' ? unreviewed(project) : undefined);
   const ctx = { jobId: job.id, modelHash: params.modelHash, camMethod: params.camMethod, layer: params.layer, thresholds: thresholdsOf(params.mask), refine: params.refine };
   return {
     jobId: job.id,

@@ -1,12 +1,13 @@
 // The Generate panel's services (GenerationApi): registered models, one background
 // generation job per project with throttled progress events, and a live threshold preview
 // on an engine worker thread.
-import { DEFAULT_REFINE_PRESET } from '../masks/refine/index.ts';
+import { DEFAULT_AUTO_BACKGROUND, DEFAULT_REFINE_PRESET } from '../masks/refine/index.ts';
 import { basename, dirname } from 'node:path';
-import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type ModelSummary, type PreviewRequest } from '../contract/generation.ts';
+import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type MaskThresholds, type ModelSummary, type PreviewRequest } from '../contract/generation.ts';
+import type { CalibrationApi } from '../contract/calibration.ts';
 import { StudioError } from '../contract/errors.ts';
 import { cancelJob, createPreviewer, generationParams, modelInfo, onProgress, startJob, type JobProgress, type Previewer, type StartInput } from '../jobs/index.ts';
-import { DEFAULT_MASK_SETTINGS } from '../masks/cam-mask.ts';
+import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
 import type { Project } from '../project/index.ts';
 import type { EventBus } from './events.ts';
 import { THROTTLE_MS } from './events.ts';
@@ -55,10 +56,16 @@ export async function closeGenerationServices(project: Project): Promise<void> {
   await slot.previewer.then((p) => p.close()).catch(() => undefined);
 }
 
-export function createGenerationService(project: Project, bus?: EventBus, opts: { workers?: number } = {}): GenerationApi {
+/** The panel's thresholds as a job's mask settings: τ_bg per image when asked for, else the slider's for every image. */
+function maskOf(t: MaskThresholds): Partial<MaskSettings> {
+  const { bgPerImage, ...rest } = t;
+  return { ...rest, bgAuto: bgPerImage ? { ...DEFAULT_AUTO_BACKGROUND } : null };
+}
+
+export function createGenerationService(project: Project, bus?: EventBus, opts: { workers?: number } = {}): GenerationApi & Pick<CalibrationApi, 'autoBackground'> {
   const rt = runtime(project);
 
-  function previewer(req: PreviewRequest): Promise<Previewer> {
+  function previewer(req: Pick<PreviewRequest, 'modelId' | 'method' | 'layer'>): Promise<Previewer> {
     const key = `${req.modelId ?? 'latest'}|${req.method}|${req.layer}`;
     let slot = rt.preview;
     if (!slot || slot.key !== key) {
@@ -111,7 +118,7 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       if (rt.running && rt.job) {
         throw new StudioError('BAD_REQUEST', `a generation job (job ${rt.job.jobId}) is already running in ${project.info().name}; cancel it or wait for it to finish`);
       }
-      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, refine: req.refine, selection: req.selection };
+      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: maskOf(req.mask), refine: req.refine, selection: req.selection };
       // a finished job with the same parameters has nothing left to do: Start means "again"
       const latest = project.jobs.findLatest('generate', generationParams(project, input) as unknown as Record<string, unknown>);
       if (latest?.status === 'done') input.fresh = true;
@@ -167,14 +174,19 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       return {
         job: rt.job,
         running: rt.running,
-        defaults: { method: DEFAULT_CAM_METHOD, layer: DEFAULT_CAM_LAYER, mask: { bg: d.bg, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles }, refine: DEFAULT_REFINE_PRESET },
+        defaults: { method: DEFAULT_CAM_METHOD, layer: DEFAULT_CAM_LAYER, mask: { bg: d.bg, bgPerImage: true, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles }, refine: DEFAULT_REFINE_PRESET },
       };
     },
 
     async previewMask(req) {
       project.images.get(req.imageId); // NOT_FOUND before any engine work
       const p = await previewer(req);
-      return p.mask(req.imageId, { bg: req.bg, ignoreBand: req.ignoreBand, minArea: req.minArea, fillHoles: req.fillHoles }, req.refine);
+      return p.mask(req.imageId, maskOf({ bg: req.bg, bgPerImage: req.bgPerImage, ignoreBand: req.ignoreBand, minArea: req.minArea, fillHoles: req.fillHoles }), req.refine);
+    },
+
+    async autoBackground(req) {
+      project.images.get(req.imageId); // NOT_FOUND before any engine work
+      return (await previewer(req)).background(req.imageId, req.refine);
     },
 
     async humanMasks(imageIds) {

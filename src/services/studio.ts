@@ -10,6 +10,7 @@ import { ScoreCache } from './scores.ts';
 import type { EventBus } from './events.ts';
 import { createExportService } from './export.ts';
 import { createGenerationService } from './generation.ts';
+import { createCalibrationService } from './calibration.ts';
 
 function versionInfo(v: MaskVersion): MaskVersionInfo {
   const out: MaskVersionInfo = { id: v.id, createdAt: v.createdAt, source: v.provenance.source, current: v.current, frozen: v.frozen };
@@ -42,6 +43,7 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
   return {
     ...createGenerationService(project, opts.bus),
     ...createExportService(project, opts.bus),
+    ...createCalibrationService(project, opts.bus),
     async projectInfo() {
       return project.info();
     },

@@ -6,6 +6,7 @@ import { MAX_PAGE_SIZE, MAX_SEARCH_LENGTH as MAX_SEARCH, REVIEW_STATUSES, type C
 import { bad, bytes, int, intList, text, tuple } from './check.ts';
 import { EXPORT_VALIDATORS } from './validate-export.ts';
 import { GENERATION_VALIDATORS } from './validate-generation.ts';
+import { CALIBRATION_VALIDATORS } from './validate-calibration.ts';
 
 const SORTS: readonly ImageSort[] = ['name', 'id', 'status'];
 
@@ -87,6 +88,7 @@ function classChange(raw: unknown): [number, { name?: string; color?: string }] 
 /** Exhaustive by type: adding a method to StudioApi without a validator fails to compile. */
 export const VALIDATORS: Validators = {
   ...GENERATION_VALIDATORS,
+  ...CALIBRATION_VALIDATORS,
   ...EXPORT_VALIDATORS,
   projectInfo: (raw) => tuple('projectInfo', raw, 0) as [],
   listImages: imageQuery,

@@ -1,7 +1,7 @@
 // `npm run bench -- quality [--part all|raw|refine|maps] [--scenes N] [--tier flat|textured]
 //  [--scorecam-scenes M] [--out DIR] [--executor onnxruntime|tfjs] [--from-summary FILE]
 //  [--refine-scenes N] [--refine-models FILE,FILE] [--refine-tiers textured,flat]
-//  [--refine-scorecam N] [--cache DIR]`
+//  [--refine-methods rcam,…] [--refine-scorecam N[,M…]] [--cache DIR]`
 // The refine part (quality/refine.ts): every method × layer raw, through each refinement
 // step and the presets' chains, with a fixed τ_bg tuned on a tuning split and with the
 // studio's automatic τ_bg, and calibration from 10 fixed images, reported on the test split,
@@ -64,7 +64,12 @@ async function checkModel(modelFile: string, executor: string | undefined): Prom
 
 async function runRefine(args: string[], out: string, command: string, mapsOnly: boolean): Promise<void> {
   const scenes = count(args, '--refine-scenes', 200);
-  const scorecamScenes = count(args, '--refine-scorecam', 20);
+  // Score-CAM is one batched forward per channel: its scenes per split, per model in order (the last repeats)
+  const scorecam = (flag(args, '--refine-scorecam') ?? '50,10').split(',').map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`bench quality: --refine-scorecam takes whole numbers ≥ 0, got '${v}'`);
+    return n;
+  });
   const tiers = (flag(args, '--refine-tiers') ?? 'textured,flat').split(',');
   for (const t of tiers) if (t !== 'flat' && t !== 'textured') throw new Error(`bench quality: --refine-tiers takes flat and/or textured, got '${t}'`);
   const executor = flag(args, '--executor');
@@ -73,8 +78,9 @@ async function runRefine(args: string[], out: string, command: string, mapsOnly:
   const methods = (flag(args, '--refine-methods') ?? CAM_METHODS.join(',')).split(',') as CamMethod[];
   for (const m of methods) if (!(CAM_METHODS as readonly string[]).includes(m)) throw new Error(`bench quality: unknown method '${m}' in --refine-methods`);
   const results: RefineBenchResult[] = [];
-  for (const modelFile of models) {
+  for (const [k, modelFile] of models.entries()) {
     await checkModel(modelFile, executor);
+    const scorecamScenes = scorecam[Math.min(k, scorecam.length - 1)];
     for (const tier of tiers as ('flat' | 'textured')[]) {
       let last = 0;
       const progress = (what: string, done: number, total: number) => {
@@ -84,7 +90,7 @@ async function runRefine(args: string[], out: string, command: string, mapsOnly:
           process.stderr.write(`quality refine ${modelFile} ${tier}: ${what} ${done}/${total}\n`);
         }
       };
-      const o = { modelFile, tier, scenes, methods, scorecamScenes, executor, cacheDir, progress };
+      const o = { modelFile, tier, scenes, methods: scorecamScenes > 0 ? methods : methods.filter((m) => m !== 'scorecam'), scorecamScenes, executor, cacheDir, progress };
       if (mapsOnly) await fillMaps(o);
       else results.push(await evaluateRefinement(o));
     }

@@ -41,8 +41,8 @@ export class GenerationState {
   /** the refinement chain between the CAMs and the mask (replaced by the services' default on load) */
   refine = $state<RefinePresetName>('fast');
   // replaced by the services' defaults (generationStatus) when the drawer opens
-  thresholds = $state<MaskThresholds>({ bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false });
-  defaults = $state.raw<MaskThresholds>({ bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false });
+  thresholds = $state<MaskThresholds>({ bg: 0.4, bgPerImage: true, ignoreBand: 0, minArea: 0, fillHoles: false });
+  defaults = $state.raw<MaskThresholds>({ bg: 0.4, bgPerImage: true, ignoreBand: 0, minArea: 0, fillHoles: false });
   selection = $state<SelectionKind>('all');
   /** the drawer is open (the header button, or "Regenerate masks…" on a grid selection) */
   open = $state(false);
@@ -156,7 +156,7 @@ export class GenerationState {
     this.previewBusy = true;
     const t = this.thresholds;
     try {
-      const req = { imageId, modelId: this.modelId, method: this.method, layer: this.layer, bg: t.bg, ignoreBand: t.ignoreBand, minArea: t.minArea, fillHoles: t.fillHoles };
+      const req = { imageId, modelId: this.modelId, method: this.method, layer: this.layer, bg: t.bg, bgPerImage: t.bgPerImage === true, ignoreBand: t.ignoreBand, minArea: t.minArea, fillHoles: t.fillHoles };
       const refine = this.refine;
       // the CAMs are computed once per image; both masks are cheap rebuilds from them
       const png = await this.client.call('previewMask', { ...req, refine });
