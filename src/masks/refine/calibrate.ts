@@ -66,12 +66,15 @@ export function otsuThreshold(values: Float32Array): number | null {
   return cut / BINS;
 }
 
-/** τ_bg for one image from its per-pixel best class score; `fallback` when the scores cannot be split. */
+/**
+ * τ_bg for one image from its per-pixel best class score, to 0.01 (the τ slider's step, so
+ * the value a mask records is one a person can set); `fallback` when the scores cannot be split.
+ */
 export function autoBackground(score: Float32Array, rule: AutoBackground, fallback: number): number {
   const t = otsuThreshold(score);
   if (t === null) return fallback;
   const [lo, hi] = AUTO_BG_RANGE;
-  return Math.min(hi, Math.max(lo, Math.round(rule.factor * t * 1000) / 1000));
+  return Math.min(hi, Math.max(lo, Math.round(rule.factor * t * 100) / 100));
 }
 
 /** The rule checked (StudioError naming the bad field); null means a fixed τ_bg. */
