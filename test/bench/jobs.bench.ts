@@ -1,10 +1,13 @@
-// `npm run bench -- jobs [--long N] [--resnet N] [--demo N] [--skip-resnet] [--long-workers W]`:
+// `npm run bench -- jobs [--long N] [--resnet N] [--demo N] [--realistic N] [--skip-resnet] [--long-workers W]`:
 // generation throughput and memory through the real job path (project, job items,
 // engine workers, one commit per image):
 //   1. the demo classifier (128 px, TF.js layers copy) on demo scenes, 1 and 2 workers;
 //   2. a full-width ResNet-50 at 224 (seeded random weights, written as a torch-style
 //      ONNX file) on synthetic 224×224 JPEGs, 1 and 2 workers;
-//   3. a long run (default 2000 images, demo model, in-process so tf.memory() is this
+//   3. the realistic ResNet-18 (224 px, trained; outside the repository, see
+//      test/helpers/realistic-model.ts — said and skipped when absent) on held-out 224-px
+//      scenes, the default chain against raw masks, 1 and 2 workers;
+//   4. a long run (default 2000 images, demo model, in-process so tf.memory() is this
 //      thread's): RSS and tf.memory() at image 100 and at the last image.
 // Timings share the machine with whatever else runs; compare within one run.
 import { DEFAULT_REFINE_PRESET } from '../../src/masks/refine/index.ts';
@@ -18,6 +21,9 @@ import { registerModel, startJob } from '../../src/jobs/index.ts';
 import { resnet } from '../helpers/models.ts';
 import { graphToOnnx } from '../helpers/serialize.ts';
 import { rgbPixels, uniqueJpeg, vocXml } from '../helpers/images.ts';
+import { missingRealisticModel, realisticModelDir } from '../helpers/realistic-model.ts';
+import { createSceneGenerator } from '../../demo/scenes/generator.ts';
+import { HELD_OUT_SEED } from '../../demo/scenes/presets.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DEMO = path.join(ROOT, 'demo');
@@ -50,6 +56,19 @@ async function synthImages(dir: string, n: number, size: number, classes: string
     const jpg = await sharp(rgbPixels(size, size, i), { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
     writeFileSync(path.join(dir, 'JPEGImages', `${stem}.jpg`), jpg);
     writeFileSync(path.join(dir, 'Annotations', `${stem}.xml`), vocXml({ stem, width: size, height: size, objects: [classes[i % classes.length], classes[(i * 3 + 1) % classes.length]] }));
+  }
+}
+
+/** n held-out generator scenes at `size` px as a VOC folder (their tags as objects) */
+async function sceneImages(dir: string, n: number, size: number, classes: string[]): Promise<void> {
+  mkdirSync(path.join(dir, 'JPEGImages'), { recursive: true });
+  mkdirSync(path.join(dir, 'Annotations'), { recursive: true });
+  const gen = await createSceneGenerator({ split: 'test', tier: 'mixed', seed: HELD_OUT_SEED, size });
+  for (let i = 0; i < n; i++) {
+    const s = gen.sceneAt(i);
+    const stem = `scene_${String(i).padStart(4, '0')}`;
+    writeFileSync(path.join(dir, 'JPEGImages', `${stem}.jpg`), await sharp(s.rgb, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 92 }).toBuffer());
+    writeFileSync(path.join(dir, 'Annotations', `${stem}.xml`), vocXml({ stem, width: size, height: size, objects: s.tags.map((t) => classes[t]) }));
   }
 }
 
@@ -113,6 +132,15 @@ export async function run(args: string[]): Promise<void> {
     demoImages(demoSub, demoN);
     // the default chain against raw masks, alternated in this run (the refinement's cost on the batch)
     for (const w of [1, 2]) for (const refine of [DEFAULT_REFINE_PRESET, 'none']) rows.push(await throughput(root, 'demo (128 px, ResNet-ish 0.7 M)', demoSub, demoModel, w, refine));
+
+    const realisticN = flag(args, 'realistic', 24);
+    const missing = missingRealisticModel();
+    if (missing) console.log(`realistic model rows skipped: ${missing}`);
+    else if (realisticN > 0) {
+      const rdata = path.join(root, 'r18-data');
+      await sceneImages(rdata, realisticN, 224, readFileSync(path.join(realisticModelDir(), 'classes.txt'), 'utf8').trim().split('\n'));
+      for (const w of [1, 2]) for (const refine of [DEFAULT_REFINE_PRESET, 'none']) rows.push(await throughput(root, 'ResNet-18 (224 px, trained)', rdata, path.join(realisticModelDir(), 'classifier.onnx'), w, refine));
+    }
 
     if (!args.includes('--skip-resnet')) {
       const classes = Array.from({ length: 10 }, (_, k) => `c${k}`);

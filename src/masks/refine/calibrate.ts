@@ -25,7 +25,8 @@ const BINS = 256;
 
 /**
  * Otsu's threshold of the values in [0, 1] (others clamped; −∞ and NaN skipped): the bin
- * edge that maximises the between-class variance of the histogram, on `BINS` bins. Null
+ * edge that maximises the between-class variance of the histogram, on `BINS` bins (the
+ * middle of the first run of edges that tie, e.g. an empty gap between two modes). Null
  * when the values do not fall into two bins or more (nothing to split).
  */
 export function otsuThreshold(values: Float32Array): number | null {
@@ -49,7 +50,8 @@ export function otsuThreshold(values: Float32Array): number | null {
   let w0 = 0;
   let sum0 = 0;
   let best = -1;
-  let cut = 0;
+  let first = 0;
+  let last = 0;
   // class 0 = bins [0, t), class 1 = bins [t, BINS); the threshold is t / BINS
   for (let t = 1; t < BINS; t++) {
     w0 += hist[t - 1];
@@ -58,12 +60,12 @@ export function otsuThreshold(values: Float32Array): number | null {
     if (w0 === 0 || w1 === 0) continue;
     const d = sum0 / w0 - (total - sum0) / w1;
     const between = w0 * w1 * d * d;
-    if (between > best) {
+    if (between > best * (1 + 1e-12)) {
       best = between;
-      cut = t;
-    }
+      first = last = t;
+    } else if (last === t - 1 && between >= best * (1 - 1e-12)) last = t;
   }
-  return cut / BINS;
+  return Math.round((first + last) / 2) / BINS;
 }
 
 /**

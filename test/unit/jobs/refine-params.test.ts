@@ -1,7 +1,7 @@
 // A job's refinement chain: presets by name, and a gate that reads only deeper layers.
 import { describe, expect, it } from 'vitest';
-import { jobRefine } from '../../../src/jobs/params.ts';
-import { DEFAULT_REFINE_PRESET, deeperLayers, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
+import { jobMaskSettings, jobRefine } from '../../../src/jobs/params.ts';
+import { DEFAULT_AUTO_BACKGROUND, DEFAULT_REFINE_PRESET, deeperLayers, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 
 describe('jobRefine', () => {
   it('absent = the default preset, none/null = raw, a name = that preset', () => {
@@ -28,5 +28,15 @@ describe('jobRefine', () => {
     expect(() => jobRefine({ workSide: 4, gate: null, par: null }, 'layer2')).toThrow(/workSide must be a whole number 8..4096, got 4/);
     expect(() => jobRefine({ workSide: 64, gate: { deep: [], a: 0.5 }, par: null }, 'layer2')).toThrow(/gate.deep must name one or more layers/);
     expect(() => jobRefine({ workSide: 64, gate: null, par: { dilations: [1], iterations: 0, colour: 0.3, position: 0 } }, 'layer2')).toThrow(/par.iterations must be a whole number 1..100, got 0/);
+  });
+});
+
+describe('jobMaskSettings: τ_bg per image unless one is given', () => {
+  it('absent bg = the automatic rule; a given bg wins; an explicit rule stays', () => {
+    expect(jobMaskSettings({}).bgAuto).toEqual(DEFAULT_AUTO_BACKGROUND);
+    expect(jobMaskSettings({ bg: 0.3 })).toMatchObject({ bg: 0.3, bgAuto: null });
+    expect(jobMaskSettings({ bg: 0.3, bgAuto: { rule: 'otsu', factor: 1.2 } })).toMatchObject({ bg: 0.3, bgAuto: { rule: 'otsu', factor: 1.2 } });
+    expect(jobMaskSettings({ bgAuto: null }).bgAuto).toBeNull();
+    expect(() => jobMaskSettings({ bgAuto: { rule: 'otsu', factor: -1 } })).toThrow(/factor must be a number in \(0, 4\], got -1/);
   });
 });
