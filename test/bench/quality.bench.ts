@@ -1,7 +1,8 @@
 // `npm run bench -- quality [--part all|raw|refine|maps] [--scenes N] [--tier flat|textured]
 //  [--scorecam-scenes M] [--out DIR] [--executor onnxruntime|tfjs] [--from-summary FILE]
 //  [--refine-scenes N] [--refine-models FILE,FILE] [--refine-tiers textured,flat]
-//  [--refine-methods rcam,…] [--refine-scorecam N[,M…]] [--cache DIR]`
+//  [--refine-methods rcam,…] [--refine-scorecam N[,M…]] [--refine-scorecam-tiers textured]
+//  [--merge refine.json] [--cache DIR]`
 // The refine part (quality/refine.ts): every method × layer raw, through each refinement
 // step and the presets' chains, with a fixed τ_bg tuned on a tuning split and with the
 // studio's automatic τ_bg, and calibration from 10 fixed images, reported on the test split,
@@ -77,6 +78,7 @@ async function runRefine(args: string[], out: string, command: string, mapsOnly:
   const models = refineModels(args);
   const methods = (flag(args, '--refine-methods') ?? CAM_METHODS.join(',')).split(',') as CamMethod[];
   for (const m of methods) if (!(CAM_METHODS as readonly string[]).includes(m)) throw new Error(`bench quality: unknown method '${m}' in --refine-methods`);
+  const scorecamTiers = (flag(args, '--refine-scorecam-tiers') ?? 'textured').split(',');
   const results: RefineBenchResult[] = [];
   for (const [k, modelFile] of models.entries()) {
     await checkModel(modelFile, executor);
@@ -90,21 +92,53 @@ async function runRefine(args: string[], out: string, command: string, mapsOnly:
           process.stderr.write(`quality refine ${modelFile} ${tier}: ${what} ${done}/${total}\n`);
         }
       };
-      const o = { modelFile, tier, scenes, methods: scorecamScenes > 0 ? methods : methods.filter((m) => m !== 'scorecam'), scorecamScenes, executor, cacheDir, progress };
+      const withScorecam = scorecamScenes > 0 && scorecamTiers.includes(tier);
+      const o = { modelFile, tier, scenes, methods: withScorecam ? methods : methods.filter((m) => m !== 'scorecam'), scorecamScenes, executor, cacheDir, progress };
+      if (o.methods.length === 0) continue;
       if (mapsOnly) await fillMaps(o);
       else results.push(await evaluateRefinement(o));
     }
   }
   if (mapsOnly) return;
+  const merge = flag(args, '--merge');
+  if (merge) mergeResults(results, JSON.parse(await readFile(merge, 'utf8')) as { results: RefineBenchResult[] });
   const timings = await stepTimings(executor);
   const md = renderRefineReport(results, timings, command);
   console.log(md);
   await writeFile(path.join(out, 'refine.md'), md + '\n');
   await writeFile(path.join(out, 'refine.json'), JSON.stringify({ results: results.map(({ examples: _e, ...r }) => r), timings }, null, 1) + '\n');
-  await writeRefineGrid(results, path.join(out, 'refine-examples.png'));
-  await writeRefinePlot(results, path.join(out, 'refine.png'));
-  await writeTauPlot(results, path.join(out, 'refine-tau.png'));
-  console.log(`\nwrote ${['refine.md', 'refine.json', 'refine-examples.png', 'refine.png', 'refine-tau.png'].map((f) => path.join(out, f)).join(', ')}`);
+  const written = ['refine.md', 'refine.json', 'refine.png', 'refine-tau.png'];
+  // a merged run keeps the earlier examples (they are not in refine.json)
+  if (results.every((r) => r.examples.length > 0)) {
+    await writeRefineGrid(results, path.join(out, 'refine-examples.png'));
+    written.push('refine-examples.png');
+  }
+  const shown = results.filter((r) => r.taus.length > 0);
+  await writeRefinePlot(shown, path.join(out, 'refine.png'));
+  await writeTauPlot(shown, path.join(out, 'refine-tau.png'));
+  console.log(`\nwrote ${written.map((f) => path.join(out, f)).join(', ')}`);
+}
+
+/**
+ * `--merge FILE`: this run's rows join an earlier refine.json's (a later Score-CAM-only run,
+ * say): per model × tier, this run's methods replace theirs, everything else is kept.
+ */
+function mergeResults(results: RefineBenchResult[], earlier: { results: RefineBenchResult[] }): void {
+  const merged = earlier.results.map((old) => {
+    const now = results.find((r) => r.model === old.model && r.tier === old.tier);
+    if (!now) return { ...old, examples: [] };
+    const methods = new Set(now.scores.map((s) => s.method));
+    const keepOld = !now.taus.length;
+    return {
+      ...(keepOld ? old : now),
+      scores: [...old.scores.filter((s) => !methods.has(s.method)), ...now.scores],
+      scorecamScenes: methods.has('scorecam') ? now.scorecamScenes : old.scorecamScenes,
+      seconds: old.seconds + now.seconds,
+      examples: keepOld ? [] : now.examples,
+    };
+  });
+  for (const r of results) if (!merged.some((m) => m.model === r.model && m.tier === r.tier)) merged.push(r);
+  results.splice(0, results.length, ...merged);
 }
 
 /** a 512×512 held-out scene with two items, the demo net's R-CAM maps at layers 2–4, each step timed */

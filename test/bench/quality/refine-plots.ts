@@ -130,21 +130,25 @@ export async function writeRefinePlot(results: readonly RefineBenchResult[], fil
   await c.writePng(file);
 }
 
-/** per model × tier: image | ground truth | raw | best fixed-τ chain | the default (automatic τ_bg) */
+/** per model (columns) × tier (rows): image | ground truth | raw | best fixed-τ chain | the default (automatic τ_bg), 4 scenes each */
 export async function writeRefineGrid(results: readonly RefineBenchResult[], file: string): Promise<void> {
   const cell = 112;
   const gap = 4;
-  const top = 76;
-  const blockW = 5 * (cell + gap) + 18;
-  const rows = Math.max(...results.map((r) => r.examples.length));
-  const c = new Canvas(10 + results.length * blockW, top + rows * (cell + gap + 14) + 16);
-  c.text(10, 20, 'R-CAM@layer2 pseudo-masks on test scenes: raw, the best fixed-τ chain (both τ from the tuning split), and the default (fast chain, τ_bg chosen per image)', { size: 13, bold: true });
-  results.forEach((r, b) => {
-    const x0 = 10 + b * blockW;
-    c.text(x0, 44, resultLabel(r), { size: 12, bold: true });
-    ['image', 'truth', `raw τ ${r.examples[0]?.tauRaw.toFixed(2)}`, r.examples[0]?.fixedLabel ?? '', 'default'].forEach((t, k) => c.text(x0 + k * (cell + gap) + cell / 2, top - 8, t, { anchor: 'middle', size: 10 }));
-    r.examples.forEach((ex, i) => {
-      const y = top + i * (cell + gap + 14);
+  const head = 50;
+  const shown = 4;
+  const blockW = 5 * (cell + gap) + 24;
+  const blockH = head + shown * (cell + gap + 14) + 10;
+  const models = [...new Set(results.map((r) => r.model))];
+  const tiers = [...new Set(results.map((r) => r.tier))];
+  const c = new Canvas(10 + models.length * blockW, 34 + tiers.length * blockH);
+  c.text(10, 20, 'R-CAM@layer2 pseudo-masks on test scenes: raw, the best fixed-τ chain (both τ from the tuning split), the default (fast chain, τ_bg chosen per image)', { size: 13, bold: true });
+  results.forEach((r) => {
+    const x0 = 10 + models.indexOf(r.model) * blockW;
+    const y0 = 34 + tiers.indexOf(r.tier) * blockH;
+    c.text(x0, y0 + 16, resultLabel(r), { size: 12, bold: true });
+    ['image', 'truth', `raw τ ${r.examples[0]?.tauRaw.toFixed(2)}`, r.examples[0]?.fixedLabel ?? '', 'default'].forEach((t, k) => c.text(x0 + k * (cell + gap) + cell / 2, y0 + head - 8, t, { anchor: 'middle', size: 10 }));
+    r.examples.slice(0, shown).forEach((ex, i) => {
+      const y = y0 + head + i * (cell + gap + 14);
       const S = ex.scene.size;
       const sc = cell / S;
       c.image(x0, y, ex.scene.rgb, S, S, sc);

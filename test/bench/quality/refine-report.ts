@@ -58,7 +58,7 @@ function sideBySide(results: readonly RefineBenchResult[]): string[] {
     ['raw R-CAM@layer2 (τ from the tuning split)', (r) => { const h = headline(r); return `${f3(h.raw.test)} (τ ${h.raw.tau.toFixed(2)})`; }],
     [`before: \`${DEFAULT_REFINE_PRESET}\`, τ_bg 0.4 (the old default)`, (r) => { const h = headline(r); return `${f3(h.oldDefault.miou)} · ${pct(h.oldDefault.good)}`; }],
     [`**default, no flags**: \`${DEFAULT_REFINE_PRESET}\`, τ_bg per image (Otsu ×${DEFAULT_AUTO_BACKGROUND.factor})`, (r) => { const h = headline(r); return `**${f3(h.auto.miou)}** · ${pct(h.auto.good)} (mean τ ${h.auto.meanTau.toFixed(2)})`; }],
-    ['best fixed-τ chain, chosen on the tuning split', (r) => `${f3(r.tunedFixed.test)} (\`${r.tunedFixed.chain}\`, τ ${r.tunedFixed.tau.toFixed(2)})`],
+    ['best fixed-τ chain, chosen on the tuning split', (r) => (r.tunedFixed ? `${f3(r.tunedFixed.test)} (\`${r.tunedFixed.chain}\`, τ ${r.tunedFixed.tau.toFixed(2)})` : '—')],
     ['best fixed-τ cell of the test split itself', (r) => { const h = headline(r); return `${f3(h.bestCell.miou)} · ${pct(h.bestCell.good)} (\`${h.bestCell.chain}\`, τ ${h.bestCell.tau.toFixed(2)})`; }],
     ['default − best fixed-τ cell', (r) => { const h = headline(r); const d = h.auto.miou - h.bestCell.miou; return `${d >= 0 ? '+' : ''}${f3(d)}`; }],
     ['calibrated from 10 fixed images: rest of the split (mean · worst of the draws)', (r) => { const h = headline(r); return `${f3(h.fixesMean)} · ${f3(h.fixesWorst)}`; }],
@@ -118,7 +118,9 @@ function fixesTable(r: RefineBenchResult): string[] {
   return out;
 }
 
-export function renderRefineReport(results: readonly RefineBenchResult[], timings: StepTiming[], command: string): string {
+export function renderRefineReport(all: readonly RefineBenchResult[], timings: StepTiming[], command: string): string {
+  // the comparisons below are R-CAM@layer2's: results without it (a Score-CAM-only run) have only their rows
+  const results = all.filter((r) => r.taus.length > 0);
   const lines = [
     '# Refinement benchmark: CAMs → masks worth fixing, on two classifiers',
     '',
@@ -139,8 +141,12 @@ export function renderRefineReport(results: readonly RefineBenchResult[], timing
     ...factorTable(results),
     '',
   ];
-  for (const r of results) {
+  for (const r of all) {
     lines.push(`## ${resultLabel(r)} — ${r.scenes} scenes per split (${r.executor}, ${r.seconds.toFixed(0)} s)`, '');
+    if (!r.taus.length) {
+      lines.push(...sourceTable(r), '');
+      continue;
+    }
     lines.push('R-CAM@layer2 on the test split, mIoU · share of images with their own mIoU ≥ 0.8, per fixed τ_bg and with the automatic τ_bg:', '');
     lines.push(...tauTable(r), '');
     lines.push('Calibration from 10 fixed images (their ground truth standing in for the person), scored on the rest of the test split:', '');

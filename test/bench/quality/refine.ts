@@ -41,13 +41,14 @@ export interface ChainDef {
 /** a preset's chain for a detail layer (the gate reads only deeper layers, as a job's does) */
 export const presetFor = (name: RefinePresetName, layer: string): RefineSettings | null => chainForLayer(structuredClone(REFINE_PRESETS[name]), layer);
 
-// the step ablations take the default chain apart (its gate alone, its PAR alone)
+// the step ablations take the default chain apart (its gate alone, its PAR alone); `best`
+// (PAR at 128 px, the slow chain: ≈ 5× `fast` per scene) runs at layer2, the studio's layer
 export const CHAINS: readonly ChainDef[] = [
   { name: 'raw', refine: () => null },
   { name: 'gate', refine: (l) => ({ ...presetFor('fast', l)!, par: null }), layers: ['layer2', 'layer3'] },
   { name: 'PAR', refine: (l) => ({ ...presetFor('fast', l)!, gate: null }) },
   { name: 'fast', refine: (l) => presetFor('fast', l) },
-  { name: 'best', refine: (l) => presetFor('best', l) },
+  { name: 'best', refine: (l) => presetFor('best', l), layers: ['layer2'] },
   { name: 'best + fill + clean', refine: (l) => presetFor('best', l), post: { fillHoles: true, minArea: 32, smallTo: 'background' }, layers: ['layer2'] },
   { name: 'best + ignore band', refine: (l) => presetFor('best', l), post: { ignoreBand: 0.05 }, layers: ['layer2'] },
 ];
@@ -119,8 +120,8 @@ export interface RefineBenchResult {
   scorecamScenes: number;
   scores: ChainScore[];
   taus: TauRow[];
-  /** the best fixed-τ chain chosen on the tuning split (rcam@layer2, presets) */
-  tunedFixed: { chain: RefinePresetName; tau: number; test: number };
+  /** the best fixed-τ chain chosen on the tuning split (rcam@layer2, presets; null when rcam did not run) */
+  tunedFixed: { chain: RefinePresetName; tau: number; test: number } | null;
   fixes: FixesDraw[];
   /** mean ms per scene of making each chain's labels (refinement + argmax + τ), test split, at the scene size */
   msPerScene: Record<string, number>;
@@ -352,6 +353,8 @@ export async function evaluateRefinement(o: RefineBenchOptions): Promise<RefineB
   }
 
   const taus = PRESET_CHAINS.filter((c) => kept.test.has(c)).map((c) => tauRow(c, test, tuning, kept.test.get(c)!, kept.tuning.get(c)!));
+  const base = { model: o.modelFile, executor: test.cache.executorLabel, tier: o.tier, size: test.cache.size, scenes: o.scenes, scorecamScenes: sceneCount(o, 'scorecam'), scores, taus, msPerScene: ms };
+  if (!o.methods.includes('rcam')) return { ...base, tunedFixed: null, fixes: [], examples: [], seconds: (performance.now() - t0) / 1000 };
   const r2 = (c: RefinePresetName) => scores.find((s) => s.method === 'rcam' && s.layer === 'layer2' && s.chain === chainName(c))!;
   const fixedChain = PRESET_CHAINS.reduce((a, b) => (r2(b).tuning > r2(a).tuning ? b : a));
   const tunedFixed = { chain: fixedChain, tau: r2(fixedChain).tau, test: r2(fixedChain).test };
@@ -373,19 +376,5 @@ export async function evaluateRefinement(o: RefineBenchOptions): Promise<RefineB
       fixedLabel: `${chainName(fixedChain)}, τ ${tunedFixed.tau.toFixed(2)}`,
     };
   });
-  return {
-    model: o.modelFile,
-    executor: test.cache.executorLabel,
-    tier: o.tier,
-    size: test.cache.size,
-    scenes: o.scenes,
-    scorecamScenes: sceneCount(o, 'scorecam'),
-    scores,
-    taus,
-    tunedFixed,
-    fixes,
-    msPerScene: ms,
-    examples,
-    seconds: (performance.now() - t0) / 1000,
-  };
+  return { ...base, tunedFixed, fixes, examples, seconds: (performance.now() - t0) / 1000 };
 }
