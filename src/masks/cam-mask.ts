@@ -64,8 +64,9 @@ export interface MaskSettings {
 }
 
 /**
- * τ_bg = 0.40: the best rcam@layer2 value of the quality benchmark (docs/quality/: textured
- * and flat tiers agree; mIoU stays within 0.01 over 0.35–0.45, and 0.2 loses 0.09).
+ * τ_bg = 0.40: the best raw rcam@layer2 value on the demo net (docs/quality/: textured and
+ * flat tiers agree). The kernel's fixed default; a job without a given τ_bg picks it per
+ * image instead (jobs/params.ts jobMaskSettings, refine/calibrate.ts).
  */
 export const DEFAULT_MASK_SETTINGS: Readonly<MaskSettings> = Object.freeze({
   bg: 0.4,

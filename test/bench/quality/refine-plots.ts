@@ -16,6 +16,7 @@ const CHAIN_COLOURS: Record<string, Rgb> = {
   best: [0, 114, 178],
   'best + fill + clean': [204, 121, 167],
   'best + ignore band': [213, 94, 0],
+  'fast, work 4×grid': [120, 190, 120],
 };
 
 const PAL = vocPalette();

@@ -30,8 +30,8 @@ export const K = NUM_CLASSES + 1;
 /** One way of turning a detail map into labels. */
 export interface ChainDef {
   name: string;
-  /** refine settings for a detail source at `layer` (null: raw) */
-  refine(layer: string): RefineSettings | null;
+  /** refine settings for a detail source at `layer` (null: raw); `grid` is the model's layer2 side */
+  refine(layer: string, grid: number): RefineSettings | null;
   /** mask settings besides τ_bg */
   post?: Partial<MaskSettings>;
   /** only for these detail layers (absent: all) */
@@ -51,10 +51,13 @@ export const CHAINS: readonly ChainDef[] = [
   { name: 'best', refine: (l) => presetFor('best', l), layers: ['layer2'] },
   { name: 'best + fill + clean', refine: (l) => presetFor('best', l), post: { fillHoles: true, minArea: 32, smallTo: 'background' }, layers: ['layer2'] },
   { name: 'best + ignore band', refine: (l) => presetFor('best', l), post: { ignoreBand: 0.05 }, layers: ['layer2'] },
+  // the default chain with its working size relative to the layer2 grid (4 px per cell, as on the 128-px demo net) instead of 64 px
+  { name: 'fast, work 4×grid', refine: (l, grid) => ({ ...presetFor('fast', l)!, workSide: 4 * grid }), layers: ['layer2'] },
 ];
 
 /** the chains every other method runs (rcam runs them all), and where */
 const OTHER_METHOD_CHAINS: Record<string, readonly string[]> = { raw: REFINE_LAYERS, fast: REFINE_LAYERS, best: ['layer2'] };
+// (layer2 is stride 8 on both models: its grid side is the input side / 8)
 
 /** the chains item 3's calibration and the τ tables compare (rcam@layer2) */
 export const PRESET_CHAINS: readonly RefinePresetName[] = ['none', 'fast', 'best'];
@@ -320,7 +323,7 @@ export async function evaluateRefinement(o: RefineBenchOptions): Promise<RefineB
   // chains that differ only in their clean-ups share the scored maps
   let shared = null as { key: string; tuning: ScoredPixels[]; test: ScoredPixels[] } | null;
   for (const [k, { method, layer, chain }] of jobs.entries()) {
-    const refine = chain.refine(layer);
+    const refine = chain.refine(layer, tuning.cache.size / 8);
     const n = sceneCount(o, method);
     const key = `${method}|${layer}|${JSON.stringify(refine)}`;
     if (shared?.key !== key) {
