@@ -23,8 +23,12 @@ export interface FixProposal {
   current: MaskRecipe & { miou: number };
   /** the recipe that reproduces them best (null when nothing is fixed yet) */
   best: (MaskRecipe & { miou: number }) | null;
-  /** best − current mIoU on the fixed images (0 when the job's own recipe is best) */
+  /** best − current mIoU on the fixed images */
   gain: number;
+  /** the gain the studio asks for before it recommends a change, with this many fixes (fewer fixes, more noise) */
+  required: number;
+  /** gain ≥ required: re-refining with `best` is recommended */
+  recommended: boolean;
   /** the job's images still unreviewed: what a re-refine rebuilds */
   unreviewed: number;
 }

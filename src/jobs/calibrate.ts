@@ -11,7 +11,7 @@ import { decodeImage } from '../engine/index.ts';
 import { argmaxMaps, camFromStored, maskSettings, upsampleCams } from '../masks/cam-mask.ts';
 import { ConfusionMatrix } from '../masks/confusion.ts';
 import { chainForLayer, deeperLayers, presetOf, PRESET_DEEP_LAYERS, refineMaps, REFINE_PRESETS } from '../masks/refine/index.ts';
-import { rankRecipes, recipeSettings, type FixedImage } from '../masks/refine/from-fixes.ts';
+import { rankRecipes, recipeSettings, recommendedRecipe, type FixedImage } from '../masks/refine/from-fixes.ts';
 import type { Project } from '../project/index.ts';
 import { decodeLabelPng } from '../project/png.ts';
 import { generationJob } from './create.ts';
@@ -101,12 +101,8 @@ export async function proposeFromFixes(project: Project, jobId: number | null): 
   const cm = new ConfusionMatrix(numClasses);
   own.truths.forEach((t, k) => cm.add(t, own.masks[k]));
   const currentMiou = own.truths.length ? cm.miou() : NaN;
-  if (images.length === 0) return { ...base, current: { ...current, miou: currentMiou }, best: null, gain: 0 };
-  const ranked = rankRecipes(images, post, numClasses, current);
-  const top = ranked[0];
-  const better = !(top.miou <= currentMiou);
-  const best = better ? { ...top.recipe, miou: top.miou } : { ...current, miou: currentMiou };
-  return { ...base, current: { ...current, miou: currentMiou }, best, gain: better && Number.isFinite(currentMiou) ? top.miou - currentMiou : 0 };
+  const r = recommendedRecipe(images.length ? rankRecipes(images, post, numClasses, current) : [], currentMiou, images.length);
+  return { ...base, current: { ...current, miou: currentMiou }, best: r.best && { ...r.best.recipe, miou: r.best.miou }, gain: r.gain, required: r.required, recommended: r.recommended };
 }
 
 /**

@@ -1,6 +1,8 @@
 // Calibration from a person's first fixes: of a small set of recipes (chain × τ_bg rule),
 // the one whose masks agree best with the masks a person edited or approved, scored on
 // those images only (one confusion matrix over them, as the quality bench scores a split).
+// A handful of images is a noisy judge: a change is recommended only when it beats the
+// job's own recipe by a margin that shrinks with the number of fixes (recommendedRecipe).
 // Pure: the caller hands in, per fixed image and chain, the per-pixel best class and its
 // score (argmaxMaps of the refined maps), so every recipe is only a re-threshold.
 import type { BackgroundChoice, MaskRecipe } from '../../contract/calibration.ts';
@@ -63,6 +65,28 @@ export function recipeMiou(images: readonly FixedImage[], refine: RefinePresetNa
     cm.add(img.truth, recipeLabels(px, img.width, img.height, s));
   }
   return cm.miou();
+}
+
+/**
+ * The gain in mIoU on `n` fixed images a recipe must show over the job's own before the
+ * studio recommends it: coef/√n, 0.16/√n by default (0.05 at 10 images, 0.016 at 100).
+ * Chosen on the quality bench's tuning splits of both models (docs/quality/refine.md,
+ * "how much evidence"): without a margin, ten fixes often picked a recipe that did worse on
+ * the other images than a good job's own; with it, a poor job still gets its correction.
+ * 1 (no gain can reach it) with no fixes.
+ */
+export function requiredGain(n: number, coef = FIX_GAIN_COEF): number {
+  return n > 0 ? Math.min(1, coef / Math.sqrt(n)) : 1;
+}
+
+export const FIX_GAIN_COEF = 0.16;
+
+/** The best alternative to the job's recipe and whether it is worth recommending (its gain on the fixed images ≥ requiredGain). */
+export function recommendedRecipe(ranked: readonly RecipeScore[], currentMiou: number, fixed: number, coef = FIX_GAIN_COEF): { best: RecipeScore | null; gain: number; required: number; recommended: boolean } {
+  const best = ranked[0] ?? null;
+  const required = requiredGain(fixed, coef);
+  const gain = best && Number.isFinite(currentMiou) ? best.miou - currentMiou : 0;
+  return { best, gain, required, recommended: best !== null && gain >= required };
 }
 
 /**

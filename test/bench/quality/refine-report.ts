@@ -2,10 +2,12 @@
 // (the default, the best fixed-τ chain, calibration from fixes), the automatic τ_bg's factor
 // chosen on the tuning splits of every model, the τ tables, every detail source × chain.
 import { refinedLabels, REFINE_PRESETS, DEFAULT_REFINE_PRESET, DEFAULT_AUTO_BACKGROUND } from '../../../src/masks/refine/index.ts';
-import { FIX_FACTORS } from '../../../src/masks/refine/from-fixes.ts';
+import { FIX_FACTORS, FIX_GAIN_COEF } from '../../../src/masks/refine/from-fixes.ts';
 import { camsToLabels, type ClassCam } from '../../../src/masks/cam-mask.ts';
 import type { BackgroundChoice } from '../../../src/contract/calibration.ts';
-import { CHAINS, REFINE_LAYERS, type RefineBenchResult } from './refine.ts';
+import { CHAINS, FIX_COEFS, FIX_DRAWS, FIX_STARTS, REFINE_LAYERS, type RefineBenchResult } from './refine.ts';
+
+const FIX_IMAGES = FIX_DRAWS.images;
 
 const f3 = (v: number) => v.toFixed(3);
 const pct = (v: number) => `${Math.round(v * 100)} %`;
@@ -40,16 +42,27 @@ export function headline(r: RefineBenchResult) {
   const cells = r.taus.flatMap((t) => t.miou.map((m, k) => ({ chain: t.chain, tau: t.taus[k], miou: m, good: t.good[k] })));
   const bestCell = cells.reduce((a, b) => (b.miou > a.miou ? b : a));
   const old = def.miou[def.taus.indexOf(0.4)];
-  const fixes = r.fixes.map((d) => d.rest.proposal);
+  /** per start (FIX_STARTS): the rest's mIoU after calibration (mean, worst), the job's own, the best fixed-τ chain's and the best fixed-τ cell's (means) */
+  const fixes = (start: string) => {
+    const ds = (r.fixes?.draws ?? []).filter((d) => d.start === start);
+    const after = ds.map((d) => d.rest.calibrated);
+    return {
+      mean: ds.length ? mean(after) : NaN,
+      worst: ds.length ? Math.min(...after) : NaN,
+      own: ds.length ? mean(ds.map((d) => d.rest.start)) : NaN,
+      tunedFixed: ds.length ? mean(ds.map((d) => d.rest.tunedFixed)) : NaN,
+      bestFixed: ds.length ? mean(ds.map((d) => d.rest.bestFixedOnRest)) : NaN,
+      recommended: ds.filter((d) => d.recommended).length,
+      draws: ds.length,
+    };
+  };
   return {
     raw: r.scores.find((s) => s.method === 'rcam' && s.layer === 'layer2' && s.chain === 'raw')!,
     auto: def.auto,
     oldDefault: { miou: old, good: def.good[def.taus.indexOf(0.4)] },
     bestCell,
     tunedFixed: r.tunedFixed,
-    fixesMean: fixes.length ? mean(fixes) : NaN,
-    fixesWorst: fixes.length ? Math.min(...fixes) : NaN,
-    fixesBaseline: r.fixes.length ? mean(r.fixes.map((d) => d.rest.bestFixedOnTest)) : NaN,
+    fixes,
   };
 }
 
@@ -61,8 +74,14 @@ function sideBySide(results: readonly RefineBenchResult[]): string[] {
     ['best fixed-τ chain, chosen on the tuning split', (r) => (r.tunedFixed ? `${f3(r.tunedFixed.test)} (\`${r.tunedFixed.chain}\`, τ ${r.tunedFixed.tau.toFixed(2)})` : '—')],
     ['best fixed-τ cell of the test split itself', (r) => { const h = headline(r); return `${f3(h.bestCell.miou)} · ${pct(h.bestCell.good)} (\`${h.bestCell.chain}\`, τ ${h.bestCell.tau.toFixed(2)})`; }],
     ['default − best fixed-τ cell', (r) => { const h = headline(r); const d = h.auto.miou - h.bestCell.miou; return `${d >= 0 ? '+' : ''}${f3(d)}`; }],
-    ['calibrated from 10 fixed images: rest of the split (mean · worst of the draws)', (r) => { const h = headline(r); return `${f3(h.fixesMean)} · ${f3(h.fixesWorst)}`; }],
-    ['best fixed-τ cell on the same rest (mean of the draws)', (r) => f3(headline(r).fixesBaseline)],
+    ...FIX_STARTS.map((s): [string, (r: RefineBenchResult) => string] => [
+      `calibrated from ${FIX_IMAGES} fixed images of a job that ran the ${s.name}: the rest of the split (mean · worst of the draws; the job's own; changed in how many draws)`,
+      (r) => {
+        const x = headline(r).fixes(s.name);
+        return `${f3(x.mean)} · ${f3(x.worst)} (own ${f3(x.own)}; ${x.recommended}/${x.draws})`;
+      },
+    ]),
+    ['best fixed-τ chain (tuning split) / best fixed-τ cell of each rest, on the same rests (means)', (r) => { const x = headline(r).fixes(FIX_STARTS[0].name); return `${f3(x.tunedFixed)} / ${f3(x.bestFixed)}`; }],
   ];
   const out = [`| test split (R-CAM@layer2; mIoU · share of images with their own mIoU ≥ 0.8) | ${results.map(resultLabel).join(' | ')} |`, `| --- | ${results.map(() => '---').join(' | ')} |`];
   for (const [name, cell] of rows) out.push(`| ${name} | ${results.map(cell).join(' | ')} |`);
@@ -111,10 +130,31 @@ function sourceTable(r: RefineBenchResult): string[] {
 }
 
 function fixesTable(r: RefineBenchResult): string[] {
-  const out = ['| fixed images | proposed | proposal | default | best fixed-τ chain (tuning split) | best fixed-τ cell (on the rest) |', '| --- | --- | --- | --- | --- | --- |'];
-  for (const d of r.fixes) {
-    out.push(`| ${d.fixed[0]}–${d.fixed[1] - 1} | ${recipe(d.proposed)} | **${f3(d.rest.proposal)}** | ${f3(d.rest.default)} | ${f3(d.rest.tunedFixed)} | ${f3(d.rest.bestFixedOnTest)} |`);
+  const out = ['| the job ran | fixed images | recommended | after calibration (rest) | the job\'s own (rest) | best fixed-τ chain, tuning split (rest) | best fixed-τ cell of the rest |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  for (const d of r.fixes?.draws ?? []) {
+    out.push(`| ${d.start} | ${d.fixed[0]}–${d.fixed[1] - 1} | ${d.recommended ? recipe(d.proposed) : '— (keeps its own)'} | **${f3(d.rest.calibrated)}** | ${f3(d.rest.start)} | ${f3(d.rest.tunedFixed)} | ${f3(d.rest.bestFixedOnRest)} |`);
   }
+  return out;
+}
+
+/** The evidence margin of calibration from fixes (coef/√n), chosen on the tuning splits: the rest's mean mIoU per model × tier × start. */
+function marginTable(results: readonly RefineBenchResult[]): string[] {
+  const out = [`| tuning split: the rest's mean mIoU after ${FIX_IMAGES} fixes | ${FIX_COEFS.map((c) => `${c}/√n`).join(' | ')} | the job's own |`, `| --- | ${FIX_COEFS.map(() => '---').join(' | ')} | --- |`];
+  const sums = FIX_COEFS.map(() => 0);
+  let rows = 0;
+  for (const r of results) {
+    for (const s of FIX_STARTS) {
+      const ms = (r.fixes?.margins ?? []).filter((m) => m.start === s.name);
+      if (!ms.length) continue;
+      rows++;
+      FIX_COEFS.forEach((c, k) => (sums[k] += ms.find((m) => m.coef === c)!.mean));
+      out.push(`| ${resultLabel(r)}, the job ran the ${s.name} | ${FIX_COEFS.map((c) => f3(ms.find((m) => m.coef === c)!.mean)).join(' | ')} | ${f3(ms[0].startMean)} |`);
+    }
+  }
+  const means = sums.map((v) => v / rows);
+  const best = FIX_COEFS[means.indexOf(Math.max(...means))];
+  out.push(`| mean | ${means.map((v, k) => (FIX_COEFS[k] === best ? `**${f3(v)}**` : f3(v))).join(' | ')} | |`);
+  out.push('', `Best on the tuning splits: **${best}/√n**; the studio's rule (src/masks/refine/from-fixes.ts requiredGain) uses ${FIX_GAIN_COEF}/√n${best === FIX_GAIN_COEF ? '.' : ' — **they differ**.'}`);
   return out;
 }
 
@@ -130,7 +170,7 @@ export function renderRefineReport(all: readonly RefineBenchResult[], timings: S
     '- A fixed τ_bg is chosen on the tuning split and reported on the test split; **auto** is the studio\'s per-image τ_bg (Otsu\'s threshold of the image\'s own refined score map × a factor, src/masks/refine/calibrate.ts): no ground truth, nothing tuned per model; its one factor was chosen on the tuning splits of both models (table below).',
     '- Masks as the batch pipeline makes them: float16 maps → `src/masks/refine` (normalise at feature resolution → working size → gate → PAR → image size) → argmax over the tags vs τ_bg → clean-ups. Maps are cached per model × method × split (test/bench/quality/map-cache.ts), so every sweep below re-uses one model run.',
     `- Chains: \`gate\` = the default chain's gate alone (R^a · deep^(1−a)); \`PAR\` = its PAR alone; \`fast\` / \`best\` = the presets; \`+ fill + clean\` adds hole filling and removal of regions < 32 px; \`+ ignore band\` sends |s − τ| ≤ 0.05 to 255 (a miss); \`fast, work 4×grid\` is the default chain at a working size relative to the layer2 grid (4 px per cell: 64 px on the demo net, where it is \`fast\`, 112 px on the ResNet-18) instead of 64 px. Preset values: \`fast\` ${JSON.stringify(REFINE_PRESETS.fast)}; \`best\` ${JSON.stringify(REFINE_PRESETS.best)}.`,
-    '- Calibration from fixes: the test split\'s images k·10 … k·10+9 stand in for a person\'s first fixed masks (their ground truth); the studio\'s proposal (src/masks/refine/from-fixes.ts: every preset chain × automatic factor 0.8–1.3 or fixed τ 0.1–0.7, best mIoU on those 10 images, the job\'s own recipe first among equals) is applied to the other images of the split.',
+    '- Calibration from fixes: the test split\'s images k·10 … k·10+9 (k = 0…9) stand in for a person\'s first fixed masks (their ground truth) of a job that ran the default or the old default (τ 0.4); the studio ranks every preset chain × automatic factor 0.8–1.3 or fixed τ 0.1–0.7 on those 10 images (src/masks/refine/from-fixes.ts) and recommends the top one only when it beats the job\'s own by the evidence margin; the recipe it ends with is scored on the other 190 images.',
     '',
     '## Both models side by side',
     '',
@@ -139,6 +179,12 @@ export function renderRefineReport(all: readonly RefineBenchResult[], timings: S
     '## The automatic τ_bg\'s factor, chosen on the tuning splits',
     '',
     ...factorTable(results),
+    '',
+    '## How much evidence calibration from fixes asks for, chosen on the tuning splits',
+    '',
+    `A recipe is recommended only when it beats the job's own on the fixed images by coef/√n (n fixed images). Draws: images k·${FIX_IMAGES} … k·${FIX_IMAGES}+${FIX_IMAGES - 1} of the tuning split, k = 0…9.`,
+    '',
+    ...marginTable(results),
     '',
   ];
   for (const r of all) {

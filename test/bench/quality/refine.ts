@@ -9,7 +9,7 @@
 import { argmaxMaps, thresholdArgmax, maskSettings, upsampleCams, type MaskSettings, type UpsampledCam } from '../../../src/masks/cam-mask.ts';
 import { ConfusionMatrix } from '../../../src/masks/confusion.ts';
 import { autoBackground, chainForLayer, DEFAULT_AUTO_BACKGROUND, DEFAULT_REFINE_PRESET, refineMaps, REFINE_PRESETS, type RefineSettings } from '../../../src/masks/refine/index.ts';
-import { FIX_FACTORS, rankRecipes, recipeSettings, type FixedImage, type ScoredPixels } from '../../../src/masks/refine/from-fixes.ts';
+import { FIX_FACTORS, FIX_GAIN_COEF, rankRecipes, recipeMiou, recipeSettings, recommendedRecipe, type FixedImage, type ScoredPixels } from '../../../src/masks/refine/from-fixes.ts';
 import type { BackgroundChoice } from '../../../src/contract/calibration.ts';
 import type { RefinePresetName } from '../../../src/contract/generation.ts';
 import type { CamMethod } from '../../../src/engine/cams/methods.ts';
@@ -107,11 +107,23 @@ export interface TauRow {
 }
 
 export interface FixesDraw {
+  /** the recipe the job ran (FIX_STARTS) */
+  start: string;
   /** the test images standing in for the fixed ones */
   fixed: [number, number];
+  /** the recipe the studio ends with: its recommendation, else the job's own */
   proposed: { refine: RefinePresetName; background: BackgroundChoice };
-  /** on the rest of the test split: the proposal, the default, the best fixed-τ chain (τ and chain from the tuning split) and the best fixed-τ cell of the test split itself */
-  rest: { proposal: number; default: number; tunedFixed: number; bestFixedOnTest: number };
+  recommended: boolean;
+  /** on the rest of the test split: after calibration, the job's own recipe, the best fixed-τ chain (τ and chain from the tuning split), the best fixed-τ cell of the rest itself */
+  rest: { calibrated: number; start: number; tunedFixed: number; bestFixedOnRest: number };
+}
+
+export interface FixesResult {
+  /** fixed images per draw */
+  images: number;
+  draws: FixesDraw[];
+  /** tuning split: the rest's mean mIoU per start and evidence margin (coef/√n), and the start's own */
+  margins: { start: string; coef: number; mean: number; startMean: number }[];
 }
 
 export interface RefineBenchResult {
@@ -125,7 +137,7 @@ export interface RefineBenchResult {
   taus: TauRow[];
   /** the best fixed-τ chain chosen on the tuning split (rcam@layer2, presets; null when rcam did not run) */
   tunedFixed: { chain: RefinePresetName; tau: number; test: number } | null;
-  fixes: FixesDraw[];
+  fixes: FixesResult | null;
   /** mean ms per scene of making each chain's labels (refinement + argmax + τ), test split, at the scene size */
   msPerScene: Record<string, number>;
   examples: { scene: Scene; raw: Uint8Array; auto: Uint8Array; fixed: Uint8Array; tauRaw: number; autoTau: number; fixedLabel: string }[];
@@ -257,39 +269,77 @@ function tauRow(chain: RefinePresetName, test: Split, tuning: Split, testPx: Sco
   };
 }
 
-/** item 3 on the bench: `images` test images stand in for a person's fixes, the rest of the split is scored */
-function fixesDraws(test: Split, byChain: Map<RefinePresetName, ScoredPixels[]>, tunedFixed: { chain: RefinePresetName; tau: number }, opts: { images: number; draws: number }): FixesDraw[] {
-  const out: FixesDraw[] = [];
-  const n = test.scenes.length;
-  const current = { refine: DEFAULT_REFINE_PRESET, background: { kind: 'auto' as const, factor: DEFAULT_AUTO_BACKGROUND.factor } };
+/** the jobs calibration starts from: today's default, and the old default (τ_bg 0.4 for every image) */
+export const FIX_STARTS: readonly { name: string; recipe: { refine: RefinePresetName; background: BackgroundChoice } }[] = [
+  { name: 'default', recipe: { refine: DEFAULT_REFINE_PRESET, background: { kind: 'auto', factor: DEFAULT_AUTO_BACKGROUND.factor } } },
+  { name: 'old default (τ 0.4)', recipe: { refine: DEFAULT_REFINE_PRESET, background: { kind: 'fixed', bg: 0.4 } } },
+];
+/** item 3's draws: blocks of this many images of a split stand in for a person's fixes */
+export const FIX_DRAWS = { images: 10, draws: 10 } as const;
+/** the evidence margins compared on the tuning split (coef/√n; the studio's is FIX_GAIN_COEF) */
+export const FIX_COEFS = [0, 0.1, FIX_GAIN_COEF, 0.25];
+
+const settingsOf = (b: BackgroundChoice) => recipeSettings(maskSettings(), b);
+
+/**
+ * Item 3 on the bench: blocks of `images` scenes of a split stand in for a person's first
+ * fixes of a job that ran `start`; the studio's rule (rankRecipes, recommendedRecipe with
+ * margin `coef`) picks a recipe, scored on the rest of the split.
+ */
+function fixesDraws(split: Split, byChain: Map<RefinePresetName, ScoredPixels[]>, start: (typeof FIX_STARTS)[number], coefs: readonly number[], opts: { images: number; draws: number }) {
+  const n = split.scenes.length;
   const asFixed = (i: number): FixedImage => {
     const scored: FixedImage['scored'] = {};
     for (const [c, px] of byChain) scored[c] = px[i];
-    const S = test.scenes[i].size;
-    return { width: S, height: S, truth: test.scenes[i].labelMap, scored };
+    const S = split.scenes[i].size;
+    return { width: S, height: S, truth: split.scenes[i].labelMap, scored };
   };
+  const restOf = (range: [number, number], r: { refine: RefinePresetName; background: BackgroundChoice }) => miouOf(split.scenes, byChain.get(r.refine)!, settingsOf(r.background), range).miou;
+  const out: { range: [number, number]; byCoef: { coef: number; chosen: typeof start.recipe; recommended: boolean; rest: number }[]; start: number; bestFixedOnRest: number }[] = [];
   for (let d = 0; d < opts.draws && (d + 1) * opts.images <= n; d++) {
     const range: [number, number] = [d * opts.images, (d + 1) * opts.images];
     const fixed = Array.from({ length: opts.images }, (_, k) => asFixed(range[0] + k));
-    const best = rankRecipes(fixed, {}, K, current)[0].recipe;
-    const restOf = (chain: RefinePresetName, s: MaskSettings) => miouOf(test.scenes, byChain.get(chain)!, s, range).miou;
-    let bestFixedOnTest = 0;
-    for (const chain of byChain.keys()) for (const tau of TAUS) bestFixedOnTest = Math.max(bestFixedOnTest, restOf(chain, maskSettings({ bg: tau })));
+    const ranked = rankRecipes(fixed, {}, K, start.recipe);
+    const own = recipeMiou(fixed, start.recipe.refine, settingsOf(start.recipe.background), K);
+    let bestFixedOnRest = 0;
+    for (const chain of byChain.keys()) for (const tau of TAUS) bestFixedOnRest = Math.max(bestFixedOnRest, restOf(range, { refine: chain, background: { kind: 'fixed', bg: tau } }));
     out.push({
-      fixed: range,
-      proposed: best,
-      rest: {
-        proposal: restOf(best.refine, recipeSettings(maskSettings(), best.background)),
-        default: restOf(current.refine, AUTO),
-        tunedFixed: restOf(tunedFixed.chain, maskSettings({ bg: tunedFixed.tau })),
-        bestFixedOnTest,
-      },
+      range,
+      start: restOf(range, start.recipe),
+      bestFixedOnRest,
+      byCoef: coefs.map((coef) => {
+        const r = recommendedRecipe(ranked, own, opts.images, coef);
+        const chosen = r.recommended ? r.best!.recipe : start.recipe;
+        return { coef, chosen, recommended: r.recommended, rest: restOf(range, chosen) };
+      }),
     });
   }
   return out;
 }
 
-/** Both splits' maps of every method in the cache (the model runs only for what is missing). */
+/** every start × draw on the test split with the studio's margin, and the margins compared on the tuning split */
+function fixesResult(test: Split, tuning: Split, kept: { test: Map<RefinePresetName, ScoredPixels[]>; tuning: Map<RefinePresetName, ScoredPixels[]> }, tunedFixed: { chain: RefinePresetName; tau: number }, opts: { images: number; draws: number }): FixesResult {
+  const draws: FixesDraw[] = [];
+  const margins: FixesResult['margins'] = [];
+  for (const start of FIX_STARTS) {
+    for (const d of fixesDraws(test, kept.test, start, [FIX_GAIN_COEF], opts)) {
+      const c = d.byCoef[0];
+      draws.push({
+        start: start.name,
+        fixed: d.range,
+        proposed: c.chosen,
+        recommended: c.recommended,
+        rest: { calibrated: c.rest, start: d.start, tunedFixed: miouOf(test.scenes, kept.test.get(tunedFixed.chain)!, maskSettings({ bg: tunedFixed.tau }), d.range).miou, bestFixedOnRest: d.bestFixedOnRest },
+      });
+    }
+    const tu = fixesDraws(tuning, kept.tuning, start, FIX_COEFS, opts);
+    for (const coef of FIX_COEFS) margins.push({ start: start.name, coef, mean: mean(tu.map((d) => d.byCoef.find((b) => b.coef === coef)!.rest)), startMean: mean(tu.map((d) => d.start)) });
+  }
+  return { images: opts.images, draws, margins };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 export async function fillMaps(o: RefineBenchOptions): Promise<{ tuning: Split; test: Split }> {
   const tuning = await openSplit(o, 'tuning');
   const test = await openSplit(o, 'test');
@@ -357,11 +407,11 @@ export async function evaluateRefinement(o: RefineBenchOptions): Promise<RefineB
 
   const taus = PRESET_CHAINS.filter((c) => kept.test.has(c)).map((c) => tauRow(c, test, tuning, kept.test.get(c)!, kept.tuning.get(c)!));
   const base = { model: o.modelFile, executor: test.cache.executorLabel, tier: o.tier, size: test.cache.size, scenes: o.scenes, scorecamScenes: sceneCount(o, 'scorecam'), scores, taus, msPerScene: ms };
-  if (!o.methods.includes('rcam')) return { ...base, tunedFixed: null, fixes: [], examples: [], seconds: (performance.now() - t0) / 1000 };
+  if (!o.methods.includes('rcam')) return { ...base, tunedFixed: null, fixes: null, examples: [], seconds: (performance.now() - t0) / 1000 };
   const r2 = (c: RefinePresetName) => scores.find((s) => s.method === 'rcam' && s.layer === 'layer2' && s.chain === chainName(c))!;
   const fixedChain = PRESET_CHAINS.reduce((a, b) => (r2(b).tuning > r2(a).tuning ? b : a));
   const tunedFixed = { chain: fixedChain, tau: r2(fixedChain).tau, test: r2(fixedChain).test };
-  const fixes = fixesDraws(test, kept.test, tunedFixed, o.fixes ?? { images: 10, draws: 5 });
+  const fixes = fixesResult(test, tuning, kept, tunedFixed, o.fixes ?? FIX_DRAWS);
 
   const raw = kept.test.get('none')!;
   const def = kept.test.get(DEFAULT_REFINE_PRESET)!;

@@ -116,17 +116,17 @@ describe('calibration from a person\'s first fixes', () => {
     // a job at a poor fixed τ: the person's fixes should pull the recipe away from it
     const jobId = await generate({ ...REQ, mask: { ...REQ.mask, bg: 0.15, bgPerImage: false }, refine: 'none' });
     const none = await call<FixProposal>('proposeFromFixes', null);
-    expect(none).toMatchObject({ jobId, fixed: 0, best: null, gain: 0, unreviewed: N });
+    expect(none).toMatchObject({ jobId, fixed: 0, best: null, gain: 0, required: 1, recommended: false, unreviewed: N });
 
     const images = [...project.images.all()];
-    const fixed = images.slice(0, 3);
+    const fixed = images.slice(0, 4);
     for (const img of fixed) await call('saveMask', img.id, truthPng(img.name));
-    // an approved generated mask counts as a fix too: the person accepted it as it is
-    await call('setStatus', [images[3].id], 'approved');
-    const human = new Map([...fixed, images[3]].map((img) => [img.id, Buffer.from(project.masks.current(img.id)!.png)]));
+    // approved masks count too: an edited one approved, and a generated one the person accepted as it is
+    await call('setStatus', [images[3].id, images[4].id], 'approved');
+    const human = new Map(images.slice(0, 5).map((img) => [img.id, Buffer.from(project.masks.current(img.id)!.png)]));
 
     const p = await call<FixProposal>('proposeFromFixes', jobId);
-    expect(p).toMatchObject({ jobId, fixed: 4, unreviewed: N - 4, current: { refine: 'none', background: { kind: 'fixed', bg: 0.15 } } });
+    expect(p).toMatchObject({ jobId, fixed: 5, unreviewed: N - 5, current: { refine: 'none', background: { kind: 'fixed', bg: 0.15 } } });
     expect(p.best).not.toBeNull();
 
     // the numbers, recomputed here: the job's stored masks and the best recipe's masks against the person's
@@ -147,20 +147,23 @@ describe('calibration from a person\'s first fixes', () => {
     expect(p.current.miou).toBeCloseTo(own.miou(), 12);
     expect(p.best!.miou).toBeCloseTo(best.miou(), 12);
     expect(p.gain).toBeCloseTo(p.best!.miou - p.current.miou, 12);
-    expect(p.gain).toBeGreaterThan(0.05);
+    // five fixes ask for a gain of 0.16/√5 before the studio recommends a change
+    expect(p.required).toBeCloseTo(0.16 / Math.sqrt(5), 12);
+    expect(p.gain).toBeGreaterThan(p.required);
+    expect(p.recommended).toBe(true);
 
     // one click: a re-threshold job over exactly the unreviewed images, recording the proposal
     const applied = await call<{ jobId: number; images: number }>('applyFixProposal', { jobId, refine: p.best!.refine, background: p.best!.background });
-    expect(applied.images).toBe(N - 4);
+    expect(applied.images).toBe(N - 5);
     expect((await finished(applied.jobId)).state).toBe('done');
     const job = project.jobs.get(applied.jobId);
-    expect(job.params).toMatchObject({ sourceJob: jobId, only: 'unreviewed', fromFixes: { fixed: 4 } });
+    expect(job.params).toMatchObject({ sourceJob: jobId, only: 'unreviewed', fromFixes: { fixed: 5 } });
     for (const img of images) {
       const cur = project.masks.current(img.id)!;
       if (human.has(img.id)) expect(Buffer.from(cur.png).equals(human.get(img.id)!)).toBe(true);
       else expect(cur.version.provenance.jobId).toBe(applied.jobId);
     }
-    expect(project.jobItems.list(applied.jobId).map((i) => i.imageId).sort()).toEqual(images.slice(4).map((i) => i.id).sort());
+    expect(project.jobItems.list(applied.jobId).map((i) => i.imageId).sort()).toEqual(images.slice(5).map((i) => i.id).sort());
   }, 180_000);
 
   it('refuses bad requests with the field named', async () => {

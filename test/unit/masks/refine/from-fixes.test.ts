@@ -2,7 +2,7 @@
 // are known exactly: the recipe that reproduces the fixed masks is found, the job's own
 // recipe wins ties, and a chain not scored on every image is not proposed.
 import { describe, expect, it } from 'vitest';
-import { fixRecipes, FIX_FACTORS, FIX_TAUS, rankRecipes, recipeLabels, recipeSettings, type FixedImage, type ScoredPixels } from '../../../../src/masks/refine/from-fixes.ts';
+import { fixRecipes, FIX_FACTORS, FIX_TAUS, rankRecipes, recipeLabels, recipeSettings, recommendedRecipe, requiredGain, type FixedImage, type ScoredPixels } from '../../../../src/masks/refine/from-fixes.ts';
 import { maskSettings } from '../../../../src/masks/cam-mask.ts';
 
 /** 10×10 pixels of one class (2) with scores 0.00 … 0.99 */
@@ -43,6 +43,17 @@ describe('calibration from fixes', () => {
     // 0.452 cuts the ramp where 0.45 does: equal scores, and the job's own recipe stays
     const current = { refine: 'none' as const, background: { kind: 'fixed' as const, bg: 0.452 } };
     expect(rankRecipes(images, {}, 3, current)[0]).toEqual({ recipe: current, miou: 1 });
+  });
+
+  it('recommends a change only with a gain of 0.16/√n on n fixes', () => {
+    expect(requiredGain(0)).toBe(1);
+    expect(requiredGain(4)).toBeCloseTo(0.08, 12);
+    expect(requiredGain(100)).toBeCloseTo(0.016, 12);
+    const ranked = [{ recipe: { refine: 'fast' as const, background: { kind: 'fixed' as const, bg: 0.3 } }, miou: 0.7 }];
+    expect(recommendedRecipe(ranked, 0.64, 10)).toMatchObject({ gain: expect.closeTo(0.06, 12), recommended: true });
+    expect(recommendedRecipe(ranked, 0.66, 10)).toMatchObject({ gain: expect.closeTo(0.04, 12), recommended: false });
+    expect(recommendedRecipe(ranked, 0.66, 100)).toMatchObject({ recommended: true });
+    expect(recommendedRecipe([], 0.66, 0)).toEqual({ best: null, gain: 0, required: 1, recommended: false });
   });
 
   it('an automatic recipe cuts each image at its own τ under the job\'s other settings', () => {
