@@ -18,6 +18,7 @@
 import { DEFAULT_REFINE_PRESET, downsampleRgb, gateMaps, parAffinity, parPropagate, REFINE_PRESETS, workSize } from '../../src/masks/refine/index.ts';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
@@ -91,6 +92,10 @@ interface Row {
   perSec: number;
   /** the process's CPU time (all threads) per image */
   cpuMs: number;
+  /** the main thread's busy time per image (its event loop's active time: commits, progress) */
+  mainMs: number;
+  /** the 99th percentile of the main thread's event-loop delay during the run (how long a UI request could wait) */
+  delayP99Ms: number;
   backend: string;
 }
 
@@ -98,6 +103,9 @@ interface Row {
 async function measured(label: string, workers: number, refine: string, start: (onProgress: (e: { state: string; processed: number }) => void) => Promise<JobSummary>): Promise<Row> {
   let t0 = 0;
   let c0 = process.cpuUsage();
+  let e0 = performance.eventLoopUtilization();
+  let e1 = e0;
+  const delay = monitorEventLoopDelay({ resolution: 5 });
   let n0 = 0;
   let last = 0;
   let lastN = 0;
@@ -107,17 +115,22 @@ async function measured(label: string, workers: number, refine: string, start: (
     if (e.processed === workers) {
       t0 = performance.now();
       c0 = process.cpuUsage();
+      e0 = performance.eventLoopUtilization();
       n0 = e.processed;
+      delay.enable();
     }
     last = performance.now();
     cpu = process.cpuUsage();
+    e1 = performance.eventLoopUtilization();
     lastN = e.processed;
   });
+  delay.disable();
   if (s.state !== 'done' || s.failed) throw new Error(`${label}: job ${s.state}, ${s.failed} failed ${s.message ?? JSON.stringify(s.errors[0])}`);
   const seconds = (last - t0) / 1000;
   const images = lastN - n0;
   const cpuMs = (cpu.user - c0.user + cpu.system - c0.system) / 1000 / images;
-  return { model: label, workers, refine, images, seconds, perSec: images / seconds, cpuMs, backend: s.backend };
+  const mainMs = performance.eventLoopUtilization(e1, e0).active / images;
+  return { model: label, workers, refine, images, seconds, perSec: images / seconds, cpuMs, mainMs, delayP99Ms: delay.percentile(99) / 1e6, backend: s.backend };
 }
 
 function throughput(template: string, to: string, label: string, workers: number, refine: string): Promise<Row> {
@@ -136,16 +149,16 @@ function medians(rows: Row[]): Row[] {
   for (const r of rows) {
     if (out.some((o) => o.model === r.model && o.workers === r.workers && o.refine === r.refine)) continue;
     const same = rows.filter((o) => o.model === r.model && o.workers === r.workers && o.refine === r.refine);
-    out.push({ ...r, images: same.reduce((t, o) => t + o.images, 0), seconds: same.reduce((t, o) => t + o.seconds, 0), perSec: median(same.map((o) => o.perSec)), cpuMs: median(same.map((o) => o.cpuMs)) });
+    out.push({ ...r, images: same.reduce((t, o) => t + o.images, 0), seconds: same.reduce((t, o) => t + o.seconds, 0), perSec: median(same.map((o) => o.perSec)), cpuMs: median(same.map((o) => o.cpuMs)), mainMs: median(same.map((o) => o.mainMs)), delayP99Ms: median(same.map((o) => o.delayP99Ms)) });
   }
   return out;
 }
 
 function printRows(title: string, rows: Row[], rounds: number): void {
-  console.log(`\n${title} (median of ${rounds} alternated rounds; images/s after warm-up; CPU = the whole process's, every thread)`);
-  console.log('| model | workers | refine | images | s | images/s | CPU ms/image | backend |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.model} | ${r.workers} | ${r.refine} | ${r.images} | ${r.seconds.toFixed(1)} | ${r.perSec.toFixed(2)} | ${r.cpuMs.toFixed(2)} | ${r.backend} |`);
+  console.log(`\n${title} (median of ${rounds} alternated rounds; images/s after warm-up; CPU = the whole process's, every thread; main = the main thread's busy time; delay = its event loop's p99 delay, what a UI request could wait)`);
+  console.log('| model | workers | refine | images | s | images/s | CPU ms/image | main ms/image | delay p99 ms | backend |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.model} | ${r.workers} | ${r.refine} | ${r.images} | ${r.seconds.toFixed(1)} | ${r.perSec.toFixed(2)} | ${r.cpuMs.toFixed(2)} | ${r.mainMs.toFixed(2)} | ${r.delayP99Ms.toFixed(1)} | ${r.backend} |`);
   const pick = (label: string, w: number, refine: string) => rows.find((r) => r.model === label && r.workers === w && r.refine === refine);
   for (const label of new Set(rows.map((r) => r.model))) {
     for (const refine of [DEFAULT_REFINE_PRESET, 'none']) {
