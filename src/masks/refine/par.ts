@@ -101,44 +101,117 @@ export function parAffinity(rgb: Uint8Array, width: number, height: number, s: P
 
 /** `iterations` rounds of m ← A·m on each class map (new arrays; the inputs are not changed). */
 export function parPropagate(a: Affinity, maps: readonly Float32Array[], iterations: number): Float32Array[] {
+  const n = a.width * a.height;
+  for (const m of maps) if (m.length !== n) throw new Error(`parPropagate: ${m.length} values for a ${a.width}x${a.height} affinity`);
+  // classes two at a time, interleaved, so each weight is read once for both (measured ≈ 1.5×
+  // a class at a time); an odd one out alone
+  const out: Float32Array[] = [];
+  for (let c = 0; c + 1 < maps.length; c += 2) out.push(...propagatePair(a, maps[c], maps[c + 1], iterations));
+  if (maps.length % 2) out.push(propagateOne(a, maps[maps.length - 1], iterations));
+  return out;
+}
+
+function propagateOne(a: Affinity, m: Float32Array, iterations: number): Float32Array {
   const { width, height, w, k, dilations } = a;
   const n = width * height;
-  for (const m of maps) if (m.length !== n) throw new Error(`parPropagate: ${m.length} values for a ${width}x${height} affinity`);
   const reach = Math.max(...dilations);
   const pw = width + 2 * reach;
   const groups = dilations.length;
-  // one class at a time: measured faster than interleaving the classes in one pass
-  return maps.map((m) => {
-    const cur = new Float32Array(pw * (height + 2 * reach));
-    let out = m.slice();
-    let next = new Float32Array(n);
-    for (let it = 0; it < iterations; it++) {
-      padded(out, cur, width, height, 1, reach);
-      for (let y = 0, i = 0; y < height; y++) {
-        for (let x = 0, p = (y + reach) * pw + reach; x < width; x++, i++, p++) {
-          // the 8 neighbours of each dilation in DIRS order, summed in float64 as the definition does
-          let s = 0;
-          for (let g = 0, j = i * k; g < groups; g++, j += 8) {
-            const d = dilations[g];
-            const up = p - d * pw;
-            const down = p + d * pw;
-            s += w[j] * cur[up - d];
-            s += w[j + 1] * cur[up];
-            s += w[j + 2] * cur[up + d];
-            s += w[j + 3] * cur[p - d];
-            s += w[j + 4] * cur[p + d];
-            s += w[j + 5] * cur[down - d];
-            s += w[j + 6] * cur[down];
-            s += w[j + 7] * cur[down + d];
-          }
-          next[i] = s;
+  const cur = new Float32Array(pw * (height + 2 * reach));
+  let out = m.slice();
+  let next = new Float32Array(n);
+  for (let it = 0; it < iterations; it++) {
+    padded(out, cur, width, height, 1, reach);
+    for (let y = 0, i = 0; y < height; y++) {
+      for (let x = 0, p = (y + reach) * pw + reach; x < width; x++, i++, p++) {
+        // the 8 neighbours of each dilation in DIRS order, summed in float64 as the definition does
+        let s = 0;
+        for (let g = 0, j = i * k; g < groups; g++, j += 8) {
+          const d = dilations[g];
+          const up = p - d * pw;
+          const down = p + d * pw;
+          s += w[j] * cur[up - d];
+          s += w[j + 1] * cur[up];
+          s += w[j + 2] * cur[up + d];
+          s += w[j + 3] * cur[p - d];
+          s += w[j + 4] * cur[p + d];
+          s += w[j + 5] * cur[down - d];
+          s += w[j + 6] * cur[down];
+          s += w[j + 7] * cur[down + d];
         }
+        next[i] = s;
       }
-      // `out` starts as this function's own copy, so the two buffers simply swap
-      const t = out;
-      out = next;
-      next = t;
     }
-    return out;
-  });
+    // `out` starts as this function's own copy, so the two buffers simply swap
+    const t = out;
+    out = next;
+    next = t;
+  }
+  return out;
+}
+
+/** propagateOne for two maps at once: each pixel's two sums, each in the definition's order. */
+function propagatePair(a: Affinity, m0: Float32Array, m1: Float32Array, iterations: number): [Float32Array, Float32Array] {
+  const { width, height, w, k, dilations } = a;
+  const n = width * height;
+  const reach = Math.max(...dilations);
+  const pw = width + 2 * reach;
+  const groups = dilations.length;
+  const both = new Float32Array(2 * n);
+  const cur = new Float32Array(2 * pw * (height + 2 * reach));
+  let out0 = m0.slice();
+  let out1 = m1.slice();
+  let next0 = new Float32Array(n);
+  let next1 = new Float32Array(n);
+  for (let it = 0; it < iterations; it++) {
+    for (let i = 0; i < n; i++) {
+      both[2 * i] = out0[i];
+      both[2 * i + 1] = out1[i];
+    }
+    padded(both, cur, width, height, 2, reach);
+    for (let y = 0, i = 0; y < height; y++) {
+      for (let x = 0, p = 2 * ((y + reach) * pw + reach); x < width; x++, i++, p += 2) {
+        let s0 = 0;
+        let s1 = 0;
+        for (let g = 0, j = i * k; g < groups; g++, j += 8) {
+          const d = 2 * dilations[g];
+          const up = p - d * pw;
+          const down = p + d * pw;
+          let v = w[j];
+          s0 += v * cur[up - d];
+          s1 += v * cur[up - d + 1];
+          v = w[j + 1];
+          s0 += v * cur[up];
+          s1 += v * cur[up + 1];
+          v = w[j + 2];
+          s0 += v * cur[up + d];
+          s1 += v * cur[up + d + 1];
+          v = w[j + 3];
+          s0 += v * cur[p - d];
+          s1 += v * cur[p - d + 1];
+          v = w[j + 4];
+          s0 += v * cur[p + d];
+          s1 += v * cur[p + d + 1];
+          v = w[j + 5];
+          s0 += v * cur[down - d];
+          s1 += v * cur[down - d + 1];
+          v = w[j + 6];
+          s0 += v * cur[down];
+          s1 += v * cur[down + 1];
+          v = w[j + 7];
+          s0 += v * cur[down + d];
+          s1 += v * cur[down + d + 1];
+        }
+        next0[i] = s0;
+        next1[i] = s1;
+      }
+    }
+    let t = out0;
+    out0 = next0;
+    next0 = t;
+    t = out1;
+    out1 = next1;
+    next1 = t;
+  }
+  return [out0, out1];
 }
