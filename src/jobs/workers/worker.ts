@@ -2,7 +2,7 @@
 // pipeline (pipeline.ts) as its tasks, so an image is read, decoded, explained and turned
 // into mask bytes on this thread. It is also the app bundle's one worker (a host started
 // without tasks gets plain model requests from it).
-import { serveEngine } from '../../engine/worker/serve.ts';
+import { serveEngine } from '../../engine/index.ts';
 import { openPipeline } from './pipeline.ts';
 import type { PipelineConfig, PipelineTask } from './types.ts';
 
