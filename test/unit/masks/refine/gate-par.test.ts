@@ -36,7 +36,7 @@ describe('gateMaps', () => {
     expect([...gateMaps(detail, [Float32Array.from([0, 0, 0])], 0.5)]).toEqual([0, 0, 0]);
   });
 
-  it('with two deep layers at a = 0.5 (the presets) gives Math.pow’s bits exactly, subnormals and zeros included', () => {
+  it('with two deep layers at a = 0.5 (the presets) gives the bits of the plain Math.pow product exactly, subnormals and zeros included', () => {
     const r = rng(11);
     const n = 2000;
     // values spread over many binades, down into float32 subnormals, some exact zeros
