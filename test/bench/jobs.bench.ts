@@ -1,4 +1,4 @@
-// `npm run bench -- jobs [--rounds R] [--demo N] [--resnet N] [--long N] [--long-workers W] [--skip-resnet] [--skip-breakdown] [--skip-long]`:
+// `npm run bench -- jobs [--rounds R] [--demo N] [--resnet N] [--long N] [--long-workers W] [--skip-demo] [--skip-resnet] [--skip-breakdown] [--skip-long]`:
 // generation throughput and memory through the real job path (project, job items, engine
 // workers that each run an image's whole pipeline, one commit per image on this thread):
 //   1. the demo classifier (128 px, TF.js layers copy) on demo scenes: the default chain
@@ -257,23 +257,25 @@ export async function run(args: string[]): Promise<void> {
     let run = 0;
     const next = () => path.join(root, `run-${run++}`);
 
-    // the default chain against raw masks, 1 and 2 workers, alternated round by round
-    const demoRows: Row[] = [];
-    for (let r = 0; r < rounds; r++) for (const w of [1, 2]) for (const refine of [DEFAULT_REFINE_PRESET, 'none']) demoRows.push(await throughput(demoTemplate, next(), demoLabel, w, refine));
-    printRows('demo net: generation throughput', medians(demoRows), rounds);
+    if (!args.includes('--skip-demo')) {
+      // the default chain against raw masks, 1 and 2 workers, alternated round by round
+      const demoRows: Row[] = [];
+      for (let r = 0; r < rounds; r++) for (const w of [1, 2]) for (const refine of [DEFAULT_REFINE_PRESET, 'none']) demoRows.push(await throughput(demoTemplate, next(), demoLabel, w, refine));
+      printRows('demo net: generation throughput', medians(demoRows), rounds);
 
-    // a re-refine job (the default chain at a new τ_bg) over one finished job's stored maps
-    const source = copyOf(demoTemplate, path.join(root, 'refine-source'));
-    const sourceJob = (await startJob(source, { refine: DEFAULT_REFINE_PRESET }, { workers: 2 }).done).jobId;
-    source.close();
-    const rerefine: Row[] = [];
-    for (let r = 0; r < rounds; r++) {
-      for (const w of [1, 2]) {
-        const p = copyOf(path.join(root, 'refine-source'), next());
-        rerefine.push(await measured('re-refine, demo maps', w, DEFAULT_REFINE_PRESET, (onProgress) => rethresholdJob(p, sourceJob, { bg: 0.35 }, { refine: DEFAULT_REFINE_PRESET, workers: w, onProgress })).finally(() => p.close()));
+      // a re-refine job (the default chain at a new τ_bg) over one finished job's stored maps
+      const source = copyOf(demoTemplate, path.join(root, 'refine-source'));
+      const sourceJob = (await startJob(source, { refine: DEFAULT_REFINE_PRESET }, { workers: 2 }).done).jobId;
+      source.close();
+      const rerefine: Row[] = [];
+      for (let r = 0; r < rounds; r++) {
+        for (const w of [1, 2]) {
+          const p = copyOf(path.join(root, 'refine-source'), next());
+          rerefine.push(await measured('re-refine, demo maps', w, DEFAULT_REFINE_PRESET, (onProgress) => rethresholdJob(p, sourceJob, { bg: 0.35 }, { refine: DEFAULT_REFINE_PRESET, workers: w, onProgress })).finally(() => p.close()));
+        }
       }
+      printRows('re-refine job over stored maps', medians(rerefine), rounds);
     }
-    printRows('re-refine job over stored maps', medians(rerefine), rounds);
 
     if (!args.includes('--skip-resnet')) {
       const classes = Array.from({ length: 10 }, (_, k) => `c${k}`);
