@@ -119,6 +119,11 @@ describe('generation job', () => {
     expect(s.errors).toHaveLength(1);
     expect(s.errors[0]).toMatchObject({ imageId: bad.id, name: bad.name });
     expect(s.errors[0].message).toContain(file);
+    // decoded in a worker thread, the same one-line message comes back
+    const w = await startJob(p, { fresh: true }, { workers: 1 }).done;
+    expect(w).toMatchObject({ state: 'done', done: 4, failed: 1, workers: 1 });
+    expect(w.errors[0]).toMatchObject({ imageId: bad.id, message: s.errors[0].message });
+    expect(w.errors[0].message).not.toContain('\n');
     expect(p.jobItems.get(s.jobId, bad.id)).toMatchObject({ state: 'failed' });
     expect(p.masks.current(bad.id)).toBeNull();
     writeFileSync(file, good);
