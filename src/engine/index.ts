@@ -36,4 +36,5 @@ export { probabilities } from './scores.ts';
 // executors
 export { EXECUTORS, chooseExecutor, createCamExecutor, executorLabel, type CamExecutor, type ExecutorName, type ExecutorOptions } from './executor.ts';
 export { CancelledError, EngineHost, type EngineHostOptions } from './worker/host.ts';
+export { serveEngine, type InThreadEngine, type OpenTasks, type TaskOutput } from './worker/serve.ts';
 export type { EngineImage, EngineRequest, EngineResponse, ModelRef } from './worker/protocol.ts';

@@ -2,11 +2,11 @@
 // (canonical JSON) and the selection is frozen as job items, in one IMMEDIATE
 // transaction so two processes starting the same job at once end up with one job.
 import { StudioError } from '../contract/errors.ts';
-import type { MaskSettings } from '../masks/cam-mask.ts';
-import type { RefineSettings } from '../masks/refine/index.ts';
+import { maskSettings, type MaskSettings } from '../masks/cam-mask.ts';
+import { resolveRefine, type RefineChoice } from '../masks/refine/index.ts';
 import type { JobRecord, Project } from '../project/index.ts';
 import { findModel, modelInfo } from './models.ts';
-import { camMethod, classSource, frozenParams, jobMaskSettings, jobRefine, multiScale, selection } from './params.ts';
+import { camMethod, classSource, frozenParams, multiScale, selection } from './params.ts';
 import { existingIds, selectImages } from './selection.ts';
 import { DEFAULT_MULTI_SCALE, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
@@ -19,7 +19,7 @@ export interface GenerateInput {
   classes?: ClassSource;
   mask?: Partial<MaskSettings>;
   /** a preset name (none, fast, best), explicit settings, or absent: the default preset */
-  refine?: string | RefineSettings | null;
+  refine?: RefineChoice;
   /** true: the standard scales 0.5, 1, 1.5, 2 with flip */
   multiScale?: MultiScale | boolean | null;
   selection?: Selection;
@@ -37,8 +37,8 @@ export function generationParams(project: Project, input: GenerateInput): Genera
     method: camMethod(input.method),
     layer: input.layer ?? DEFAULT_CAM_LAYER,
     classes: classSource(input.classes),
-    mask: jobMaskSettings(input.mask),
-    refine: jobRefine(input.refine, input.layer ?? 'layer2'),
+    mask: maskSettings(input.mask),
+    refine: resolveRefine(input.refine, input.layer ?? DEFAULT_CAM_LAYER),
     multiScale: multiScale(ms),
     selection: sel,
   });

@@ -8,7 +8,7 @@
 // startJob (and startRethreshold) resume an unfinished job with the same frozen parameters
 // (or `jobId`), and return at once (h.jobId is known synchronously; the run continues in
 // the background). Every kind reports through the same bus and cancels the same way.
-import type { RefineSettings } from '../masks/refine/index.ts';
+import type { RefineChoice } from '../masks/refine/index.ts';
 import { EventEmitter } from 'node:events';
 import type { Project } from '../project/index.ts';
 import { createOrResume, generationJob, generationParams, type GenerateInput } from './create.ts';
@@ -83,11 +83,14 @@ export function startJob(project: Project, input: StartInput, opts: Omit<RunOpti
   );
 }
 
-/** Re-thresholds a finished generation job from its stored CAMs, in the background. */
-/** `opts.refine` absent: the source job's chain; a preset name, settings or null for another. */
-export function startRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: { onProgress?: Listener; refine?: string | RefineSettings | null } = {}): JobHandle {
+/**
+ * Re-thresholds (or re-refines) a finished generation job from its stored CAMs, in the
+ * background, on engine workers (default one per core). `opts.refine` absent: the source
+ * job's chain; a preset name, settings or null for another.
+ */
+export function startRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: { onProgress?: Listener; refine?: RefineChoice; workers?: number } = {}): JobHandle {
   const job = prepareRethreshold(project, sourceJob, mask, opts.refine);
-  return track(job.jobId, job.resumed, (signal) => job.run({ signal, onProgress: relay(opts.onProgress) }));
+  return track(job.jobId, job.resumed, (signal) => job.run({ signal, onProgress: relay(opts.onProgress), workers: opts.workers }));
 }
 
 /** the caller's listener, then the bus */

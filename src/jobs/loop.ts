@@ -5,7 +5,7 @@
 // The job's status and the run's summary come out the same way for every kind.
 //
 // A kind supplies only what differs (see runner.ts, rethreshold.ts): how its work is set
-// up (a worker pool, or nothing) and what one image is.
+// up (an engine pool: worker threads, or this thread) and what one image is.
 import type { Project } from '../project/index.ts';
 import type { JobItem } from '../project/repos/job-items.ts';
 import { commitFailure } from './commit.ts';

@@ -1,13 +1,14 @@
 // Running a generation job through the job loop (loop.ts): the images of its frozen
-// selection not yet done, optionally one shard's slice, through a pool of engine workers.
-// Each result is committed as soon as it arrives (commit.ts); cancel lets the images
-// already in the workers finish (≤ one per worker, plus the one being prepared) and stops.
+// selection not yet done, optionally one shard's slice, through a pool of engine workers
+// that each run an image's whole pipeline. This thread only commits each result as it
+// arrives (commit.ts) and reports progress; cancel lets the images already handed to the
+// workers finish (≤ one per worker, plus one queued) and stops.
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import type { ModelRecord, Project } from '../project/index.ts';
 import { commitImage, type CommitContext } from './commit.ts';
 import { generationJob } from './create.ts';
-import { defaultPoolFactory } from './workers/runners.ts';
+import { defaultPoolFactory } from './workers/pools.ts';
 import type { CamTask, EnginePool, EnginePoolFactory, EngineSpec } from './workers/types.ts';
 import { runJobLoop, type JobWork } from './loop.ts';
 import { modelInfo } from './models.ts';
@@ -87,7 +88,7 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
   let pool: EnginePool;
   try {
     if (!existsSync(model.file)) throw new StudioError('NOT_FOUND', `${model.file}: model file not found`);
-    pool = await (opts.pool ?? defaultPoolFactory)(spec, workers);
+    pool = await (opts.pool ?? defaultPoolFactory)({ spec, keepPixels: 0 }, workers);
   } catch (e) {
     throw new Error(`job ${jobId} failed: the model ${model.file} could not be loaded (${(e as Error).message.split('\n')[0]})`);
   }
@@ -115,8 +116,8 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
   };
   return {
     backend: pool.backend,
-    // one extra lane with worker threads: the next image is decoded and preprocessed here
-    // while the workers compute, so they never wait on this thread
+    // one extra lane with worker threads: an image waits in the queue, so a worker that
+    // finishes takes the next at once instead of waiting for this thread's commit
     lanes: Math.max(1, pool.size) + (workers > 0 ? 1 : 0),
     async run(imageId) {
       const t = task(imageId);

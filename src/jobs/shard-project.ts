@@ -8,7 +8,7 @@ import path from 'node:path';
 import { StudioError } from '../contract/errors.ts';
 import { createProject, DB_FILE, openProject, type Project } from '../project/index.ts';
 import { createOrResume } from './create.ts';
-import { canonical } from './params.ts';
+import { canonical } from '../contract/canonical.ts';
 import { selectImages } from './selection.ts';
 import { shardRange, type Shard } from './shard.ts';
 import type { GenerationParams } from './types.ts';

@@ -16,6 +16,7 @@ import type Database from 'better-sqlite3';
 import type { ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 import { assertLabelMap, type LabelMap } from '../masks/labels.ts';
+import { labelPngHeader } from '../masks/png.ts';
 import { decodeLabelPng, encodeLabelPng } from './png.ts';
 import type { ImagesRepo } from './repos/images.ts';
 import type { MasksRepo } from './repos/masks.ts';
@@ -62,7 +63,8 @@ export class MaskWrites {
   generated(imageId: number, mask: MaskInput, prov: Omit<MaskProvenance, 'source'>, now = stamp()): GeneratedWrite {
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const png = checked(img, mask, 'generated mask');
+      // a job's PNG is stored as its encoder made it: the header is checked, the pixels are not decoded again
+      const png = checked(img, mask, 'generated mask', { headerOnly: true });
       const cur = this.masks.currentVersion(imageId);
       const human = humanOwns(img.status, cur);
       const version = this.masks.insert(imageId, png, img.width, img.height, { ...prov, source: 'generated' }, !human, now);
@@ -168,8 +170,11 @@ export class MaskWrites {
   }
 }
 
-/** The PNG to store for `img`, after checking it is an 8-bit grayscale label map of the image's size. */
-function checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
+/**
+ * The PNG to store for `img`, after checking it is a grayscale label map of the image's
+ * size (`headerOnly`: by its header and chunk checksums, without inflating the pixels).
+ */
+function checked(img: ImageRecord, mask: MaskInput, what: string, opts: { headerOnly?: boolean } = {}): Uint8Array {
   const named = `${what} for image ${img.id}`;
   const fits = (w: number, h: number) => {
     if (w !== img.width || h !== img.height) throw new StudioError('BAD_REQUEST', `${named} (${img.name}) is ${w}x${h}, the image is ${img.width}x${img.height}`);
@@ -179,9 +184,14 @@ function checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
     fits(mask.width, mask.height);
     return encodeLabelPng(mask.labels, mask.width, mask.height);
   }
-  const m = decodeLabelPng(mask, named);
-  if (m.palette) throw new StudioError('BAD_REQUEST', `${named}: expected an 8-bit grayscale label map, got an indexed PNG`);
-  fits(m.width, m.height);
+  let shape: { width: number; height: number; indexed: boolean };
+  if (opts.headerOnly) shape = labelPngHeader(mask, named);
+  else {
+    const d = decodeLabelPng(mask, named);
+    shape = { width: d.width, height: d.height, indexed: Boolean(d.palette) };
+  }
+  if (shape.indexed) throw new StudioError('BAD_REQUEST', `${named}: expected an 8-bit grayscale label map, got an indexed PNG`);
+  fits(shape.width, shape.height);
   return mask;
 }
 

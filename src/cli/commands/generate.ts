@@ -52,7 +52,7 @@ export const generate: Command = {
       if (flagBool(args, 'rethreshold')) {
         const job = flagNumber(args, 'job') ?? latestGeneration(main);
         const refine = flagString(args, 'refine');
-        const h = startRethreshold(main, job, mask, { onProgress: printer.update, ...(refine !== undefined ? { refine } : {}) });
+        const h = startRethreshold(main, job, mask, { onProgress: printer.update, workers: flagNumber(args, 'workers'), ...(refine !== undefined ? { refine } : {}) });
         current = h.jobId;
         summary = await h.done;
       } else {

@@ -2,6 +2,7 @@
 // the quality bench's tuning split (docs/quality; the held-out split it reports was not used
 // to choose them). τ_bg stays the job's own setting: the chains' best τ_bg on the bench is
 // the raw maps' 0.4.
+import { canonicalJson } from '../../contract/canonical.ts';
 import { StudioError } from '../../contract/errors.ts';
 import { REFINE_PRESET_NAMES, type RefinePresetName as RefinePreset } from '../../contract/generation.ts';
 import type { RefineSettings } from './settings.ts';
@@ -32,13 +33,6 @@ export function refinePreset(name: string): RefineSettings | null {
 
 /** The preset whose chain equals `r` (the drawer shows its name), else null ('custom'). */
 export function presetOf(r: RefineSettings | null): RefinePreset | null {
-  const key = sortedJson(r);
-  return REFINE_PRESET_NAMES.find((n) => sortedJson(REFINE_PRESETS[n]) === key) ?? null;
-}
-
-/** JSON with object keys sorted (a job's frozen parameters are stored that way) */
-function sortedJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  );
+  const key = canonicalJson(r);
+  return REFINE_PRESET_NAMES.find((n) => canonicalJson(REFINE_PRESETS[n]) === key) ?? null;
 }

@@ -135,8 +135,20 @@ describe('mask writes', () => {
     expect(() => p.maskWrites.imported(id, { labels: new Uint8Array(5), width: W, height: H })).toThrow(/mask for image \d+: 5 values for a 8x6 map/);
     const indexed = encodeLabelPng(labelMap(W, H, 1), W, H, new Uint8Array(256 * 3));
     expect(() => p.maskWrites.edited(id, indexed)).toThrow(/expected an 8-bit grayscale label map, got an indexed PNG/);
+    // a job's PNG is judged by its header (not decoded again): the same refusals
+    expect(() => p.maskWrites.generated(id, indexed, gen)).toThrow(/generated mask for image \d+: expected an 8-bit grayscale label map, got an indexed PNG/);
+    expect(() => p.maskWrites.generated(id, encodeLabelPng(labelMap(4, 4, 1), 4, 4), gen)).toThrow(/generated mask for image \d+ \(cat\/a\.jpg\) is 4x4, the image is 8x6/);
+    expect(() => p.maskWrites.generated(id, new Uint8Array([137, 80, 78, 71]), gen)).toThrow(/generated mask for image \d+: not a PNG file|truncated/);
     expect(p.maskVersions(id)).toEqual([]);
     expect(status(p, id)).toBe('unreviewed');
+    p.close();
+  });
+
+  it("stores a job's PNG exactly as its encoder made it", async () => {
+    const { p, id } = await project();
+    const png = encodeLabelPng(labelMap(W, H, 3), W, H);
+    const w = p.maskWrites.generated(id, png, gen);
+    expect(p.masks.png(w.version.id)).toEqual(png);
     p.close();
   });
 

@@ -4,9 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MaskThresholds } from '../../../src/contract/generation.ts';
 import { maskFromStoredCams } from '../../../src/jobs/mask.ts';
-import { jobMaskSettings } from '../../../src/jobs/params.ts';
 import { CamField } from '../../../src/masks/cam-field.ts';
-import type { StoredCam } from '../../../src/masks/cam-mask.ts';
+import { maskSettings, type StoredCam } from '../../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { decodeLabelPng } from '../../../src/project/png.ts';
 import { compareMask } from '../../../renderer/src/lib/compare-masks.ts';
@@ -41,7 +40,7 @@ describe('compare view masks', () => {
     const stored = cams();
     const W = 101;
     const H = 67;
-    const pipeline = decodeLabelPng(maskFromStoredCams({ width: W, height: H, cams: stored }, jobMaskSettings(s)).png).labels;
+    const pipeline = decodeLabelPng(maskFromStoredCams({ width: W, height: H, cams: stored }, maskSettings(s)).png).labels;
     const fields = stored.map((c) => new CamField(c, W, H));
     const shown = compareMask(fields, W, H, s);
     expect(shown).toEqual(pipeline);
@@ -81,7 +80,7 @@ describe('compare view masks', () => {
     }
     const chain = REFINE_PRESETS[name];
     const s = settings[2];
-    const made = maskFromStoredCams({ width: W, height: H, cams: stored, deep, rgb }, jobMaskSettings(s), chain);
+    const made = maskFromStoredCams({ width: W, height: H, cams: stored, deep, rgb }, maskSettings(s), chain);
     expect(made.steps).toEqual([{ step: 'gate', ran: true }, { step: 'par', ran: true }]);
     const pipeline = decodeLabelPng(made.png).labels;
     const field = (c: StoredCam) => new CamField(c, W, H);
