@@ -1,6 +1,22 @@
-// Helpers both importers (and the ONNX writer) share: layout transposes, TF padding
-// arithmetic, unique names, which operand of a product is the gate.
+// Helpers both importers (and the ONNX writer) share: window attribute checks, layout
+// transposes, TF padding arithmetic, unique names, which operand of a product is the gate.
 import type { GraphNode, Pads } from '../ir.ts';
+
+/**
+ * The largest stride, dilation, kernel or pad the importers accept: far beyond what a trained
+ * CNN uses, small enough that every layer shape stays finite and sane (a 1e9 pad would ask
+ * for a 1e9-pixel map; a stride of 0 for an infinite one).
+ */
+export const MAX_WINDOW = 4096;
+
+/**
+ * What is wrong with a window attribute, or null: strides, dilations and kernel sizes are
+ * whole numbers from 1, pads from 0, all at most MAX_WINDOW.
+ */
+export function windowProblem(name: string, values: readonly number[], min: 0 | 1): string | null {
+  if (values.every((v) => Number.isInteger(v) && v >= min && v <= MAX_WINDOW)) return null;
+  return `${name} [${values.join(', ')}] must be whole numbers from ${min} to ${MAX_WINDOW}`;
+}
 
 /** TF 'same' padding along one axis: the total split with the extra pixel at the end. */
 export function tfSamePad(size: number, k: number, stride: number, dilation: number): [number, number] {
@@ -95,7 +111,7 @@ export class UniqueNames {
 }
 
 /**
- * Which operand of a product of two feature maps is the gate (spec §13): the one that
+ * Which operand of a product of two feature maps is the gate (docs/engine.md §13): the one that
  * broadcasts (a squeeze-excitation [1, 1, C] scale), or, for equal shapes, the one computed
  * elementwise from the other (σ(x), hardsigmoid(x), GELU's Φ(x)). Null: neither, or a gate that
  * does not broadcast. Returns [signal, gate] as IR tensors.
