@@ -10,6 +10,7 @@ import { constant } from './constant.ts';
 import { conv } from './conv.ts';
 import { gemm, matMul } from './dense.ts';
 import { flatten } from './flatten.ts';
+import { instanceNormalization } from './group-norm.ts';
 import { layerNormalization } from './layer-norm.ts';
 import { mul } from './mul.ts';
 import { pad } from './pad.ts';
@@ -26,7 +27,7 @@ import { unary } from './unary.ts';
 for (const entry of [
   conv, batchNormalization, unary, add, pool, globalAveragePool, gemm, matMul, flatten, reshape, pad,
   softmax, concat, constant, activations, mul, divSub, transpose, split, slice, layerNormalization,
-  reduceMean, layerNormParts, shapeOf, gather, sameValues,
+  reduceMean, layerNormParts, shapeOf, gather, sameValues, instanceNormalization,
 ]) {
   registerOp(entry);
 }

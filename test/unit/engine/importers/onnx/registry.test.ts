@@ -8,6 +8,7 @@ describe('ONNX op registry', () => {
     const ops = supportedOps();
     expect(new Set(ops).size).toBe(ops.length);
     expect(ops.slice(0, 3)).toEqual(['Conv', 'BatchNormalization', 'Relu']);
+    expect(ops).toContain('InstanceNormalization');
     for (const op of ops) expect(opEntry(op)!.ops).toContain(op);
   });
 
