@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_CALL, type StudioApi } from '../../../src/contract/api.ts';
 import { createStudioService } from '../../../src/services/index.ts';
-import { IPC_DESKTOP, type DesktopApi, type PickPurpose } from '../../../electron/desktop-api.ts';
+import { IPC_DESKTOP, type DesktopApi, type PickPurpose } from '../../../src/contract/desktop.ts';
 import { aboutInfo } from '../../../electron/about.ts';
 import { createDesktopService } from '../../../electron/desktop.ts';
 import { PathGrants } from '../../../electron/grants.ts';
