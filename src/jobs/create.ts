@@ -38,7 +38,7 @@ export function generationParams(project: Project, input: GenerateInput): Genera
     layer: input.layer ?? DEFAULT_CAM_LAYER,
     classes: classSource(input.classes),
     mask: jobMaskSettings(input.mask),
-    refine: jobRefine(input.refine, input.layer ?? 'layer2'),
+    refine: jobRefine(input.refine, input.layer ?? DEFAULT_CAM_LAYER),
     multiScale: multiScale(ms),
     selection: sel,
   });

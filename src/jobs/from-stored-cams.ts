@@ -1,5 +1,5 @@
 // Jobs that rebuild masks from a finished generation job's stored CAMs, without a model
-// (re-thresholding today; re-refining with a refinement chain next): the job is created
+// (re-thresholding: new mask settings and/or another refinement chain): the job is created
 // over the source job's finished images, or resumed when one with the same parameters is
 // open, and one image's work reads its CAMs back and commits the new mask. A kind adds
 // only its parameters and how a mask is made from the CAMs.
