@@ -48,21 +48,26 @@ export function tfSamePads(
 
 /** OIHW (ONNX/PyTorch conv) → HWIO (the IR's [kh, kw, in, out]). */
 export function oihwToHwio(data: Float32Array, [o, i, h, w]: number[]): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let a = 0; a < o; a++)
-    for (let b = 0; b < i; b++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((y * w + x) * i + b) * o + a] = data[((a * i + b) * h + y) * w + x];
-  return out;
+  return convLayout(data, [o, i, h, w], true);
 }
 
 /** HWIO → OIHW. */
 export function hwioToOihw(data: Float32Array, [h, w, i, o]: number[]): Float32Array {
+  return convLayout(data, [o, i, h, w], false);
+}
+
+/** moves every weight between OIHW and HWIO order (`toHwio` says which way) */
+function convLayout(data: Float32Array, [o, i, h, w]: number[], toHwio: boolean): Float32Array {
   const out = new Float32Array(data.length);
   for (let a = 0; a < o; a++)
     for (let b = 0; b < i; b++)
       for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((a * i + b) * h + y) * w + x] = data[((y * w + x) * i + b) * o + a];
+        for (let x = 0; x < w; x++) {
+          const oihw = ((a * i + b) * h + y) * w + x;
+          const hwio = ((y * w + x) * i + b) * o + a;
+          if (toHwio) out[hwio] = data[oihw];
+          else out[oihw] = data[hwio];
+        }
   return out;
 }
 

@@ -21,6 +21,21 @@ export type ShapeFold = (n: NodeProto, state: ImportState) => Const | null;
 /** Converts one node: `name` is its IR node name (the torch module path, see names.ts). */
 export type Convert = (n: NodeProto, name: string, state: ImportState) => void;
 
+/** A node that reads one tensor and writes one: its IR name, the IR tensor of input 0, the ONNX tensor it writes. */
+export interface OneInOneOut {
+  name: string;
+  input: string;
+  out: string;
+}
+
+/** The common form of `convert`: the node's extra outputs (if any) must be unused; then its one input and output. */
+export function oneInOneOut(convert: (n: NodeProto, io: OneInOneOut, state: ImportState) => void): Convert {
+  return (n, name, state) => {
+    const out = state.singleOutput(n);
+    convert(n, { name, input: state.input(n), out }, state);
+  };
+}
+
 /**
  * A multi-node pattern this family converts whole, starting at a node of another op type
  * (torch writes GroupNorm as Reshape → InstanceNormalization → Reshape → Mul → Add). Tried

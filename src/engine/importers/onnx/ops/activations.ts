@@ -3,7 +3,7 @@
 // constant inputs after.
 import type { ActivationFn } from '../../../ir.ts';
 import { attrFloat, attrString, type NodeProto } from '../../../onnx/proto.ts';
-import type { OpEntry } from '../registry.ts';
+import { oneInOneOut, type OpEntry } from '../registry.ts';
 import type { ImportState } from '../state.ts';
 
 type Spec = { fn: ActivationFn; alpha?: number; beta?: number };
@@ -32,11 +32,9 @@ const SPECS: Record<string, (n: NodeProto, state: ImportState) => Spec> = {
 export const activations: OpEntry = {
   ops: Object.keys(SPECS),
   layout: 'keeps',
-  convert(n, name, state) {
-    const out = state.singleOutput(n);
-    const input = state.input(n);
+  convert: oneInOneOut((n, { name, input, out }, state) => {
     const spec = SPECS[n.opType ?? ''](n, state);
     state.noSpatialFlat(n, input);
     state.emit({ op: 'activation', name, inputs: [input], output: out, ...spec }, out);
-  },
+  }),
 };

@@ -1,15 +1,13 @@
 // Conv (grouped and depthwise too): OIHW weights → the IR's HWIO, explicit or automatic pads.
 import { attrInt } from '../../../onnx/proto.ts';
 import { oihwToHwio } from '../../shared.ts';
-import type { OpEntry } from '../registry.ts';
+import { oneInOneOut, type OpEntry } from '../registry.ts';
 import { pads2d, pair } from '../window.ts';
 
 export const conv: OpEntry = {
   ops: ['Conv'],
   layout: 'nchw',
-  convert(n, name, state) {
-    const out = state.singleOutput(n);
-    const input = state.input(n);
+  convert: oneInOneOut((n, { name, input, out }, state) => {
     const ins = n.input ?? [];
     const groups = attrInt(n, 'group', 1);
     const w = state.constFloats(n, ins[1], 'weight');
@@ -28,5 +26,5 @@ export const conv: OpEntry = {
     }
     const pads = pads2d(n, state, xs, [kh, kw], strides, dilations);
     state.emit({ op: 'conv2d', name, inputs: [input], output: out, weight, bias, strides, pads, dilations, ...(groups > 1 ? { groups } : {}) }, out);
-  },
+  }),
 };

@@ -3,7 +3,7 @@
 // position (ConvNeXt's MLP), which is a 1×1 conv. MatMul keeps the layout; Gemm reads NCHW only.
 import { attrFloat, attrInt, type NodeProto } from '../../../onnx/proto.ts';
 import { permuteFlatRows, transpose2d } from '../../shared.ts';
-import type { Convert, OpEntry } from '../registry.ts';
+import { oneInOneOut, type OpEntry } from '../registry.ts';
 import type { ImportState } from '../state.ts';
 
 /** a Linear applied per position of a channels-last map: a 1×1 conv, z⁺ per position */
@@ -16,9 +16,7 @@ function pointwise(n: NodeProto, name: string, input: string, out: string, state
   state.emit({ op: 'conv2d', name, inputs: [input], output: out, weight, strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1] }, out);
 }
 
-const dense: Convert = (n, name, state) => {
-  const out = state.singleOutput(n);
-  const input = state.input(n);
+const dense = oneInOneOut((n, { name, input, out }, state) => {
   const ins = n.input ?? [];
   const s = state.shape(input);
   if (n.opType === 'MatMul' && s.length === 3 && state.isChannelsLast(ins[0])) return pointwise(n, name, input, out, state);
@@ -50,7 +48,7 @@ const dense: Convert = (n, name, state) => {
     bias = state.param(`${name}.bias`, [outF], b.floats.map((v) => v * beta));
   }
   state.emit({ op: 'dense', name, inputs: [input], output: out, weight, bias }, out);
-};
+});
 
 export const gemm: OpEntry = { ops: ['Gemm'], layout: 'nchw', convert: dense };
 

@@ -4,7 +4,7 @@
 //   μ = ReduceMean(x); d = Sub(x, μ); v = ReduceMean(Pow(d, 2)); y = Div(d, Sqrt(Add(v, ε)))
 import { attrFloat, attrInt, attrInts, type NodeProto } from '../../../onnx/proto.ts';
 import type { Shape } from '../../shapes.ts';
-import type { OpEntry, Pattern } from '../registry.ts';
+import { oneInOneOut, type OpEntry, type Pattern } from '../registry.ts';
 import type { ImportState } from '../state.ts';
 
 /** whether ReduceMean's axes are the channel axis of its input (in the input's ONNX layout) */
@@ -53,9 +53,7 @@ export const layerNormalization: OpEntry = {
   ops: ['LayerNormalization'],
   layout: 'keeps',
   patterns: [decomposed],
-  convert(n, name, state) {
-    const out = state.singleOutput(n);
-    const input = state.input(n);
+  convert: oneInOneOut((n, { name, input, out }, state) => {
     const ins = n.input ?? [];
     const s = state.shape(input);
     const rank = s.length + 1;
@@ -66,5 +64,5 @@ export const layerNormalization: OpEntry = {
     const gamma = ins[1] ? state.param(`${name}.weight`, [c], state.constFloats(n, ins[1], 'scale').floats) : undefined;
     const beta = ins[2] ? state.param(`${name}.bias`, [c], state.constFloats(n, ins[2], 'bias').floats) : undefined;
     state.emit({ op: 'layernorm', name, inputs: [input], output: out, gamma, beta, epsilon: attrFloat(n, 'epsilon', 1e-5) }, out);
-  },
+  }),
 };

@@ -2,14 +2,12 @@
 // attribute before).
 import { attrFloat, attrInts, attrString } from '../../../onnx/proto.ts';
 import { windowProblem } from '../../shared.ts';
-import type { OpEntry } from '../registry.ts';
+import { oneInOneOut, type OpEntry } from '../registry.ts';
 
 export const pad: OpEntry = {
   ops: ['Pad'],
   layout: 'nchw',
-  convert(n, name, state) {
-    const out = state.singleOutput(n);
-    const input = state.input(n);
+  convert: oneInOneOut((n, { name, input, out }, state) => {
     const ins = n.input ?? [];
     const mode = attrString(n, 'mode') ?? 'constant';
     if (mode !== 'constant') state.fail(n, `only constant padding is supported, got mode ${mode}`);
@@ -23,5 +21,5 @@ export const pad: OpEntry = {
     const problem = windowProblem('pads', p, 0);
     if (problem) state.fail(n, problem);
     state.emit({ op: 'pad', name, inputs: [input], output: out, pads: [p[2], p[3], p[6], p[7]], value }, out);
-  },
+  }),
 };

@@ -1,15 +1,13 @@
 // MaxPool and AveragePool (explicit or automatic pads, ceil_mode, count_include_pad) and
 // GlobalAveragePool.
 import { attrInt, attrInts } from '../../../onnx/proto.ts';
-import type { OpEntry } from '../registry.ts';
+import { oneInOneOut, type OpEntry } from '../registry.ts';
 import { ceilPads, pads2d, pair } from '../window.ts';
 
 export const pool: OpEntry = {
   ops: ['MaxPool', 'AveragePool'],
   layout: 'nchw',
-  convert(n, name, state) {
-    const out = state.singleOutput(n);
-    const input = state.input(n);
+  convert: oneInOneOut((n, { name, input, out }, state) => {
     const xs = state.spatialIn(n, input);
     const kernel = pair(n, state, 'kernel_shape');
     const strides = pair(n, state, 'strides', [1, 1]);
@@ -22,16 +20,14 @@ export const pool: OpEntry = {
     const pads = ceilPads(n, state, xs, kernel, strides, pads2d(n, state, xs, kernel, strides, [1, 1]));
     if (n.opType === 'MaxPool') state.emit({ op: 'maxpool', name, inputs: [input], output: out, kernel, strides, pads }, out);
     else state.emit({ op: 'avgpool', name, inputs: [input], output: out, kernel, strides, pads, countIncludePad }, out);
-  },
+  }),
 };
 
 export const globalAveragePool: OpEntry = {
   ops: ['GlobalAveragePool'],
   layout: 'nchw',
-  convert(n, name, state) {
-    const out = state.singleOutput(n);
-    const input = state.input(n);
+  convert: oneInOneOut((n, { name, input, out }, state) => {
     state.spatialIn(n, input);
     state.emit({ op: 'globalavgpool', name, inputs: [input], output: out, keepDims: true }, out);
-  },
+  }),
 };

@@ -1,14 +1,12 @@
 // Slice of one contiguous channel range (steps 1); of constant shape vectors it folds.
-import type { OpEntry } from '../registry.ts';
+import { oneInOneOut, type OpEntry } from '../registry.ts';
 import { foldSlice } from '../shape-folding.ts';
 
 export const slice: OpEntry = {
   ops: ['Slice'],
   layout: 'nchw',
   fold: foldSlice,
-  convert(n, name, state) {
-    const out = state.singleOutput(n);
-    const input = state.input(n);
+  convert: oneInOneOut((n, { name, input, out }, state) => {
     const ins = n.input ?? [];
     const s = state.shape(input);
     const c = s[s.length - 1] as number;
@@ -23,5 +21,5 @@ export const slice: OpEntry = {
     const begin = clamp(starts[0]);
     const size = clamp(ends[0]) - begin;
     state.emit({ op: 'slice', name, inputs: [input], output: out, begin, size }, out);
-  },
+  }),
 };
