@@ -12,6 +12,19 @@ function memoryDb(): Database.Database {
   return db;
 }
 
+/** a DB migrated to `version − 1`, then by that one step (checked) to `version` */
+function steppedTo(version: number): Database.Database {
+  const db = memoryDb();
+  migrate(db, ':memory:', MIGRATIONS.slice(0, version - 1));
+  expect(migrate(db, ':memory:', MIGRATIONS.slice(0, version))).toEqual({ from: version - 1, to: version });
+  return db;
+}
+
+/** image 1, a 2×2 PNG */
+function addImage(db: Database.Database): void {
+  db.prepare("INSERT INTO images (id, name, path, hash, size, width, height, format, added_at) VALUES (1, 'a', 'a', 'h', 1, 2, 2, 'png', 'now')").run();
+}
+
 function tables(db: Database.Database): string[] {
   return db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
 }
@@ -42,13 +55,11 @@ describe('migrations', () => {
   });
 
   it('002-masks-cams adds versioned masks (immutable rows, frozen kept) and cams on top of 001', () => {
-    const db = memoryDb();
-    migrate(db, ':memory:', MIGRATIONS.slice(0, 1));
-    expect(migrate(db, ':memory:', MIGRATIONS.slice(0, 2))).toEqual({ from: 1, to: 2 });
+    const db = steppedTo(2);
     expect(tables(db)).toContain('masks');
     expect(tables(db)).toContain('cams');
     expect(objects(db, 'trigger')).toEqual(['masks_frozen_kept', 'masks_immutable', 'masks_stay_frozen']);
-    db.prepare("INSERT INTO images (id, name, path, hash, size, width, height, format, added_at) VALUES (1, 'a', 'a', 'h', 1, 2, 2, 'png', 'now')").run();
+    addImage(db);
     const ins = db.prepare("INSERT INTO masks (image_id, png, width, height, source, created_at, current) VALUES (1, x'00', 2, 2, 'generated', 'now', ?)");
     const m1 = Number(ins.run(1).lastInsertRowid);
     expect(() => ins.run(1)).toThrow(/UNIQUE/); // one current version per image
@@ -63,13 +74,11 @@ describe('migrations', () => {
   });
 
   it('003-job-items adds per-image job state whose queries run on its indexes', () => {
-    const db = memoryDb();
-    migrate(db, ':memory:', MIGRATIONS.slice(0, 2));
-    expect(migrate(db, ':memory:', MIGRATIONS.slice(0, 3))).toEqual({ from: 2, to: 3 });
+    const db = steppedTo(3);
     expect(tables(db)).toContain('job_items');
     expect(objects(db, 'index')).toEqual(expect.arrayContaining(['job_items_by_mask', 'job_items_by_state', 'job_items_image']));
     expect(db.prepare("SELECT name FROM pragma_table_info('jobs') WHERE name = 'rolled_back_at'").pluck().get()).toBe('rolled_back_at');
-    db.prepare("INSERT INTO images (id, name, path, hash, size, width, height, format, added_at) VALUES (1, 'a', 'a', 'h', 1, 2, 2, 'png', 'now')").run();
+    addImage(db);
     db.prepare("INSERT INTO jobs (id, kind, params, status, created_at, updated_at) VALUES (1, 'generate', '{}', 'running', 'now', 'now')").run();
     const item = db.prepare('INSERT INTO job_items (job_id, seq, image_id, state) VALUES (1, ?, 1, ?)');
     item.run(0, 'pending');
@@ -92,7 +101,7 @@ describe('migrations', () => {
   it('004-ground-truth moves references from the fake method to their own column, still immutable', () => {
     const db = memoryDb();
     migrate(db, ':memory:', MIGRATIONS.slice(0, 3));
-    db.prepare("INSERT INTO images (id, name, path, hash, size, width, height, format, added_at) VALUES (1, 'a', 'a', 'h', 1, 2, 2, 'png', 'now')").run();
+    addImage(db);
     const ins = db.prepare("INSERT INTO masks (image_id, png, width, height, source, method, created_at, current) VALUES (1, x'00', 2, 2, ?, ?, 'now', 0)");
     const gt = Number(ins.run('imported', 'ground-truth').lastInsertRowid);
     const imported = Number(ins.run('imported', null).lastInsertRowid);
@@ -115,7 +124,7 @@ describe('migrations', () => {
   it('005-mask-refine adds the refine record to mask versions, still immutable, the current version still found by its index', () => {
     const db = memoryDb();
     migrate(db, ':memory:', MIGRATIONS.slice(0, 4));
-    db.prepare("INSERT INTO images (id, name, path, hash, size, width, height, format, added_at) VALUES (1, 'a', 'a', 'h', 1, 2, 2, 'png', 'now')").run();
+    addImage(db);
     const before = Number(db.prepare("INSERT INTO masks (image_id, png, width, height, source, created_at, current) VALUES (1, x'00', 2, 2, 'generated', 'now', 0)").run().lastInsertRowid);
     expect(migrate(db, ':memory:', MIGRATIONS.slice(0, 5))).toEqual({ from: 4, to: 5 });
     expect(db.prepare('SELECT refine FROM masks WHERE id = ?').pluck().get(before)).toBeNull(); // made from the raw CAMs
