@@ -139,19 +139,17 @@ describe('paths need a dialog grant', () => {
   it("the renderer's native picker (lib/desktop.ts) reaches pick through the bridge the preload exposes, and its path is granted", async () => {
     const out = join(tmp.dir, 'export-picked');
     mkdirSync(out);
-    const g = globalThis as { window?: unknown };
-    g.window = {};
+    const g = globalThis as { studioDesktop?: DesktopBridge };
     expect(nativePicker('export')).toBeNull(); // browser mode: no desktop bridge
-    // what preload.ts exposes: call(method, params) → one IPC_DESKTOP invoke, answered by routeIpc
-    const bridge: DesktopBridge = { call: (method, params) => routeIpc(table, IPC_DESKTOP, app, { method, params }) as never };
-    g.window = { studioDesktop: bridge };
+    // what preload.ts exposes as window.studioDesktop: call(method, params) → one IPC_DESKTOP invoke, answered by routeIpc
+    g.studioDesktop = { call: (method, params) => routeIpc(table, IPC_DESKTOP, app, { method, params }) as never };
     try {
       picks.push(out);
       expect(await nativePicker('export')!()).toBe(out);
       expect(await nativePicker('export')!()).toBeNull(); // cancelled
       expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, false] })).toMatchObject({ ok: true, value: { out } });
     } finally {
-      delete g.window;
+      delete g.studioDesktop;
     }
   });
 
