@@ -7,7 +7,7 @@ import type { ExportApi } from '../src/contract/export.ts';
 import { StudioError } from '../src/contract/errors.ts';
 import { registerModel } from '../src/jobs/models.ts';
 import type { Project } from '../src/project/index.ts';
-import type { AboutInfo, DesktopApi, PickPurpose } from './desktop-api.ts';
+import type { AboutInfo, DesktopApi, PickPurpose } from '../src/contract/desktop.ts';
 import type { GrantKind, PathGrants } from './grants.ts';
 import type { RecentProjects } from './recent.ts';
 

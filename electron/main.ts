@@ -19,7 +19,7 @@ import type { StudioApi } from '../src/contract/api.ts';
 import { aboutInfo, aboutText } from './about.ts';
 import { projectFromArgv } from './argv.ts';
 import { createDesktopService } from './desktop.ts';
-import type { DesktopApi, PickPurpose } from './desktop-api.ts';
+import type { DesktopApi, PickPurpose } from '../src/contract/desktop.ts';
 import { PathGrants } from './grants.ts';
 import { channelTable, registerIpc } from './ipc.ts';
 import { checkCallPaths } from './path-policy.ts';

@@ -8,7 +8,7 @@ import { isAbsolute } from 'node:path';
 import type { MethodName, Params } from '../src/contract/api.ts';
 import { StudioError } from '../src/contract/errors.ts';
 import { VALIDATORS, isMethodName } from '../src/services/validate.ts';
-import type { PickPurpose } from './desktop-api.ts';
+import type { PickPurpose } from '../src/contract/desktop.ts';
 import { isInside, type PathGrants } from './grants.ts';
 
 export interface PathUse {

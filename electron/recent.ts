@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DB_FILE } from '../src/project/db.ts';
-import type { RecentProject } from './desktop-api.ts';
+import type { RecentProject } from '../src/contract/desktop.ts';
 
 export const MAX_RECENT = 10;
 

@@ -4,14 +4,12 @@
 import type { ExportApi, ExportEvents } from './export.ts';
 import type { GenerationApi, GenerationEvents } from './generation.ts';
 
+import type { ReviewStatus, Split } from './core.ts';
+
+export * from './core.ts';
 export type * from './export.ts';
 export type * from './generation.ts';
 export type * from './jobs.ts';
-
-export type ReviewStatus = 'unreviewed' | 'generated' | 'edited' | 'approved' | 'rejected';
-export const REVIEW_STATUSES: readonly ReviewStatus[] = ['unreviewed', 'generated', 'edited', 'approved', 'rejected'];
-
-export type Split = 'train' | 'val' | 'test' | null;
 
 /** A project class. `index` is the label-map value (1..C); 0 is background, 255 ignore. */
 export interface ClassInfo {

@@ -1,6 +1,6 @@
 // The contract of the studio's Generate panel: types and plain constants only, imported
 // by api.ts into StudioApi/StudioEvents.
-import type { ReviewStatus } from './api.ts';
+import type { ReviewStatus } from './core.ts';
 import type { JobProgress } from './jobs.ts';
 
 export const CAM_METHOD_NAMES = ['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam'] as const;

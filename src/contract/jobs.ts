@@ -5,7 +5,7 @@
 /** generate: CAMs and masks from the model; rethreshold: masks rebuilt from a finished job's stored CAMs */
 export type JobKind = 'generate' | 'rethreshold';
 
-export type JobState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed' | 'paused';
+export type JobState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed';
 
 export interface JobError {
   imageId: number;

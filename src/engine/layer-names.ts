@@ -2,7 +2,7 @@
 //  1. a tensor or node name;
 //  2. `layer1..layer4` by the file's naming: torchvision ResNet module paths
 //     (`layer2.3.relu_1`, from ONNX) or Keras ResNet names (`conv3_block4_out`);
-//  3. `layer1..layer4` on any other CNN: the end of the stride-4/8/16/32 stage (spec §13) —
+//  3. `layer1..layer4` on any other CNN: the end of the stride-4/8/16/32 stage (docs/engine.md §13) —
 //     the last tensor at that stride that every path to the output passes through, before the
 //     first node that halves the resolution again: a pool's input (VGG `features.22`,
 //     DenseNet `features.transition2.conv`), or the input of the block holding a strided

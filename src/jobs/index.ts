@@ -59,10 +59,6 @@ export function cancelJob(jobId: number): boolean {
   return true;
 }
 
-export function isRunning(jobId: number): boolean {
-  return running.has(jobId);
-}
-
 export type StartInput = GenerateInput & { jobId?: number; /** a new job even when one with these parameters exists */ fresh?: boolean };
 
 /** Starts (or resumes) a generation job in the background. Throws synchronously on bad parameters. */

@@ -3,7 +3,7 @@
 // the argmax over {τ_bg, CAM_c : c ∈ tags}.
 //
 // Decisions (fixed, so re-thresholding gives identical bytes):
-// - Normalisation happens at feature resolution, before upsampling (rcam-spec §6 order).
+// - Normalisation happens at feature resolution, before upsampling (docs/engine.md §6 order).
 //   'relu-max' (default): max(v, 0) / max; a map with no positive value → zeros.
 //   'minmax': (v − min) / (max − min); a constant map → zeros (the official code's NaN).
 // - Ties: a class wins only with a score strictly above τ_bg, so a tie with the

@@ -1,4 +1,4 @@
-// Bilinear resampling of a float map with half-pixel centres, as rcam-spec §6 states for
+// Bilinear resampling of a float map with half-pixel centres, as docs/engine.md §6 states for
 // cv2.resize INTER_LINEAR / tf.image.resizeBilinear(halfPixelCenters) / F.interpolate
 // (align_corners=False, no antialias): src = (dst + 0.5)·in/out − 0.5, clamped to the
 // border.

@@ -26,12 +26,11 @@ export function editTags(project: Project, imageIds: readonly number[], add: rea
   const known = new Set(project.classes.list().map((c) => c.index));
   const bad = [...add, ...remove].filter((c) => !known.has(c));
   if (bad.length) throw new StudioError('BAD_REQUEST', `tags: unknown class index ${[...new Set(bad)].join(', ')}`);
-  const drop = project.db.prepare('DELETE FROM image_tags WHERE image_id = ? AND class_idx = ?');
   project.db.transaction(() => {
     for (const id of imageIds) {
       project.images.get(id);
       project.images.addTags(id, add);
-      for (const c of remove) drop.run(id, c);
+      project.images.removeTags(id, remove);
     }
   })();
 }
@@ -55,12 +54,12 @@ export function updateClass(project: Project, index: number, change: { name?: st
       }
       const other = project.classes.indexOf(name);
       if (other !== undefined && other !== index) throw new StudioError('BAD_REQUEST', `class '${name}' already exists`);
-      project.db.prepare('UPDATE classes SET name = ? WHERE idx = ?').run(name, index);
+      project.classes.rename(index, name);
     }
     if (change.color !== undefined) {
       const color = change.color.toLowerCase();
       if (!/^#[0-9a-f]{6}$/.test(color)) throw new StudioError('BAD_REQUEST', `class ${c.name}: colour '${change.color}' is not '#rrggbb'`);
-      project.db.prepare('UPDATE classes SET color = ? WHERE idx = ?').run(color, index);
+      project.classes.setColor(index, color);
     }
     return classOrThrow(project, index);
   })();
@@ -75,15 +74,13 @@ export function updateClass(project: Project, index: number, change: { name?: st
  */
 export function mergeClasses(project: Project, from: number, into: number): { images: number; masks: number } {
   if (from === into) throw new StudioError('BAD_REQUEST', `cannot merge class ${from} into itself`);
-  const db = project.db;
-  return db.transaction(() => {
-    const a = classOrThrow(project, from);
+  return project.db.transaction(() => {
+    classOrThrow(project, from);
     classOrThrow(project, into);
-    const tagged = db.prepare<[number], { image_id: number }>('SELECT image_id FROM image_tags WHERE class_idx = ?').all(from).map((r) => r.image_id);
+    const tagged = project.images.taggedWith(from);
     for (const id of tagged) project.images.addTags(id, [into]);
     let masks = 0;
-    const ids = db.prepare<[], { image_id: number }>('SELECT image_id FROM masks WHERE current = 1').all().map((r) => r.image_id);
-    for (const imageId of ids) {
+    for (const imageId of project.masks.imagesWithCurrent()) {
       const cur = project.masks.current(imageId)!;
       const m = decodeLabelPng(cur.png, `mask of image ${imageId}`);
       if (!m.labels.includes(from)) continue;
@@ -92,13 +89,9 @@ export function mergeClasses(project: Project, from: number, into: number): { im
       project.maskWrites.relabelled(imageId, { labels, width: m.width, height: m.height }, cur.version);
       masks++;
     }
-    for (const model of db.prepare<[], { id: number; class_map: string }>('SELECT id, class_map FROM models').all()) {
-      const map = JSON.parse(model.class_map) as number[];
-      if (map.includes(from)) db.prepare('UPDATE models SET class_map = ? WHERE id = ?').run(JSON.stringify(map.map((c) => (c === from ? into : c))), model.id);
-    }
-    db.prepare('DELETE FROM cams WHERE class_idx = ?').run(from);
-    db.prepare('DELETE FROM classes WHERE idx = ?').run(from);
-    void a;
+    project.models.remapClass(from, into);
+    project.cams.deleteClass(from);
+    project.classes.delete(from);
     return { images: tagged.length, masks };
   })();
 }

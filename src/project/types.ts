@@ -1,9 +1,8 @@
 // Types the Project API exposes beyond the renderer contract (src/contract/api.ts).
 import type { RefineSettings, StepRecord } from '../masks/refine/index.ts';
-import type { ReviewStatus, Split } from '../contract/api.ts';
+import type { DatasetLayout, ReviewStatus, Split } from '../contract/core.ts';
 
-export const DATASET_LAYOUTS = ['voc', 'folders', 'csv', 'json'] as const;
-export type DatasetLayout = (typeof DATASET_LAYOUTS)[number];
+export { DATASET_LAYOUTS, type DatasetLayout } from '../contract/core.ts';
 
 export interface ImportProgress {
   done: number;

@@ -194,12 +194,7 @@ export class CanvasHost {
         if (r > 1) {
           ctx.beginPath();
           ctx.arc(sx(s.x), sy(s.y), r, 0, Math.PI * 2);
-          ctx.strokeStyle = 'rgba(0,0,0,0.7)';
-          ctx.lineWidth = 3;
-          ctx.stroke();
-          ctx.strokeStyle = 'rgba(255,255,255,0.95)';
-          ctx.lineWidth = 1.25;
-          ctx.stroke();
+          haloStroke(ctx, 'rgba(255,255,255,0.95)', 1.25);
         } else {
           crosshair(ctx, sx(s.x), sy(s.y));
         }
@@ -211,12 +206,7 @@ export class CanvasHost {
         ctx.moveTo(sx(p[0]), sy(p[1]));
         for (let k = 2; k + 1 < p.length; k += 2) ctx.lineTo(sx(p[k]), sy(p[k + 1]));
         if (s.closed) ctx.closePath();
-        ctx.strokeStyle = 'rgba(0,0,0,0.7)';
-        ctx.lineWidth = 3;
-        ctx.stroke();
-        ctx.strokeStyle = '#4c8dff';
-        ctx.lineWidth = 1.5;
-        ctx.stroke();
+        haloStroke(ctx, '#4c8dff', 1.5);
         for (let k = 0; k + 1 < p.length - 2; k += 2) {
           ctx.fillStyle = k === 0 ? '#ffffff' : '#4c8dff';
           ctx.fillRect(sx(p[k]) - 3, sy(p[k + 1]) - 3, 6, 6);
@@ -330,18 +320,23 @@ function canvas(cls: string): HTMLCanvasElement {
   return c;
 }
 
-function crosshair(ctx: CanvasRenderingContext2D, x: number, y: number): void {
+/** strokes the current path twice, a dark 3 px halo under `color` at `width`, so it shows on any image */
+function haloStroke(ctx: CanvasRenderingContext2D, color: string, width: number): void {
   ctx.strokeStyle = 'rgba(0,0,0,0.7)';
   ctx.lineWidth = 3;
+  ctx.stroke();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.stroke();
+}
+
+function crosshair(ctx: CanvasRenderingContext2D, x: number, y: number): void {
   ctx.beginPath();
   ctx.moveTo(x - 7, y);
   ctx.lineTo(x + 7, y);
   ctx.moveTo(x, y - 7);
   ctx.lineTo(x, y + 7);
-  ctx.stroke();
-  ctx.strokeStyle = '#fff';
-  ctx.lineWidth = 1;
-  ctx.stroke();
+  haloStroke(ctx, '#fff', 1);
 }
 
 function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number): void {

@@ -33,7 +33,3 @@ export function compareMaps(fields: readonly CamField[], width: number, height: 
 export function compareLabels(maps: readonly UpsampledCam[], width: number, height: number, settings: MaskThresholds): Uint8Array {
   return labelsFromMaps(maps, width, height, settings);
 }
-
-export function compareMask(fields: readonly CamField[], width: number, height: number, settings: MaskThresholds, layer = 'layer2', refine?: CompareRefine): Uint8Array {
-  return compareLabels(compareMaps(fields, width, height, layer, refine), width, height, settings);
-}

@@ -41,7 +41,7 @@ export interface CamRequest {
 }
 
 /**
- * The raw map of one target output (model class) at one layer. Not src/masks' CamMap,
+ * The raw map of one target output (model class) at one layer. Not src/masks' ClassCam,
  * which is the map of one project class ready for thresholding.
  */
 export interface TargetMap {

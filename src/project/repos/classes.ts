@@ -43,6 +43,19 @@ export class ClassesRepo {
     return { index: idx, name: clean, color: c, imageCount: 0 };
   }
 
+  rename(index: number, name: string): void {
+    this.db.prepare('UPDATE classes SET name = ? WHERE idx = ?').run(name, index);
+  }
+
+  setColor(index: number, color: string): void {
+    this.db.prepare('UPDATE classes SET color = ? WHERE idx = ?').run(color, index);
+  }
+
+  /** Deletes the class row only: its tags, masks, models and CAMs are the caller's (editing.ts mergeClasses). */
+  delete(index: number): void {
+    this.db.prepare('DELETE FROM classes WHERE idx = ?').run(index);
+  }
+
   /** Indices for `names`, creating the missing ones (in the order given). Call inside a transaction. */
   ensure(names: Iterable<string>): { indices: Map<string, number>; created: string[] } {
     const indices = new Map<string, number>();

@@ -124,6 +124,16 @@ export class ImagesRepo {
     for (const c of classIndices) this.addTagStmt.run(id, c);
   }
 
+  removeTags(id: number, classIndices: Iterable<number>): void {
+    const drop = this.db.prepare('DELETE FROM image_tags WHERE image_id = ? AND class_idx = ?');
+    for (const c of classIndices) drop.run(id, c);
+  }
+
+  /** the images tagged with a class, ascending */
+  taggedWith(classIndex: number): number[] {
+    return this.db.prepare<[number], { image_id: number }>('SELECT image_id FROM image_tags WHERE class_idx = ? ORDER BY image_id').all(classIndex).map((r) => r.image_id);
+  }
+
   /**
    * The grid's query. Paging is LIMIT/OFFSET because a virtualised grid jumps to any
    * scroll position (keyset paging can only step page by page); the filtered, ordered

@@ -46,6 +46,13 @@ export class ModelsRepo {
     return r && toRecord(r);
   }
 
+  /** Models that output class `from` output `into` instead (a class merge). */
+  remapClass(from: number, into: number): void {
+    for (const m of this.list()) {
+      if (m.classMap.includes(from)) this.db.prepare('UPDATE models SET class_map = ? WHERE id = ?').run(JSON.stringify(m.classMap.map((c) => (c === from ? into : c))), m.id);
+    }
+  }
+
   list(): ModelRecord[] {
     return this.db.prepare<[], ModelRow>('SELECT * FROM models ORDER BY id').all().map(toRecord);
   }

@@ -8,7 +8,8 @@ import { CamField } from '../../../src/masks/cam-field.ts';
 import { maskSettings, type StoredCam } from '../../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { decodeLabelPng } from '../../../src/project/png.ts';
-import { compareMask } from '../../../renderer/src/lib/compare-masks.ts';
+import { compareLabels, compareMaps, type CompareRefine } from '../../../renderer/src/lib/compare-masks.ts';
+import { DEFAULT_CAM_LAYER } from '../../../src/contract/generation.ts';
 import { REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 
 /** two overlapping blobs with ripples, so the band, small regions and holes all occur */
@@ -26,6 +27,11 @@ function cams(): StoredCam[] {
     { classIndex: 3, h: H, w: W, f16: encodeFloat16(map(4, 4, 0.15)) },
     { classIndex: 1, h: H, w: W, f16: encodeFloat16(map(9, 6, 0.2)) },
   ];
+}
+
+/** what a compare card shows: its maps (CamCard keeps them across slider moves), thresholded */
+function compareMask(fields: readonly CamField[], width: number, height: number, settings: MaskThresholds, refine?: CompareRefine): Uint8Array {
+  return compareLabels(compareMaps(fields, width, height, DEFAULT_CAM_LAYER, refine), width, height, settings);
 }
 
 describe('compare view masks', () => {
@@ -84,7 +90,7 @@ describe('compare view masks', () => {
     expect(made.steps).toEqual([{ step: 'gate', ran: true }, { step: 'par', ran: true }]);
     const pipeline = decodeLabelPng(made.png).labels;
     const field = (c: StoredCam) => new CamField(c, W, H);
-    const shown = compareMask(stored.map(field), W, H, s, 'layer2', { chain, deep: { layer3: deep.layer3.map(field), layer4: deep.layer4.map(field) }, rgb });
+    const shown = compareMask(stored.map(field), W, H, s, { chain, deep: { layer3: deep.layer3.map(field), layer4: deep.layer4.map(field) }, rgb });
     expect(shown).toEqual(pipeline);
     expect(shown).not.toEqual(compareMask(stored.map(field), W, H, s));
   });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_CALL, type StudioApi } from '../../../src/contract/api.ts';
 import { createStudioService } from '../../../src/services/index.ts';
-import { IPC_DESKTOP, type DesktopApi, type PickPurpose } from '../../../electron/desktop-api.ts';
+import { IPC_DESKTOP, type DesktopApi, type DesktopBridge, type PickPurpose } from '../../../src/contract/desktop.ts';
+import { nativePicker } from '../../../renderer/src/lib/desktop.ts';
 import { aboutInfo } from '../../../electron/about.ts';
 import { createDesktopService } from '../../../electron/desktop.ts';
 import { PathGrants } from '../../../electron/grants.ts';
@@ -133,6 +134,23 @@ describe('paths need a dialog grant', () => {
 
   it('a cancelled dialog grants nothing', async () => {
     expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['export'] })).toEqual({ ok: true, value: null });
+  });
+
+  it("the renderer's native picker (lib/desktop.ts) reaches pick through the bridge the preload exposes, and its path is granted", async () => {
+    const out = join(tmp.dir, 'export-picked');
+    mkdirSync(out);
+    const g = globalThis as { studioDesktop?: DesktopBridge };
+    expect(nativePicker('export')).toBeNull(); // browser mode: no desktop bridge
+    // what preload.ts exposes as window.studioDesktop: call(method, params) → one IPC_DESKTOP invoke, answered by routeIpc
+    g.studioDesktop = { call: (method, params) => routeIpc(table, IPC_DESKTOP, app, { method, params }) as never };
+    try {
+      picks.push(out);
+      expect(await nativePicker('export')!()).toBe(out);
+      expect(await nativePicker('export')!()).toBeNull(); // cancelled
+      expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, false] })).toMatchObject({ ok: true, value: { out } });
+    } finally {
+      delete g.studioDesktop;
+    }
   });
 
   it('export goes only into a folder picked for export', async () => {

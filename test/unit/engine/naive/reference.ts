@@ -1,7 +1,7 @@
-// A naive float64 reference of the engine math, written from rcam-spec.md with plain loops
+// A naive float64 reference of the engine math, written from docs/engine.md with plain loops
 // (no tensors, no transposed convs, no batching): the forward of the IR, every LRP rule of
-// spec §3 in matrix form (R_in,i = Σ_j (x⁺_i W⁺_ij + x⁻_i W⁻_ij) R_j ⊘ z_j …), and the
-// whole R-CAM of spec §2. Slow and obviously-correct is the point.
+// §3 in matrix form (R_in,i = Σ_j (x⁺_i W⁺_ij + x⁻_i W⁻_ij) R_j ⊘ z_j …), and the
+// whole R-CAM of §4–§5. Slow and obviously-correct is the point.
 import type { Graph, GraphNode, Pads } from '../../../../src/engine/ir.ts';
 
 /** a per-sample tensor: spatial [h, w, c] or flat [c] (h = w = 1, flat = true) */
@@ -282,7 +282,7 @@ export function naiveForward(graph: Graph, input: NT, overrides = new Map<string
 
 const sdiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
-/** spec §3: relevance at a node's output → relevance per input (float64, loops) */
+/** docs/engine.md §3: relevance at a node's output → relevance per input (float64, loops) */
 export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bias: 'ignore' | 'official' = 'ignore'): NT[] {
   const x = xs[0];
   switch (n.op) {
@@ -317,10 +317,10 @@ export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bi
     case 'affine':
     case 'layernorm':
     case 'groupnorm':
-      // spec §3.3, §3.4, §13: identity
+      // docs/engine.md §3.3, §3.4, §13: identity
       return [{ ...like(x), d: r.d.slice() }];
     case 'mul':
-      // spec §13 gate rule: the signal takes all
+      // docs/engine.md §13 gate rule: the signal takes all
       return [{ ...like(x), d: r.d.slice() }, like(xs[1])];
     case 'permute': {
       const out = like(x);
@@ -335,7 +335,7 @@ export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bi
     case 'reshape':
       return [{ ...like(x), d: r.d.slice() }];
     case 'add': {
-      // spec §3.7: s = R ⊘ (main + short); R_i = x_i · s
+      // docs/engine.md §3.7: s = R ⊘ (main + short); R_i = x_i · s
       return xs.map((t) => {
         const out = like(t);
         for (let i = 0; i < t.d.length; i++) {
@@ -398,7 +398,7 @@ export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bi
 }
 
 /**
- * Relevance at tensor `from`, starting with `start` at tensor `to` (spec §2 step 3):
+ * Relevance at tensor `from`, starting with `start` at tensor `to` (docs/engine.md §4):
  * nodes in reverse order, fan-out summed (§3.8).
  */
 export function naiveRelevance(graph: Graph, env: Map<string, NT>, from: string, to: string, start: NT, bias: 'ignore' | 'official' = 'ignore'): NT {
@@ -420,7 +420,7 @@ export function naiveRelevance(graph: Graph, env: Map<string, NT>, from: string,
   return rel.get(from) ?? like(env.get(from) as NT);
 }
 
-/** R-CAM of spec §2: CLRP start, relevance to layer L, w_k = mean R_k, M = Σ w_k A_k. */
+/** R-CAM (docs/engine.md §4–§5): CLRP start, relevance to layer L, w_k = mean R_k, M = Σ w_k A_k. */
 export function naiveRcam(graph: Graph, input: NT, layer: string, target?: number, opts: { init?: 'clrp' | 'onehot'; bias?: 'ignore' | 'official' } = {}): { map: Float64Array; h: number; w: number; target: number } {
   const env = naiveForward(graph, input);
   const logits = env.get(graph.output) as NT;
