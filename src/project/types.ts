@@ -2,8 +2,9 @@
 import type { RefineSettings, StepRecord } from '../masks/refine/index.ts';
 import type { ReviewStatus, Split } from '../contract/api.ts';
 
-export const DATASET_LAYOUTS = ['voc', 'folders', 'csv', 'json'] as const;
-export type DatasetLayout = (typeof DATASET_LAYOUTS)[number];
+import type { DatasetLayout } from '../contract/projects.ts';
+
+export { DATASET_LAYOUTS, type DatasetLayout } from '../contract/projects.ts';
 
 export interface ImportProgress {
   done: number;
@@ -26,6 +27,8 @@ export interface ImportOptions {
    * quality checks score against the reference.
    */
   masks?: 'current' | 'ground-truth';
+  /** stops before the next batch (the batches already stored stay) */
+  signal?: AbortSignal;
 }
 
 export interface ImportReport {
@@ -38,6 +41,8 @@ export interface ImportReport {
   newClasses: string[];
   /** ground-truth masks imported (VOC SegmentationClass) */
   masks: number;
+  /** stopped by `signal` before the end */
+  cancelled: boolean;
 }
 
 export interface RelinkReport {
