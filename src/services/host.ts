@@ -5,7 +5,7 @@
 // generation job, an import or an export runs in the open project — they finish or are
 // cancelled first, so a switch never loses work — and 'project.changed' {reason: 'open'}
 // tells the page to reload everything.
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MethodName, StudioApi } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
@@ -77,6 +77,7 @@ export class StudioHost {
   /** Makes an empty project in parent/folder and opens it. */
   async create(req: NewProjectRequest): Promise<CurrentProject> {
     const parent = chosenPath(req.parent, 'createProject');
+    if (!statSync(parent).isDirectory()) throw new StudioError('BAD_REQUEST', `createProject: ${parent} is a file; choose the folder to make the project in`);
     return this.#switch('create a project', () => createProject(join(parent, req.folder), { name: req.name }));
   }
 
