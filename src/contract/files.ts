@@ -10,6 +10,8 @@ export interface FolderRequest {
   purpose: ChooserPurpose;
   /** list names that start with a dot too */
   hidden?: boolean;
+  /** a path that does not exist (yet) lists its nearest existing folder instead of being refused */
+  nearest?: boolean;
 }
 
 export interface FolderEntry {

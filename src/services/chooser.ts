@@ -126,7 +126,7 @@ function isoTime(st: Stats | null): string | null {
 /** One folder's listing for the chooser (names, sizes, dates; folders first). */
 export function listFolder(req: FolderRequest, ctx: ChooserContext): FolderListing {
   const start = req.path ?? ctx.lastPlace(req.purpose) ?? homedir();
-  let dir = chosenPath(start, 'listFolder');
+  let dir = chosenPath(req.nearest ? nearestExisting(start) : start, 'listFolder');
   let selected: string | undefined;
   let st: Stats;
   try {
@@ -189,6 +189,13 @@ export function listFolder(req: FolderRequest, ctx: ChooserContext): FolderListi
     truncated: Math.max(0, entries.length - MAX_ENTRIES),
     places: places(req.purpose, ctx),
   };
+}
+
+/** `p`, or the closest folder above it that exists (a suggested export folder not made yet) */
+function nearestExisting(p: string): string {
+  let cur = isAbsolute(p) ? resolve(p) : p;
+  while (!exists(cur) && dirname(cur) !== cur) cur = dirname(cur);
+  return cur;
 }
 
 function places(purpose: ChooserPurpose, ctx: ChooserContext): ChooserPlace[] {

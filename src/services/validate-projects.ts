@@ -88,10 +88,11 @@ export const PROJECTS_VALIDATORS: Validators = {
   listFolder: (raw): [FolderRequest] => {
     const m = 'listFolder';
     const [v] = tuple(m, raw, 1);
-    const o = object(m, 'request', v, ['path', 'purpose', 'hidden']);
+    const o = object(m, 'request', v, ['path', 'purpose', 'hidden', 'nearest']);
     const out: FolderRequest = { purpose: oneOf<ChooserPurpose>(m, 'purpose', o.purpose, CHOOSER_PURPOSES) };
     if (o.path !== undefined) out.path = absolutePath(m, 'path', o.path);
     if (o.hidden !== undefined) out.hidden = bool(m, 'hidden', o.hidden);
+    if (o.nearest !== undefined) out.nearest = bool(m, 'nearest', o.nearest);
     return [out];
   },
 };

@@ -160,6 +160,11 @@ describe('the chooser lists', () => {
     }
   });
 
+  it('a start folder not made yet lists its nearest existing folder (never a kernel one)', () => {
+    expect(listFolder({ path: join(tmp.dir, 'not', 'made', 'yet'), purpose: 'export', nearest: true }, ctx).path).toBe(tmp.dir);
+    expect(refusal(() => listFolder({ path: '/proc/self/nope/x', purpose: 'export', nearest: true }, ctx))).toMatch(/kernel filesystem/);
+  });
+
   it('answers a missing folder and a relative path with one clear line', () => {
     expect(refusal(() => listFolder({ path: join(tmp.dir, 'nope'), purpose: 'dataset' }, ctx))).toBe(`listFolder: ${join(tmp.dir, 'nope')} does not exist`);
     expect(refusal(() => chosenPath('relative/x', 'addModel'))).toBe("addModel: 'relative/x' is not an absolute path");
