@@ -37,21 +37,6 @@ export interface StoredModelInfo {
   layers?: ResolvedLayer[];
 }
 
-export interface RegisterReport {
-  model: ModelRecord;
-  /** false: the same file (by hash) was already registered */
-  added: boolean;
-  /** project classes this registration created (model classes the project lacked) */
-  createdClasses: string[];
-  classNames: string[];
-  preprocess: PreprocessConfig;
-  preprocessSource: string;
-  layer: string;
-  layerTensor: string;
-  /** the layer's feature map at the model's input size, [h, w, channels] */
-  layerShape: number[];
-}
-
 /** Everything registration checks, read from the model file and the files beside it; nothing is written. */
 export interface InspectedModel {
   file: string;
@@ -67,6 +52,14 @@ export interface InspectedModel {
   layerShape: number[];
   /** layer1..layer4 (those that resolve to a spatial map) */
   layers: ResolvedLayer[];
+}
+
+export interface RegisterReport extends Pick<InspectedModel, 'classNames' | 'preprocess' | 'preprocessSource' | 'layer' | 'layerTensor' | 'layerShape'> {
+  model: ModelRecord;
+  /** false: the same file (by hash) was already registered */
+  added: boolean;
+  /** project classes this registration created (model classes the project lacked) */
+  createdClasses: string[];
 }
 
 /** Loads and checks a model file as registration does; refusals name the file and the field or node. */

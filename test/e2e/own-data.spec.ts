@@ -15,7 +15,6 @@ import { tempDir } from '../helpers/images.ts';
 import { watchErrors } from './fixture.ts';
 
 const DEMO = path.resolve(import.meta.dirname, '../../demo');
-const DEMO_ONNX = path.join(DEMO, 'model', 'classifier.onnx');
 /** single-object demo scenes, one folder per class */
 const FOLDERS: Record<string, string> = { Bag: 'scene_0002', Pullover: 'scene_0005', 'Ankle boot': 'scene_0008', Trouser: 'scene_0010' };
 /** demo scenes with their exact masks (SegmentationClass) */
@@ -26,6 +25,7 @@ let tmp: ReturnType<typeof tempDir>;
 let served: ServedStudio;
 let foldersDir: string;
 let vocDir: string;
+let modelFile: string;
 
 function makeDatasets(root: string): void {
   foldersDir = path.join(root, 'shop-photos');
@@ -43,6 +43,11 @@ function makeDatasets(root: string): void {
   writeFileSync(path.join(vocDir, 'ImageSets', 'Segmentation', 'train.txt'), VOC.slice(0, 4).join('\n') + '\n');
   writeFileSync(path.join(vocDir, 'ImageSets', 'Segmentation', 'val.txt'), VOC.slice(4).join('\n') + '\n');
   copyFileSync(path.join(DEMO, 'dataset', 'classes.txt'), path.join(vocDir, 'classes.txt'));
+  // the demo classifier as a user keeps a model: the ONNX file with its class list and preprocessing
+  const models = path.join(root, 'models');
+  mkdirSync(models);
+  for (const f of ['classifier.onnx', 'classes.txt', 'preprocess.json']) copyFileSync(path.join(DEMO, 'model', f), path.join(models, f));
+  modelFile = path.join(models, 'classifier.onnx');
 }
 
 test.beforeAll(async () => {
@@ -135,7 +140,7 @@ test('own data, start to finish, with no terminal', async ({ page }) => {
   await chooser.getByTestId('chooser-path').fill(tmp.dir);
   await chooser.getByTestId('chooser-path').press('Enter');
   const vocEntry = chooser.locator('[data-testid="chooser-entry"][data-name="scenes-voc"]');
-  await expect(vocEntry.locator('.badge')).toHaveText('VOC dataset');
+  await expect(vocEntry.locator('.hint')).toHaveText('VOC dataset');
   await expect(chooser.locator('[data-testid="chooser-entry"][data-name="projects"]')).toBeVisible();
   await vocEntry.click();
   await expect(chooser.getByTestId('chooser-choice')).toContainText('Inspect scenes-voc');
@@ -155,7 +160,7 @@ test('own data, start to finish, with no terminal', async ({ page }) => {
   // no model yet: the Generate drawer's empty state adds one
   await page.getByTestId('open-generate').click();
   await page.getByTestId('drawer-add-model').click();
-  await choose(page, DEMO_ONNX, /Inspect classifier\.onnx/);
+  await choose(page, modelFile, /Inspect classifier\.onnx/);
   const md = page.getByTestId('models-dialog');
   const inspection = md.getByTestId('model-inspection');
   await expect(inspection).toBeVisible();
@@ -212,6 +217,12 @@ test('own data, start to finish, with no terminal', async ({ page }) => {
   mkdirSync(out);
   await page.getByTestId('open-export').click();
   const ex = page.getByTestId('export-dialog');
+  // Escape closes the chooser only, not the dialog under it
+  await ex.getByRole('button', { name: 'Browse…' }).click();
+  await expect(page.getByTestId('chooser')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('chooser')).toHaveCount(0);
+  await expect(ex).toBeVisible();
   await ex.getByRole('button', { name: 'Browse…' }).click();
   await choose(page, out, /Export here labels/);
   await expect(ex.getByTestId('export-folder')).toHaveValue(out);
