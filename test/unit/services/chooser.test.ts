@@ -11,6 +11,7 @@ import { chosenPath, listFolder, type ChooserContext } from '../../../src/servic
 import { createStudioService } from '../../../src/services/index.ts';
 import { createProject } from '../../../src/project/index.ts';
 import { tempDir, writeJpeg } from '../../helpers/images.ts';
+import { useServedStudio } from './fixture.ts';
 
 const tmp = tempDir('studio-chooser-');
 afterAll(() => tmp.cleanup());
@@ -168,5 +169,24 @@ describe('the chooser lists', () => {
   it('answers a missing folder and a relative path with one clear line', () => {
     expect(refusal(() => listFolder({ path: join(tmp.dir, 'nope'), purpose: 'dataset' }, ctx))).toBe(`listFolder: ${join(tmp.dir, 'nope')} does not exist`);
     expect(refusal(() => chosenPath('relative/x', 'addModel'))).toBe("addModel: 'relative/x' is not an absolute path");
+  });
+});
+
+describe('the chooser over HTTP', () => {
+  const TOKEN = 'chooser-token-0123456789abcdef';
+  const served = useServedStudio(TOKEN);
+  const post = (headers: Record<string, string>, body = JSON.stringify([{ purpose: 'dataset', path: tmp.dir }])) =>
+    fetch(`${served.server.origin}/api/listFolder`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+
+  it('answers the studio’s own page with its token, and refuses everyone else like every other call', async () => {
+    const ok = await post({ 'X-Studio-Token': TOKEN, Origin: served.server.origin });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { value: { path: string } }).value.path).toBe(tmp.dir);
+    expect((await post({})).status).toBe(401);
+    expect((await post({ 'X-Studio-Token': 'wrong' })).status).toBe(401);
+    expect((await post({ 'X-Studio-Token': TOKEN, Origin: 'http://evil.example' })).status).toBe(403);
+    const kernel = await post({ 'X-Studio-Token': TOKEN }, JSON.stringify([{ purpose: 'dataset', path: '/proc/self' }]));
+    expect(kernel.status).toBe(400);
+    expect(await kernel.json()).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'listFolder: /proc/self is in /proc, a kernel filesystem; choose a folder of your own files' } });
   });
 });
