@@ -81,6 +81,8 @@ export class StudioSession {
     void this.project.load();
     if (reason === 'model') {
       if (this.dialogs.open === 'models') void this.models.load();
+      // the drawer follows the Models dialog: it preselects the active model again
+      if (!this.generation.running) this.generation.modelId = null;
       if (this.generation.open) void this.generation.load();
       return;
     }
