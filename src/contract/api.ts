@@ -2,14 +2,18 @@
 // the Electron main/preload, the browser-mode server and the renderer: no runtime
 // dependencies, types and plain constants only.
 import type { ExportApi, ExportEvents } from './export.ts';
+import type { FilesApi } from './files.ts';
 import type { GenerationApi, GenerationEvents } from './generation.ts';
+import type { ProjectsApi, ProjectsEvents } from './projects.ts';
 
 import type { ReviewStatus, Split } from './core.ts';
 
 export * from './core.ts';
 export type * from './export.ts';
+export type * from './files.ts';
 export type * from './generation.ts';
 export type * from './jobs.ts';
+export type * from './projects.ts';
 
 /** A project class. `index` is the label-map value (1..C); 0 is background, 255 ignore. */
 export interface ClassInfo {
@@ -100,7 +104,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
  * Every request the renderer may make. Binary results (thumbnails, images) are
  * `Uint8Array`s; transports carry them as bytes.
  */
-export interface StudioApi extends GenerationApi, ExportApi {
+export interface StudioApi extends GenerationApi, ExportApi, ProjectsApi, FilesApi {
   projectInfo(): Promise<ProjectInfo>;
   listImages(query: ImageQuery): Promise<ImagePage>;
   getImage(id: number): Promise<ImageSummary>;
@@ -217,7 +221,8 @@ export const BINARY_METHODS = ['thumbnail', 'imageBytes', 'maskPng', 'camData', 
 export const BINARY_INPUT_METHODS = ['saveMask'] as const satisfies readonly MethodName[];
 
 /** Events pushed from the services to the renderer. */
-export interface StudioEvents extends GenerationEvents, ExportEvents {
+export interface StudioEvents extends GenerationEvents, ExportEvents, ProjectsEvents {
+  /** 'open': another project (or none) is open now; 'import', 'model', …: this project's data changed */
   'project.changed': { reason: string };
   /** Electron: a native menu command the editor carries out (Edit › Undo / Redo) */
   'app.command': { command: 'undo' | 'redo' };

@@ -21,7 +21,7 @@ export interface ResolvedLayer {
   shape: number[];
 }
 
-/** A classifier registered in the project (`npm run studio -- model add DIR FILE`). */
+/** A classifier added to the project (the model dialog, or the CLI's `model add`). */
 export interface ModelSummary {
   id: number;
   /** the model file's name (not a path the renderer may use) */
@@ -34,6 +34,8 @@ export interface ModelSummary {
   /** which tensor each of layer1..layer4 resolved to at registration, and its shape [h, w, c] (empty for models registered before this was recorded) */
   layers: ResolvedLayer[];
   addedAt: string;
+  /** the model a generation uses when none is named (the latest added unless chosen) */
+  active: boolean;
 }
 
 /** The mask settings a person can change in the Generate panel. */
@@ -59,7 +61,7 @@ export type GenerationSelection =
 export const MAX_GENERATION_IDS = 100_000;
 
 export interface GenerationRequest {
-  /** absent: the latest registered model */
+  /** absent: the active model */
   modelId?: number;
   method: CamMethodName;
   layer: CamLayerName;

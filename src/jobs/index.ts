@@ -20,7 +20,7 @@ import type { MaskSettings } from '../masks/cam-mask.ts';
 export type * from './types.ts';
 export type { GenerateInput } from './create.ts';
 export type { RunOptions } from './runner.ts';
-export { registerModel, findModel, modelInfo, type RegisterOptions, type RegisterReport, type StoredModelInfo } from './models.ts';
+export { registerModel, registerInspected, inspectModelFile, findModel, modelInfo, type InspectedModel, type RegisterOptions, type RegisterReport, type StoredModelInfo } from './models.ts';
 export { rollbackJob, forceRollback, type RollbackReport } from './rollback.ts';
 export { mergeShards, type MergeReport } from './merge.ts';
 export { prepareShardProject } from './shard-project.ts';

@@ -31,6 +31,13 @@ export function openDatabase(file: string, opts: { mustExist: boolean }): Databa
   return db;
 }
 
+/** A read-only connection (a glance at another project's numbers): no migration, no writes. */
+export function openReadOnly(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  db.pragma('busy_timeout = 1000');
+  return db;
+}
+
 /** WAL so readers (the grid) never wait on a writer (a batch job); NORMAL sync is safe under WAL. */
 export function configure(db: Database.Database): void {
   if (db.name !== ':memory:') {

@@ -25,6 +25,8 @@ export interface ImportOptions {
    * quality checks score against the reference.
    */
   masks?: 'current' | 'ground-truth';
+  /** stops before the next batch (the batches already stored stay) */
+  signal?: AbortSignal;
 }
 
 export interface ImportReport {
@@ -37,6 +39,8 @@ export interface ImportReport {
   newClasses: string[];
   /** ground-truth masks imported (VOC SegmentationClass) */
   masks: number;
+  /** stopped by `signal` before the end */
+  cancelled: boolean;
 }
 
 export interface RelinkReport {

@@ -12,6 +12,11 @@ import { THROTTLE_MS, type EventBus } from './events.ts';
 /** Per open project, shared by every service object over it (Electron re-creates them). */
 const exporting = new WeakSet<Project>();
 
+/** An export of this project is being written (a project switch waits for none). */
+export function exportRunning(project: Project): boolean {
+  return exporting.has(project);
+}
+
 export function createExportService(project: Project, bus?: EventBus): ExportApi {
   return {
     async defaultExportFolder(format) {

@@ -2,13 +2,13 @@
 // generation job per project with throttled progress events, and a live threshold preview
 // on an engine worker thread.
 import { DEFAULT_REFINE_PRESET } from '../masks/refine/index.ts';
-import { basename, dirname } from 'node:path';
-import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type ModelSummary, type PreviewRequest } from '../contract/generation.ts';
+import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type PreviewRequest } from '../contract/generation.ts';
 import { StudioError } from '../contract/errors.ts';
-import { cancelJob, createPreviewer, generationParams, modelInfo, onProgress, startJob, type JobProgress, type Previewer, type StartInput } from '../jobs/index.ts';
+import { cancelJob, createPreviewer, generationParams, onProgress, startJob, type JobProgress, type Previewer, type StartInput } from '../jobs/index.ts';
 import { DEFAULT_MASK_SETTINGS } from '../masks/cam-mask.ts';
 import type { Project } from '../project/index.ts';
 import type { EventBus } from './events.ts';
+import { modelSummaries } from './model-summary.ts';
 import { THROTTLE_MS } from './events.ts';
 /** an idle previewer's worker thread is stopped after this long */
 const PREVIEW_IDLE_MS = 120_000;
@@ -39,6 +39,12 @@ function runtime(project: Project): Runtime {
   return r;
 }
 
+/** The generation job running in this project (in this process), else null: a project switch waits for none. */
+export function runningGeneration(project: Project): JobProgress | null {
+  const r = runtimes.get(project);
+  return r?.running ? r.job : null;
+}
+
 /**
  * Before the project closes (server shutdown, project switch): cancels a running job (it
  * resumes next time), waits for it to stop, and stops the preview worker.
@@ -59,7 +65,7 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
   const rt = runtime(project);
 
   function previewer(req: PreviewRequest): Promise<Previewer> {
-    const key = `${req.modelId ?? 'latest'}|${req.method}|${req.layer}`;
+    const key = `${req.modelId ?? project.models.active()?.id}|${req.method}|${req.layer}`;
     let slot = rt.preview;
     if (!slot || slot.key !== key) {
       if (slot) void closeSlot(slot);
@@ -89,22 +95,7 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
 
   return {
     async listModels() {
-      return project.models.list().map((m): ModelSummary => {
-        let classNames: string[] = [];
-        let inputSize: [number, number] = [0, 0];
-        let layers: ModelSummary['layers'] = [];
-        try {
-          const info = modelInfo(m);
-          classNames = info.classNames;
-          inputSize = info.preprocess.size;
-          layers = info.layers ?? [];
-        } catch {
-          // an old record without preprocessing: listed, and refused when used (with why)
-        }
-        const file = basename(m.file);
-        const name = file.toLowerCase() === 'model.json' ? `${basename(dirname(m.file))}/${file}` : file;
-        return { id: m.id, name, format: m.format, classNames, inputSize, layers, addedAt: m.addedAt };
-      });
+      return modelSummaries(project);
     },
 
     async startGeneration(req) {

@@ -1,6 +1,7 @@
-// The StudioApi over one open Project: the single implementation both transports
-// (browser-mode HTTP server, Electron IPC) call. Inputs arrive already validated
-// (validate.ts); the Project raises StudioError for anything it cannot find or read.
+// The StudioApi methods over one open Project: the single implementation both transports
+// (browser-mode HTTP server, Electron IPC) reach through the studio host (host.ts), which
+// adds the methods that choose the project. Inputs arrive already validated (validate.ts);
+// the Project raises StudioError for anything it cannot find or read.
 import type { CamInfo, ImagePage, ImageQuery, MaskVersionInfo, ReviewStatus, StudioApi } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 import { editTags, mergeClasses, restoreMaskVersion, setStatusMany, updateClass } from '../project/editing.ts';
@@ -10,6 +11,20 @@ import { ScoreCache } from './scores.ts';
 import type { EventBus } from './events.ts';
 import { createExportService } from './export.ts';
 import { createGenerationService } from './generation.ts';
+import { createImportService } from './import-job.ts';
+import { createModelsService } from './models.ts';
+
+/** the methods that choose the project or a path (the host's own; the rest need an open project) */
+export const HOST_METHODS = ['currentProject', 'recentProjects', 'createProject', 'openProject', 'forgetProject', 'listFolder'] as const;
+export type HostMethod = (typeof HOST_METHODS)[number];
+export type ProjectApi = Omit<StudioApi, HostMethod>;
+
+export interface ProjectServiceOptions {
+  /** where background work (generation jobs, imports, exports) reports progress */
+  bus?: EventBus;
+  /** a folder the user chose was used (the chooser's recent places) */
+  used?(path: string): void;
+}
 
 function versionInfo(v: MaskVersion): MaskVersionInfo {
   const out: MaskVersionInfo = { id: v.id, createdAt: v.createdAt, source: v.provenance.source, current: v.current, frozen: v.frozen };
@@ -18,8 +33,7 @@ function versionInfo(v: MaskVersion): MaskVersionInfo {
   return out;
 }
 
-/** `bus`: where background work (generation jobs, exports) reports progress. */
-export function createStudioService(project: Project, opts: { bus?: EventBus } = {}): StudioApi {
+export function createProjectService(project: Project, opts: ProjectServiceOptions = {}): ProjectApi {
   const scores = new ScoreCache(project);
 
   /** listImages with `rank`: scored images worst first, then the rest in `sort` order. */
@@ -42,6 +56,8 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
   return {
     ...createGenerationService(project, opts.bus),
     ...createExportService(project, opts.bus),
+    ...createImportService(project, opts.bus, { used: opts.used }),
+    ...createModelsService(project, opts.bus, { used: opts.used }),
     async projectInfo() {
       return project.info();
     },

@@ -6,6 +6,7 @@ import { MAX_PAGE_SIZE, MAX_SEARCH_LENGTH as MAX_SEARCH, REVIEW_STATUSES, type C
 import { bad, bytes, int, intList, text, tuple } from './check.ts';
 import { EXPORT_VALIDATORS } from './validate-export.ts';
 import { GENERATION_VALIDATORS } from './validate-generation.ts';
+import { PROJECTS_VALIDATORS } from './validate-projects.ts';
 
 const SORTS: readonly ImageSort[] = ['name', 'id', 'status'];
 
@@ -88,6 +89,7 @@ function classChange(raw: unknown): [number, { name?: string; color?: string }] 
 export const VALIDATORS: Validators = {
   ...GENERATION_VALIDATORS,
   ...EXPORT_VALIDATORS,
+  ...PROJECTS_VALIDATORS,
   projectInfo: (raw) => tuple('projectInfo', raw, 0) as [],
   listImages: imageQuery,
   getImage: (raw) => imageId('getImage', raw),

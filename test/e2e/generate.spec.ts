@@ -114,7 +114,7 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   await page.screenshot({ path: 'test-results/export-refused.png', animations: 'disabled' });
 });
 
-test('the panel explains how to register a model when there is none', async ({ page }) => {
+test('with no model, the panel offers to add one in the page', async ({ page }) => {
   const t = tempDir('studio-e2e-nomodel-');
   const { createProject } = await import('../../src/project/index.ts');
   const p = createProject(path.join(t.dir, 'empty'), { name: 'No model' });
@@ -122,7 +122,11 @@ test('the panel explains how to register a model when there is none', async ({ p
   try {
     await page.goto(s.server.url);
     await page.getByTestId('open-generate').click();
-    await expect(page.getByTestId('no-models')).toContainText('npm run studio -- model add');
+    await expect(page.getByTestId('no-models')).toContainText('No classifier registered');
+    await page.getByTestId('drawer-add-model').click();
+    // the model dialog opens on the chooser for a model file
+    await expect(page.getByTestId('models-dialog')).toBeVisible();
+    await expect(page.getByTestId('chooser')).toContainText('Choose a model');
     await page.screenshot({ path: 'test-results/generate-no-model.png', animations: 'disabled' });
   } finally {
     await s.close();

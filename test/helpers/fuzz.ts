@@ -12,8 +12,17 @@ const METHODS = [
   'projectInfo', 'listImages', 'getImage', 'thumbnail', 'imageBytes', 'maskVersions', 'maskPng', 'saveMask', 'restoreMaskVersion',
   'setStatus', 'setTags', 'editTags', 'updateClass', 'mergeClasses', 'listCams', 'camData', 'imageScores', 'defaultExportFolder',
   'exportProject', 'listModels', 'startGeneration', 'cancelGeneration', 'generationStatus', 'previewMask',
+  'currentProject', 'recentProjects', 'createProject', 'openProject', 'forgetProject', 'inspectDataset', 'startImport', 'cancelImport',
+  'importStatus', 'inspectModel', 'tryModel', 'addModel', 'removeModel', 'setActiveModel', 'listFolder',
   'constructor', '__proto__', 'toString', 'hasOwnProperty', '', '..%2f..%2fetc', 'onEvent', 'x'.repeat(300),
 ];
+
+/**
+ * Paths the project, import, model and chooser methods get: each must be refused (kernel
+ * filesystems, links into them, relative, missing). None may name a real folder the fuzzer
+ * could make a project in or import from (the served project must survive as it is).
+ */
+const PATHS = ['/proc/self', '/proc/self/mem', '/dev/zero', '/dev/shm', '/sys/kernel', 'relative/x', '/nonexistent-rs-fuzz/x', 'C:\\x', '/proc/../dev/null'];
 
 const STRINGS = ['', '\0', 'a\nb', '\u202Eevil', '../../etc/passwd', '/proc/self/mem', '/dev/zero', '%00', '💥'.repeat(50), 'x'.repeat(5000), '{"a":', 'NaN', '__proto__'];
 
@@ -34,6 +43,8 @@ export interface FuzzTally {
   resets: number;
   /** what each reset request was */
   resetDetails: string[];
+  /** requests per method name in the URL (every kind of request) */
+  methods: Record<string, number>;
 }
 
 export function fuzzer(seed: number) {
@@ -42,15 +53,22 @@ export function fuzzer(seed: number) {
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
 
   const value = (depth = 0): unknown => {
-    switch (int(depth > 2 ? 6 : 9)) {
+    switch (int(depth > 2 ? 7 : 10)) {
       case 0: return pick([0, -1, 1, 2, 3, 255, 256, 2 ** 31, 2 ** 53, -0, 1.5, 1e308]);
       case 1: return pick(STRINGS);
       case 2: return pick([null, true, false]);
       case 3: return int(6);
       case 4: return pick(['voc', 'coco', 'approved', 'rcam', 'layer2', 'name', 'tags']);
       case 5: return { format: pick(['voc', 'nope']), out: pick(['/proc/x', '/dev/null', 'relative', '/sys/x']), approvedOnly: false, split: null, overwrite: rnd() < 0.5 };
-      case 6: return Array.from({ length: int(4) }, () => value(depth + 1));
-      case 7: return Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['offset', 'limit', 'name', 'color', 'imageId', 'classIndex', 'x', '__proto__', 'constructor']), value(depth + 1)]));
+      case 6: return pick([
+        { path: pick(PATHS), layout: pick(['voc', 'folders', 'csv', 'nope', undefined]), masks: pick(['current', 'ground-truth', 'x']) },
+        { name: pick(['P', '', '\u202Ex', 'x'.repeat(300)]), parent: pick(PATHS), folder: pick(['p', '..', 'a/b', '']) },
+        { path: pick([...PATHS, undefined]), purpose: pick(['dataset', 'model', 'project', 'new-project', 'export', 'x']), hidden: pick([true, 'yes', undefined]) },
+        { path: pick(PATHS), imageId: pick([1, 0, -1, 'x']), layer: pick(['layer2', 'layer9']) },
+        pick(PATHS),
+      ]);
+      case 7: return Array.from({ length: int(4) }, () => value(depth + 1));
+      case 8: return Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['offset', 'limit', 'name', 'color', 'imageId', 'classIndex', 'path', 'parent', 'folder', 'purpose', 'x', '__proto__', 'constructor']), value(depth + 1)]));
       default: return Array.from({ length: int(3) }, () => value(depth + 1));
     }
   };
@@ -66,6 +84,7 @@ export function fuzzer(seed: number) {
 
   async function http(t: FuzzTarget, tally: FuzzTally): Promise<void> {
     const method = pick(METHODS);
+    tally.methods[method] = (tally.methods[method] ?? 0) + 1;
     const headers: Record<string, string> = {};
     if (rnd() < 0.9) headers['X-Studio-Token'] = rnd() < 0.95 ? t.token : 'wrong';
     if (rnd() < 0.1) headers.Origin = pick(['http://evil.example', 'null', t.origin]);
@@ -152,7 +171,7 @@ export function fuzzer(seed: number) {
 
   /** `n` events, `concurrency` at a time; ~1 in 4 is WebSocket traffic */
   async function run(t: FuzzTarget, n: number, concurrency = 8): Promise<FuzzTally> {
-    const tally: FuzzTally = { http: 0, ws: 0, statuses: {}, resets: 0, resetDetails: [] };
+    const tally: FuzzTally = { http: 0, ws: 0, statuses: {}, resets: 0, resetDetails: [], methods: {} };
     let left = n;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {

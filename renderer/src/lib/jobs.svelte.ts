@@ -82,7 +82,7 @@ export class GenerationState {
       const [models, status] = await Promise.all([this.client.call('listModels'), this.client.call('generationStatus')]);
       this.models = models;
       this.modelsError = null;
-      if (this.modelId === null || !models.some((m) => m.id === this.modelId)) this.modelId = models.at(-1)?.id ?? null;
+      if (this.modelId === null || !models.some((m) => m.id === this.modelId)) this.modelId = (models.find((m) => m.active) ?? models.at(-1))?.id ?? null;
       if (!this.loaded) {
         this.loaded = true;
         this.method = status.defaults.method;

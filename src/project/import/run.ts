@@ -14,13 +14,11 @@ import type { MaskWrites } from '../mask-writes.ts';
 import { writeThumbnail } from '../thumbnails.ts';
 import { checkName } from '../user-names.ts';
 import type { ImportOptions, ImportReport } from '../types.ts';
-import { resolveDataset } from './detect.ts';
-import type { DatasetEntry, DatasetPlan } from './entries.ts';
-import { planCsv } from './csv.ts';
-import { planFolders } from './folders.ts';
-import { planJson } from './json.ts';
+import type { DatasetEntry } from './entries.ts';
+import { mapLimit } from './map-limit.ts';
+import { planDataset } from './plan.ts';
 import { probeImage, type ImageProbe } from './probe.ts';
-import { planVoc, readAnnotationTags, vocOrderFor } from './voc.ts';
+import { readAnnotationTags, vocOrderFor } from './voc.ts';
 
 export interface ImportTarget {
   dir: string;
@@ -48,10 +46,8 @@ interface Prepared {
 type Outcome = { kind: 'ready'; p: Prepared } | { kind: 'known'; id: number; tags: string[] } | { kind: 'failed' };
 
 export async function importDataset(t: ImportTarget, dataset: string, opts: ImportOptions = {}): Promise<ImportReport> {
-  const ds = resolveDataset(dataset, opts.layout, opts.tagsFile);
-  const plan: DatasetPlan =
-    ds.layout === 'voc' ? planVoc(ds.dir) : ds.layout === 'folders' ? planFolders(ds.dir) : ds.layout === 'csv' ? planCsv(ds.dir, ds.tagsFile!) : planJson(ds.dir, ds.tagsFile!);
-  const report: ImportReport = { layout: plan.layout, added: 0, skipped: 0, errors: [...plan.errors], newClasses: [], masks: 0 };
+  const { plan } = planDataset(dataset, opts.layout, opts.tagsFile);
+  const report: ImportReport = { layout: plan.layout, added: 0, skipped: 0, errors: [...plan.errors], newClasses: [], masks: 0, cancelled: false };
   const withThumbs = opts.thumbnails ?? true;
   const total = plan.entries.length;
   let done = 0;
@@ -64,6 +60,11 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
   }
 
   for (let start = 0; start < total; start += BATCH) {
+    // between batches only: a batch's images, tags and masks land together or not at all
+    if (opts.signal?.aborted) {
+      report.cancelled = true;
+      break;
+    }
     const batch = plan.entries.slice(start, start + BATCH);
     const outcomes = await mapLimit(batch, CONCURRENCY, async (entry) => {
       const o = await prepare(t, entry, withThumbs, report);
@@ -225,18 +226,4 @@ function mapMask(t: ImportTarget, mask: { labels: Uint8Array; file: string }, or
 
 function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0];
-}
-
-/** Like Promise.all over `items`, with at most `limit` in flight; results in input order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -205,6 +205,35 @@ describe('paths inside StudioApi calls', () => {
     const below = await routeIpc(table, IPC_CALL, app, req(join(picked, 'voc')));
     expect(below.ok, JSON.stringify(below)).toBe(true);
   });
+  it('the import wizard, the model dialog and the Projects home take only what a dialog picked, for its purpose', async () => {
+    const data = join(tmp.dir, 'wizard-data');
+    await writeJpeg(join(data, 'fish', 'f1.jpg'), { width: 16, height: 16, seed: 11 });
+    const model = join(tmp.dir, 'm', 'net.onnx');
+    const calls = (dataset: string, file: string) => [
+      { method: 'inspectDataset', params: [{ path: dataset }] },
+      { method: 'startImport', params: [{ path: dataset, layout: 'folders', masks: 'current' }] },
+      { method: 'inspectModel', params: [file] },
+      { method: 'tryModel', params: [{ path: file, imageId: 1, layer: 'layer2' }] },
+      { method: 'addModel', params: [file] },
+      { method: 'openProject', params: [dataset] },
+      { method: 'createProject', params: [{ name: 'N', parent: tmp.dir, folder: 'new-one' }] },
+    ];
+    for (const c of calls(data, model)) expect(await routeIpc(table, IPC_CALL, app, c), c.method).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    // the in-app chooser is browser mode's: the desktop app lists no folder for the page
+    expect(await routeIpc(table, IPC_CALL, app, { method: 'listFolder', params: [{ purpose: 'dataset' }] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: 'listFolder: the desktop app chooses paths in its own dialogs' } });
+    // picked for 'dataset': the dry run is allowed; the same folder as a project or a model is not
+    picks.push(data);
+    await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['dataset'] });
+    const dry = await routeIpc(table, IPC_CALL, app, { method: 'inspectDataset', params: [{ path: data }] });
+    expect(dry).toMatchObject({ ok: true, value: { layout: 'folders', images: 1 } });
+    expect(await routeIpc(table, IPC_CALL, app, { method: 'openProject', params: [data] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await routeIpc(table, IPC_CALL, app, { method: 'inspectModel', params: [data] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    // a new project: the save dialog's path is parent + folder
+    picks.push(join(tmp.dir, 'new-one'));
+    await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['new-project'] });
+    expect(checkCallPaths('createProject', [{ name: 'N', parent: tmp.dir, folder: 'new-one' }], grants, tp.project.dir)).toBeUndefined();
+    expect(() => checkCallPaths('createProject', [{ name: 'N', parent: tmp.dir, folder: 'other-one' }], grants, tp.project.dir)).toThrow(/was not chosen in a dialog/);
+  });
   it('finds path-like fields anywhere in a call (what fails closed for unlisted methods)', () => {
     expect(pathLikeFields([{ out: '/x/y', nested: { modelFile: 'C:\\m.onnx' }, name: 'a/b' }])).toEqual(['/x/y', 'C:\\m.onnx']);
     expect(pathLikeFields([{ offset: 0, search: '/etc' }])).toEqual([]);

@@ -21,9 +21,16 @@ describe('fuzz', () => {
     // malformed input is the client's fault: 4xx, never a 500 internal error
     expect(Object.keys(tally.statuses).filter((s) => Number(s) >= 500)).toEqual([]);
     expect(tally.resetDetails).toEqual([]);
+    // the projects, import, model and chooser methods are in the loop like every other
+    for (const m of ['createProject', 'openProject', 'inspectDataset', 'startImport', 'inspectModel', 'tryModel', 'addModel', 'removeModel', 'setActiveModel', 'listFolder']) {
+      expect(tally.methods[m], m).toBeGreaterThan(5);
+    }
 
     const info = await fetch(`${served.server.origin}/api/projectInfo`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN }, body: '[]' });
     expect(await info.json()).toMatchObject({ ok: true, value: { name: 'Pets', images: 5 } });
+    // no project was made or opened from the fuzzer's paths
+    const current = await fetch(`${served.server.origin}/api/currentProject`, { method: 'POST', headers: { 'X-Studio-Token': TOKEN }, body: '[]' });
+    expect(await current.json()).toEqual({ ok: true, value: { path: served.tp.project.dir, name: 'Pets' } });
     const ws = new WebSocket(`ws://127.0.0.1:${served.server.port}/events?token=${TOKEN}`);
     await new Promise((resolve, reject) => {
       ws.on('open', resolve);
