@@ -1,7 +1,7 @@
 // Freezing a job's parameters: validated, defaults filled in, keys in a fixed order, so
 // "the same parameters" is a string comparison (a second `generate` run resumes the job).
 import { StudioError } from '../contract/errors.ts';
-import { isCamMethod, type CamMethod } from '../engine/index.ts';
+import { CAM_METHODS, isCamMethod, type CamMethod } from '../engine/index.ts';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
 import { chainForLayer, DEFAULT_REFINE_PRESET, refinePreset, refineSettings, type RefineSettings } from '../masks/refine/index.ts';
 import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
@@ -50,7 +50,7 @@ export function jobRefine(input: string | RefineSettings | null | undefined, lay
 
 export function camMethod(m: string | undefined): CamMethod {
   const method = m ?? 'rcam';
-  if (!isCamMethod(method)) throw new StudioError('BAD_REQUEST', `unknown CAM method '${method}' (rcam, gradcam, gradcampp, layercam, scorecam)`);
+  if (!isCamMethod(method)) throw new StudioError('BAD_REQUEST', `unknown CAM method '${method}' (${CAM_METHODS.join(', ')})`);
   return method;
 }
 
