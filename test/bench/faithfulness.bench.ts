@@ -140,6 +140,8 @@ async function runBench(args: string[]): Promise<void> {
   const steps = count(args, '--steps', 6, 2);
   const cacheDir = args.includes('--no-cache') ? null : (flag(args, '--cache') ?? '.cache/faithfulness');
   const { plans: ps, datasetGiven } = await plans(args);
+  // the rows name no model: one model per --json file
+  if (jsonOut && ps.length > 1) throw new ArgError(`bench faithfulness: --json writes one model's rows; name one with --models FILE (got ${ps.length} models)`);
   const results: FaithModelSummary[] = [];
   for (const p of ps) {
     let last = 0;

@@ -46,7 +46,8 @@ export function walkSpec(req: CamRequest, layerTensor: string, deepTensors: read
     layerTensor,
     deepTensors,
     init: lrp ? (req.init ?? 'clrp') : 'onehot',
-    relu: req.method === 'rcam' ? (req.relu ?? false) : req.method !== 'clrp',
+    // R-CAM's option; the gradient maps always clamp, CLRP's relevance never does
+    relu: req.method === 'rcam' ? (req.relu ?? false) : !lrp,
     bias: lrp ? (req.bias ?? 'ignore') : 'ignore',
   };
 }

@@ -84,9 +84,21 @@ export function renderModel(m: FaithModelSummary): string[] {
     ),
     '',
   );
+  out.push(...substrates(m), '');
   out.push(...paperComparison(m), '');
   out.push(...winners(m), '');
   return out;
+}
+
+/** what the curves start and end at: the class score on the image, on the black image, on the blurred one (the same for every method) */
+function substrates(m: FaithResult): string[] {
+  const e = Object.values(m.extra).find((x) => x.curves > 0);
+  if (!e) return [];
+  const s = m.steps;
+  return [
+    `Curve end points (the same for every method, over the ${e.curves} pairs with curves): mean class score ${f3(e.deletionCurve[0])} on the image, ${f3(e.deletionCurve[s])} on the black image (deletion's end), ` +
+      `${f3(e.insertionCurve[0])} on the blurred image (insertion's start). Insertion can only separate the methods inside that last gap.`,
+  ];
 }
 
 /** our localisation IoU beside the paper's Table 2, with the two ratios the paper's claim rests on */
