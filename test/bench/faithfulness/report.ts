@@ -146,10 +146,14 @@ function paperComparison(m: FaithResult): string[] {
 /** per layer and measure, the best method (ties: all of them) */
 function winners(m: FaithResult): string[] {
   const layers = [...layersOf(m)];
+  const pairs = (method: string, layer: string) => m.extra[rowKey(method, layer)]?.pairs ?? 0;
+  // only methods measured on every pair at that layer compete (Score-CAM ran on a subset)
+  const full = (layer: string) => methodsOf(m).filter((method) => pairs(method, layer) > 0 && pairs(method, layer) === Math.max(...methodsOf(m).map((x) => pairs(x, layer))));
+  const left = [...new Set(layers.flatMap((layer) => methodsOf(m).filter((x) => pairs(x, layer) > 0 && !full(layer).includes(x))))];
   const rows = MEASURES.map((ms) => [
     `${ms.label} (${ms.better === 'low' ? 'lower' : 'higher'} is better)`,
     ...layers.map((layer) => {
-      const cands = methodsOf(m)
+      const cands = full(layer)
         .map((method) => ({ method, v: val(find(m, method, layer), ms.key) }))
         .filter((c) => !Number.isNaN(c.v));
       if (cands.length === 0) return '—';
@@ -160,7 +164,8 @@ function winners(m: FaithResult): string[] {
       return `${names}${rank !== null ? ` (R-CAM ${rank}/${cands.length})` : ''}`;
     }),
   ]);
-  return ['**Which method each measure favours** (best method per layer; R-CAM\'s rank among the methods measured there):', '', ...table(['measure', ...layers], rows)];
+  const note = left.length ? ` ${left.map((x) => METHOD_LABEL[x] ?? x).join(', ')} ran on a subset of the images and is left out here; its rows above are on that subset only.` : '';
+  return [`**Which method each measure favours** (best method per layer; R-CAM's rank among the methods measured on every pair).${note}`, '', ...table(['measure', ...layers], rows)];
 }
 
 export function renderReport(s: FaithSummary): string {
