@@ -3,7 +3,7 @@
 import type { ReviewStatus } from './core.ts';
 import type { JobProgress } from './jobs.ts';
 
-export const CAM_METHOD_NAMES = ['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam'] as const;
+export const CAM_METHOD_NAMES = ['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam', 'clrp'] as const;
 export type CamMethodName = (typeof CAM_METHOD_NAMES)[number];
 /** the method a job, the preview and the editor's CAM layer use unless told otherwise */
 export const DEFAULT_CAM_METHOD = 'rcam';

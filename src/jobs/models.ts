@@ -179,7 +179,7 @@ function modelFolder(abs: string): string {
 }
 
 /** `name` in the model's folder, else one folder up (a tfjs/ export beside the ONNX file). */
-function findBeside(dir: string, name: string): string | null {
+export function findBeside(dir: string, name: string): string | null {
   for (const d of [dir, path.dirname(dir)]) {
     const f = path.join(d, name);
     if (existsSync(f)) return f;
@@ -187,7 +187,7 @@ function findBeside(dir: string, name: string): string | null {
   return null;
 }
 
-function readClassList(file: string): string[] {
+export function readClassList(file: string): string[] {
   const names = readFileSync(file, 'utf8')
     .split(/\r?\n/)
     .map((l) => l.trim())

@@ -3,13 +3,13 @@
 // `generate` run resumes the job). The mask settings are checked by the mask kernel's
 // maskSettings, the chain by the refinement stage's resolveRefine.
 import { StudioError } from '../contract/errors.ts';
-import { isCamMethod, type CamMethod } from '../engine/index.ts';
+import { CAM_METHODS, isCamMethod, type CamMethod } from '../engine/index.ts';
 import { canonical } from '../contract/canonical.ts';
 import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 
 export function camMethod(m: string | undefined): CamMethod {
   const method = m ?? 'rcam';
-  if (!isCamMethod(method)) throw new StudioError('BAD_REQUEST', `unknown CAM method '${method}' (rcam, gradcam, gradcampp, layercam, scorecam)`);
+  if (!isCamMethod(method)) throw new StudioError('BAD_REQUEST', `unknown CAM method '${method}' (${CAM_METHODS.join(', ')})`);
   return method;
 }
 

@@ -72,6 +72,16 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   await expect.poll(async () => dataUrl(preview), { timeout: 20_000 }).not.toBe(fast);
   await refine.getByRole('button', { name: 'Fast' }).click();
   await expect(raw).toHaveAttribute('data-drawn', 'yes', { timeout: 20_000 });
+  // CLRP is offered like every method: its preview is another mask; back to R-CAM for the job
+  const method = panel.getByTestId('method-select');
+  const rcamPreview = await dataUrl(preview);
+  await method.selectOption({ label: 'CLRP' });
+  await expect.poll(() => dataUrl(preview), { timeout: 20_000 }).not.toBe(rcamPreview);
+  await expect(preview).toHaveAttribute('data-drawn', 'yes', { timeout: 20_000 });
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: 'test-results/generate-panel-clrp.png', animations: 'disabled' });
+  await method.selectOption('rcam');
+  await expect.poll(() => dataUrl(preview), { timeout: 20_000 }).toBe(rcamPreview);
 
   await panel.getByTestId('start-job').click();
   const status = panel.getByTestId('job-status');

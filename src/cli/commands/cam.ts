@@ -3,7 +3,8 @@
 // (min-max normalised, bilinear with half-pixel centres to the model input size) and
 // prints a summary (JSON with --json): backend, predicted, top5, timings in ms. With
 // --deep-layers the same walk also gives the maps of deeper layers, written as
-// PREFIX_<layer>_cam.npy and PREFIX_<layer>_map.npy.
+// PREFIX_<layer>_cam.npy and PREFIX_<layer>_map.npy. `--method clrp --layer input` gives CLRP's
+// pixel map (both files at the input size).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, flagBool, flagNumber, flagString } from '../args.ts';
@@ -14,7 +15,7 @@ import { DEFAULT_CAM_LAYER } from '../../contract/generation.ts';
 
 export const cam: Command = {
   name: 'cam',
-  usage: 'cam --model FILE --image FILE [--layer layer2] [--deep-layers layer3,layer4] [--method rcam] [--class K] [--size S] [--repeat N] [--out PREFIX] [--json]',
+  usage: 'cam --model FILE --image FILE [--layer layer2|input] [--deep-layers layer3,layer4] [--method rcam] [--class K] [--size S] [--repeat N] [--out PREFIX] [--json]',
   summary: `one saliency map (${CAM_METHODS.join('|')}) → PREFIX_cam.npy, PREFIX_map.npy`,
   booleans: ['json', 'relu'],
   async run(args) {
@@ -40,7 +41,8 @@ export const cam: Command = {
     const t0 = performance.now();
     const graph = await loadModel(modelFile);
     const load_ms = performance.now() - t0;
-    const pre = await readPreprocessFor(modelFile);
+    // a copy: without a preprocess.json this is the shared IMAGENET default, which --size must not change
+    const pre = { ...(await readPreprocessFor(modelFile)) };
     if (size !== undefined) pre.size = [size, size];
     const img = await preprocessFile(imageFile, pre);
     const req: CamRequest = {

@@ -13,6 +13,7 @@ export const LABEL: Record<Variant, string> = {
   gradcampp: 'gradcampp',
   layercam: 'layercam',
   scorecam: 'scorecam',
+  clrp: 'clrp',
 };
 
 /** the group a method's headline number comes from: Score-CAM only ran on the subset */

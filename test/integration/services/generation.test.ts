@@ -90,6 +90,19 @@ describe('generation services', () => {
     expect(Buffer.from(project.masks.current(img.id)!.png).equals(Buffer.from(at02))).toBe(true);
   });
 
+  it('generates with CLRP like any method: the job stores the previewed mask, which is not R-CAM\'s', async () => {
+    const img = [...project.images.all()][2];
+    const at = { imageId: img.id, layer: 'layer2', bg: 0.3, ignoreBand: 0, minArea: 0, fillHoles: false, refine: 'none' } as const;
+    const clrp = await call<Uint8Array>('previewMask', { ...at, method: 'clrp' } satisfies PreviewRequest);
+    const rcam = await call<Uint8Array>('previewMask', { ...at, method: 'rcam' } satisfies PreviewRequest);
+    expect(Buffer.from(clrp).equals(Buffer.from(rcam))).toBe(false);
+    const { jobId } = await call<{ jobId: number; resumed: boolean }>('startGeneration', { ...REQ, method: 'clrp', mask: { ...REQ.mask, bg: 0.3 }, refine: 'none' });
+    expect(await finished(jobId)).toMatchObject({ state: 'done', done: 4, failed: 0 });
+    const stored = project.masks.current(img.id)!;
+    expect(stored.version.provenance.method).toBe('clrp');
+    expect(Buffer.from(stored.png).equals(Buffer.from(clrp))).toBe(true);
+  });
+
   it('previews each refinement chain from the same CAMs; a job with that chain stores the previewed bytes', async () => {
     const img = [...project.images.all()][1];
     const preview = (refine?: string) => call<Uint8Array>('previewMask', { imageId: img.id, method: 'rcam', layer: 'layer2', bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false, ...(refine ? { refine } : {}) });
