@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { EXPORT_MARKER, exportProject } from '../../../src/export/index.ts';
-import { stageExport } from '../../../src/export/target.ts';
+import { isExportLeftover } from '../../../src/export/bookkeeping.ts';
+import { stageExport } from '../../../src/export/stage.ts';
+import { ProjectFiles } from '../../../src/export/target.ts';
 import { tempDir } from '../../helpers/images.ts';
 import { makeFixture, type Fixture } from './fixture.ts';
 
@@ -65,10 +67,12 @@ describe('export targets', () => {
 
   it('an export that dies half-way shows no files and no marker; a failed overwrite keeps the earlier export', async () => {
     const out = join(tmp.dir, 'out');
-    const stage = stageExport(out);
-    writeFileSync(join(stage.dir, 'classes.txt'), 'background\n'); // then the process is killed
-    expect(readdirSync(out).filter((n) => !n.startsWith('.relevance-studio-partial'))).toEqual([]);
+    const stage = stageExport(out, { overwrite: false, files: new ProjectFiles(fx.p) });
+    writeFileSync(join(stage.dir, 'classes.txt'), 'background\n'); // were the process killed now (concurrent.test.ts kills one)…
+    expect(readdirSync(out).filter((n) => !isExportLeftover(n))).toEqual([]);
     expect(existsSync(join(out, EXPORT_MARKER))).toBe(false);
+    stage.abort();
+    expect(readdirSync(out)).toEqual([]);
 
     await exportProject(fx.p, { format: 'voc', out, overwrite: true });
     const before = readFileSync(join(out, 'SegmentationClass', 'cat__a.png'));
@@ -78,7 +82,8 @@ describe('export targets', () => {
     };
     await expect(exportProject(fx.p, { format: 'voc', out, overwrite: true, onProgress: boom })).rejects.toThrow('disk pulled');
     expect(readFileSync(join(out, 'SegmentationClass', 'cat__a.png'))).toEqual(before);
-    expect(readdirSync(out).filter((n) => n.startsWith('.relevance-studio'))).toEqual([]); // stage removed; the marker was dropped when the overwrite began
+    // the stage removed, the earlier export's marker still there: it is still whole
+    expect(readdirSync(out).filter((n) => n.startsWith('.relevance-studio'))).toEqual([EXPORT_MARKER]);
   });
 
   it('the CLI refuses a non-empty folder without --overwrite, like the API', async () => {
