@@ -103,4 +103,35 @@ describe('export targets', () => {
     expect(readdirSync(out).sort()).toEqual([EXPORT_MARKER, 'ImageSets', 'SegmentationClass', 'classes.txt', 'labelmap.txt', 'notes.txt']);
     fx = { ...fx, p: (await import('../../../src/project/index.ts')).openProject(proj) };
   });
+
+  it("refuses a target holding the project's images, unless an earlier export whose replaced entries hold none", async () => {
+    const files = () => readdirSync(join(fx.data, 'cat')).sort();
+    const before = files();
+    // the dataset folder itself, or a folder above it
+    for (const out of [fx.data, tmp.dir]) {
+      await expect(exportProject(fx.p, { format: 'voc', out, overwrite: true, copyImages: true })).rejects.toThrow(`export: ${out} holds the project's own files (`);
+    }
+    expect(files()).toEqual(before);
+
+    // a project whose images are an earlier export's JPEGImages/ (exported, then imported back)
+    const first = join(tmp.dir, 'first');
+    await exportProject(fx.p, { format: 'voc', out: first, copyImages: true });
+    const { createProject } = await import('../../../src/project/index.ts');
+    const q = createProject(join(tmp.dir, 'again'));
+    try {
+      expect((await q.importDataset(first, { layout: 'voc' })).added).toBe(3);
+      const images = readdirSync(join(first, 'JPEGImages')).sort();
+      const marker = readFileSync(join(first, EXPORT_MARKER), 'utf8');
+      await expect(exportProject(q, { format: 'voc', out: first, overwrite: true, copyImages: true })).rejects.toThrow(
+        `export: ${join(first, 'JPEGImages')} holds the project's own files (${join(first, 'JPEGImages', images[0])}), which this export would replace`,
+      );
+      expect(readdirSync(join(first, 'JPEGImages')).sort()).toEqual(images);
+      expect(readFileSync(join(first, EXPORT_MARKER), 'utf8')).toBe(marker);
+      // without --copy-images nothing holding its images is replaced: allowed
+      expect((await exportProject(q, { format: 'voc', out: first, overwrite: true })).images).toBe(3);
+      expect(readdirSync(join(first, 'JPEGImages')).sort()).toEqual(images);
+    } finally {
+      q.close();
+    }
+  });
 });
