@@ -6,6 +6,7 @@
 import { StudioError } from '../contract/errors.ts';
 import type { StoredCam } from '../masks/cam-mask.ts';
 import type { ImageRecord, JobRecord, Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { commitImage, type CommitContext } from './commit.ts';
 import type { JobWork } from './loop.ts';
 import type { MadeMask } from './mask.ts';
@@ -14,8 +15,7 @@ import type { JobKind } from './types.ts';
 /** The job of `kind` with these parameters, created over `sourceJob`'s finished images when none is open. */
 export function createOrResumeFromCams(project: Project, kind: JobKind, params: object, sourceJob: number): { job: JobRecord; resumed: boolean } {
   const key = params as Record<string, unknown>;
-  return project.db
-    .transaction(() => {
+  return writeTransaction(project.db, () => {
       const open = project.jobs.findLatest(kind, key);
       if (open) return { job: open, resumed: true };
       const done = project.jobItems.list(sourceJob, { states: ['done'] }).filter((i) => i.maskId !== null || i.classes.length > 0);
@@ -23,8 +23,7 @@ export function createOrResumeFromCams(project: Project, kind: JobKind, params: 
       const j = project.jobs.create(kind, key, new Date().toISOString());
       project.jobItems.addAll(j.id, done.map((i) => i.imageId));
       return { job: j, resumed: false };
-    })
-    .immediate();
+  });
 }
 
 /** What one image's mask is rebuilt from: the job layer's CAMs and the deeper layers' that were stored. */

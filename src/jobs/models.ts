@@ -10,6 +10,7 @@ import { concreteShapes, loadModel, logitsTensor, resolveLayer, type Graph } fro
 import { groupBytes, type WeightGroup } from '../engine/importers/tfjs-weights.ts';
 import { readConfined } from '../fs/confine.ts';
 import type { ModelRecord, Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { findPreprocessFile, resolvePreprocess, type PreprocessConfig } from './preprocess-spec.ts';
 import { CAM_LAYER_NAMES, DEFAULT_CAM_LAYER, type ResolvedLayer } from '../contract/generation.ts';
 
@@ -101,13 +102,13 @@ export async function registerModel(project: Project, file: string, opts: Regist
     return { model: existing, added: false, createdClasses: [], classNames, preprocess, preprocessSource: where, layer, layerTensor, layerShape };
   }
   const now = new Date().toISOString();
-  const { model, created } = project.db.transaction(() => {
+  const { model, created } = writeTransaction(project.db, () => {
     const { indices, created } = project.classes.ensure(classNames);
     const classMap = classNames.map((n) => indices.get(n.trim())!);
     const format: ModelRecord['format'] = graph.source.format === 'tfjs-layers' ? 'tfjs-layers' : 'onnx';
     const m = project.models.add({ file: abs, format, preprocessing: info as unknown as Record<string, unknown>, hash, classMap }, now);
     return { model: m, created };
-  })();
+  });
   return { model, added: true, createdClasses: created, classNames, preprocess, preprocessSource: where, layer, layerTensor, layerShape };
 }
 

@@ -1,6 +1,7 @@
 // Opening the project's SQLite file with the settings every connection needs.
 import Database from 'better-sqlite3';
 import { StudioError } from '../contract/errors.ts';
+import { busyError, rememberDatabaseFile } from './transaction.ts';
 
 export const DB_FILE = 'project.sqlite';
 
@@ -24,6 +25,7 @@ export function openDatabase(file: string, opts: { mustExist: boolean }): Databa
   }
   try {
     configure(db);
+    rememberDatabaseFile(db);
   } catch (err) {
     db.close();
     throw new StudioError('IO_ERROR', `${file}: cannot use the project database (${(err as Error).message})`);
@@ -47,7 +49,8 @@ const READ_ONLY = new Set(['SQLITE_READONLY', 'EROFS']);
 
 /**
  * A storage failure (disk full, I/O error, read-only or damaged file) as a one-line
- * StudioError('IO_ERROR') saying what to do, or null for any other error. Used where a
+ * StudioError('IO_ERROR') saying what to do (a busy database: 'BUSY'), or null for any
+ * other error. Used where a
  * raw SQLite/fs error would otherwise escape as a stack trace or fail one image after
  * another.
  */
@@ -55,6 +58,8 @@ export function storageFailure(err: unknown, where: string): StudioError | null 
   if (err instanceof StudioError) return null;
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== 'string') return null;
+  const busy = busyError(err, where);
+  if (busy) return busy;
   const detail = `${code}: ${String((err as Error).message ?? '').split('\n')[0]}`;
   if (FULL.has(code) || code.startsWith('SQLITE_FULL')) return new StudioError('IO_ERROR', `${where}: the disk is full (${detail}); free some space and run it again`);
   if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY')) return new StudioError('IO_ERROR', `${where}: the project's storage is read-only (${detail})`);

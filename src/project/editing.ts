@@ -5,6 +5,7 @@
 import type { ClassInfo, ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 import { decodeLabelPng } from './png.ts';
+import { writeTransaction } from './transaction.ts';
 import type { Project } from './project.ts';
 import type { MaskVersion } from './types.ts';
 import { checkName } from './user-names.ts';
@@ -16,9 +17,9 @@ export function restoreMaskVersion(project: Project, imageId: number, versionId:
 
 /** One status for many images, all or none; 'approved' freezes each image's current mask. */
 export function setStatusMany(project: Project, imageIds: readonly number[], status: ReviewStatus): void {
-  project.db.transaction(() => {
+  writeTransaction(project.db, () => {
     for (const id of imageIds) project.maskWrites.setStatus(id, status);
-  })();
+  });
 }
 
 /** Adds and removes tags on many images (unknown classes refused before anything changes). */
@@ -27,13 +28,13 @@ export function editTags(project: Project, imageIds: readonly number[], add: rea
   const bad = [...add, ...remove].filter((c) => !known.has(c));
   if (bad.length) throw new StudioError('BAD_REQUEST', `tags: unknown class index ${[...new Set(bad)].join(', ')}`);
   const drop = project.db.prepare('DELETE FROM image_tags WHERE image_id = ? AND class_idx = ?');
-  project.db.transaction(() => {
+  writeTransaction(project.db, () => {
     for (const id of imageIds) {
       project.images.get(id);
       project.images.addTags(id, add);
       for (const c of remove) drop.run(id, c);
     }
-  })();
+  });
 }
 
 function classOrThrow(project: Project, index: number): ClassInfo {
@@ -44,7 +45,7 @@ function classOrThrow(project: Project, index: number): ClassInfo {
 
 /** Renames and/or recolours a class. */
 export function updateClass(project: Project, index: number, change: { name?: string; color?: string }): ClassInfo {
-  return project.db.transaction(() => {
+  return writeTransaction(project.db, () => {
     const c = classOrThrow(project, index);
     if (change.name !== undefined) {
       let name: string;
@@ -63,7 +64,7 @@ export function updateClass(project: Project, index: number, change: { name?: st
       project.db.prepare('UPDATE classes SET color = ? WHERE idx = ?').run(color, index);
     }
     return classOrThrow(project, index);
-  })();
+  });
 }
 
 /**
@@ -76,7 +77,7 @@ export function updateClass(project: Project, index: number, change: { name?: st
 export function mergeClasses(project: Project, from: number, into: number): { images: number; masks: number } {
   if (from === into) throw new StudioError('BAD_REQUEST', `cannot merge class ${from} into itself`);
   const db = project.db;
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const a = classOrThrow(project, from);
     classOrThrow(project, into);
     const tagged = db.prepare<[number], { image_id: number }>('SELECT image_id FROM image_tags WHERE class_idx = ?').all(from).map((r) => r.image_id);
@@ -100,5 +101,5 @@ export function mergeClasses(project: Project, from: number, into: number): { im
     db.prepare('DELETE FROM classes WHERE idx = ?').run(from);
     void a;
     return { images: tagged.length, masks };
-  })();
+  });
 }

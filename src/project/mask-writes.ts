@@ -17,6 +17,7 @@ import type { ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 import { assertLabelMap, type LabelMap } from '../masks/labels.ts';
 import { decodeLabelPng, encodeLabelPng } from './png.ts';
+import { writeTransaction } from './transaction.ts';
 import type { ImagesRepo } from './repos/images.ts';
 import type { MasksRepo } from './repos/masks.ts';
 import type { ImageRecord, MaskProvenance, MaskVersion } from './types.ts';
@@ -159,12 +160,9 @@ export class MaskWrites {
     return this.tx(() => this.masks.prune(keep, imageId));
   }
 
-  /**
-   * IMMEDIATE when it starts the transaction: a write door reads then writes, and another
-   * process (a batch job) may write in between; inside a caller's transaction it joins it.
-   */
+  /** a write door reads then writes: one writing transaction (transaction.ts), or the caller's */
   private tx<T>(fn: () => T): T {
-    return this.db.inTransaction ? this.db.transaction(fn)() : this.db.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 }
 

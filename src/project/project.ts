@@ -25,6 +25,7 @@ import { renderThumbnail, thumbPath, writeThumbnail } from './thumbnails.ts';
 import type { ImageRecord, ImportOptions, ImportReport, MaskProvenance, MaskVersion, RelinkReport } from './types.ts';
 import { APP_VERSION } from './version.ts';
 import { checkName } from './user-names.ts';
+import { writeTransaction } from './transaction.ts';
 import { assertWritable } from './writable.ts';
 
 export { DB_FILE } from './db.ts';
@@ -47,10 +48,10 @@ export function createProject(dir: string, opts: { name?: string } = {}): Projec
   try {
     migrate(db, file);
     const meta = new MetaRepo(db);
-    db.transaction(() => {
+    writeTransaction(db, () => {
       meta.set('name', name);
       meta.set('created_at', new Date().toISOString());
-    })();
+    });
   } catch (err) {
     db.close();
     throw err;
@@ -204,7 +205,7 @@ export class Project {
   }
 
   addClass(name: string, color?: string): ClassInfo {
-    return this.db.transaction(() => this.classes.add(name, color))();
+    return writeTransaction(this.db, () => this.classes.add(name, color));
   }
 
   importDataset(datasetDir: string, opts: ImportOptions = {}): Promise<ImportReport> {
@@ -254,7 +255,7 @@ export class Project {
     const known = new Set(this.classes.list().map((c) => c.index));
     const bad = classIndices.filter((c) => !known.has(c));
     if (bad.length) throw new StudioError('BAD_REQUEST', `image ${imageId}: unknown class index ${bad.join(', ')}`);
-    this.db.transaction(() => this.images.setTags(imageId, classIndices))();
+    writeTransaction(this.db, () => this.images.setTags(imageId, classIndices));
   }
 
   /** Retention: prunes old generated, non-current, non-frozen mask versions beyond `keep` per image. */

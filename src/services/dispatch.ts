@@ -2,6 +2,7 @@
 // and the Electron IPC router both go through here, so they cannot drift apart.
 import { BINARY_METHODS, type ApiError, type MethodName, type Result, type StudioApi } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
+import { storageFailure } from '../project/db.ts';
 import { isMethodName, VALIDATORS } from './validate.ts';
 
 export function isBinaryMethod(name: string): boolean {
@@ -19,9 +20,14 @@ export async function dispatch(api: StudioApi, method: string, rawParams: unknow
   }
 }
 
-/** A StudioError keeps its code and message; anything else is INTERNAL (logged, not leaked). */
+/**
+ * A StudioError keeps its code and message; a storage failure (full disk, busy or damaged
+ * database) gets its own code and one line; anything else is INTERNAL (logged, not leaked).
+ */
 export function toApiError(err: unknown, method: MethodName | string): ApiError {
   if (err instanceof StudioError) return { code: err.code, message: err.message };
+  const storage = storageFailure(err, method);
+  if (storage) return { code: storage.code, message: storage.message };
   const e = err as Error & { userFacing?: boolean; code?: unknown };
   if (e && e.userFacing === true && typeof e.message === 'string') return { code: 'INTERNAL', message: e.message };
   console.error(`relevance-studio: ${method} failed:`, err);

@@ -3,6 +3,7 @@
 // window when there is a screen and a Chromium, unless --no-open.
 import { CliError, flagBool, flagNumber } from '../args.ts';
 import type { Command } from '../command.ts';
+import { openProject } from '../../project/index.ts';
 import { serveProject } from '../../server/session.ts';
 import { ensureRendererBuilt } from '../../server/renderer-build.ts';
 import { openInBrowser, portFlag, untilStopped } from './start.ts';
@@ -16,8 +17,17 @@ export const serve: Command = {
     const [dir, extra] = args.positionals;
     if (!dir || extra) throw new CliError(`usage: ${serve.usage}`);
     const port = portFlag(flagNumber(args, 'port'));
-    const staticDir = await ensureRendererBuilt((l) => console.error(l));
-    const served = await serveProject(dir, { port, staticDir });
+    // the project first: a folder that is no project fails in its one line whether or not
+    // the UI is built (a test building dist/renderer beside this one must not change it)
+    const project = openProject(dir);
+    let staticDir: string | null;
+    try {
+      staticDir = await ensureRendererBuilt((l) => console.error(l));
+    } catch (err) {
+      project.close();
+      throw err;
+    }
+    const served = await serveProject(project, { port, staticDir });
     console.log(`serving ${served.project.info().name} at ${served.server.url}`);
     console.log('press Ctrl+C to stop');
     const window = flagBool(args, 'no-open') ? null : openInBrowser(served.server.url, served.project.dir);

@@ -11,6 +11,7 @@ import { storedPath } from '../paths.ts';
 import type { ClassesRepo } from '../repos/classes.ts';
 import type { ImagesRepo } from '../repos/images.ts';
 import type { MaskWrites } from '../mask-writes.ts';
+import { writeTransaction } from '../transaction.ts';
 import { writeThumbnail } from '../thumbnails.ts';
 import { checkName } from '../user-names.ts';
 import type { ImportOptions, ImportReport } from '../types.ts';
@@ -60,7 +61,7 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
   let classOrder = plan.classOrder;
   if (classOrder) {
     const order = classOrder;
-    t.db.transaction(() => report.newClasses.push(...t.classes.ensure(order).created))();
+    writeTransaction(t.db, () => report.newClasses.push(...t.classes.ensure(order).created));
   }
 
   for (let start = 0; start < total; start += BATCH) {
@@ -78,11 +79,11 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
       classOrder = vocOrderFor(names);
       if (classOrder) {
         const order = classOrder;
-        t.db.transaction(() => report.newClasses.push(...t.classes.ensure(order).created))();
+        writeTransaction(t.db, () => report.newClasses.push(...t.classes.ensure(order).created));
       }
     }
     const thumbs: [number, Buffer][] = [];
-    t.db.transaction(() => {
+    writeTransaction(t.db, () => {
       for (const o of outcomes) {
         if (o.kind === 'failed') continue;
         if (o.kind === 'known') {
@@ -123,7 +124,7 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
         report.added++;
         if (p.probe.thumbnail) thumbs.push([id, p.probe.thumbnail]);
       }
-    })();
+    });
     // after the commit: a thumbnail is a cache, regenerated when missing
     for (const [id, bytes] of thumbs) {
       try {
