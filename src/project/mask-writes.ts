@@ -15,9 +15,10 @@
 import type Database from 'better-sqlite3';
 import type { ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
-import { assertLabelMap, type LabelMap } from '../masks/labels.ts';
+import { assertLabelMap, unknownValues, type LabelMap } from '../masks/labels.ts';
 import { decodeLabelPng, encodeLabelPng } from './png.ts';
 import { writeTransaction } from './transaction.ts';
+import type { ClassesRepo } from './repos/classes.ts';
 import type { ImagesRepo } from './repos/images.ts';
 import type { MasksRepo } from './repos/masks.ts';
 import type { ImageRecord, MaskProvenance, MaskVersion } from './types.ts';
@@ -52,6 +53,7 @@ export class MaskWrites {
     private readonly db: Database.Database,
     private readonly images: ImagesRepo,
     private readonly masks: MasksRepo,
+    private readonly classes: ClassesRepo,
   ) {}
 
   /** Whether a generated mask would be kept beside the image's current one (humanOwns). */
@@ -63,7 +65,7 @@ export class MaskWrites {
   generated(imageId: number, mask: MaskInput, prov: Omit<MaskProvenance, 'source'>, now = stamp()): GeneratedWrite {
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const png = checked(img, mask, 'generated mask');
+      const png = this.checked(img, mask, 'generated mask');
       const cur = this.masks.currentVersion(imageId);
       const human = humanOwns(img.status, cur);
       const version = this.masks.insert(imageId, png, img.width, img.height, { ...prov, source: 'generated' }, !human, now);
@@ -76,7 +78,7 @@ export class MaskWrites {
   edited(imageId: number, mask: MaskInput): MaskVersion {
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { source: 'edited' }, true, stamp());
+      const v = this.masks.insert(imageId, this.checked(img, mask, 'mask'), img.width, img.height, { source: 'edited' }, true, stamp());
       this.images.setStatus(imageId, 'edited');
       return v;
     });
@@ -91,7 +93,7 @@ export class MaskWrites {
     const current = opts.current ?? !groundTruth;
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { source: 'imported' }, current, stamp(), groundTruth);
+      const v = this.masks.insert(imageId, this.checked(img, mask, 'mask'), img.width, img.height, { source: 'imported' }, current, stamp(), groundTruth);
       if (current && img.status === 'approved') this.images.setStatus(imageId, 'edited');
       return v;
     });
@@ -105,7 +107,7 @@ export class MaskWrites {
   relabelled(imageId: number, mask: MaskInput, of: MaskVersion): MaskVersion {
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { ...of.provenance, source: 'edited' }, true, stamp(), of.groundTruth);
+      const v = this.masks.insert(imageId, this.checked(img, mask, 'mask'), img.width, img.height, { ...of.provenance, source: 'edited' }, true, stamp(), of.groundTruth);
       if (img.status === 'approved') this.masks.freezeCurrent(imageId);
       return { ...v, frozen: img.status === 'approved' };
     });
@@ -160,27 +162,44 @@ export class MaskWrites {
     return this.tx(() => this.masks.prune(keep, imageId));
   }
 
+  /**
+   * The label map to store for `img`: an 8-bit grayscale map of the image's size whose
+   * every value is background, ignore or a class the project has now — judged inside the
+   * write's transaction, so a class merged away while a job ran cannot slip in with it.
+   */
+  private checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
+    const named = `${what} for image ${img.id} (${img.name})`;
+    const { png, labels } = labelMap(img, mask, named);
+    const classes = this.classes.list();
+    const bad = unknownValues(labels, classes.map((c) => c.index));
+    if (bad.length) {
+      const list = bad.slice(0, 8).join(', ') + (bad.length > 8 ? ', …' : '');
+      const max = Math.max(0, ...classes.map((c) => c.index));
+      throw new StudioError('BAD_REQUEST', `${named}: label value${bad.length > 1 ? 's' : ''} ${list} ${bad.length > 1 ? 'are' : 'is'} no class of this project (0 background, 255 ignore, 1..${max} classes)`);
+    }
+    return png;
+  }
+
   /** a write door reads then writes: one writing transaction (transaction.ts), or the caller's */
   private tx<T>(fn: () => T): T {
     return writeTransaction(this.db, fn);
   }
 }
 
-/** The PNG to store for `img`, after checking it is an 8-bit grayscale label map of the image's size. */
-function checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
-  const named = `${what} for image ${img.id}`;
+/** The PNG to store for `img` and its labels, after checking it is an 8-bit grayscale label map of the image's size. */
+function labelMap(img: ImageRecord, mask: MaskInput, named: string): { png: Uint8Array; labels: Uint8Array } {
   const fits = (w: number, h: number) => {
-    if (w !== img.width || h !== img.height) throw new StudioError('BAD_REQUEST', `${named} (${img.name}) is ${w}x${h}, the image is ${img.width}x${img.height}`);
+    if (w !== img.width || h !== img.height) throw new StudioError('BAD_REQUEST', `${named} is ${w}x${h}, the image is ${img.width}x${img.height}`);
   };
   if (!(mask instanceof Uint8Array)) {
     assertLabelMap(mask.labels, mask.width, mask.height, named);
     fits(mask.width, mask.height);
-    return encodeLabelPng(mask.labels, mask.width, mask.height);
+    return { png: encodeLabelPng(mask.labels, mask.width, mask.height), labels: mask.labels };
   }
   const m = decodeLabelPng(mask, named);
   if (m.palette) throw new StudioError('BAD_REQUEST', `${named}: expected an 8-bit grayscale label map, got an indexed PNG`);
   fits(m.width, m.height);
-  return mask;
+  return { png: mask, labels: m.labels };
 }
 
 function stamp(): string {

@@ -119,7 +119,7 @@ export class Project {
     this.jobItems = new JobItemsRepo(db);
     this.cams = new CamsRepo(db);
     this.meta = new MetaRepo(db);
-    this.maskWrites = new MaskWrites(db, this.images, this.masks);
+    this.maskWrites = new MaskWrites(db, this.images, this.masks, this.classes);
   }
 
   close(): void {
