@@ -1,12 +1,13 @@
 // Model registration: a model file (ONNX or TF.js layers) joins the
 // project with its preprocessing and the map model output k → project class. Everything a
 // batch would trip over later is checked now: the file loads, the class list has one name
-// per output, the CAM layer resolves to a spatial feature map.
+// per output, the CAM layer resolves to a spatial feature map, and a probe forward gives
+// finite scores (a model with NaN/Inf weights is refused here, not after a whole batch).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.ts';
-import { concreteShapes, loadModel, logitsTensor, resolveLayer, type Graph } from '../engine/index.ts';
+import { assertFinite, concreteShapes, createCamExecutor, loadModel, logitsTensor, preprocessRgb, resolveLayer, type Graph } from '../engine/index.ts';
 import { groupBytes, type WeightGroup } from '../engine/importers/tfjs-weights.ts';
 import { readConfined } from '../fs/confine.ts';
 import type { ModelRecord, Project } from '../project/index.ts';
@@ -84,6 +85,8 @@ export async function registerModel(project: Project, file: string, opts: Regist
   if (layerShape.length !== 3) {
     throw new StudioError('BAD_REQUEST', `${abs}: layer "${layer}" (${layerTensor}) is not a spatial feature map (shape ${layerShape.join('×')}); choose a convolutional layer`);
   }
+
+  await probeForward(graph, preprocess, abs);
 
   const hash = modelHash(abs);
   // what each stage name means for this model, for the Generate drawer (a name that does not resolve is left out)
@@ -190,4 +193,21 @@ function shapesAt(graph: Graph, size: [number, number], file: string): Map<strin
   } catch (e) {
     throw new StudioError('BAD_REQUEST', `${file}: cannot run at input size ${size.join('×')} (${(e as Error).message})`);
   }
+}
+
+/** One forward on a plain gray image at the model's input size: its scores must be finite numbers. */
+async function probeForward(graph: Graph, pre: PreprocessConfig, file: string): Promise<void> {
+  const [h, w] = pre.size;
+  const input = preprocessRgb(new Uint8Array(h * w * 3).fill(128), w, h, pre);
+  let logits: Float32Array;
+  const model = await createCamExecutor(graph);
+  try {
+    logits = await model.predict(input.data, [1, h, w, input.channels]);
+  } catch (e) {
+    if (e instanceof StudioError) throw e;
+    throw new StudioError('BAD_REQUEST', `${file}: the model does not run at ${h}×${w} (${(e as Error).message.split('\n')[0]})`);
+  } finally {
+    await model.dispose();
+  }
+  assertFinite(`${file}: a probe forward (a gray ${h}×${w} image)`, { logits });
 }

@@ -2,7 +2,7 @@
 // preprocess.ts) here, the model in the runner (worker threads or this thread), then the
 // maps to float16 and the mask made from those exact bytes (mask.ts). Each image is
 // computed alone, so results never depend on batching or on the number of workers.
-import { decodeImage, preprocessRgb, type CamRequest, type CamResult, type EngineImage } from '../../engine/index.ts';
+import { assertFinite, decodeImage, preprocessRgb, type CamRequest, type CamResult, type EngineImage } from '../../engine/index.ts';
 import { encodeFloat16 } from '../../masks/float16.ts';
 import { resizeBilinear } from '../../masks/resize.ts';
 import { maskFromStoredCams, rgbAtMaskSize } from '../mask.ts';
@@ -55,12 +55,14 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
     }
     const base = input(img.rgb, img.width, img.height, baseSize, false);
     let targets = task.targets;
+    let logits: Float32Array | undefined;
     let first: { maps: Map2d[]; deep: Map2d[][] } | null = null;
     if (targets === null) {
       // the default request explains the top class and returns the logits
       // (with the deeper layers when one walk gives them: Score-CAM's are asked for separately)
       const oneWalk = deepLayers.length === 0 || spec.method !== 'scorecam';
       const [r] = await runner.run([base], { method: spec.method, layer: spec.layer, ...(oneWalk && deepLayers.length ? { deepLayers } : {}) });
+      logits = r.logits;
       targets = predicted(r.logits);
       if (targets.length === 1 && r.maps[0].target === targets[0] && !spec.multiScale && oneWalk) first = { maps: r.maps, deep: deepOf(r) };
     }
@@ -70,6 +72,9 @@ export function camPool(spec: EngineSpec, runner: ModelRunner): EnginePool {
       else if (!spec.multiScale) got = (await camsOf([base], targets))[0];
       else got = await multiScale(img, base, targets);
     }
+    // a NaN map (a model with NaN/Inf weights) fails this image by name instead of becoming an empty mask
+    const ts = targets;
+    assertFinite(task.file, { logits, layers: [spec.layer, ...deepLayers].map((layer, k) => ({ layer, maps: k === 0 ? got.maps : got.deep[k - 1], targets: ts })) });
     const stored = (ms: Map2d[], ts: number[]): StoredCam[] =>
       ms.map((m, i) => ({ classIndex: spec.classMap[ts[i]], h: m.h, w: m.w, f16: encodeFloat16(m.data) })).sort((a, b) => a.classIndex - b.classIndex);
     const cams = stored(got.maps, targets);
