@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, sta
 import { basename, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
+import { readImageFile, SHARP_LIMITS } from '../fs/image-file.ts';
 import type { ClassInfo, ImagePage, ImageQuery, ImageSummary, ProjectInfo, ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 import { DB_FILE, openDatabase } from './db.ts';
@@ -180,20 +181,27 @@ export class Project {
     } catch {
       // not cached yet (or the cache was cleared)
     }
-    const bytes = await renderThumbnail(this.sourceFile(id)).catch((err: Error) => {
-      throw new StudioError('IO_ERROR', `${this.imagePath(id)}: cannot read the image (${err.message.split('\n')[0]})`);
+    const file = this.sourceFile(id);
+    const source = await readImageFile(file);
+    const bytes = await renderThumbnail(source).catch((err: Error) => {
+      throw new StudioError('IO_ERROR', `${file}: cannot read the image (${err.message.split('\n')[0]})`);
     });
-    writeThumbnail(this.dir, id, bytes);
+    try {
+      writeThumbnail(this.dir, id, bytes);
+    } catch {
+      // a cache: a full or read-only disk only means it is rendered again next time
+    }
     return new Uint8Array(bytes);
   }
 
-  /** The file's own bytes when it needs no rotation and is JPEG/PNG; else re-encoded upright. */
+  /** The file's own bytes when it needs no rotation and is JPEG/PNG; else re-encoded upright. Read under the image-file rule (fs/image-file.ts). */
   async imageBytes(id: number): Promise<Uint8Array> {
     const rec = this.images.get(id);
     const file = this.sourceFile(id);
+    const bytes = await readImageFile(file);
     try {
-      if (rec.orientation === 1 && (rec.format === 'jpeg' || rec.format === 'png')) return new Uint8Array(readFileSync(file));
-      const img = sharp(file).rotate();
+      if (rec.orientation === 1 && (rec.format === 'jpeg' || rec.format === 'png')) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const img = sharp(bytes, SHARP_LIMITS).rotate();
       return new Uint8Array(await (rec.format === 'png' ? img.png() : img.jpeg({ quality: 92 })).toBuffer());
     } catch (err) {
       throw new StudioError('IO_ERROR', `${file}: cannot read the image (${(err as Error).message.split('\n')[0]})`);

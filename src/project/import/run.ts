@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../contract/errors.ts';
 import { decodeLabelPng } from '../png.ts';
-import { hashFile } from '../hash.ts';
+import { readImageFile } from '../../fs/image-file.ts';
+import { hashBytes } from '../hash.ts';
 import { storedPath } from '../paths.ts';
 import type { ClassesRepo } from '../repos/classes.ts';
 import type { ImagesRepo } from '../repos/images.ts';
@@ -164,25 +165,27 @@ async function prepare(t: ImportTarget, entry: DatasetEntry, withThumbs: boolean
   const stored = storedPath(t.dir, entry.file);
   const byPath = t.images.byPath(stored);
   if (byPath) return { kind: 'known', id: byPath.id, tags };
-  let hashed: { hash: string; size: number };
+  // read once, under the image-file rule: the bytes hashed are the bytes probed
+  let bytes: Buffer;
   try {
-    hashed = await hashFile(entry.file);
+    bytes = await readImageFile(entry.file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return fail(entry.file, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? (err as Error).message})`);
+    return fail(entry.file, firstLine(err).replace(`${entry.file}: `, ''));
   }
+  const hashed = { hash: hashBytes(bytes), size: bytes.length };
   const same = t.images.byNameHash(entry.name, hashed.hash);
   if (same) return { kind: 'known', id: same.id, tags };
   let probe: ImageProbe;
   try {
-    probe = await probeImage(entry.file, withThumbs);
+    probe = await probeImage(entry.file, bytes, withThumbs);
   } catch (err) {
-    return fail(entry.file, `not a readable image (${firstLine(err)})`);
+    const msg = firstLine(err);
+    return fail(entry.file, err instanceof StudioError ? msg.replace(`${entry.file}: `, '') : `not a readable image (${msg})`);
   }
   const p: Prepared = { entry, stored, ...hashed, probe, tags };
   if (entry.maskFile) {
     try {
-      const m = decodeLabelPng(await readFile(entry.maskFile), entry.maskFile);
+      const m = decodeLabelPng(await readImageFile(entry.maskFile), entry.maskFile);
       if (m.width !== probe.width || m.height !== probe.height) {
         throw new Error(`mask is ${m.width}x${m.height} but its image is ${probe.width}x${probe.height}`);
       }
