@@ -145,3 +145,19 @@ export function unlockRuns(project: Project): string[] {
     return removed;
   });
 }
+
+/** Another live process's run lock on the project (any job), or null. */
+export function otherHolder(project: Project): LockHolder | null {
+  const now = Date.now();
+  return holders(project).find((r): r is { key: string; holder: LockHolder } => r.holder !== null && !isThisProcess(r.holder) && !stale(r.holder, now))?.holder ?? null;
+}
+
+/**
+ * Refuses at once, with the run lock's own message, when another process runs a job of the
+ * project: a service that answers before the job's run starts (the studio's Start) says so
+ * instead of answering "started" for a job that then fails.
+ */
+export function assertNoOtherRun(project: Project): void {
+  const h = otherHolder(project);
+  if (h) throw new StudioError('BAD_REQUEST', refusal(project, h, Date.now()));
+}

@@ -10,6 +10,7 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../contract/errors.ts';
+import { busyError } from './storage-errors.ts';
 
 const opened = new WeakMap<Database.Database, { dev: number; ino: number }>();
 
@@ -35,13 +36,6 @@ export function checkDatabasePresent(db: Database.Database): void {
     'IO_ERROR',
     `${db.name}: the project database was ${now ? 'replaced' : 'deleted (or its folder moved)'} while the project was open; this change was not saved. Close the project and open it again from where it now lies`,
   );
-}
-
-/** SQLite's "another connection holds the lock" as a retryable one-line error, or null. */
-export function busyError(err: unknown, file: string): StudioError | null {
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code !== 'string' || !(code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return null;
-  return new StudioError('BUSY', `${file}: the project database is busy (another process is writing to it: a batch job, an import, another studio); nothing was changed, try again (${code})`);
 }
 
 /**

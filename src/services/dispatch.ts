@@ -2,7 +2,7 @@
 // and the Electron IPC router both go through here, so they cannot drift apart.
 import { BINARY_METHODS, type ApiError, type MethodName, type Result, type StudioApi } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
-import { storageFailure } from '../project/db.ts';
+import { storageFailure } from '../project/storage-errors.ts';
 import { isMethodName, VALIDATORS } from './validate.ts';
 
 export function isBinaryMethod(name: string): boolean {
