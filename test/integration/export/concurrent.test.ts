@@ -155,5 +155,5 @@ describe('exports started side by side from real processes', () => {
     const q = openProject(dir);
     expect(q.info().images).toBe(40);
     q.close();
-  });
+  }, 300_000); // seven processes start here: on a loaded machine each takes seconds
 });
