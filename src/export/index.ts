@@ -5,7 +5,7 @@ import { writeCams } from './cams.ts';
 import { writeCoco } from './coco.ts';
 import { ExportWriter } from './files.ts';
 import { selectItems } from './select.ts';
-import { stageExport } from './stage.ts';
+import { stageExport, type StagedExport } from './stage.ts';
 import { checkExportTarget, ProjectFiles } from './target.ts';
 import { EXPORT_FORMATS, type ExportOptions, type ExportReport } from './types.ts';
 import { writeVoc } from './voc.ts';
@@ -31,7 +31,12 @@ export async function exportProject(project: Project, opts: ExportOptions): Prom
   const files = new ProjectFiles(project);
   const out = checkExportTarget(opts.out, { overwrite, projectDir: project.dir, files });
   const items = selectItems(project, opts, opts.format !== 'cams');
-  const stage = stageExport(out, { overwrite, files });
+  let stage: StagedExport;
+  try {
+    stage = stageExport(out, { overwrite, files });
+  } catch (e) {
+    throw asIoError(e, out);
+  }
   const report: ExportReport = { format: opts.format, out, images: 0, files: 0, skipped: [] };
   const w = new ExportWriter(stage.dir);
   try {

@@ -57,7 +57,8 @@ async function api(s: { origin: string; token: string }, method: string, params:
   return { status: r.status, ok: body.ok, code: body.ok ? 'ok' : body.error!.code, message: body.ok ? 'ok' : body.error!.message };
 }
 
-const oneLine = (s: string) => s.trim().split('\n').filter(Boolean).length <= 1;
+/** a stack trace's frames ("    at fn (file:line)") in what a process printed */
+const hasStack = (s: string) => /\n\s+at .+:\d+/.test(s);
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ⏎ ').slice(0, 120);
 
 /** n tiny labelled images in a new project */
@@ -100,7 +101,7 @@ export async function concurrentExports(scratch: string, trials: number, images:
       const viaStudio = k % 2 === 1;
       const delay = Math.round(200 + 900 * rnd());
       const answer = (code: number | null, p: Proc) => {
-        if (!oneLine(p.err())) stacks++;
+        if (hasStack(p.err())) stacks++;
         return code === 0 ? `exit 0: ${p.out().trim().split('\n').at(-1)}` : `exit ${code}: ${p.err().trim().split('\n').at(-1)}`;
       };
       let first: Promise<string>;
@@ -123,7 +124,7 @@ export async function concurrentExports(scratch: string, trials: number, images:
     studio.proc.child.kill('SIGTERM');
     await studio.proc.exited;
   }
-  console.log(`\nmarked complete with a mask missing: ${broken} of ${trials} trials (goal 0 → ${broken === 0 ? 'met' : 'NOT met'}); answers with more than one line (a stack): ${stacks}`);
+  console.log(`\nmarked complete with a mask missing: ${broken} of ${trials} trials (goal 0 → ${broken === 0 ? 'met' : 'NOT met'}); answers with a stack trace: ${stacks}`);
 }
 
 /** the demo scenes imported `copies` times under different names, with the demo model */
