@@ -17,6 +17,8 @@ interface Listed {
 interface Listing {
   root: string;
   files: Map<string, Listed>;
+  /** listed path → its checked real path (a list naming one file a million times checks it once) */
+  checked: Map<string, string>;
   /** the one line that counts identical repeats, once there is one */
   repeats: { line: { file: string; message: string }; n: number; first: string } | null;
 }
@@ -27,7 +29,7 @@ const seen = new WeakMap<DatasetPlan, Listing>();
 function listing(plan: DatasetPlan, dir: string): Listing {
   let s = seen.get(plan);
   if (!s) {
-    s = { root: realpathSync(dir), files: new Map(), repeats: null };
+    s = { root: realpathSync(dir), files: new Map(), checked: new Map(), repeats: null };
     seen.set(plan, s);
   }
   return s;
@@ -42,12 +44,14 @@ export function listEntry(plan: DatasetPlan, dir: string, where: string, image: 
     return;
   }
   const file = isAbsolute(rel) ? rel : resolve(dir, rel);
+  const state = listing(plan, dir);
+  const known = state.checked.get(file);
+  if (known !== undefined) return listed(plan, state, dir, where, file, known, tags, split);
   if (!existsSync(file)) {
     plan.errors.push({ file, message: `file not found (listed at ${where})` });
     return;
   }
-  const state = listing(plan, dir);
-  const { root, files } = state;
+  const { root } = state;
   const real = realpathSync(file);
   if (!isInside(root, real)) {
     plan.errors.push({ file, message: `outside the dataset folder ${root}${real !== file ? ` (a link to ${real})` : ''}; listed at ${where}, not imported` });
@@ -57,6 +61,13 @@ export function listEntry(plan: DatasetPlan, dir: string, where: string, image: 
     plan.errors.push({ file, message: `not a regular file (listed at ${where})` });
     return;
   }
+  state.checked.set(file, real);
+  listed(plan, state, dir, where, file, real, tags, split);
+}
+
+/** a checked file's listing: a new entry, an identical repeat (counted), or a conflicting one (reported) */
+function listed(plan: DatasetPlan, state: Listing, dir: string, where: string, file: string, real: string, tags: string[], split: string): void {
+  const { files } = state;
   const s = split.trim().toLowerCase();
   if (s && s !== 'train' && s !== 'val' && s !== 'test') {
     plan.errors.push({ file: where, message: `unknown split '${split}' (expected train, val or test)` });
