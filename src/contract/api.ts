@@ -91,6 +91,8 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'UNKNOWN_METHOD'
   | 'IO_ERROR'
+  /** someone else holds what the call needs (another process writing the project, another export in the folder): try again shortly */
+  | 'BUSY'
   | 'INTERNAL';
 
 export interface ApiError {

@@ -5,7 +5,8 @@
 /** generate: CAMs and masks from the model; rethreshold: masks rebuilt from a finished job's stored CAMs */
 export type JobKind = 'generate' | 'rethreshold';
 
-export type JobState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed';
+/** paused: stopped before it finished without a cancel (a crash, a closed studio); Start with its settings resumes it */
+export type JobState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed' | 'paused';
 
 export interface JobError {
   imageId: number;

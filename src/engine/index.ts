@@ -21,6 +21,7 @@ export {
   type WalkMethod,
 } from './cams/methods.ts';
 export { displayMap, meanStdMask } from './cams/display.ts';
+export { assertFinite, nonFinite, type EngineOutputs } from './cams/finite.ts';
 
 // models
 export type { Graph } from './ir.ts';

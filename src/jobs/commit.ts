@@ -4,6 +4,7 @@
 // mask door, project/mask-writes.ts.
 import type { ReviewStatus } from '../contract/api.ts';
 import type { Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { APP_VERSION } from '../project/version.ts';
 import type { StoredCam } from '../masks/cam-mask.ts';
 import type { RefineSettings, StepRecord } from '../masks/refine/index.ts';
@@ -17,6 +18,8 @@ export interface ImageResult {
   /** also written to the cams table (false when re-thresholding: they are already there) */
   storeCams: boolean;
   png: Uint8Array | null;
+  /** the classes `png` holds, as its encoder counted them (then the door does not inflate it again) */
+  classes?: readonly number[];
   /** what the refinement steps did for this mask */
   steps?: StepRecord[];
 }
@@ -43,7 +46,7 @@ export interface CommitOutcome {
 
 export function commitImage(project: Project, ctx: CommitContext, r: ImageResult): CommitOutcome {
   const now = new Date().toISOString();
-  return project.db.transaction((): CommitOutcome => {
+  return writeTransaction(project.db, (): CommitOutcome => {
     const item = project.jobItems.get(ctx.jobId, r.imageId);
     if (!item || item.state === 'done') return { written: false, maskId: null, madeCurrent: false, keptHuman: false };
     if (r.storeCams) {
@@ -59,7 +62,7 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
     if (r.png) {
       const w = project.maskWrites.generated(
         r.imageId,
-        r.png,
+        r.classes ? { png: r.png, classes: r.classes } : r.png,
         { method: ctx.camMethod, layer: ctx.layer, thresholds: ctx.thresholds, modelHash: ctx.modelHash, engineVersion: APP_VERSION, jobId: ctx.jobId, ...(ctx.refine ? { refine: { settings: ctx.refine, steps: r.steps ?? [] } } : {}) },
         now,
       );
@@ -70,9 +73,7 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
     }
     project.jobItems.markDone(ctx.jobId, r.imageId, { maskId, prevMaskId: before.maskId, prevStatus: before.status, madeCurrent, classes: r.cams.map((c) => c.classIndex) }, now);
     return { written: true, maskId, madeCurrent, keptHuman };
-    // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so
-    // a write by another process in between cannot fail this with 'database is locked'
-  }).immediate();
+  });
 }
 
 export function commitFailure(project: Project, jobId: number, imageId: number, message: string): void {

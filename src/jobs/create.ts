@@ -5,6 +5,7 @@ import { StudioError } from '../contract/errors.ts';
 import { maskSettings, type MaskSettings } from '../masks/cam-mask.ts';
 import { resolveRefine, type RefineChoice } from '../masks/refine/index.ts';
 import type { JobRecord, Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { findModel, modelInfo } from './models.ts';
 import { camMethod, classSource, frozenParams, multiScale, selection } from './params.ts';
 import { existingIds, selectImages } from './selection.ts';
@@ -50,14 +51,13 @@ export function generationParams(project: Project, input: GenerateInput): Genera
  * selection frozen.
  */
 export function createOrResume(project: Project, params: GenerationParams, opts: { fresh?: boolean } = {}): { job: JobRecord; resumed: boolean } {
-  const run = project.db.transaction(() => {
+  return writeTransaction(project.db, () => {
     const open = opts.fresh ? undefined : project.jobs.findLatest('generate', params as unknown as Record<string, unknown>);
     if (open) return { job: open, resumed: true };
     const job = project.jobs.create('generate', params as unknown as Record<string, unknown>, new Date().toISOString());
     project.jobItems.addAll(job.id, selectImages(project, params.selection));
     return { job, resumed: false };
   });
-  return run.immediate();
 }
 
 export function generationJob(project: Project, jobId: number): { job: JobRecord; params: GenerationParams } {

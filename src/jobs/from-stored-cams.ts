@@ -7,6 +7,7 @@ import { StudioError } from '../contract/errors.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
 import { deepLayersOf, type RefineSettings } from '../masks/refine/index.ts';
 import type { JobRecord, Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { commitImage, type CommitContext } from './commit.ts';
 import type { JobWork } from './loop.ts';
 import { readStoredCams } from './stored-cams.ts';
@@ -16,17 +17,15 @@ import type { EnginePool } from './workers/types.ts';
 /** The job of `kind` with these parameters, created over `sourceJob`'s finished images when none is open. */
 export function createOrResumeFromCams(project: Project, kind: JobKind, params: object, sourceJob: number): { job: JobRecord; resumed: boolean } {
   const key = params as Record<string, unknown>;
-  return project.db
-    .transaction(() => {
-      const open = project.jobs.findLatest(kind, key);
-      if (open) return { job: open, resumed: true };
-      const done = project.jobItems.list(sourceJob, { states: ['done'] }).filter((i) => i.maskId !== null || i.classes.length > 0);
-      if (done.length === 0) throw new StudioError('BAD_REQUEST', `job ${sourceJob} has no finished images to rebuild masks from`);
-      const j = project.jobs.create(kind, key, new Date().toISOString());
-      project.jobItems.addAll(j.id, done.map((i) => i.imageId));
-      return { job: j, resumed: false };
-    })
-    .immediate();
+  return writeTransaction(project.db, () => {
+    const open = project.jobs.findLatest(kind, key);
+    if (open) return { job: open, resumed: true };
+    const done = project.jobItems.list(sourceJob, { states: ['done'] }).filter((i) => i.maskId !== null || i.classes.length > 0);
+    if (done.length === 0) throw new StudioError('BAD_REQUEST', `job ${sourceJob} has no finished images to rebuild masks from`);
+    const j = project.jobs.create(kind, key, new Date().toISOString());
+    project.jobItems.addAll(j.id, done.map((i) => i.imageId));
+    return { job: j, resumed: false };
+  });
 }
 
 /**
@@ -49,7 +48,7 @@ export function storedCamWork(project: Project, sourceJob: number, ctx: CommitCo
       const made = cams.length
         ? await pool.mask({ width: img.width, height: img.height, cams, deep, file: refine?.par ? project.imagePath(imageId) : null, settings: mask, refine })
         : null;
-      return commitImage(project, ctx, { imageId, cams, storeCams: false, png: made?.png ?? null, steps: made?.steps });
+      return commitImage(project, ctx, { imageId, cams, storeCams: false, png: made?.png ?? null, classes: made?.classes, steps: made?.steps });
     },
     close: () => pool.close(),
   };

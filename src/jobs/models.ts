@@ -1,15 +1,17 @@
 // Model registration: a model file (ONNX or TF.js layers) joins the
 // project with its preprocessing and the map model output k → project class. Everything a
 // batch would trip over later is checked now: the file loads, the class list has one name
-// per output, the CAM layer resolves to a spatial feature map.
+// per output, the CAM layer resolves to a spatial feature map, and a probe forward gives
+// finite scores (a model with NaN/Inf weights is refused here, not after a whole batch).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.ts';
-import { concreteShapes, loadModel, logitsTensor, resolveLayer, type Graph } from '../engine/index.ts';
+import { assertFinite, concreteShapes, createCamExecutor, loadModel, logitsTensor, preprocessRgb, resolveLayer, type Graph } from '../engine/index.ts';
 import { groupBytes, type WeightGroup } from '../engine/importers/tfjs-weights.ts';
 import { readConfined } from '../fs/confine.ts';
 import type { ModelRecord, Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { findPreprocessFile, resolvePreprocess, type PreprocessConfig } from './preprocess-spec.ts';
 import { CAM_LAYER_NAMES, DEFAULT_CAM_LAYER, type ResolvedLayer } from '../contract/generation.ts';
 
@@ -94,6 +96,9 @@ export async function inspectModelFile(file: string, opts: RegisterOptions = {})
   if (layerShape.length !== 3) {
     throw new StudioError('BAD_REQUEST', `${abs}: layer "${layer}" (${layerTensor}) is not a spatial feature map (shape ${layerShape.join('×')}); choose a convolutional layer`);
   }
+
+  await probeForward(graph, preprocess, abs);
+
   // what each stage name means for this model, for the Generate drawer (a name that does not resolve is left out)
   const layers = CAM_LAYER_NAMES.flatMap((name): ResolvedLayer[] => {
     try {
@@ -120,12 +125,12 @@ export function registerInspected(project: Project, m: InspectedModel): Register
   const existing = project.models.byHash(m.hash);
   if (existing) return { ...report, model: existing, added: false };
   const now = new Date().toISOString();
-  const { model, created } = project.db.transaction(() => {
+  const { model, created } = writeTransaction(project.db, () => {
     const { indices, created } = project.classes.ensure(classNames);
     const classMap = classNames.map((n) => indices.get(n.trim())!);
     const rec = project.models.add({ file: m.file, format: m.format, preprocessing: info as unknown as Record<string, unknown>, hash: m.hash, classMap }, now);
     return { model: rec, created };
-  })();
+  });
   return { ...report, model, added: true, createdClasses: created };
 }
 
@@ -207,4 +212,21 @@ function shapesAt(graph: Graph, size: [number, number], file: string): Map<strin
   } catch (e) {
     throw new StudioError('BAD_REQUEST', `${file}: cannot run at input size ${size.join('×')} (${(e as Error).message})`);
   }
+}
+
+/** One forward on a plain gray image at the model's input size: its scores must be finite numbers. */
+async function probeForward(graph: Graph, pre: PreprocessConfig, file: string): Promise<void> {
+  const [h, w] = pre.size;
+  const input = preprocessRgb(new Uint8Array(h * w * 3).fill(128), w, h, pre);
+  let logits: Float32Array;
+  const model = await createCamExecutor(graph);
+  try {
+    logits = await model.predict(input.data, [1, h, w, input.channels]);
+  } catch (e) {
+    if (e instanceof StudioError) throw e;
+    throw new StudioError('BAD_REQUEST', `${file}: the model does not run at ${h}×${w} (${(e as Error).message.split('\n')[0]})`);
+  } finally {
+    await model.dispose();
+  }
+  assertFinite(`${file}: a probe forward (a gray ${h}×${w} image)`, { logits });
 }

@@ -124,7 +124,7 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
       // no tag the model knows: nothing to explain, no mask; the image counts as done
       if (t.targets && t.targets.length === 0) return commitImage(project, ctx, { imageId, cams: [], storeCams: false, png: null });
       const r = await pool.run(t);
-      return commitImage(project, ctx, { imageId, cams: r.cams, deep: r.deep, storeCams: true, png: r.png, steps: r.steps });
+      return commitImage(project, ctx, { imageId, cams: r.cams, deep: r.deep, storeCams: true, png: r.png, classes: r.classes, steps: r.steps });
     },
     close: () => pool.close(),
   };

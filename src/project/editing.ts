@@ -5,6 +5,7 @@
 import type { ClassInfo, ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 import { decodeLabelPng } from './png.ts';
+import { writeTransaction } from './transaction.ts';
 import type { Project } from './project.ts';
 import type { MaskVersion } from './types.ts';
 import { checkName } from './user-names.ts';
@@ -16,9 +17,9 @@ export function restoreMaskVersion(project: Project, imageId: number, versionId:
 
 /** One status for many images, all or none; 'approved' freezes each image's current mask. */
 export function setStatusMany(project: Project, imageIds: readonly number[], status: ReviewStatus): void {
-  project.db.transaction(() => {
+  writeTransaction(project.db, () => {
     for (const id of imageIds) project.maskWrites.setStatus(id, status);
-  })();
+  });
 }
 
 /** Adds and removes tags on many images (unknown classes refused before anything changes). */
@@ -26,13 +27,13 @@ export function editTags(project: Project, imageIds: readonly number[], add: rea
   const known = new Set(project.classes.list().map((c) => c.index));
   const bad = [...add, ...remove].filter((c) => !known.has(c));
   if (bad.length) throw new StudioError('BAD_REQUEST', `tags: unknown class index ${[...new Set(bad)].join(', ')}`);
-  project.db.transaction(() => {
+  writeTransaction(project.db, () => {
     for (const id of imageIds) {
       project.images.get(id);
       project.images.addTags(id, add);
       project.images.removeTags(id, remove);
     }
-  })();
+  });
 }
 
 function classOrThrow(project: Project, index: number): ClassInfo {
@@ -43,7 +44,7 @@ function classOrThrow(project: Project, index: number): ClassInfo {
 
 /** Renames and/or recolours a class. */
 export function updateClass(project: Project, index: number, change: { name?: string; color?: string }): ClassInfo {
-  return project.db.transaction(() => {
+  return writeTransaction(project.db, () => {
     const c = classOrThrow(project, index);
     if (change.name !== undefined) {
       let name: string;
@@ -62,7 +63,7 @@ export function updateClass(project: Project, index: number, change: { name?: st
       project.classes.setColor(index, color);
     }
     return classOrThrow(project, index);
-  })();
+  });
 }
 
 /**
@@ -74,7 +75,7 @@ export function updateClass(project: Project, index: number, change: { name?: st
  */
 export function mergeClasses(project: Project, from: number, into: number): { images: number; masks: number } {
   if (from === into) throw new StudioError('BAD_REQUEST', `cannot merge class ${from} into itself`);
-  return project.db.transaction(() => {
+  return writeTransaction(project.db, () => {
     classOrThrow(project, from);
     classOrThrow(project, into);
     const tagged = project.images.taggedWith(from);
@@ -93,5 +94,5 @@ export function mergeClasses(project: Project, from: number, into: number): { im
     project.cams.deleteClass(from);
     project.classes.delete(from);
     return { images: tagged.length, masks };
-  })();
+  });
 }

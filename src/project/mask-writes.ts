@@ -15,15 +15,27 @@
 import type Database from 'better-sqlite3';
 import type { ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
-import { assertLabelMap, type LabelMap } from '../masks/labels.ts';
+import { assertLabelMap, classesPresent, type LabelMap } from '../masks/labels.ts';
 import { labelPngHeader } from '../masks/png.ts';
 import { decodeLabelPng, encodeLabelPng } from './png.ts';
+import { writeTransaction } from './transaction.ts';
+import type { ClassesRepo } from './repos/classes.ts';
 import type { ImagesRepo } from './repos/images.ts';
 import type { MasksRepo } from './repos/masks.ts';
 import type { ImageRecord, MaskProvenance, MaskVersion } from './types.ts';
 
-/** a label PNG (8-bit grayscale) or the label map itself */
-export type MaskInput = Uint8Array | LabelMap;
+/**
+ * A label PNG our own encoder made, with the classes its label map holds (classesPresent of
+ * the labels it was encoded from): a job's mask, stored as encoded — its header is checked
+ * and its classes judged, the pixels are not inflated again.
+ */
+export interface EncodedLabelMap {
+  png: Uint8Array;
+  classes: readonly number[];
+}
+
+/** a label PNG (8-bit grayscale), the label map itself, or a PNG with its classes */
+export type MaskInput = Uint8Array | LabelMap | EncodedLabelMap;
 
 /** What a generated write did, and what the image had before (a job's rollback restores it). */
 export interface GeneratedWrite {
@@ -52,6 +64,7 @@ export class MaskWrites {
     private readonly db: Database.Database,
     private readonly images: ImagesRepo,
     private readonly masks: MasksRepo,
+    private readonly classes: ClassesRepo,
   ) {}
 
   /** Whether a generated mask would be kept beside the image's current one (humanOwns). */
@@ -63,8 +76,7 @@ export class MaskWrites {
   generated(imageId: number, mask: MaskInput, prov: Omit<MaskProvenance, 'source'>, now = stamp()): GeneratedWrite {
     return this.tx(() => {
       const img = this.images.get(imageId);
-      // a job's PNG is stored as its encoder made it: the header is checked, the pixels are not decoded again
-      const png = checked(img, mask, 'generated mask', { headerOnly: true });
+      const png = this.checked(img, mask, 'generated mask');
       const cur = this.masks.currentVersion(imageId);
       const human = humanOwns(img.status, cur);
       const version = this.masks.insert(imageId, png, img.width, img.height, { ...prov, source: 'generated' }, !human, now);
@@ -77,7 +89,7 @@ export class MaskWrites {
   edited(imageId: number, mask: MaskInput): MaskVersion {
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { source: 'edited' }, true, stamp());
+      const v = this.masks.insert(imageId, this.checked(img, mask, 'mask'), img.width, img.height, { source: 'edited' }, true, stamp());
       this.images.setStatus(imageId, 'edited');
       return v;
     });
@@ -92,7 +104,7 @@ export class MaskWrites {
     const current = opts.current ?? !groundTruth;
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { source: 'imported' }, current, stamp(), groundTruth);
+      const v = this.masks.insert(imageId, this.checked(img, mask, 'mask'), img.width, img.height, { source: 'imported' }, current, stamp(), groundTruth);
       if (current && img.status === 'approved') this.images.setStatus(imageId, 'edited');
       return v;
     });
@@ -106,7 +118,7 @@ export class MaskWrites {
   relabelled(imageId: number, mask: MaskInput, of: MaskVersion): MaskVersion {
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { ...of.provenance, source: 'edited' }, true, stamp(), of.groundTruth);
+      const v = this.masks.insert(imageId, this.checked(img, mask, 'mask'), img.width, img.height, { ...of.provenance, source: 'edited' }, true, stamp(), of.groundTruth);
       if (img.status === 'approved') this.masks.freezeCurrent(imageId);
       return { ...v, frozen: img.status === 'approved' };
     });
@@ -162,37 +174,57 @@ export class MaskWrites {
   }
 
   /**
-   * IMMEDIATE when it starts the transaction: a write door reads then writes, and another
-   * process (a batch job) may write in between; inside a caller's transaction it joins it.
+   * The label map to store for `img`: an 8-bit grayscale map of the image's size whose
+   * every value is background, ignore or a class the project has now — judged inside the
+   * write's transaction, so a class merged away while a job ran cannot slip in with it.
    */
+  private checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
+    const named = `${what} for image ${img.id} (${img.name})`;
+    const { png, present } = labelMap(img, mask, named);
+    const classes = this.classes.list();
+    const known = new Set(classes.map((c) => c.index));
+    const bad = present.filter((v) => !known.has(v));
+    if (bad.length) {
+      const list = bad.slice(0, 8).join(', ') + (bad.length > 8 ? ', …' : '');
+      const max = Math.max(0, ...classes.map((c) => c.index));
+      throw new StudioError('BAD_REQUEST', `${named}: label value${bad.length > 1 ? 's' : ''} ${list} ${bad.length > 1 ? 'are' : 'is'} no class of this project (0 background, 255 ignore, 1..${max} classes)`);
+    }
+    return png;
+  }
+
+  /** a write door reads then writes: one writing transaction (transaction.ts), or the caller's */
   private tx<T>(fn: () => T): T {
-    return this.db.inTransaction ? this.db.transaction(fn)() : this.db.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 }
 
 /**
- * The PNG to store for `img`, after checking it is a grayscale label map of the image's
- * size (`headerOnly`: by its header and chunk checksums, without inflating the pixels).
+ * The PNG to store for `img` and the classes its labels hold (not 0, not 255), after checking
+ * it is an 8-bit grayscale label map of the image's size.
  */
-function checked(img: ImageRecord, mask: MaskInput, what: string, opts: { headerOnly?: boolean } = {}): Uint8Array {
-  const named = `${what} for image ${img.id}`;
+function labelMap(img: ImageRecord, mask: MaskInput, named: string): { png: Uint8Array; present: readonly number[] } {
   const fits = (w: number, h: number) => {
-    if (w !== img.width || h !== img.height) throw new StudioError('BAD_REQUEST', `${named} (${img.name}) is ${w}x${h}, the image is ${img.width}x${img.height}`);
+    if (w !== img.width || h !== img.height) throw new StudioError('BAD_REQUEST', `${named} is ${w}x${h}, the image is ${img.width}x${img.height}`);
   };
-  if (!(mask instanceof Uint8Array)) {
-    assertLabelMap(mask.labels, mask.width, mask.height, named);
-    fits(mask.width, mask.height);
-    return encodeLabelPng(mask.labels, mask.width, mask.height);
+  const grayscale = (indexed: boolean) => {
+    if (indexed) throw new StudioError('BAD_REQUEST', `${named}: expected an 8-bit grayscale label map, got an indexed PNG`);
+  };
+  if (mask instanceof Uint8Array) {
+    const m = decodeLabelPng(mask, named);
+    grayscale(Boolean(m.palette));
+    fits(m.width, m.height);
+    return { png: mask, present: classesPresent(m.labels) };
   }
-  let shape: { width: number; height: number; indexed: boolean };
-  if (opts.headerOnly) shape = labelPngHeader(mask, named);
-  else {
-    const d = decodeLabelPng(mask, named);
-    shape = { width: d.width, height: d.height, indexed: Boolean(d.palette) };
+  if ('png' in mask) {
+    const h = labelPngHeader(mask.png, named);
+    grayscale(h.indexed);
+    if (h.depth !== 8) throw new StudioError('BAD_REQUEST', `${named}: expected an 8-bit grayscale label map, got a ${h.depth}-bit PNG`);
+    fits(h.width, h.height);
+    return { png: mask.png, present: mask.classes };
   }
-  if (shape.indexed) throw new StudioError('BAD_REQUEST', `${named}: expected an 8-bit grayscale label map, got an indexed PNG`);
-  fits(shape.width, shape.height);
-  return mask;
+  assertLabelMap(mask.labels, mask.width, mask.height, named);
+  fits(mask.width, mask.height);
+  return { png: encodeLabelPng(mask.labels, mask.width, mask.height), present: classesPresent(mask.labels) };
 }
 
 function stamp(): string {

@@ -5,6 +5,7 @@
 import { BINARY_METHODS, type ApiError, type MethodName, type Result, type StudioApi } from '../contract/api.ts';
 import type { DesktopApi } from '../contract/desktop.ts';
 import { StudioError } from '../contract/errors.ts';
+import { storageFailure } from '../project/storage-errors.ts';
 import { VALIDATORS } from './validate.ts';
 import { DESKTOP_VALIDATORS } from './validate-desktop.ts';
 
@@ -37,9 +38,14 @@ export function dispatchDesktop(api: DesktopApi, method: string, raw: unknown): 
   return route(api, DESKTOP_VALIDATORS, 'desktop method', method, raw);
 }
 
-/** A StudioError keeps its code and message; anything else is INTERNAL (logged, not leaked). */
+/**
+ * A StudioError keeps its code and message; a storage failure (full disk, busy or damaged
+ * database) gets its own code and one line; anything else is INTERNAL (logged, not leaked).
+ */
 export function toApiError(err: unknown, method: MethodName | string): ApiError {
   if (err instanceof StudioError) return { code: err.code, message: err.message };
+  const storage = storageFailure(err, method);
+  if (storage) return { code: storage.code, message: storage.message };
   const e = err as Error & { userFacing?: boolean; code?: unknown };
   if (e && e.userFacing === true && typeof e.message === 'string') return { code: 'INTERNAL', message: e.message };
   console.error(`relevance-studio: ${method} failed:`, err);

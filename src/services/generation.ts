@@ -7,6 +7,7 @@ import { StudioError } from '../contract/errors.ts';
 import { cancelJob, createPreviewer, generationParams, onProgress, startJob, type JobProgress, type Previewer, type StartInput } from '../jobs/index.ts';
 import { DEFAULT_MASK_SETTINGS } from '../masks/cam-mask.ts';
 import type { Project } from '../project/index.ts';
+import { assertNoOtherRun, describeHolder, otherHolder } from '../jobs/run-lock.ts';
 import type { EventBus } from './events.ts';
 import { modelSummaries } from './model-summary.ts';
 import { THROTTLE_MS } from './events.ts';
@@ -102,6 +103,8 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       if (rt.running && rt.job) {
         throw new StudioError('BAD_REQUEST', `a generation job (job ${rt.job.jobId}) is already running in ${project.info().name}; cancel it or wait for it to finish`);
       }
+      // another studio or a CLI runs a job of this project: say so now, not "started"
+      assertNoOtherRun(project);
       const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, refine: req.refine, selection: req.selection };
       // a finished job with the same parameters has nothing left to do: Start means "again"
       const latest = project.jobs.findLatest('generate', generationParams(project, input) as unknown as Record<string, unknown>);
@@ -156,7 +159,7 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
     async generationStatus(): Promise<GenerationStatus> {
       const d = DEFAULT_MASK_SETTINGS;
       return {
-        job: rt.job,
+        job: rt.job ?? unfinishedJob(project),
         running: rt.running,
         defaults: { method: DEFAULT_CAM_METHOD, layer: DEFAULT_CAM_LAYER, mask: { bg: d.bg, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles }, refine: DEFAULT_REFINE_PRESET },
       };
@@ -180,3 +183,21 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
   };
 }
 
+
+/**
+ * The project's latest generation job when it stopped before finishing (a crash, a killed
+ * process, a closed studio) or runs in another process: what the Generate panel shows
+ * before anything ran in this process, so a job that Start would resume is not hidden.
+ */
+function unfinishedJob(project: Project): JobProgress | null {
+  const job = project.jobs.list().filter((j) => j.kind === 'generate').at(-1);
+  if (!job || job.status === 'done' || job.rolledBackAt) return null;
+  const c = project.jobItems.counts(job.id);
+  if (c.pending === 0) return null;
+  const holder = otherHolder(project);
+  const cancelled = job.status === 'cancelled';
+  const message = holder
+    ? `${describeHolder(holder)}; its progress shows where it runs`
+    : `job ${job.id} ${cancelled ? 'was cancelled' : 'stopped before it finished'}; Start with its settings resumes the ${c.pending} image${c.pending === 1 ? '' : 's'} left`;
+  return { jobId: job.id, kind: 'generate', state: cancelled ? 'cancelled' : 'paused', total: c.total, done: c.done, failed: c.failed, processed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, keptHuman: 0, backend: '', workers: 0, message };
+}

@@ -85,9 +85,8 @@ export function createProjectService(project: Project, opts: ProjectServiceOptio
     },
     async saveMask(imageId, png) {
       checkMaskUpload(project, imageId, png);
-      // editing is reviewing: the mask door makes the image 'edited'. IMMEDIATE: reads then
-      // writes; a batch job in another process may write in between
-      return project.db.transaction(() => ({ version: versionInfo(project.maskWrites.edited(imageId, png)), status: 'edited' as ReviewStatus })).immediate();
+      // editing is reviewing: the mask door makes the image 'edited'
+      return { version: versionInfo(project.maskWrites.edited(imageId, png)), status: 'edited' as ReviewStatus };
     },
     async restoreMaskVersion(imageId, versionId) {
       const v = restoreMaskVersion(project, imageId, versionId);

@@ -1,8 +1,11 @@
 // A bounded, seeded fuzz loop against a served studio on 127.0.0.1: malformed API requests
 // (bad JSON, wrong shapes and types, hostile strings, random and mutated PNG bytes, bad
 // headers, foreign origins, odd methods and paths) and malformed WebSocket traffic (random
-// text/binary frames, oversized frames, raw invalid frames, aborted upgrades). Shared by
-// the fuzz test (the server must survive) and the probe-replay bench (memory too).
+// text/binary frames, oversized frames, raw invalid frames, aborted upgrades), and the
+// hardening cases of round 2: exports into the folder holding the project's images and
+// several exports into one folder at once, masks holding labels that are no class, and
+// bursts of tag/class edits. Shared by the fuzz test (the server must survive, the images
+// stay) and the probe-replay bench (memory too).
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { encodeLabelPng } from '../../src/project/png.ts';
@@ -32,6 +35,8 @@ export interface FuzzTarget {
   token: string;
   /** where an export the fuzzer happens to make valid may write */
   scratch: string;
+  /** the folder holding the served project's images: exports into it must be refused */
+  dataset?: string;
 }
 
 export interface FuzzTally {
@@ -91,8 +96,21 @@ export function fuzzer(seed: number) {
     let body: string | Uint8Array<ArrayBuffer> | undefined;
     let verb = 'POST';
     let path = `/api/${encodeURIComponent(method)}`;
-    const kind = int(10);
-    if (kind < 5) {
+    const kind = int(11);
+    if (kind === 10) {
+      // round 2: exports into the images' folder or one shared folder, foreign labels, edit bursts
+      headers['Content-Type'] = 'application/json';
+      const out = pick([t.dataset ?? t.scratch, `${t.scratch}/shared`, `${t.scratch}/shared/SegmentationClass`]);
+      const req = pick([
+        ['exportProject', [{ format: pick(['voc', 'coco', 'yolo']), out, approvedOnly: false, split: null, overwrite: rnd() < 0.7 }]],
+        ['editTags', [[1 + int(5)], [1 + int(3)], []]],
+        ['editTags', [[1 + int(5)], [], [1 + int(3)]]],
+        ['updateClass', [1 + int(2), { color: pick(['#112233', '#445566', 'red']) }]],
+        ['setStatus', [[1 + int(5)], pick(['approved', 'edited', 'rejected'])]],
+      ] as const);
+      path = `/api/${req[0]}`;
+      body = JSON.stringify(req[1]);
+    } else if (kind < 5) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(Array.from({ length: int(4) }, () => value()));
     } else if (kind < 6) {
@@ -104,6 +122,11 @@ export function fuzzer(seed: number) {
       const asciiJson = JSON.stringify([value()]).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
       headers['X-Studio-Params'] = pick(['[1]', '[2]', '[99999]', '[', '{"a":1}', '["x"]', '[-1]', asciiJson]);
       body = (rnd() < 0.6 ? mutatedPng() : randomBytes(int(4096))) as Uint8Array<ArrayBuffer>;
+      // a well-formed mask of a real image's size whose labels are no class (round 2: the mask door)
+      if (rnd() < 0.1) {
+        headers['X-Studio-Params'] = '[2]';
+        body = encodeLabelPng(Uint8Array.from({ length: 40 * 30 }, () => pick([0, 1, 2, 3, 77, 254])), 40, 30) as Uint8Array<ArrayBuffer>;
+      }
       path = rnd() < 0.8 ? '/api/saveMask' : path;
     } else if (kind < 9) {
       verb = pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CliError, flagBool, flagNumber, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
 import { encodeNpyFloat32 } from '../../masks/npy.ts';
-import { CAM_METHODS, createCamExecutor, displayMap, executorLabel, isCamMethod, loadModel, logitsTensor, preprocessFile, probabilities, readPreprocessFor, type CamRequest, type CamResult, type TargetMap } from '../../engine/index.ts';
+import { assertFinite, CAM_METHODS, createCamExecutor, displayMap, executorLabel, isCamMethod, loadModel, logitsTensor, preprocessFile, probabilities, readPreprocessFor, type CamRequest, type CamResult, type TargetMap } from '../../engine/index.ts';
 import { DEFAULT_CAM_LAYER } from '../../contract/generation.ts';
 
 export const cam: Command = {
@@ -58,6 +58,11 @@ export const cam: Command = {
     const model = await createCamExecutor(graph);
     try {
       const first = await model.run(img.data, img.size, req);
+      // NaN scores would print as null: say so instead, naming what was not finite
+      assertFinite(`${imageFile} through ${modelFile}`, {
+        logits: first.logits,
+        layers: [{ layer, maps: first.maps, targets: first.maps.map((m) => m.target) }, ...first.deep.map((d) => ({ layer: d.layer, maps: d.maps, targets: d.maps.map((m) => m.target) }))],
+      });
       const backend = executorLabel(first.timings);
       const repeats: CamResult[] = [];
       if (repeat > 0) {

@@ -1,12 +1,14 @@
-// `jobs <dir> [--json]`: the project's generation and re-thresholding jobs, oldest first —
-// what each ran (model, method, layer, background threshold), how far it got and whether it
-// was rolled back: the job numbers `rollback` and `generate --rethreshold --job` take.
+// `jobs <dir> [--json] [--unlock]`: the project's generation and re-thresholding jobs, oldest
+// first — what each ran (model, method, layer, background threshold), how far it got and
+// whether it was rolled back: the job numbers `rollback` and `generate --rethreshold --job`
+// take. --unlock first takes over run locks whose holders are gone (see jobs/run-lock.ts).
 import { presetOf, type RefineSettings } from '../../masks/refine/index.ts';
 import { CliError, flagBool } from '../args.ts';
 import type { Command } from '../command.ts';
 import path from 'node:path';
 import { openProject, type Project } from '../../project/index.ts';
 import type { JobRecord } from '../../project/types.ts';
+import { unlockRuns } from '../../jobs/run-lock.ts';
 
 export interface JobLine {
   id: number;
@@ -65,14 +67,18 @@ export function jobLines(p: Project): JobLine[] {
 
 export const jobs: Command = {
   name: 'jobs',
-  usage: 'jobs <dir> [--json]',
-  summary: 'list the generation jobs: parameters, progress, status, rollbacks',
-  booleans: ['json'],
+  usage: 'jobs <dir> [--json] [--unlock]',
+  summary: 'list the generation jobs: parameters, progress, status, rollbacks (--unlock: take over the run lock of a job whose process is gone)',
+  booleans: ['json', 'unlock'],
   async run(args) {
     const [dir, extra] = args.positionals;
     if (!dir || extra) throw new CliError(`usage: ${jobs.usage}`);
     const p = openProject(dir);
     try {
+      if (flagBool(args, 'unlock')) {
+        const removed = unlockRuns(p);
+        console.error(removed.length ? removed.map((r) => `took over ${r}`).join('\n') : `no run lock held in ${p.dir}`);
+      }
       const lines = jobLines(p);
       if (flagBool(args, 'json')) {
         console.log(JSON.stringify(lines));

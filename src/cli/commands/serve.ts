@@ -4,6 +4,7 @@
 // starts on the Projects home (recent projects, new, open).
 import { CliError, flagBool, flagNumber } from '../args.ts';
 import type { Command } from '../command.ts';
+import { openProject } from '../../project/index.ts';
 import { serveStudio } from '../../server/session.ts';
 import { dataDir } from '../../services/demo.ts';
 import { ensureRendererBuilt } from '../../server/renderer-build.ts';
@@ -18,10 +19,18 @@ export const serve: Command = {
     const [dir, extra] = args.positionals;
     if (extra) throw new CliError(`usage: ${serve.usage}`);
     const port = portFlag(flagNumber(args, 'port'));
-    const staticDir = await ensureRendererBuilt((l) => console.error(l));
-    const served = await serveStudio(dir ?? null, { port, staticDir });
-    const project = served.host.current();
-    console.log(`serving ${project ? project.name : 'the Projects home'} at ${served.server.url}`);
+    // the project first: a folder that is no project fails in its one line whether or not
+    // the UI is built (a test building dist/renderer beside this one must not change it)
+    const project = dir ? openProject(dir) : null;
+    let staticDir: string | null;
+    try {
+      staticDir = await ensureRendererBuilt((l) => console.error(l));
+    } catch (err) {
+      project?.close();
+      throw err;
+    }
+    const served = await serveStudio(project, { port, staticDir });
+    console.log(`serving ${project ? project.info().name : 'the Projects home'} at ${served.server.url}`);
     console.log('press Ctrl+C to stop');
     // the Chromium profile lives in the project folder, or the data folder on the home
     const window = flagBool(args, 'no-open') ? null : openInBrowser(served.server.url, project?.dir ?? dataDir());

@@ -4,7 +4,7 @@
 // Each image is computed alone, so results never depend on batching, on the number of
 // workers, or on which worker ran it. A mask from maps already computed (re-threshold,
 // re-refine, the preview's slider) goes through the same mask maker here.
-import { decodeImage, preprocessRgb, type CamRequest, type CamResult, type EngineImage } from '../../engine/index.ts';
+import { assertFinite, decodeImage, preprocessRgb, type CamRequest, type CamResult, type EngineImage } from '../../engine/index.ts';
 import { encodeFloat16 } from '../../masks/float16.ts';
 import { resizeBilinear } from '../../masks/resize.ts';
 import { maskFromStoredCams, rgbAtMaskSize, type MadeMask } from '../mask.ts';
@@ -73,7 +73,9 @@ export function openPipeline(config: PipelineConfig, runner: ModelRunner | null)
     const t0 = performance.now();
     const img = await readImage(task.file);
     const t1 = performance.now();
-    const { targets, got } = await model.maps(img, task.targets);
+    const { targets, got, logits } = await model.maps(img, task.targets);
+    // a NaN map (a model with NaN/Inf weights) fails this image by name instead of becoming an empty mask
+    assertFinite(task.file, { logits, layers: [spec!.layer, ...model.deepLayers].map((layer, k) => ({ layer, maps: k === 0 ? got.maps : got.deep[k - 1], targets })) });
     const t2 = performance.now();
     const stored = (ms: Map2d[], ts: number[]): StoredCam[] =>
       ms.map((m, i) => ({ classIndex: spec!.classMap[ts[i]], h: m.h, w: m.w, f16: encodeFloat16(m.data) })).sort((a, b) => a.classIndex - b.classIndex);
@@ -81,9 +83,9 @@ export function openPipeline(config: PipelineConfig, runner: ModelRunner | null)
     const deep: Record<string, StoredCam[]> = {};
     if (targets.length > 0) model.deepLayers.forEach((layer, k) => (deep[layer] = stored(got.deep[k], targets)));
     const rgb = rgbAtMaskSize(img, task.width, task.height);
-    const { png, steps } = maskFromStoredCams({ width: task.width, height: task.height, cams, deep, rgb }, spec!.mask, spec!.refine);
+    const { png, classes, steps } = maskFromStoredCams({ width: task.width, height: task.height, cams, deep, rgb }, spec!.mask, spec!.refine);
     const t3 = performance.now();
-    return { imageId: task.imageId, cams, deep, png, steps, timings: { decode: t1 - t0, model: t2 - t1, mask: t3 - t2 } };
+    return { imageId: task.imageId, cams, deep, png, classes, steps, timings: { decode: t1 - t0, model: t2 - t1, mask: t3 - t2 } };
   }
 
   return { image, mask };
@@ -159,15 +161,17 @@ function camMaps(spec: EngineSpec, runner: ModelRunner) {
     return { maps: sum((r) => r.maps), deep: deepLayers.map((_, k) => sum((r) => r.deep[k])) };
   }
 
-  async function maps(img: Decoded, asked: number[] | null): Promise<{ targets: number[]; got: { maps: Map2d[]; deep: Map2d[][] } }> {
+  async function maps(img: Decoded, asked: number[] | null): Promise<{ targets: number[]; got: { maps: Map2d[]; deep: Map2d[][] }; logits?: Float32Array }> {
     const base = input(img.rgb, img.width, img.height, baseSize, false);
     let targets = asked;
+    let logits: Float32Array | undefined;
     let first: { maps: Map2d[]; deep: Map2d[][] } | null = null;
     if (targets === null) {
       // the default request explains the top class and returns the logits
       // (with the deeper layers when one walk gives them: Score-CAM's are asked for separately)
       const oneWalk = deepLayers.length === 0 || spec.method !== 'scorecam';
       const [r] = await runner.run([base], { method: spec.method, layer: spec.layer, ...(oneWalk && deepLayers.length ? { deepLayers } : {}) });
+      logits = r.logits;
       targets = predicted(r.logits);
       if (targets.length === 1 && r.maps[0].target === targets[0] && !spec.multiScale && oneWalk) first = { maps: r.maps, deep: deepOf(r) };
     }
@@ -177,7 +181,7 @@ function camMaps(spec: EngineSpec, runner: ModelRunner) {
       else if (!spec.multiScale) got = (await camsOf([base], targets))[0];
       else got = await multiScale(img, base, targets);
     }
-    return { targets, got };
+    return { targets, got, logits };
   }
 
   return { deepLayers, maps };

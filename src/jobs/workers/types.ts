@@ -53,6 +53,8 @@ export interface CamTaskResult {
   deep: Record<string, StoredCam[]>;
   /** 8-bit grayscale label PNG computed from `cams` (and `deep`) as stored */
   png: Uint8Array;
+  /** the classes the PNG's labels hold */
+  classes: number[];
   /** what each refinement step did */
   steps: StepRecord[];
   /** where the worker's time went, ms */

@@ -13,6 +13,7 @@ import { resolveDataset, possibleLayouts } from './detect.ts';
 import { mapLimit } from './map-limit.ts';
 import { planDataset } from './plan.ts';
 import { probeImage } from './probe.ts';
+import { readImageFile } from '../../fs/image-file.ts';
 import { readAnnotationTags } from './voc.ts';
 
 /** the problems a dry run lists (the count says how many there are in all) */
@@ -99,7 +100,7 @@ export async function dryRunImport(t: DryRunTarget, path: string, layout?: Datas
   const sample = Array.from({ length: Math.min(plan.entries.length, MAX_HEADER_CHECKS) }, (_, k) => plan.entries[Math.floor(k * step)]);
   await mapLimit(sample, CONCURRENCY, async (e) => {
     try {
-      await probeImage(e.file, false);
+      await probeImage(e.file, await readImageFile(e.file), false);
     } catch (err) {
       note(e.file, `not a readable image (${firstLine(err)}); skipped by the import`);
     }

@@ -6,11 +6,13 @@ import { readFile } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../contract/errors.ts';
 import { decodeLabelPng } from '../png.ts';
-import { hashFile } from '../hash.ts';
+import { readImageFile } from '../../fs/image-file.ts';
+import { hashBytes } from '../hash.ts';
 import { storedPath } from '../paths.ts';
 import type { ClassesRepo } from '../repos/classes.ts';
 import type { ImagesRepo } from '../repos/images.ts';
 import type { MaskWrites } from '../mask-writes.ts';
+import { writeTransaction } from '../transaction.ts';
 import { writeThumbnail } from '../thumbnails.ts';
 import { checkName } from '../user-names.ts';
 import type { ImportOptions, ImportReport } from '../types.ts';
@@ -56,7 +58,7 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
   let classOrder = plan.classOrder;
   if (classOrder) {
     const order = classOrder;
-    t.db.transaction(() => report.newClasses.push(...t.classes.ensure(order).created))();
+    writeTransaction(t.db, () => report.newClasses.push(...t.classes.ensure(order).created));
   }
 
   for (let start = 0; start < total; start += BATCH) {
@@ -79,11 +81,11 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
       classOrder = vocOrderFor(names);
       if (classOrder) {
         const order = classOrder;
-        t.db.transaction(() => report.newClasses.push(...t.classes.ensure(order).created))();
+        writeTransaction(t.db, () => report.newClasses.push(...t.classes.ensure(order).created));
       }
     }
     const thumbs: [number, Buffer][] = [];
-    t.db.transaction(() => {
+    writeTransaction(t.db, () => {
       for (const o of outcomes) {
         if (o.kind === 'failed') continue;
         if (o.kind === 'known') {
@@ -124,7 +126,7 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
         report.added++;
         if (p.probe.thumbnail) thumbs.push([id, p.probe.thumbnail]);
       }
-    })();
+    });
     // after the commit: a thumbnail is a cache, regenerated when missing
     for (const [id, bytes] of thumbs) {
       try {
@@ -164,25 +166,27 @@ async function prepare(t: ImportTarget, entry: DatasetEntry, withThumbs: boolean
   const stored = storedPath(t.dir, entry.file);
   const byPath = t.images.byPath(stored);
   if (byPath) return { kind: 'known', id: byPath.id, tags };
-  let hashed: { hash: string; size: number };
+  // read once, under the image-file rule: the bytes hashed are the bytes probed
+  let bytes: Buffer;
   try {
-    hashed = await hashFile(entry.file);
+    bytes = await readImageFile(entry.file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return fail(entry.file, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? (err as Error).message})`);
+    return fail(entry.file, firstLine(err).replace(`${entry.file}: `, ''));
   }
+  const hashed = { hash: hashBytes(bytes), size: bytes.length };
   const same = t.images.byNameHash(entry.name, hashed.hash);
   if (same) return { kind: 'known', id: same.id, tags };
   let probe: ImageProbe;
   try {
-    probe = await probeImage(entry.file, withThumbs);
+    probe = await probeImage(entry.file, bytes, withThumbs);
   } catch (err) {
-    return fail(entry.file, `not a readable image (${firstLine(err)})`);
+    const msg = firstLine(err);
+    return fail(entry.file, err instanceof StudioError ? msg.replace(`${entry.file}: `, '') : `not a readable image (${msg})`);
   }
   const p: Prepared = { entry, stored, ...hashed, probe, tags };
   if (entry.maskFile) {
     try {
-      const m = decodeLabelPng(await readFile(entry.maskFile), entry.maskFile);
+      const m = decodeLabelPng(await readImageFile(entry.maskFile), entry.maskFile);
       if (m.width !== probe.width || m.height !== probe.height) {
         throw new Error(`mask is ${m.width}x${m.height} but its image is ${probe.width}x${probe.height}`);
       }

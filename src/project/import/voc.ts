@@ -98,6 +98,9 @@ export function readAnnotationTags(file: string, text: string): string[] {
   for (const o of ann.object ?? []) {
     if (o && (typeof o.name === 'string' || typeof o.name === 'number')) {
       const n = String(o.name).trim();
+      // entities are never expanded (no billion laughs): a reference left in a name is no class name
+      const entity = /&(?:#\w+|[A-Za-z_:][\w.:-]*);/.exec(n);
+      if (entity) throw new StudioError('BAD_REQUEST', `${file}: object name '${n}' holds the XML entity reference ${entity[0]}, which is not expanded (DOCTYPE entities are not read); write the class name itself`);
       if (n) names.add(n);
     }
   }

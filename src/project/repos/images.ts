@@ -86,6 +86,11 @@ export class ImagesRepo {
     return toRecord(r);
   }
 
+  /** every image's stored path (see paths.ts) */
+  paths(): string[] {
+    return this.db.prepare<[], { path: string }>('SELECT path FROM images').all().map((r) => r.path);
+  }
+
   byPath(path: string): ImageRecord | undefined {
     const r = this.byPathStmt.get(path);
     return r && toRecord(r);

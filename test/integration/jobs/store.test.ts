@@ -49,6 +49,7 @@ describe('store additions for jobs', () => {
 
   it('masks: setCurrent / delete / version; a frozen version cannot be deleted', async () => {
     const [id] = await images(1);
+    p.addClass('dog'); // label 2 must be a class: the mask door checks
     const a = p.saveMask(id, png(1), { source: 'generated' });
     const b = p.saveMask(id, png(2), { source: 'generated' });
     p.db.transaction(() => p.masks.setCurrent(id, a.id))();

@@ -147,7 +147,7 @@ describe('masks', () => {
   it('rejects a mask of the wrong size or format, naming the image', async () => {
     const { p, id } = await projectWithImage();
     expect(() => p.saveMask(id, encodeLabelPng(new Uint8Array(4), 2, 2), { source: 'edited' })).toThrow(/mask for image \d+ \(cat\/a\.jpg\) is 2x2, the image is 8x6/);
-    expect(() => p.saveMask(id, new Uint8Array([1, 2, 3]), { source: 'edited' })).toThrow(/mask for image \d+: not a PNG file/);
+    expect(() => p.saveMask(id, new Uint8Array([1, 2, 3]), { source: 'edited' })).toThrow(/mask for image \d+ \(cat\/a\.jpg\): not a PNG file/);
     expect(p.maskVersions(id)).toEqual([]);
     p.close();
   });
