@@ -14,7 +14,8 @@ import { AcceptComponentTool, FillTool, PickerTool } from './tools/region.ts';
 import { BrushTool, EraserTool, ThresholdBrushTool } from './tools/brush.ts';
 import { PolygonTool } from './tools/polygon.ts';
 import { ToolRegistry } from './tools/registry.ts';
-import type { OverlayShape, Tool, ToolContext, ToolId, ToolKey, ToolPointer } from './tools/types.ts';
+import { SmartRegionTool } from './tools/smart-region.ts';
+import type { ImagePixels, OverlayShape, Tool, ToolContext, ToolId, ToolKey, ToolPointer } from './tools/types.ts';
 
 export interface EditorClass {
   index: number;
@@ -59,6 +60,10 @@ export class EditorCore {
   revision = 0;
   hover: ToolPointer | null = null;
   private cams = new Map<number, CamField>();
+  /** the image's pixels for tools that follow image edges: read on first ask through the host's reader */
+  private pixelData: ImagePixels | null = null;
+  private pixelReader: (() => Promise<ImagePixels>) | null = null;
+  private pixelReading = false;
   private recorder: StrokeRecorder | null = null;
   private readonly listeners: { [K in keyof EditorEventMap]?: Set<Listener<K>> } = {};
 
@@ -70,6 +75,7 @@ export class EditorCore {
       new EraserTool(ctx),
       new PolygonTool(ctx, opts.now),
       new FillTool(ctx),
+      new SmartRegionTool(ctx),
       new ThresholdBrushTool(ctx),
       new AcceptComponentTool(ctx),
       new PickerTool(ctx),
@@ -113,6 +119,8 @@ export class EditorCore {
   load(map: LabelMap): void {
     this.abortStroke();
     this.labels = map;
+    // the pixels were the previous image's; the host gives the new image's reader
+    this.setPixelReader(null);
     this.history.clear();
     this.revision = 0;
     this.emit('labels', this.fullRect);
@@ -254,6 +262,40 @@ export class EditorCore {
     return this.cams.get(classIndex) ?? null;
   }
 
+  /** How the host reads the open image's pixels (set per image; clears what was read before). */
+  setPixelReader(read: (() => Promise<ImagePixels>) | null): void {
+    this.pixelReader = read;
+    this.pixelData = null;
+    this.pixelReading = false;
+  }
+
+  /** The open image's pixels when already known (tests, a host that has them at hand). */
+  setPixels(p: ImagePixels | null): void {
+    if (p && p.rgb.length !== p.width * p.height * 3) throw new Error(`${p.rgb.length} RGB bytes for a ${p.width}x${p.height} image`);
+    this.pixelReader = null;
+    this.pixelData = p;
+    this.pixelReading = false;
+    this.emit('overlay', undefined);
+  }
+
+  /** The image's pixels, or null while they are being read (the first ask starts the reading). */
+  pixels(): ImagePixels | null {
+    if (this.pixelData || !this.pixelReader || this.pixelReading) return this.pixelData;
+    const read = this.pixelReader;
+    this.pixelReading = true;
+    read().then(
+      (p) => {
+        if (this.pixelReader !== read) return;
+        this.pixelData = p;
+        this.emit('overlay', undefined);
+      },
+      (err: Error) => {
+        if (this.pixelReader === read) this.emit('notice', `Could not read the image's pixels: ${err.message}`);
+      },
+    );
+    return null;
+  }
+
   get camClasses(): number[] {
     return [...this.cams.keys()].sort((a, b) => a - b);
   }
@@ -328,7 +370,11 @@ export class EditorCore {
       get threshold() {
         return core.threshold;
       },
+      get revision() {
+        return core.revision;
+      },
       camFor: (c) => core.camFor(c),
+      pixels: () => core.pixels(),
       begin() {
         if (!core.recorder) core.recorder = new StrokeRecorder(core.labels);
       },

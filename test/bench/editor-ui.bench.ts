@@ -5,6 +5,7 @@
 //    outline mode. Paint/composite time is not included (it happens after the handler).
 // 2. Opening the next 2048×2048 JPEG ('editor-open': from the command until the image is
 //    decoded and its mask painted), first open and prefetched next/previous.
+// 3. The smart region tool on a 2048×2048 image (see smartRegionClicks).
 // Headless Chromium with --disable-gpu; other sessions share the CPU, so compare within a run.
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -96,6 +97,7 @@ export async function run(): Promise<void> {
       console.log('\n| open next image (2048×2048 JPEG, to decoded + mask painted) | ms |');
       console.log('|---|---|');
       for (const o2 of opens) console.log(`| ${o2.label} | ${o2.ms.toFixed(0)} |`);
+      await smartRegionClicks(page);
     } finally {
       await browser.close();
       await served.close();
@@ -103,4 +105,64 @@ export async function run(): Promise<void> {
   } finally {
     tmp.cleanup();
   }
+}
+
+/** pointermove then pointerdown/up at a client point in one task (no frame between: the click computes its region itself) */
+const CLICK_AT = (x: number, y: number) => `(() => {
+  const root = document.querySelector('.rs-canvas-root');
+  const o = { clientX: ${x}, clientY: ${y}, bubbles: true, pointerId: 1, button: 0, buttons: 1, isPrimary: true };
+  root.dispatchEvent(new PointerEvent('pointermove', { ...o, buttons: 0 }));
+  root.dispatchEvent(new PointerEvent('pointerdown', o));
+  root.dispatchEvent(new PointerEvent('pointerup', { ...o, buttons: 0 }));
+})()`;
+
+/**
+ * 3. The smart region on the open 2048×2048 image (all background: the largest region a
+ *    click can meet): reading the pixels and preparing the working image (first use), the
+ *    region behind the hover preview, and a click — with its preview ready, and without one
+ *    (the region computed inside pointer-down) — against a flood-fill click at the same points.
+ */
+async function smartRegionClicks(page: Page): Promise<void> {
+  const box = (await page.getByTestId('editor-canvas').boundingBox())!;
+  const points = Array.from({ length: 8 }, (_, k) => ({ x: box.x + box.width * (0.3 + 0.05 * k), y: box.y + box.height * (0.35 + 0.04 * (k % 4)) }));
+  const names = ['editor-pointer-down', 'smart-region', 'smart-region-prepare'];
+  for (const n of names) await page.evaluate(CLEAR(n));
+  const rows: { label: string; t: number[] }[] = [];
+
+  await page.keyboard.press('f');
+  for (const p of points) {
+    await page.evaluate(CLICK_AT(p.x, p.y));
+    await page.keyboard.press('Control+z');
+  }
+  rows.push({ label: 'flood fill click (baseline: fills the whole image)', t: (await page.evaluate(ENTRIES('editor-pointer-down'))) as number[] });
+
+  await page.keyboard.press('s');
+  await page.mouse.move(points[0].x - 20, points[0].y);
+  await waitForEntries(page, 'smart-region-prepare', 1);
+  await waitForEntries(page, 'smart-region', 1);
+  rows.push({ label: 'first use: read the pixels, prepare the working image', t: (await page.evaluate(ENTRIES('smart-region-prepare'))) as number[] });
+
+  await page.evaluate(CLEAR('editor-pointer-down'));
+  await page.evaluate(CLEAR('smart-region'));
+  for (const [k, p] of points.entries()) {
+    await page.mouse.move(p.x, p.y);
+    await waitForEntries(page, 'smart-region', k + 1);
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.keyboard.press('Control+z');
+  }
+  rows.push({ label: 'region for the hover preview (kernel)', t: (await page.evaluate(ENTRIES('smart-region'))) as number[] });
+  rows.push({ label: 'click with the preview ready', t: (await page.evaluate(ENTRIES('editor-pointer-down'))) as number[] });
+
+  await page.evaluate(CLEAR('editor-pointer-down'));
+  for (const p of points) {
+    await page.evaluate(CLICK_AT(p.x + 7, p.y + 5));
+    await page.keyboard.press('Control+z');
+  }
+  rows.push({ label: '**click without a preview (region computed in the click)**', t: (await page.evaluate(ENTRIES('editor-pointer-down'))) as number[] });
+
+  const base = pct(rows[0].t, 50);
+  console.log('\n| smart region, 2048×2048 (JS time) | n | median ms | p95 ms | max ms | × flood fill click |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.label} | ${r.t.length} | ${pct(r.t, 50).toFixed(1)} | ${pct(r.t, 95).toFixed(1)} | ${Math.max(...r.t).toFixed(1)} | ${(pct(r.t, 50) / base).toFixed(2)} |`);
 }

@@ -61,50 +61,54 @@ export function clickProblem(img: WorkImage, labels: Uint8Array, cams: CamLookup
   const node = new Int32Array(n).fill(-1);
   const seen = new Uint8Array(n);
   const stack = new Int32Array(n);
-  const order: number[] = [];
+  const order = new Int32Array(n);
+  let m = 0;
   let sp = 0;
   stack[sp++] = c0;
   seen[c0] = 1;
   while (sp > 0) {
     const p = stack[--sp];
-    node[p] = order.length;
-    order.push(p);
+    node[p] = m;
+    order[m++] = p;
     const x = p % w;
     if (x > 0 && !seen[p - 1] && labels[p - 1] === from) (seen[p - 1] = 1), (stack[sp++] = p - 1);
     if (x < w - 1 && !seen[p + 1] && labels[p + 1] === from) (seen[p + 1] = 1), (stack[sp++] = p + 1);
     if (p >= w && !seen[p - w] && labels[p - w] === from) (seen[p - w] = 1), (stack[sp++] = p - w);
     if (p < n - w && !seen[p + w] && labels[p + w] === from) (seen[p + w] = 1), (stack[sp++] = p + w);
   }
-  const m = order.length;
-  const pixel = Int32Array.from(order);
+  const pixel = order.slice(0, m);
 
-  // neighbours (8-connected, pair weights from the work image)
+  // neighbours (8-connected, pair weights from the work image): directions 0..3 are the
+  // pairs stored at the pixel (PAIR_DIRS), 4..7 the same pairs seen from the other end
+  const ddx = Int32Array.of(...PAIR_DIRS.map((d) => d[0]), ...PAIR_DIRS.map((d) => -d[0]));
+  const ddy = Int32Array.of(...PAIR_DIRS.map((d) => d[1]), ...PAIR_DIRS.map((d) => -d[1]));
   const start = new Int32Array(m + 1);
-  const nbrs: number[] = [];
-  const wts: number[] = [];
+  const nbrAll = new Int32Array(m * 8);
+  const wtAll = new Float32Array(m * 8);
   const toFg = new Float64Array(m);
   const toKeep = new Float64Array(m);
+  const pairs = img.pairs;
+  let e = 0;
   for (let i = 0; i < m; i++) {
-    start[i] = nbrs.length;
+    start[i] = e;
     const p = pixel[i];
     const x = p % w;
     const y = (p - x) / w;
     for (let k = 0; k < 8; k++) {
-      // k < 4: the pair stored at p; k ≥ 4: the same direction reversed, stored at the neighbour
-      const [dx, dy] = k < 4 ? PAIR_DIRS[k] : [-PAIR_DIRS[k - 4][0], -PAIR_DIRS[k - 4][1]];
-      const xx = x + dx;
-      const yy = y + dy;
+      const xx = x + ddx[k];
+      const yy = y + ddy[k];
       if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
       const q = yy * w + xx;
-      const wq = k < 4 ? img.pairs[p * 4 + k] : img.pairs[q * 4 + k - 4];
-      if (node[q] >= 0) {
-        nbrs.push(node[q]);
-        wts.push(wq);
+      const wq = k < 4 ? pairs[p * 4 + k] : pairs[q * 4 + k - 4];
+      const nq = node[q];
+      if (nq >= 0) {
+        nbrAll[e] = nq;
+        wtAll[e++] = wq;
       } else if (labels[q] === target) toFg[i] += s.outside * wq;
       else toKeep[i] += s.outside * wq;
     }
   }
-  start[m] = nbrs.length;
+  start[m] = e;
 
   // the fixed disc
   const seed = new Uint8Array(m);
@@ -151,7 +155,7 @@ export function clickProblem(img: WorkImage, labels: Uint8Array, cams: CamLookup
     }
     prior[i] = 1 / (1 + Math.exp(-logit));
   }
-  return { pixel, node, start, nbr: Int32Array.from(nbrs), wt: Float32Array.from(wts), toFg, toKeep, seed, prior, click: 0, from, target };
+  return { pixel, node, start, nbr: nbrAll.subarray(0, e), wt: wtAll.subarray(0, e), toFg, toKeep, seed, prior, click: 0, from, target };
 }
 
 /**

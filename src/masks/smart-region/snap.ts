@@ -101,25 +101,53 @@ export function snapToFull(img: WorkImage, soft: Float32Array, box: WorkBox, lab
       }
     }
   }
-  // keep what holds the clicked label and connects to the click
+  // keep what holds the clicked label and connects to the click (scanline flood: each
+  // span is pushed once, so the cost stays linear in the region with tight loops)
   const mask = new Uint8Array(bw * bh);
   if (fx < bx0 || fx > bx1 || fy < by0 || fy > by1) return { x: bx0, y: by0, w: bw, h: bh, mask, pixels: 0 };
-  const ok = (lx: number, ly: number) => inside[ly * bw + lx] === 1 && labels[(ly + by0) * W + lx + bx0] === from;
-  const stack: number[] = [];
-  let pixels = 0;
-  const c = (fy - by0) * bw + (fx - bx0);
+  // a pixel joins when it is in and holds the clicked label (2 = in but another label)
+  const ok = (i: number, lx: number, ly: number): boolean => {
+    const v = inside[i];
+    if (v !== 1) return false;
+    if (labels[(ly + by0) * W + lx + bx0] === from) return true;
+    inside[i] = 2;
+    return false;
+  };
   // the clicked pixel itself always changes (it is a seed)
-  mask[c] = 1;
-  stack.push(c);
-  while (stack.length) {
-    const p = stack.pop()!;
-    pixels++;
-    const lx = p % bw;
-    const ly = (p - lx) / bw;
-    if (lx > 0 && !mask[p - 1] && ok(lx - 1, ly)) (mask[p - 1] = 1), stack.push(p - 1);
-    if (lx < bw - 1 && !mask[p + 1] && ok(lx + 1, ly)) (mask[p + 1] = 1), stack.push(p + 1);
-    if (ly > 0 && !mask[p - bw] && ok(lx, ly - 1)) (mask[p - bw] = 1), stack.push(p - bw);
-    if (ly < bh - 1 && !mask[p + bw] && ok(lx, ly + 1)) (mask[p + bw] = 1), stack.push(p + bw);
+  inside[(fy - by0) * bw + (fx - bx0)] = 1;
+  let pixels = 0;
+  let stack = new Int32Array(1024);
+  let sp = 0;
+  stack[sp++] = fx - bx0;
+  stack[sp++] = fy - by0;
+  while (sp > 0) {
+    const ly = stack[--sp];
+    const lx = stack[--sp];
+    const row = ly * bw;
+    if (mask[row + lx]) continue;
+    let l = lx;
+    while (l > 0 && !mask[row + l - 1] && ok(row + l - 1, l - 1, ly)) l--;
+    let r = lx + 1;
+    while (r < bw && !mask[row + r] && ok(row + r, r, ly)) r++;
+    mask.fill(1, row + l, row + r);
+    pixels += r - l;
+    for (const ny of [ly - 1, ly + 1]) {
+      if (ny < 0 || ny >= bh) continue;
+      const nrow = ny * bw;
+      let k = l;
+      while (k < r) {
+        while (k < r && (mask[nrow + k] || !ok(nrow + k, k, ny))) k++;
+        if (k >= r) break;
+        if (sp + 2 > stack.length) {
+          const grown = new Int32Array(stack.length * 2);
+          grown.set(stack);
+          stack = grown;
+        }
+        stack[sp++] = k;
+        stack[sp++] = ny;
+        while (k < r && !mask[nrow + k] && ok(nrow + k, k, ny)) k++;
+      }
+    }
   }
   return { x: bx0, y: by0, w: bw, h: bh, mask, pixels };
 }

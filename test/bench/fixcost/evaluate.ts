@@ -78,6 +78,8 @@ export interface ToolScore {
 
 export interface ImageResult {
   name: string;
+  /** the generated mask the fixes start from */
+  start: Uint8Array;
   startIoU: number;
   runs: Partial<Record<ToolName, RobotRun>>;
   polygon: number;
@@ -123,7 +125,7 @@ export function evaluateSet(
   progress?: (tool: string, done: number) => void,
 ): SetResult {
   const starts = startMasks(images, chain);
-  const results: ImageResult[] = images.map((img, i) => ({ name: img.name, startIoU: imageIoU(starts[i], img.gt), runs: {}, polygon: polygonClicks(img.gt, img.width, img.height).clicks }));
+  const results: ImageResult[] = images.map((img, i) => ({ name: img.name, start: starts[i], startIoU: imageIoU(starts[i], img.gt), runs: {}, polygon: polygonClicks(img.gt, img.width, img.height).clicks }));
   const scores: Partial<Record<ToolName, ToolScore>> = {};
   for (const name of tools) {
     let ms = 0;
