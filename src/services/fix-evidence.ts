@@ -1,130 +1,148 @@
-// How much fixing a generated mask will take, from the refinement's own evidence: the job's
-// stored CAMs (the detail layer and the deeper layers of the same walk) against the mask it
-// made. Each feature grows with the expected fix cost; a linear model on them predicts
-// log(1 + clicks) of the smart region tool's robot annotator to 0.90 mIoU (weights fitted on
-// the fix-cost bench's tuning split, docs/quality/fixcost.md). Computed on a grid of at most
-// GRID_SIDE per side (the mask sampled at cell centres, the CAMs resampled bilinearly).
+// How good a generated mask is likely to be — so the review queue sends a user's clicks
+// where fixing pays — from the refinement's own evidence: the job's stored CAMs, run again
+// through the mask's refinement chain at the chain's working size (the image's pixels
+// shrunk to it), and the stored mask itself. Each feature grows as the mask gets worse; a
+// linear model on them predicts log(1.02 − mIoU) of the mask (weights fitted on the
+// fix-cost bench's tuning split, docs/quality/fixcost.md), whose worst images are also the
+// costliest to fix.
+import { argmaxMaps, camFromStored, labelsFromMaps, type StoredCam, upsampleCams } from '../masks/cam-mask.ts';
 import { connectedComponents } from '../masks/components.ts';
-import { argmaxMaps, normaliseCam, thresholdArgmax, maskSettings, camFromStored, type StoredCam } from '../masks/cam-mask.ts';
 import { meanIoU } from '../masks/confusion.ts';
-import { resizeBilinear } from '../masks/resize.ts';
-
-export const GRID_SIDE = 64;
+import { chainForLayer, downsampleRgb, refineMaps, workSize, type RefineSettings } from '../masks/refine/index.ts';
 
 export interface FixEvidence {
-  /** 1 − mean |top CAM − τ| / max(τ, 1 − τ) on the detail layer (the old "confidence", inverted) */
-  uncertainty: number;
-  /** 1 − mIoU of the raw detail-layer mask (argmax vs τ) and the stored mask: how much the refinement moved */
-  refined: number;
-  /** 1 − mIoU of the raw detail-layer and deepest-layer masks: the gate's disagreement (0 without deep maps) */
-  gate: number;
-  /** tagged classes with (almost) no pixels in the mask */
+  /** per class, 1 − IoU of its refined region at τ − 0.1 and τ + 0.1: the least stable class */
+  unstable: number;
+  /** 1 − mean mIoU of the refined mask at τ' ∈ [τ − 0.2, τ + 0.2] against the one at τ */
+  drift: number;
+  /** share of pixels whose refined score lies within 0.05 of τ */
+  band: number;
+  /** tagged classes with (almost) no pixels in the stored mask */
   missing: number;
-  /** extra pieces: per class, connected regions beyond the first (of ≥ 2 grid cells) */
+  /** extra pieces in the stored mask: per class, connected regions beyond the first (≥ 2 grid cells) */
   pieces: number;
-  /** share of the CAMs' mass outside their own class in the mask */
-  outside: number;
-  /** tagged classes */
-  tags: number;
-  /** share of the mask's class cells on a class boundary (thin, ragged shapes cost more clicks) */
+  /** share of the image the smallest tagged class covers in the stored mask (a small object's IoU is fragile) */
+  smallest: number;
+  /** share of the stored mask's class cells on a class boundary (thin, ragged shapes) */
   edge: number;
 }
 
-export const EVIDENCE_FEATURES = ['uncertainty', 'refined', 'gate', 'missing', 'pieces', 'outside', 'tags', 'edge'] as const satisfies readonly (keyof FixEvidence)[];
+export const EVIDENCE_FEATURES = ['unstable', 'drift', 'band', 'missing', 'pieces', 'smallest', 'edge'] as const satisfies readonly (keyof FixEvidence)[];
 
 /**
- * log(1 + predicted clicks) = bias + Σ weight · feature, least squares on the bench's tuning
- * split (demo net, textured and flat, default chain).
+ * log(1.02 − mIoU) = bias + Σ weight · feature: least squares on the fix-cost bench's tuning
+ * split (demo net, 300 textured + 300 flat scenes, default chain); features chosen there by
+ * forward selection.
  */
 export const FIX_COST_MODEL: { bias: number; weights: Record<keyof FixEvidence, number> } = {
-  bias: 0,
-  weights: { uncertainty: 0, refined: 0, gate: 0, missing: 0, pieces: 0, outside: 0, tags: 0, edge: 0 },
+  bias: -2.838,
+  weights: { unstable: 0.431, drift: 1.899, band: 1.299, missing: 0.608, pieces: 0.0575, smallest: -0.780, edge: 0.857 },
 };
 
-export interface MaskGrid {
+export interface LabelGrid {
   labels: Uint8Array;
   width: number;
   height: number;
 }
 
-/**
- * The evidence of one image: `detail` the job layer's CAMs (one per tagged class), `deep`
- * the deeper layers' (finest first or any order: the coarsest is used), `mask` the stored
- * mask (null: the raw mask stands in for it).
- */
-export function fixEvidence(detail: readonly StoredCam[], deep: readonly (readonly StoredCam[])[], mask: MaskGrid | null, tau: number): FixEvidence {
-  const tags = detail.length;
-  if (tags === 0) return { uncertainty: 0, refined: 0, gate: 0, missing: 0, pieces: 0, outside: 0, tags: 0, edge: 0 };
-  const base = detail[0];
-  const scale = Math.max(1, Math.floor(Math.min(GRID_SIDE / Math.max(base.w, base.h), mask ? Math.min(mask.width / base.w, mask.height / base.h) : 1)));
-  const gw = base.w * scale;
-  const gh = base.h * scale;
-  const n = gw * gh;
-  const onGrid = (cams: readonly StoredCam[]) =>
-    cams.map((c) => ({ classIndex: c.classIndex, map: resizeBilinear(normaliseCam(camFromStored(c).data, 'relu-max'), c.w, c.h, gw, gh) }));
-  const maps = onGrid(detail);
-  const plain = maskSettings({ bg: tau });
-  const rawOf = (ms: typeof maps) => {
-    const { argmax, score } = argmaxMaps(ms, n);
-    return { labels: thresholdArgmax(argmax, score.slice(), gw, gh, plain), score };
-  };
-  const raw = rawOf(maps);
-  const labels = mask ? sampleGrid(mask, gw, gh) : raw.labels;
+export interface EvidenceInput {
+  /** the job layer's stored CAMs (one per tagged class) and the deeper layers' by name */
+  cams: readonly StoredCam[];
+  deep: Readonly<Record<string, readonly StoredCam[]>>;
+  /** the layer the CAMs are of (the chain's gate reads only deeper ones) */
+  layer: string;
+  /** the mask's refinement chain (null: raw CAMs) and τ_bg */
+  refine: RefineSettings | null;
+  tau: number;
+  /** the stored mask (null: none yet; the refined mask at τ stands in for it) */
+  mask: LabelGrid | null;
+  /** the image's size (the mask's) */
+  size: { width: number; height: number };
+  /** the image's pixels at any size of the mask's aspect (RGB); shrunk here to the working size */
+  rgb: { data: Uint8Array; width: number; height: number } | null;
+}
 
-  const span = Math.max(tau, 1 - tau);
-  let margin = 0;
-  for (let i = 0; i < n; i++) margin += Math.abs(raw.score[i] - tau) / span;
-  const coarsest = deep.filter((d) => d.length === detail.length).sort((a, b) => a[0].w * a[0].h - b[0].w * b[0].h)[0];
-  const gate = coarsest ? 1 - (meanIoU(raw.labels, rawOf(onGrid(coarsest)).labels) ?? 1) : 0;
+/** the side the evidence is computed at when the chain has no working size of its own */
+export const EVIDENCE_SIDE = 64;
 
+export function fixEvidence(e: EvidenceInput): FixEvidence {
+  const tags = e.cams.length;
+  if (tags === 0) return { unstable: 0, drift: 0, band: 0, missing: 0, pieces: 0, smallest: 0, edge: 0 };
+  const chain = chainForLayer(e.refine, e.layer);
+  const { width: W, height: H } = workSize(e.size.width, e.size.height, chain?.workSide ?? EVIDENCE_SIDE);
+  const n = W * H;
+  const cams = e.cams.map(camFromStored);
+  let maps;
+  if (chain) {
+    const deep: Record<string, ReturnType<typeof camFromStored>[]> = {};
+    for (const [l, cs] of Object.entries(e.deep)) deep[l] = cs.map(camFromStored);
+    const rgb = e.rgb ? downsampleRgb(e.rgb.data, e.rgb.width, e.rgb.height, W, H) : null;
+    maps = refineMaps({ width: W, height: H, rgb, cams, deep }, chain, 'relu-max').maps;
+  } else maps = upsampleCams(cams, W, H, 'relu-max');
+
+  // the refined maps around τ
+  const { score } = argmaxMaps(maps, n);
+  let band = 0;
+  for (let i = 0; i < n; i++) if (Math.abs(score[i] - e.tau) < 0.05) band++;
+  const at = (t: number) => labelsFromMaps(maps, W, H, { bg: t });
+  const base = at(e.tau);
+  const lo = at(e.tau - 0.1);
+  const hi = at(e.tau + 0.1);
+  let stable = 1;
+  for (const m of maps) {
+    let inter = 0;
+    let union = 0;
+    for (let i = 0; i < n; i++) {
+      const a = lo[i] === m.classIndex;
+      const b = hi[i] === m.classIndex;
+      if (a && b) inter++;
+      if (a || b) union++;
+    }
+    stable = Math.min(stable, union ? inter / union : 0);
+  }
+  let agree = 0;
+  const offsets = [-0.2, -0.15, -0.1, -0.05, 0.05, 0.1, 0.15, 0.2];
+  for (const d of offsets) agree += meanIoU(at(e.tau + d), base) ?? 1;
+
+  // the stored mask, sampled at the same grid
+  const labels = e.mask ? sampleGrid(e.mask, W, H) : base;
   const count = new Float64Array(256);
   for (let i = 0; i < n; i++) count[labels[i]]++;
   let missing = 0;
-  let massIn = 0;
-  let massAll = 0;
-  for (const m of maps) {
-    if (count[m.classIndex] < 0.005 * n) missing++;
-    for (let i = 0; i < n; i++) {
-      massAll += m.map[i];
-      if (labels[i] === m.classIndex) massIn += m.map[i];
-    }
+  let smallest = 1;
+  for (const c of cams) {
+    if (count[c.classIndex] < 0.005 * n) missing++;
+    smallest = Math.min(smallest, count[c.classIndex] / n);
   }
-  const comps = connectedComponents(labels, gw, gh, 8);
+  const comps = connectedComponents(labels, W, H, 8);
   const perClass = new Map<number, number>();
   for (let id = 1; id <= comps.count; id++) if (comps.areas[id] >= 2) perClass.set(comps.values[id], (perClass.get(comps.values[id]) ?? 0) + 1);
   let pieces = 0;
   for (const k of perClass.values()) pieces += k - 1;
   let cls = 0;
   let boundary = 0;
-  for (let y = 0; y < gh; y++) {
-    for (let x = 0; x < gw; x++) {
-      const v = labels[y * gw + x];
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      const v = labels[i];
       if (v === 0 || v === 255) continue;
       cls++;
-      if ((x > 0 && labels[y * gw + x - 1] !== v) || (x < gw - 1 && labels[y * gw + x + 1] !== v) || (y > 0 && labels[(y - 1) * gw + x] !== v) || (y < gh - 1 && labels[(y + 1) * gw + x] !== v)) boundary++;
+      if ((x > 0 && labels[i - 1] !== v) || (x < W - 1 && labels[i + 1] !== v) || (y > 0 && labels[i - W] !== v) || (y < H - 1 && labels[i + W] !== v)) boundary++;
     }
   }
-  return {
-    uncertainty: 1 - margin / n,
-    refined: 1 - (meanIoU(raw.labels, labels) ?? 1),
-    gate,
-    missing,
-    pieces,
-    outside: massAll > 0 ? 1 - massIn / massAll : 0,
-    tags,
-    edge: cls ? boundary / cls : 0,
-  };
+  return { unstable: 1 - stable, drift: 1 - agree / offsets.length, band: band / n, missing, pieces, smallest, edge: cls ? boundary / cls : 0 };
 }
 
-/** predicted clicks to fix the mask (≥ 0) */
-export function predictedClicks(e: FixEvidence, model = FIX_COST_MODEL): number {
+/** the model's predicted mIoU of the mask (clamped to 0..1): the queue's confidence */
+export function predictedIoU(e: FixEvidence, model = FIX_COST_MODEL): number {
   let v = model.bias;
   for (const k of EVIDENCE_FEATURES) v += model.weights[k] * e[k];
-  return Math.max(0, Math.expm1(v));
+  return Math.min(1, Math.max(0, 1.02 - Math.exp(v)));
 }
 
 /** the mask's value at each grid cell's centre */
-function sampleGrid(m: MaskGrid, gw: number, gh: number): Uint8Array {
+function sampleGrid(m: LabelGrid, gw: number, gh: number): Uint8Array {
+  if (m.width === gw && m.height === gh) return m.labels;
   const out = new Uint8Array(gw * gh);
   for (let y = 0; y < gh; y++) {
     const row = Math.min(m.height - 1, Math.floor(((y + 0.5) * m.height) / gh)) * m.width;

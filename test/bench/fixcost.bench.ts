@@ -28,8 +28,8 @@ import { CamSource, defaultCacheDir, folderImages, sceneImages, type BenchImage 
 import { evaluateSet, stats, TOOL_NAMES, type ChainSpec, type SetResult, type ToolName, type ToolSettings } from './fixcost/evaluate.ts';
 import { noc } from './fixcost/robot.ts';
 import { fitFixCost, queueScores, type ImageQueueScores } from './fixcost/queue-scores.ts';
-import { queueQuality, type QueueQuality } from './fixcost/queue.ts';
-import { renderFixCostReport, writeCurvePlot, writeStrip, type FixCostReport, type TierReport } from './fixcost/report.ts';
+import { queueQuality } from './fixcost/queue.ts';
+import { renderFixCostReport, writeCurvePlot, writeStrip, type FixCostReport, type QueueReport, type TierReport } from './fixcost/report.ts';
 
 /**
  * Today's tools' settings, chosen on the demo's tuning split by this bench (the choices
@@ -112,12 +112,19 @@ function pooled(sets: readonly SetResult[], tools: readonly ToolName[]): SetResu
   return out;
 }
 
-function queueOf(set: SetResult, scores: readonly ImageQueueScores[]): { today: QueueQuality; evidence: QueueQuality } {
-  const cost = set.images.map((i) => noc(i.runs.smart!, 0.9));
+/**
+ * The queue against two truths: the mask's true quality (its mIoU, worst first) and its fix
+ * cost (the smart region's NoC@90, ties by the lower start mIoU); for today's confidence
+ * (the CAM margin) and the evidence-based one. Lower confidence = reviewed sooner.
+ */
+function queueOf(set: SetResult, scores: readonly ImageQueueScores[]): QueueReport {
   const worseStart = set.images.map((i) => -i.startIoU);
+  const cost = set.images.map((i) => (i.runs.smart ? noc(i.runs.smart, 0.9) : 0));
+  const today = scores.map((s) => -s.margin);
+  const evidence = scores.map((s) => -s.predicted);
   return {
-    today: queueQuality(scores.map((s) => -s.margin), cost, worseStart),
-    evidence: queueQuality(scores.map((s) => s.predicted), cost, worseStart),
+    quality: { today: queueQuality(today, worseStart, cost), evidence: queueQuality(evidence, worseStart, cost) },
+    cost: { today: queueQuality(today, cost, worseStart), evidence: queueQuality(evidence, cost, worseStart) },
   };
 }
 
@@ -164,7 +171,7 @@ export async function run(args: string[]): Promise<void> {
       chain: { method, layer, refine: refineName, bg: chain.bg },
       smart,
       tools: TUNED_TOOLS,
-      tiers: [{ tier: path.basename(path.resolve(imagesDir)), size: `${images.length} images`, test: set, queue: queueOf(set, images.map((img, i) => queueScores(img, set.images[i].start, layer))) }],
+      tiers: [{ tier: path.basename(path.resolve(imagesDir)), size: `${images.length} images`, test: set, queue: queueOf(set, images.map((img, i) => queueScores(img, set.images[i].start, layer, refine))) }],
       tuning: null,
     });
     console.log(md);
@@ -215,10 +222,10 @@ export async function run(args: string[]): Promise<void> {
     // the queue model's least-squares fit on the tuning split (what FIX_COST_MODEL holds)
     progress('review queue fit');
     const tuneSet = evaluateSet(tuneImages, chain, ['smart'], smart, tools);
-    const tuneScores = tuneImages.map((img, i) => queueScores(img, tuneSet.images[i].start, layer));
+    const tuneScores = tuneImages.map((img, i) => queueScores(img, tuneSet.images[i].start, layer, refine));
     const fit = fitFixCost(
       tuneScores.map((s) => s.evidence),
-      tuneSet.images.map((i) => Math.log1p(noc(i.runs.smart!, 0.9))),
+      tuneSet.images.map((i) => i.startIoU),
     );
     tuning = { methods, brush, accept, threshold: thr, chosen: tools, fit, queue: queueOf(tuneSet, tuneScores) };
   }
@@ -227,7 +234,7 @@ export async function run(args: string[]): Promise<void> {
   for (const l of loaded) {
     say(`test split, ${l.tier}`);
     const set = evaluateSet(l.test, chain, TOOL_NAMES, smart, tools);
-    const scores = l.test.map((img, i) => queueScores(img, set.images[i].start, layer));
+    const scores = l.test.map((img, i) => queueScores(img, set.images[i].start, layer, refine));
     reports.push({ tier: l.tier, size, test: set, queue: queueOf(set, scores), images: l.test, scores });
   }
   const all = pooled(

@@ -10,11 +10,17 @@ import type { ImageQueueScores } from './queue-scores.ts';
 import type { QueueQuality } from './queue.ts';
 import { MAX_CLICKS } from './robot.ts';
 
+/** the queue against the masks' true quality (mIoU) and against their fix cost */
+export interface QueueReport {
+  quality: { today: QueueQuality; evidence: QueueQuality };
+  cost: { today: QueueQuality; evidence: QueueQuality };
+}
+
 export interface TierReport {
   tier: string;
   size: string;
   test: SetResult;
-  queue: { today: QueueQuality; evidence: QueueQuality };
+  queue: QueueReport;
   images?: BenchImage[];
   scores?: ImageQueueScores[];
 }
@@ -33,7 +39,7 @@ export interface FixCostReport {
     threshold: { d: number; t: number; noc: number }[];
     chosen: ToolSettings;
     fit: { bias: number; weights: Record<string, number> };
-    queue: { today: QueueQuality; evidence: QueueQuality };
+    queue: QueueReport;
   } | null;
   seconds?: number;
 }
@@ -71,10 +77,7 @@ export function renderFixCostReport(r: FixCostReport): string {
       L.push(`| ${name === 'smart' ? `**${TOOL_LABEL[name]}**` : TOOL_LABEL[name]} | ${st(s.noc85)} | ${st(s.noc90)} | ${pct(s.zero)} | ${pct(s.fail)} | ${f1(s.msPerClick)} |`);
     }
     L.push(`| ${TOOL_LABEL.polygon} | — | ${st(poly)} | 0 % | — | — |`, '');
-    L.push(
-      `Review queue (fix cost = the smart region's NoC@90, ties by lower start mIoU): today's confidence (mean CAM margin) Spearman ρ ${f2(t.queue.today.spearman)}, first fifth holds ${pct(t.queue.today.firstFifth)} of the worst fifth; fix-cost evidence ρ ${f2(t.queue.evidence.spearman)}, first fifth **${pct(t.queue.evidence.firstFifth)}** (chance 20 %).`,
-      '',
-    );
+    L.push(...queueLines(t.queue), '');
   }
   if (r.tuning) {
     const tu = r.tuning;
@@ -86,8 +89,9 @@ export function renderFixCostReport(r: FixCostReport): string {
     L.push(`Brush dab size (mean NoC@90): ${tu.brush.map((b) => `${b.d} px ${f2(b.noc)}`).join(' · ')} → ${tu.chosen.brush} px.`, '');
     L.push(`Accept CAM region τ: ${tu.accept.map((a) => `${a.t} ${f2(a.noc)}`).join(' · ')} → ${tu.chosen.acceptTau}.`, '');
     L.push(`Threshold brush size × τ: ${tu.threshold.map((a) => `${a.d} px/${a.t} ${f2(a.noc)}`).join(' · ')} → ${tu.chosen.thresholdBrush} px, τ ${tu.chosen.thresholdTau}.`, '');
+    L.push('Review queue on the tuning split:', '', ...queueLines(tu.queue), '');
     L.push(
-      `Review queue on the tuning split: today ρ ${f2(tu.queue.today.spearman)} / first fifth ${pct(tu.queue.today.firstFifth)}; evidence ρ ${f2(tu.queue.evidence.spearman)} / ${pct(tu.queue.evidence.firstFifth)}. Least-squares fit of log(1 + NoC@90) here: bias ${f2(tu.fit.bias)}, ${Object.entries(tu.fit.weights)
+      `Least-squares fit of log(1.02 − mIoU) on these tuning scenes (src/services/fix-evidence.ts holds the fit on 300 + 300 tuning scenes): bias ${f2(tu.fit.bias)}, ${Object.entries(tu.fit.weights)
         .map(([k, v]) => `${k} ${f2(v)}`)
         .join(', ')}.`,
       '',
@@ -96,6 +100,18 @@ export function renderFixCostReport(r: FixCostReport): string {
   L.push('![mIoU against clicks per tool](fixcost-curve.png)', '', '![Examples: image, ground truth, generated mask, after 1, 2, 3 smart-region clicks](fixcost-strip.png)', '');
   if (r.seconds !== undefined) L.push(`Run time ${Math.round(r.seconds)} s.`);
   return L.join('\n');
+}
+
+function queueLines(q: QueueReport): string[] {
+  const row = (name: string, a: QueueQuality, b: QueueQuality) => `| ${name} | ${f2(a.spearman)} | ${pct(a.firstFifth)} | ${f2(b.spearman)} | ${pct(b.firstFifth)} |`;
+  return [
+    'Review queue ("least confident first"): Spearman ρ between the queue order and the truth, and the share of the worst fifth the queue\'s first fifth holds (chance 20 %).',
+    '',
+    '| confidence | ρ vs mask mIoU | first fifth (worst mIoU) | ρ vs fix cost | first fifth (costliest) |',
+    '| --- | --- | --- | --- | --- |',
+    row("today's: mean CAM margin", q.quality.today, q.cost.today),
+    row('**refinement evidence → predicted mIoU**', q.quality.evidence, q.cost.evidence),
+  ];
 }
 
 function median(xs: number[]): number {
