@@ -24,6 +24,8 @@ export interface EvidenceSettings {
   camCentre: number;
   /** factor on the pull of outside neighbours (pair weight × outside) */
   outside: number;
+  /** weight of the distance from the click (in long sides of the image) against fg: objects are compact */
+  distance: number;
 }
 
 export interface ClickProblem {
@@ -147,6 +149,11 @@ export function clickProblem(img: WorkImage, labels: Uint8Array, cams: CamLookup
     const p = pixel[i];
     const b = img.bins[p];
     let logit = s.colour * Math.log(fgP[b] / keepP[b]);
+    if (s.distance) {
+      const dx = (p % w) - cx;
+      const dy = Math.floor(p / w) - cy;
+      logit -= (s.distance * Math.sqrt(dx * dx + dy * dy)) / Math.max(w, h);
+    }
     if (s.cam) {
       // for the new label, against the old one (a missing CAM counts as neither)
       const up = camTo ? camTo[p] - s.camCentre : 0;

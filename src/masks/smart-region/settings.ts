@@ -6,7 +6,7 @@ import type { SmartMethod, SmartRegionSettings } from './smart-region.ts';
 export const DEFAULT_SMART_REGION: Readonly<SmartRegionSettings> = Object.freeze({
   method: 'superpixels' as SmartMethod,
   workSide: 256,
-  evidence: { seedRadius: 1.5, sampleRadius: 12, colour: 1, cam: 0.5, camCentre: 0.4, outside: 0.2 },
+  evidence: { seedRadius: 1.5, sampleRadius: 12, colour: 1, cam: 0.5, camCentre: 0.4, outside: 0.2, distance: 0 },
   walker: { prior: 0.3, tolerance: 1e-3, maxIterations: 400 },
   graphcut: { prior: 1, smooth: 2 },
   propagation: { par: { dilations: [1, 2, 4], iterations: 30, colour: 0.3, position: 0.01 }, prior: 0.1 },

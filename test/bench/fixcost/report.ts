@@ -185,7 +185,9 @@ export async function writeStrip(t: TierReport, _chain: ChainSpec, smart: SmartR
     .map((img, i) => ({ img, i }))
     .filter(({ img }) => (img.runs.smart?.clicks.length ?? 0) >= 2)
     .slice(0, 5);
-  const cell = 192;
+  const S = t.images?.[0]?.width ?? 128;
+  const scale = Math.max(1, Math.floor(256 / S));
+  const cell = S * scale;
   const gap = 8;
   const top = 56;
   const cols = ['image', 'ground truth', 'generated mask', 'after 1 click', 'after 2 clicks', 'after 3 clicks'];
@@ -196,9 +198,7 @@ export async function writeStrip(t: TierReport, _chain: ChainSpec, smart: SmartR
     const bench = t.images![i];
     const run = img.runs.smart!;
     const y = top + row * (cell + 26 + gap);
-    const S = bench.width;
-    const scale = cell / S;
-    const put = (k: number, rgb: Uint8Array) => c.image(10 + k * (cell + gap), y, rgb, S, bench.height, Math.max(1, Math.floor(scale)));
+    const put = (k: number, rgb: Uint8Array) => c.image(10 + k * (cell + gap), y, rgb, bench.width, bench.height, scale);
     put(0, bench.rgb);
     put(1, labelsRgb(bench.gt));
     const tool = makeTool('smart', bench, smart, { brush: 1, acceptTau: 0.5, thresholdBrush: 1, thresholdTau: 0.5 });
@@ -209,14 +209,13 @@ export async function writeStrip(t: TierReport, _chain: ChainSpec, smart: SmartR
       const ck = run.clicks[k];
       tool(labels, ck);
       put(3 + k, labelsRgb(labels));
-      const s = Math.max(1, Math.floor(scale));
-      const mx = 10 + (3 + k) * (cell + gap) + (ck.x + 0.5) * s;
-      const my = y + (ck.y + 0.5) * s;
+      const mx = 10 + (3 + k) * (cell + gap) + (ck.x + 0.5) * scale;
+      const my = y + (ck.y + 0.5) * scale;
       c.marker(mx, my, [255, 255, 255], 9);
       c.marker(mx, my, [PAL[ck.target * 3], PAL[ck.target * 3 + 1], PAL[ck.target * 3 + 2]], 5);
       c.text(10 + (3 + k) * (cell + gap) + 4, y + cell + 16, `mIoU ${run.ious[k + 1].toFixed(3)}${ck.target === 0 ? ' (Shift: background)' : ''}`, { size: 11 });
     }
-    c.text(10 + 4, y + cell + 16, bench.name, { size: 11 });
+    c.text(10 + 4, y + cell + 16, `${bench.name} (NoC@90 ${run.ious.findIndex((v) => v >= 0.9) < 0 ? 'fail' : run.ious.findIndex((v) => v >= 0.9)})`, { size: 11 });
   });
   await c.writePng(file);
 }

@@ -22,7 +22,7 @@ describe('the click problem', () => {
     labels[5 * w + 5] = 2; // touches the column only diagonally? (4,5) is 0, so (5,5) is apart
     for (let y = 0; y < h; y++) labels[y * w + 2] = 1;
     const img = prepareWorkImage(rgb, w, h, 64);
-    const ev = { seedRadius: 0, sampleRadius: 2, colour: 1, cam: 0, camCentre: 0.4, outside: 0.5 };
+    const ev = { seedRadius: 0, sampleRadius: 2, colour: 1, cam: 0, camCentre: 0.4, outside: 0.5, distance: 0 };
     const pb = clickProblem(img, labels, () => null, 3, 4, 1, ev);
     expect(pb.from).toBe(2);
     expect([...pb.pixel].sort((a, b) => a - b)).toEqual(Array.from({ length: h }, (_, y) => y * w + 3));
@@ -69,7 +69,7 @@ describe('the click problem', () => {
     const rgb = twoTone(w, h, disc(20, 20, 8), [200, 40, 40], [40, 40, 200], 10);
     const labels = new Uint8Array(w * h);
     const img = prepareWorkImage(rgb, w, h, 64);
-    const ev = { seedRadius: 1.5, sampleRadius: 4, colour: 1, cam: 0, camCentre: 0.4, outside: 0.5 };
+    const ev = { seedRadius: 1.5, sampleRadius: 4, colour: 1, cam: 0, camCentre: 0.4, outside: 0.5, distance: 0 };
     const pb = clickProblem(img, labels, () => null, 20, 20, 1, ev);
     const at = (x: number, y: number) => pb.prior[pb.node[y * w + x]];
     expect(at(22, 18)).toBeGreaterThan(0.5);

@@ -13,7 +13,7 @@ import { prepareWorkImage } from '../../../../src/masks/smart-region/work-image.
 import { parAffinity } from '../../../../src/masks/refine/par.ts';
 import { rng } from './fixtures.ts';
 
-const EVIDENCE: EvidenceSettings = { seedRadius: 0.5, sampleRadius: 3, colour: 1, cam: 1, camCentre: 0.4, outside: 0.5 };
+const EVIDENCE: EvidenceSettings = { seedRadius: 0.5, sampleRadius: 3, colour: 1, cam: 1, camCentre: 0.4, outside: 0.5, distance: 0 };
 
 /** a small random scene: random colours, a few labels, a CAM for class 1 */
 function scene(w: number, h: number, seed: number, labelled = 0.25) {
