@@ -10,8 +10,8 @@ import { History, type Step } from './history.ts';
 import { emptyLabels, type LabelMap } from './labels.ts';
 import { paintLabels } from './paint.ts';
 import { StrokeRecorder } from './stroke.ts';
-import { AcceptComponentTool, FillTool, PickerTool } from './tools/region.ts';
-import { BrushTool, EraserTool, ThresholdBrushTool } from './tools/brush.ts';
+import { FillTool, PickerTool } from './tools/region.ts';
+import { BrushTool, EraserTool } from './tools/brush.ts';
 import { PolygonTool } from './tools/polygon.ts';
 import { ToolRegistry } from './tools/registry.ts';
 import { SmartRegionTool } from './tools/smart-region.ts';
@@ -50,7 +50,6 @@ export class EditorCore {
   lut: Uint32Array = labelLut([]);
   activeClass = 1;
   brushSize = 16;
-  threshold = 0.5;
   showMask = true;
   maskOpacity = 0.55;
   outline = false;
@@ -76,8 +75,6 @@ export class EditorCore {
       new PolygonTool(ctx, opts.now),
       new FillTool(ctx),
       new SmartRegionTool(ctx),
-      new ThresholdBrushTool(ctx),
-      new AcceptComponentTool(ctx),
       new PickerTool(ctx),
     ]) {
       this.tools.register(t);
@@ -212,14 +209,6 @@ export class EditorCore {
   stepBrushSize(dir: -1 | 1): void {
     const s = this.brushSize;
     this.setBrushSize(dir > 0 ? Math.max(s + 1, s * 1.15) : Math.min(s - 1, s / 1.15));
-  }
-
-  setThreshold(t: number): void {
-    const v = Math.round(Math.max(0.01, Math.min(0.99, t)) * 100) / 100;
-    if (v === this.threshold) return;
-    this.threshold = v;
-    this.emit('state', undefined);
-    this.emit('overlay', undefined);
   }
 
   setTool(id: ToolId): void {
@@ -367,9 +356,6 @@ export class EditorCore {
       get brushSize() {
         return core.brushSize;
       },
-      get threshold() {
-        return core.threshold;
-      },
       get revision() {
         return core.revision;
       },
@@ -403,7 +389,6 @@ export class EditorCore {
         const r = rec.cancel();
         if (!isEmpty(r)) core.emit('labels', core.repaintRect(r));
       },
-      setThreshold: (t) => core.setThreshold(t),
       setActiveClass: (c) => core.setActiveClass(c),
       overlayChanged: () => core.emit('overlay', undefined),
       notify: (m) => core.emit('notice', m),

@@ -143,7 +143,7 @@ export interface StudioApi extends GenerationApi, ExportApi {
    */
   mergeClasses(from: number, into: number): Promise<MergeReport>;
 
-  // ---- stored CAMs (compare view, threshold brush) ----
+  // ---- stored CAMs (compare view, heatmap, smart region) ----
   /** which CAMs are stored for the image (written by generation jobs) */
   listCams(imageId: number): Promise<CamInfo[]>;
   /** one stored CAM: height×width little-endian float16 values */

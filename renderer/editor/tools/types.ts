@@ -6,7 +6,7 @@ import type { Rect } from '../geometry.ts';
 import type { CamField } from '../../../src/masks/cam-field.ts';
 import type { LabelMap } from '../labels.ts';
 
-export type ToolId = 'brush' | 'eraser' | 'polygon' | 'fill' | 'smart' | 'threshold' | 'accept' | 'picker';
+export type ToolId = 'brush' | 'eraser' | 'polygon' | 'fill' | 'smart' | 'picker';
 
 export interface ToolPointer {
   /** image coordinates (fractional) */
@@ -41,7 +41,6 @@ export interface ToolContext {
   readonly labels: LabelMap;
   readonly activeClass: number;
   readonly brushSize: number;
-  readonly threshold: number;
   /** +1 per completed change to the labels (a cache of anything computed from them is keyed by it) */
   readonly revision: number;
   /** the current class's CAM, when one is loaded */
@@ -58,7 +57,6 @@ export interface ToolContext {
   commit(label: string): void;
   /** drops the stroke, restoring every pixel it wrote */
   cancel(): void;
-  setThreshold(t: number): void;
   setActiveClass(c: number): void;
   overlayChanged(): void;
   notify(message: string): void;

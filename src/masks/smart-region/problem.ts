@@ -33,7 +33,7 @@ export interface ClickProblem {
   pixel: Int32Array;
   /** working pixel → node, −1 outside the domain */
   node: Int32Array;
-  /** CSR neighbours of each node inside the domain: nbr[start[i]..start[i+1]), weights wt */
+  /** CSR neighbours of each node inside the domain: nbr[start[i]..start[i+1]), weights wt (all 0 / empty without the graph) */
   start: Int32Array;
   nbr: Int32Array;
   wt: Float32Array;
@@ -54,7 +54,11 @@ export interface ClickProblem {
 /** a class's CAM at the working size (normalised 0..1), or null when none is stored */
 export type CamLookup = (classIndex: number) => Float32Array | null;
 
-export function clickProblem(img: WorkImage, labels: Uint8Array, cams: CamLookup, cx: number, cy: number, target: number, s: EvidenceSettings): ClickProblem {
+/**
+ * `withGraph`: build the neighbour graph and the outside pulls (the solvers that work on
+ * pairs need them; superpixels and propagation have their own neighbourhoods).
+ */
+export function clickProblem(img: WorkImage, labels: Uint8Array, cams: CamLookup, cx: number, cy: number, target: number, s: EvidenceSettings, withGraph = true): ClickProblem {
   const { w, h } = img;
   const n = w * h;
   const c0 = cy * w + cx;
@@ -85,13 +89,13 @@ export function clickProblem(img: WorkImage, labels: Uint8Array, cams: CamLookup
   const ddx = Int32Array.of(...PAIR_DIRS.map((d) => d[0]), ...PAIR_DIRS.map((d) => -d[0]));
   const ddy = Int32Array.of(...PAIR_DIRS.map((d) => d[1]), ...PAIR_DIRS.map((d) => -d[1]));
   const start = new Int32Array(m + 1);
-  const nbrAll = new Int32Array(m * 8);
-  const wtAll = new Float32Array(m * 8);
+  const nbrAll = new Int32Array(withGraph ? m * 8 : 0);
+  const wtAll = new Float32Array(withGraph ? m * 8 : 0);
   const toFg = new Float64Array(m);
   const toKeep = new Float64Array(m);
   const pairs = img.pairs;
   let e = 0;
-  for (let i = 0; i < m; i++) {
+  for (let i = 0; i < m && withGraph; i++) {
     start[i] = e;
     const p = pixel[i];
     const x = p % w;
@@ -110,7 +114,7 @@ export function clickProblem(img: WorkImage, labels: Uint8Array, cams: CamLookup
       else toKeep[i] += s.outside * wq;
     }
   }
-  start[m] = e;
+  if (withGraph) start[m] = e;
 
   // the fixed disc
   const seed = new Uint8Array(m);

@@ -110,7 +110,7 @@ export class SmartRegionImage {
       if (lw === labels) lw = lw.slice();
       lw[cy * img.w + cx] = from;
     }
-    const pb = clickProblem(img, lw, (c) => this.camAtWork(c), cx, cy, target, s.evidence);
+    const pb = clickProblem(img, lw, (c) => this.camAtWork(c), cx, cy, target, s.evidence, s.method === 'walker' || s.method === 'graphcut');
     const x01 = this.solve(pb, lw, s);
     const { soft, box } = workRegion(img, pb, x01, lw);
     const full = snapToFull(img, soft, box, labels, from, x, y);

@@ -27,8 +27,8 @@ export interface FullRegion {
 
 /**
  * `soft` is the region at the working size (1 in, 0 out; outside neighbours that already
- * hold the target count as in), `box` the working bounding box of its domain pixels. Returns the full-size pixels that are in, hold `from`, and
- * connect (4-neighbour) to the clicked pixel (fx, fy).
+ * hold the target count as in), `box` the working bounding box of its domain pixels.
+ * Returns the full-size pixels that are in and hold `from`, and the clicked pixel (fx, fy).
  */
 export function snapToFull(img: WorkImage, soft: Float32Array, box: WorkBox, labels: Uint8Array, from: number, fx: number, fy: number): FullRegion {
   const { width: W, height: H, w, h, rgb, work } = img;
@@ -101,53 +101,21 @@ export function snapToFull(img: WorkImage, soft: Float32Array, box: WorkBox, lab
       }
     }
   }
-  // keep what holds the clicked label and connects to the click (scanline flood: each
-  // span is pushed once, so the cost stays linear in the region with tight loops)
-  const mask = new Uint8Array(bw * bh);
-  if (fx < bx0 || fx > bx1 || fy < by0 || fy > by1) return { x: bx0, y: by0, w: bw, h: bh, mask, pixels: 0 };
-  // a pixel joins when it is in and holds the clicked label (2 = in but another label)
-  const ok = (i: number, lx: number, ly: number): boolean => {
-    const v = inside[i];
-    if (v !== 1) return false;
-    if (labels[(ly + by0) * W + lx + bx0] === from) return true;
-    inside[i] = 2;
-    return false;
-  };
-  // the clicked pixel itself always changes (it is a seed)
-  inside[(fy - by0) * bw + (fx - bx0)] = 1;
+  // keep what holds the clicked label (the region is connected at the working size; a
+  // pixel-level flood here would cost more than the rest of the click at 4096²)
   let pixels = 0;
-  let stack = new Int32Array(1024);
-  let sp = 0;
-  stack[sp++] = fx - bx0;
-  stack[sp++] = fy - by0;
-  while (sp > 0) {
-    const ly = stack[--sp];
-    const lx = stack[--sp];
-    const row = ly * bw;
-    if (mask[row + lx]) continue;
-    let l = lx;
-    while (l > 0 && !mask[row + l - 1] && ok(row + l - 1, l - 1, ly)) l--;
-    let r = lx + 1;
-    while (r < bw && !mask[row + r] && ok(row + r, r, ly)) r++;
-    mask.fill(1, row + l, row + r);
-    pixels += r - l;
-    for (const ny of [ly - 1, ly + 1]) {
-      if (ny < 0 || ny >= bh) continue;
-      const nrow = ny * bw;
-      let k = l;
-      while (k < r) {
-        while (k < r && (mask[nrow + k] || !ok(nrow + k, k, ny))) k++;
-        if (k >= r) break;
-        if (sp + 2 > stack.length) {
-          const grown = new Int32Array(stack.length * 2);
-          grown.set(stack);
-          stack = grown;
-        }
-        stack[sp++] = k;
-        stack[sp++] = ny;
-        while (k < r && !mask[nrow + k] && ok(nrow + k, k, ny)) k++;
-      }
+  for (let ly = 0; ly < bh; ly++) {
+    const row = (ly + by0) * W + bx0;
+    for (let lx = 0, i = ly * bw; lx < bw; lx++, i++) {
+      if (!inside[i]) continue;
+      if (labels[row + lx] === from) pixels++;
+      else inside[i] = 0;
     }
   }
-  return { x: bx0, y: by0, w: bw, h: bh, mask, pixels };
+  // the clicked pixel itself always changes (it is a seed)
+  if (fx >= bx0 && fx <= bx1 && fy >= by0 && fy <= by1) {
+    const c = (fy - by0) * bw + (fx - bx0);
+    if (!inside[c]) (inside[c] = 1), pixels++;
+  }
+  return { x: bx0, y: by0, w: bw, h: bh, mask: inside, pixels };
 }

@@ -57,7 +57,7 @@ export function renderFixCostReport(r: FixCostReport): string {
     `- Robot annotator (the protocol of RITM, SimpleClick, SAM): each click goes to the interior point, farthest from its border by the distance transform, of the largest error region (4-connected pixels sharing their ground-truth and predicted label) and asks for the ground-truth label there; a run stops at the image's mIoU (background and the classes in either map) ≥ 0.90, or after ${MAX_CLICKS} clicks. NoC@85 / NoC@90: clicks to reach 0.85 / 0.90, ${MAX_CLICKS} when never reached ("fail at ${MAX_CLICKS}").`,
     `- Start: the studio's generated masks, made as a job makes them — ${r.model}, ${r.chain.method}@${r.chain.layer}, refinement \`${r.chain.refine}\`, τ_bg ${r.chain.bg} (this branch's defaults).`,
     `- Smart region: \`${r.smart.method}\` at a working side of ${r.smart.workSide} px (src/masks/smart-region, the function the editor's tool calls). A class click is the tool with the ground-truth class active, a background click Shift-click.`,
-    `- Today's tools at the same clicks: flood fill (Shift: background), a brush dab of ${r.tools.brush} px (eraser for background), and "${TOOL_LABEL.tools}"; accept CAM region at τ ${r.tools.acceptTau} (flood fill for background clicks: it cannot erase); threshold brush of ${r.tools.thresholdBrush} px at τ ${r.tools.thresholdTau} (eraser for background). Sizes and τ chosen on the tuning split.`,
+    `- Today's tools at the same clicks: flood fill (Shift: background), a brush dab of ${r.tools.brush} px (eraser for background), and "${TOOL_LABEL.tools}". The editor's former CAM tools, kept here as baselines (the editor retired them for the smart region): accept CAM region at τ ${r.tools.acceptTau} (flood fill for background clicks: it cannot erase); threshold brush of ${r.tools.thresholdBrush} px at τ ${r.tools.thresholdTau} (eraser for background). Sizes and τ chosen on the tuning split.`,
     `- Polygon drawing from scratch: per ground-truth region (8-connected, ≥ 16 px), the vertices of the simplest Douglas–Peucker simplification of its pixel-edge outline whose filled polygon reaches 0.90 IoU with it; one click per vertex.`,
     `- Smart region from an empty mask: the same robot and tool starting from all background (what the generated mask saves).`,
     '',
@@ -179,12 +179,14 @@ function labelsRgb(l: Uint8Array): Uint8Array {
   return o;
 }
 
-/** up to 5 test images that need clicks: image, GT, start, then after 1, 2, 3 smart-region clicks */
+/**
+ * Test images that need clicks, one each of NoC@90 = 1, 2, 3, more, and a failure (the
+ * first of each in scene order): image, GT, start, then after 1, 2, 3 smart-region clicks.
+ */
 export async function writeStrip(t: TierReport, _chain: ChainSpec, smart: SmartRegionSettings, file: string): Promise<void> {
-  const picks = t.test.images
-    .map((img, i) => ({ img, i }))
-    .filter(({ img }) => (img.runs.smart?.clicks.length ?? 0) >= 2)
-    .slice(0, 5);
+  const all = t.test.images.map((img, i) => ({ img, i, n: img.runs.smart ? img.runs.smart.ious.findIndex((v) => v >= 0.9) : -1 }));
+  const kinds: ((n: number) => boolean)[] = [(n) => n === 1, (n) => n === 2, (n) => n === 3, (n) => n > 3, (n) => n < 0];
+  const picks = kinds.flatMap((k) => all.filter((a) => k(a.n)).slice(0, 1));
   const S = t.images?.[0]?.width ?? 128;
   const scale = Math.max(1, Math.floor(256 / S));
   const cell = S * scale;
