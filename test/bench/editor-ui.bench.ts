@@ -7,7 +7,9 @@
 //    decoded and its mask painted), first open and prefetched next/previous.
 // 3. The smart region tool on a 2048×2048 image (see smartRegionClicks).
 // Headless Chromium with --disable-gpu; other sessions share the CPU, so compare within a run.
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import type { Page } from '@playwright/test';
 import { createProject } from '../../src/project/index.ts';
 import { serveProject } from '../../src/server/session.ts';
@@ -48,6 +50,7 @@ export async function run(): Promise<void> {
     const data = join(tmp.dir, 'data');
     await writeJpeg(join(data, 'big', 'a_4096.jpg'), { width: 4096, height: 4096, seed: 1 });
     for (let k = 0; k < 4; k++) await writeJpeg(join(data, 'big', `b_2048_${k}.jpg`), { width: 2048, height: 2048, seed: 2 + k });
+    await writeObjectJpeg(join(data, 'big', 'c_object_2048.jpg'));
     const project = createProject(join(tmp.dir, 'p'), { name: 'bench' });
     await project.importDataset(data, { layout: 'folders' });
     const ids = project.listImages({ offset: 0, limit: 10, sort: 'name' }).items.map((i) => i.id);
@@ -87,7 +90,7 @@ export async function run(): Promise<void> {
       // open-next: 2048² JPEGs; the first is a cold open, later ones were prefetched
       await page.evaluate(CLEAR('editor-open'));
       const opens: { label: string; ms: number }[] = [];
-      for (let k = 1; k < ids.length; k++) {
+      for (let k = 1; k <= 4; k++) {
         await page.keyboard.press('n');
         await page.getByRole('heading', { name: `big/b_2048_${k - 1}.jpg` }).waitFor();
         await waitForEntries(page, 'editor-open', k);
@@ -97,6 +100,8 @@ export async function run(): Promise<void> {
       console.log('\n| open next image (2048×2048 JPEG, to decoded + mask painted) | ms |');
       console.log('|---|---|');
       for (const o2 of opens) console.log(`| ${o2.label} | ${o2.ms.toFixed(0)} |`);
+      await page.keyboard.press('n');
+      await page.getByRole('heading', { name: 'big/c_object_2048.jpg' }).waitFor();
       await smartRegionClicks(page);
     } finally {
       await browser.close();
@@ -105,6 +110,25 @@ export async function run(): Promise<void> {
   } finally {
     tmp.cleanup();
   }
+}
+
+/** 2048² JPEG: a warm ellipse (≈ 22 % of the image) on a noisy cool background, seeded */
+async function writeObjectJpeg(file: string): Promise<void> {
+  const S = 2048;
+  const px = Buffer.alloc(S * S * 3);
+  let s = 5;
+  for (let y = 0; y < S; y++) {
+    for (let x = 0; x < S; x++) {
+      const inside = ((x - 1000) / 620) ** 2 + ((y - 1060) / 460) ** 2 <= 1;
+      const c = inside ? [205, 120, 60] : [70, 105, 150];
+      for (let k = 0; k < 3; k++) {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        px[(y * S + x) * 3 + k] = Math.max(0, Math.min(255, c[k] + ((s >>> 24) - 128) / 4));
+      }
+    }
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  await sharp(px, { raw: { width: S, height: S, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
 }
 
 /** pointermove then pointerdown/up at a client point in one task (no frame between: the click computes its region itself) */
@@ -117,14 +141,16 @@ const CLICK_AT = (x: number, y: number) => `(() => {
 })()`;
 
 /**
- * 3. The smart region on the open 2048×2048 image (all background: the largest region a
- *    click can meet): reading the pixels and preparing the working image (first use), the
- *    region behind the hover preview, and a click — with its preview ready, and without one
- *    (the region computed inside pointer-down) — against a flood-fill click at the same points.
+ * 3. The smart region on a 2048×2048 image of one object with no mask yet: clicks inside the
+ *    object label it (≈ 0.9 M pixels each). Reading the pixels and preparing the working
+ *    image (first use), the region behind the hover preview, and a click — with its preview
+ *    ready, and without one (the region computed inside pointer-down) — against a
+ *    flood-fill click at the same points (which fills the whole image: no mask to stop it).
  */
 async function smartRegionClicks(page: Page): Promise<void> {
-  const box = (await page.getByTestId('editor-canvas').boundingBox())!;
-  const points = Array.from({ length: 8 }, (_, k) => ({ x: box.x + box.width * (0.3 + 0.05 * k), y: box.y + box.height * (0.35 + 0.04 * (k % 4)) }));
+  // points inside the ellipse (the canvas shows the whole image, fitted and centred)
+  const stage = (await page.locator('.rs-stage').boundingBox())!;
+  const points = Array.from({ length: 8 }, (_, k) => ({ x: stage.x + stage.width * ((1000 + 400 * Math.cos(k * 0.8)) / 2048), y: stage.y + stage.height * ((1060 + 280 * Math.sin(k * 0.8)) / 2048) }));
   const names = ['editor-pointer-down', 'smart-region', 'smart-region-prepare'];
   for (const n of names) await page.evaluate(CLEAR(n));
   const rows: { label: string; t: number[] }[] = [];

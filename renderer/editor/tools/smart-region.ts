@@ -3,8 +3,8 @@
 // connected region of the label under the pointer); a click labels it with the active
 // class, Shift-click with background. One click is one undo step. The kernel is
 // src/masks/smart-region, the very function the fix-cost bench measures. The preview is
-// computed when the overlay is drawn (at most once per frame, for the latest hover) and
-// reused by the click at the same pixel.
+// computed when the overlay is drawn (at most once per frame, for the latest hover), once
+// per working pixel of the kernel, and a click there labels exactly what was previewed.
 import type { CamField } from '../../../src/masks/cam-field.ts';
 import { applyRegion, DEFAULT_SMART_REGION, SmartRegionImage, type SmartCam, type SmartRegionResult } from '../../../src/masks/smart-region/index.ts';
 import { BACKGROUND } from '../labels.ts';
@@ -69,10 +69,12 @@ export class SmartRegionTool implements Tool {
 
   /** the region for a click at (x, y), from the preview when it is for the same click on the same labels */
   private regionAt(image: SmartRegionImage, x: number, y: number, target: number): SmartRegionResult | null {
-    const key = `${x},${y},${target},${this.ctx.revision}`;
+    const { labels } = this.ctx;
+    const wp = image.workPixel(x, y);
+    const key = `${wp.x},${wp.y},${labels.data[y * labels.width + x]},${target},${this.ctx.revision}`;
     if (this.preview?.key === key) return this.preview.region;
     const t0 = performance.now();
-    const region = image.region(this.ctx.labels.data, { x, y, target }, DEFAULT_SMART_REGION);
+    const region = image.region(labels.data, { x, y, target }, DEFAULT_SMART_REGION);
     performance.measure('smart-region', { start: t0, end: performance.now() });
     this.preview = { key, region };
     return region;
@@ -86,6 +88,7 @@ export class SmartRegionTool implements Tool {
     if (this.prepared?.pixels !== px) {
       const t0 = performance.now();
       this.prepared = { pixels: px, image: new SmartRegionImage(px.rgb, width, height, (c) => this.cam(c), DEFAULT_SMART_REGION.workSide) };
+      this.prepared.image.prepare(DEFAULT_SMART_REGION);
       performance.measure('smart-region-prepare', { start: t0, end: performance.now() });
       this.preview = null;
     }

@@ -78,6 +78,19 @@ export class SmartRegionImage {
     return v.work;
   }
 
+  /** Builds what a method reads per image (PAR affinities, superpixels) now rather than on the first click. */
+  prepare(s: SmartRegionSettings): void {
+    if (s.method === 'propagation') this.affinityFor(s.propagation.par);
+    if (s.method === 'superpixels') this.superpixelsFor(s.superpixels);
+  }
+
+  /** The working pixel of full-size pixel (x, y): clicks there share their region but for the clicked pixel. */
+  workPixel(x: number, y: number): { x: number; y: number } {
+    const img = this.work;
+    if (img.w === img.width && img.h === img.height) return { x, y };
+    return { x: Math.min(img.w - 1, Math.floor(((x + 0.5) * img.w) / img.width)), y: Math.min(img.h - 1, Math.floor(((y + 0.5) * img.h) / img.height)) };
+  }
+
   affinityFor(par: ParSettings): Affinity {
     const key = JSON.stringify(par);
     if (this.affinity?.key !== key) this.affinity = { key, aff: workAffinity(this.work, par) };
@@ -101,9 +114,7 @@ export class SmartRegionImage {
     if (!(x >= 0 && y >= 0 && x < img.width && y < img.height)) return null;
     const from = labels[y * img.width + x];
     if (from === target) return null;
-    const same = img.w === img.width && img.h === img.height;
-    const cx = same ? x : Math.min(img.w - 1, Math.floor(((x + 0.5) * img.w) / img.width));
-    const cy = same ? y : Math.min(img.h - 1, Math.floor(((y + 0.5) * img.h) / img.height));
+    const { x: cx, y: cy } = this.workPixel(x, y);
     let lw = labelsAtWork(img, labels);
     if (lw[cy * img.w + cx] !== from) {
       // the working pixel sampled another label: the click's own label wins there
