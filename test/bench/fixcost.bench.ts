@@ -35,7 +35,7 @@ import { renderFixCostReport, writeCurvePlot, writeStrip, type FixCostReport, ty
  * Today's tools' settings, chosen on the demo's tuning split by this bench (the choices
  * table in docs/quality/fixcost.md); a folder run uses them as they are.
  */
-export const TUNED_TOOLS: ToolSettings = { brush: 9, acceptTau: 0.4, thresholdBrush: 15, thresholdTau: 0.4 };
+export const TUNED_TOOLS: ToolSettings = { brush: 5, acceptTau: 0.3, thresholdBrush: 5, thresholdTau: 0.3 };
 
 const BRUSH_SIZES = [5, 9, 15, 25];
 const CAM_TAUS = [0.3, 0.4, 0.5, 0.6];
