@@ -10,11 +10,12 @@ import { History, type Step } from './history.ts';
 import { emptyLabels, type LabelMap } from './labels.ts';
 import { paintLabels } from './paint.ts';
 import { StrokeRecorder } from './stroke.ts';
-import { AcceptComponentTool, FillTool, PickerTool } from './tools/region.ts';
-import { BrushTool, EraserTool, ThresholdBrushTool } from './tools/brush.ts';
+import { FillTool, PickerTool } from './tools/region.ts';
+import { BrushTool, EraserTool } from './tools/brush.ts';
 import { PolygonTool } from './tools/polygon.ts';
 import { ToolRegistry } from './tools/registry.ts';
-import type { OverlayShape, Tool, ToolContext, ToolId, ToolKey, ToolPointer } from './tools/types.ts';
+import { SmartRegionTool } from './tools/smart-region.ts';
+import type { ImagePixels, OverlayShape, Tool, ToolContext, ToolId, ToolKey, ToolPointer } from './tools/types.ts';
 
 export interface EditorClass {
   index: number;
@@ -49,7 +50,6 @@ export class EditorCore {
   lut: Uint32Array = labelLut([]);
   activeClass = 1;
   brushSize = 16;
-  threshold = 0.5;
   showMask = true;
   maskOpacity = 0.55;
   outline = false;
@@ -59,6 +59,10 @@ export class EditorCore {
   revision = 0;
   hover: ToolPointer | null = null;
   private cams = new Map<number, CamField>();
+  /** the image's pixels for tools that follow image edges: read on first ask through the host's reader */
+  private pixelData: ImagePixels | null = null;
+  private pixelReader: (() => Promise<ImagePixels>) | null = null;
+  private pixelReading = false;
   private recorder: StrokeRecorder | null = null;
   private readonly listeners: { [K in keyof EditorEventMap]?: Set<Listener<K>> } = {};
 
@@ -70,8 +74,7 @@ export class EditorCore {
       new EraserTool(ctx),
       new PolygonTool(ctx, opts.now),
       new FillTool(ctx),
-      new ThresholdBrushTool(ctx),
-      new AcceptComponentTool(ctx),
+      new SmartRegionTool(ctx),
       new PickerTool(ctx),
     ]) {
       this.tools.register(t);
@@ -113,6 +116,8 @@ export class EditorCore {
   load(map: LabelMap): void {
     this.abortStroke();
     this.labels = map;
+    // the pixels were the previous image's; the host gives the new image's reader
+    this.setPixelReader(null);
     this.history.clear();
     this.revision = 0;
     this.emit('labels', this.fullRect);
@@ -206,14 +211,6 @@ export class EditorCore {
     this.setBrushSize(dir > 0 ? Math.max(s + 1, s * 1.15) : Math.min(s - 1, s / 1.15));
   }
 
-  setThreshold(t: number): void {
-    const v = Math.round(Math.max(0.01, Math.min(0.99, t)) * 100) / 100;
-    if (v === this.threshold) return;
-    this.threshold = v;
-    this.emit('state', undefined);
-    this.emit('overlay', undefined);
-  }
-
   setTool(id: ToolId): void {
     this.tools.activate(id);
     this.emit('state', undefined);
@@ -252,6 +249,40 @@ export class EditorCore {
 
   camFor(classIndex: number): CamField | null {
     return this.cams.get(classIndex) ?? null;
+  }
+
+  /** How the host reads the open image's pixels (set per image; clears what was read before). */
+  setPixelReader(read: (() => Promise<ImagePixels>) | null): void {
+    this.pixelReader = read;
+    this.pixelData = null;
+    this.pixelReading = false;
+  }
+
+  /** The open image's pixels when already known (tests, a host that has them at hand). */
+  setPixels(p: ImagePixels | null): void {
+    if (p && p.rgb.length !== p.width * p.height * 3) throw new Error(`${p.rgb.length} RGB bytes for a ${p.width}x${p.height} image`);
+    this.pixelReader = null;
+    this.pixelData = p;
+    this.pixelReading = false;
+    this.emit('overlay', undefined);
+  }
+
+  /** The image's pixels, or null while they are being read (the first ask starts the reading). */
+  pixels(): ImagePixels | null {
+    if (this.pixelData || !this.pixelReader || this.pixelReading) return this.pixelData;
+    const read = this.pixelReader;
+    this.pixelReading = true;
+    read().then(
+      (p) => {
+        if (this.pixelReader !== read) return;
+        this.pixelData = p;
+        this.emit('overlay', undefined);
+      },
+      (err: Error) => {
+        if (this.pixelReader === read) this.emit('notice', `Could not read the image's pixels: ${err.message}`);
+      },
+    );
+    return null;
   }
 
   get camClasses(): number[] {
@@ -325,10 +356,11 @@ export class EditorCore {
       get brushSize() {
         return core.brushSize;
       },
-      get threshold() {
-        return core.threshold;
+      get revision() {
+        return core.revision;
       },
       camFor: (c) => core.camFor(c),
+      pixels: () => core.pixels(),
       begin() {
         if (!core.recorder) core.recorder = new StrokeRecorder(core.labels);
       },
@@ -357,7 +389,6 @@ export class EditorCore {
         const r = rec.cancel();
         if (!isEmpty(r)) core.emit('labels', core.repaintRect(r));
       },
-      setThreshold: (t) => core.setThreshold(t),
       setActiveClass: (c) => core.setActiveClass(c),
       overlayChanged: () => core.emit('overlay', undefined),
       notify: (m) => core.emit('notice', m),

@@ -27,7 +27,7 @@ export interface KeyLike {
   altKey: boolean;
 }
 
-const TOOL_KEYS: Record<string, ToolId> = { b: 'brush', e: 'eraser', p: 'polygon', f: 'fill', t: 'threshold', c: 'accept', i: 'picker' };
+const TOOL_KEYS: Record<string, ToolId> = { b: 'brush', e: 'eraser', p: 'polygon', f: 'fill', s: 'smart', i: 'picker' };
 
 export function commandFor(e: KeyLike): Command | null {
   const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
@@ -56,7 +56,7 @@ export function commandFor(e: KeyLike): Command | null {
 
 /** The shortcut table the help panel shows. */
 export const SHORTCUTS: readonly [string, string][] = [
-  ['B E P F T C I', 'Brush, eraser, polygon, fill, threshold brush, accept CAM region, class picker'],
+  ['B E P F S I', 'Brush, eraser, polygon, fill, smart region, class picker'],
   ['[ ]', 'Brush size'],
   ['1–9', 'First nine classes'],
   ['/', 'Find a class'],

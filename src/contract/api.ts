@@ -147,7 +147,7 @@ export interface StudioApi extends GenerationApi, ExportApi, ProjectsApi, FilesA
    */
   mergeClasses(from: number, into: number): Promise<MergeReport>;
 
-  // ---- stored CAMs (compare view, threshold brush) ----
+  // ---- stored CAMs (compare view, heatmap, smart region) ----
   /** which CAMs are stored for the image (written by generation jobs) */
   listCams(imageId: number): Promise<CamInfo[]>;
   /** one stored CAM: height×width little-endian float16 values */
@@ -194,9 +194,11 @@ export interface CamInfo extends CamKey {
 }
 
 /**
- * Review scores from an image's stored CAMs (normalised relu-max, at CAM resolution):
- * - confidence: mean over pixels of the top class's CAM margin |max_c CAM_c − τ_bg| / max(τ_bg, 1 − τ_bg),
- *   computed per method and averaged; near 0 = many pixels sit on the threshold (an uncertain mask).
+ * Review scores from an image's stored CAMs and its current mask:
+ * - confidence: the mask's predicted mIoU (0..1) from the refinement's evidence — the stored CAMs
+ *   run again through the mask's chain at its working size (how stable the mask is around τ_bg),
+ *   and the mask's own shape (a tagged class missing, extra pieces, the smallest class's area,
+ *   ragged edges); low = review first (src/services/fix-evidence.ts, docs/quality/fixcost.md).
  * - disagreement: 1 − mean pairwise IoU of the foreground/class masks (at τ_bg) of the stored
  *   methods at the same layer; null with fewer than two methods.
  * Both null when the image has no stored CAMs.

@@ -37,10 +37,10 @@ export function createProjectService(project: Project, opts: ProjectServiceOptio
   const scores = new ScoreCache(project);
 
   /** listImages with `rank`: scored images worst first, then the rest in `sort` order. */
-  function rankedPage(q: ImageQuery): ImagePage {
+  async function rankedPage(q: ImageQuery): Promise<ImagePage> {
     const { rank, offset, limit, ...filter } = q;
     const all = project.images.listAll(filter).map((i) => i.id);
-    const scored = new Map(scores.scores(all).map((s) => [s.imageId, rank === 'confidence' ? s.confidence : s.disagreement]));
+    const scored = new Map((await scores.scores(all)).map((s) => [s.imageId, rank === 'confidence' ? s.confidence : s.disagreement]));
     const pos = new Map(all.map((id, k) => [id, k]));
     const ordered = [...all].sort((a, b) => {
       const sa = scored.get(a) ?? null;

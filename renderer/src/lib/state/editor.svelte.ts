@@ -47,7 +47,6 @@ export class EditorSession {
   tool = $state<ToolId>('brush');
   activeClass = $state(1);
   brushSize = $state(16);
-  threshold = $state(0.5);
   showMask = $state(true);
   showHeat = $state(false);
   outline = $state(false);
@@ -104,7 +103,6 @@ export class EditorSession {
     this.tool = c.tool.id;
     this.activeClass = c.activeClass;
     this.brushSize = c.brushSize;
-    this.threshold = c.threshold;
     this.showMask = c.showMask;
     this.showHeat = c.showHeat;
     this.outline = c.outline;
