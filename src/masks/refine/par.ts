@@ -26,6 +26,28 @@ export interface Affinity {
   w: Float32Array;
 }
 
+/**
+ * Each pixel's k neighbour indices (n·k, in the weights' order): offsets clamped to the border,
+ * so a border pixel repeats itself — the pixels the padded copies below read. For callers that
+ * walk the affinities as a graph (the smart-region tool); PAR itself reads the padded copies.
+ */
+export function neighbourIndex(aff: Affinity): Int32Array {
+  const { width, height, k } = aff;
+  const idx = new Int32Array(width * height * k);
+  const offs = aff.dilations.flatMap((d) => DIRS.map(([dx, dy]) => [dx * d, dy * d] as const));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const base = (y * width + x) * k;
+      for (let j = 0; j < k; j++) {
+        const xx = Math.min(width - 1, Math.max(0, x + offs[j][0]));
+        const yy = Math.min(height - 1, Math.max(0, y + offs[j][1]));
+        idx[base + j] = yy * width + xx;
+      }
+    }
+  }
+  return idx;
+}
+
 /** `src` (width·height values of `channels` each) with `pad` pixels of repeated border around it. */
 function padded<T extends Uint8Array | Float32Array>(src: T, dst: T, width: number, height: number, channels: number, pad: number): T {
   const pw = (width + 2 * pad) * channels;

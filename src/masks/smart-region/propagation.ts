@@ -3,7 +3,7 @@
 // dilations): label propagation (Zhou et al. 2004) x ← (1 − α)·A·x + α·p with the seeds held
 // at 1, where a neighbour outside the domain counts 1 when it holds the target label and 0
 // otherwise.
-import { parAffinity, type Affinity } from '../refine/par.ts';
+import { neighbourIndex, parAffinity, type Affinity } from '../refine/par.ts';
 import type { ParSettings } from '../refine/settings.ts';
 import type { ClickProblem } from './problem.ts';
 import type { WorkImage } from './work-image.ts';
@@ -14,12 +14,17 @@ export interface PropagationSettings {
   prior: number;
 }
 
-/** the image's PAR affinities at the working size (once per image and setting) */
-export function workAffinity(img: WorkImage, par: ParSettings): Affinity {
-  return parAffinity(img.work, img.w, img.h, par);
+/** the image's PAR affinities at the working size, with each weight's neighbour (once per image and setting) */
+export interface WorkAffinity extends Affinity {
+  idx: Int32Array;
 }
 
-export function propagate(pb: ClickProblem, aff: Affinity, labels: Uint8Array, s: PropagationSettings): Float64Array {
+export function workAffinity(img: WorkImage, par: ParSettings): WorkAffinity {
+  const aff = parAffinity(img.work, img.w, img.h, par);
+  return { ...aff, idx: neighbourIndex(aff) };
+}
+
+export function propagate(pb: ClickProblem, aff: WorkAffinity, labels: Uint8Array, s: PropagationSettings): Float64Array {
   const m = pb.pixel.length;
   const { idx, w, k } = aff;
   const outside = (q: number) => (labels[q] === pb.target ? 1 : 0);

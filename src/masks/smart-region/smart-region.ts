@@ -7,7 +7,7 @@ import { resizeBilinear } from '../resize.ts';
 import type { ParSettings } from '../refine/settings.ts';
 import { graphCut, type GraphCutSettings } from './graph-cut.ts';
 import { clickProblem, type ClickProblem, type EvidenceSettings } from './problem.ts';
-import { propagate, workAffinity, type PropagationSettings } from './propagation.ts';
+import { propagate, workAffinity, type PropagationSettings, type WorkAffinity } from './propagation.ts';
 import { randomWalker, type RandomWalkerSettings } from './random-walker.ts';
 import { snapToFull, type FullRegion, type WorkBox } from './snap.ts';
 import { mergeSuperpixels, slic, type SlicSettings, type Superpixels } from './superpixels.ts';
@@ -54,7 +54,7 @@ export class SmartRegionImage {
   readonly work: WorkImage;
   /** per class: the CAM it was made from (a new CAM for the class replaces it) and its working-size map */
   private readonly camCache = new Map<number, { src: SmartCam; work: Float32Array }>();
-  private affinity: { key: string; aff: Affinity } | null = null;
+  private affinity: { key: string; aff: WorkAffinity } | null = null;
   private superpixels: { key: string; sp: Superpixels } | null = null;
 
   constructor(
@@ -91,7 +91,7 @@ export class SmartRegionImage {
     return { x: Math.min(img.w - 1, Math.floor(((x + 0.5) * img.w) / img.width)), y: Math.min(img.h - 1, Math.floor(((y + 0.5) * img.h) / img.height)) };
   }
 
-  affinityFor(par: ParSettings): Affinity {
+  affinityFor(par: ParSettings): WorkAffinity {
     const key = JSON.stringify(par);
     if (this.affinity?.key !== key) this.affinity = { key, aff: workAffinity(this.work, par) };
     return this.affinity.aff;

@@ -6,11 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { FlowNetwork, graphCut } from '../../../../src/masks/smart-region/graph-cut.ts';
 import { clickProblem, type ClickProblem, type EvidenceSettings } from '../../../../src/masks/smart-region/problem.ts';
-import { propagate } from '../../../../src/masks/smart-region/propagation.ts';
+import { propagate, workAffinity } from '../../../../src/masks/smart-region/propagation.ts';
 import { randomWalker } from '../../../../src/masks/smart-region/random-walker.ts';
 import { mergeSuperpixels, slic } from '../../../../src/masks/smart-region/superpixels.ts';
 import { prepareWorkImage } from '../../../../src/masks/smart-region/work-image.ts';
-import { parAffinity } from '../../../../src/masks/refine/par.ts';
 import { rng } from './fixtures.ts';
 
 const EVIDENCE: EvidenceSettings = { seedRadius: 0.5, sampleRadius: 3, colour: 1, cam: 1, camCentre: 0.4, outside: 0.5, distance: 0 };
@@ -144,13 +143,21 @@ describe('propagation on the PAR affinities', () => {
     const h = 7;
     const { pb, labels, img } = problem(w, h, 31);
     const par = { dilations: [1, 2], iterations: 6, colour: 0.3, position: 0.01 };
-    const aff = parAffinity(img.work, w, h, par);
+    const aff = workAffinity(img, par);
     const alpha = 0.1;
     const got = propagate(pb, aff, labels, { par, prior: alpha });
     // dense A over all pixels; outside-domain pixels hold their label's value (1 for the target)
     const n = w * h;
     const A = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-    for (let p = 0; p < n; p++) for (let j = 0; j < aff.k; j++) A[p][aff.idx[p * aff.k + j]] += aff.w[p * aff.k + j];
+    // the neighbours PAR's weights belong to: 8 directions per dilation, offsets clamped to the border
+    const dirs = [[-1, -1], [0, -1], [1, -1], [-1, 0], [1, 0], [-1, 1], [0, 1], [1, 1]];
+    const offs = par.dilations.flatMap((d) => dirs.map(([dx, dy]) => [dx * d, dy * d]));
+    const clamp = (v: number, hi: number) => Math.min(hi - 1, Math.max(0, v));
+    for (let p = 0; p < n; p++) {
+      const px = p % w;
+      const py = Math.floor(p / w);
+      offs.forEach(([dx, dy], j) => (A[p][clamp(py + dy, h) * w + clamp(px + dx, w)] += aff.w[p * aff.k + j]));
+    }
     let x = Array.from({ length: n }, (_, p) => (pb.node[p] < 0 ? (labels[p] === pb.target ? 1 : 0) : pb.seed[pb.node[p]] ? 1 : pb.prior[pb.node[p]]));
     for (let it = 0; it < par.iterations; it++) {
       x = x.map((v, p) => {
