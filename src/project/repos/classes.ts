@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { ClassInfo } from '../../contract/api.ts';
 import { StudioError } from '../../contract/errors.ts';
-import { vocColor } from '../../masks/palette.ts';
+import { defaultClassColor } from '../../masks/palette.ts';
 import { checkName } from '../user-names.ts';
 
 const MAX_CLASSES = 254; // 0 is background and 255 ignore in a uint8 label map
@@ -31,13 +31,13 @@ export class ClassesRepo {
     return this.byNameStmt.get(name)?.idx;
   }
 
-  /** Appends a class at the next index. Colour: '#rrggbb', the VOC palette colour by default. */
+  /** Appends a class at the next index. Colour: '#rrggbb', the default class palette (src/masks/palette.ts) by default. */
   add(name: string, color?: string): ClassInfo {
     const clean = checkName('class', name);
     if (this.indexOf(clean) !== undefined) throw new StudioError('BAD_REQUEST', `class '${clean}' already exists`);
     const idx = (this.maxStmt.get()?.m ?? 0) + 1;
     if (idx > MAX_CLASSES) throw new StudioError('BAD_REQUEST', `cannot add class '${clean}': a project holds at most ${MAX_CLASSES} classes`);
-    const c = (color ?? vocColor(idx)).toLowerCase();
+    const c = (color ?? defaultClassColor(idx)).toLowerCase();
     if (!/^#[0-9a-f]{6}$/.test(c)) throw new StudioError('BAD_REQUEST', `class '${clean}': colour '${color}' is not '#rrggbb'`);
     this.insertStmt.run(idx, clean, c);
     return { index: idx, name: clean, color: c, imageCount: 0 };
