@@ -4,7 +4,7 @@ import type { Project } from '../project/index.ts';
 import { writeCams } from './cams.ts';
 import { writeCoco } from './coco.ts';
 import { ExportWriter } from './files.ts';
-import { selectItems } from './select.ts';
+import { leftOutText, selectItems } from './select.ts';
 import { checkExportTarget, stageExport } from './target.ts';
 import { EXPORT_FORMATS, type ExportOptions, type ExportReport } from './types.ts';
 import { writeVoc } from './voc.ts';
@@ -14,22 +14,28 @@ export type * from './types.ts';
 export { EXPORT_FORMATS } from './types.ts';
 export { importMasks, type MaskImportReport, type MaskImportOptions } from './import-masks.ts';
 export { EXPORT_MARKER } from './target.ts';
+export { planExport } from './select.ts';
 
 /**
  * Writes the project's labels to `opts.out` in one format. Deterministic: the same
  * project and options give byte-identical files. Images that cannot be exported (a
  * mask that does not decode, a source image gone for copyImages) are listed in
  * `skipped`; the rest are written. The target must be empty unless `overwrite`; the files
- * appear there only once all are written, with the completion marker EXPORT_MARKER.
+ * appear there only once all are written, with the completion marker EXPORT_MARKER. An
+ * export with no image to write is refused (saying why each image is left out).
  */
 export async function exportProject(project: Project, opts: ExportOptions): Promise<ExportReport> {
   if (!EXPORT_FORMATS.includes(opts.format)) {
     throw new StudioError('BAD_REQUEST', `export: unknown format '${String(opts.format)}' (expected ${EXPORT_FORMATS.join(', ')})`);
   }
+  const { items, leftOut } = selectItems(project, opts);
+  if (items.length === 0) {
+    const why = leftOut.length ? `its ${leftOutText(leftOut)} images are left out` : 'the project has no images';
+    throw new StudioError('BAD_REQUEST', `export: nothing to write — ${why}; nothing was written`);
+  }
   const out = checkExportTarget(opts.out, { overwrite: opts.overwrite ?? false, projectDir: project.dir });
-  const items = selectItems(project, opts, opts.format !== 'cams');
   const stage = stageExport(out);
-  const report: ExportReport = { format: opts.format, out, images: 0, files: 0, skipped: [] };
+  const report: ExportReport = { format: opts.format, out, images: 0, files: 0, skipped: [], leftOut };
   try {
     const w = new ExportWriter(stage.dir);
     switch (opts.format) {

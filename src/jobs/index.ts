@@ -25,7 +25,7 @@ export { rollbackJob, forceRollback, type RollbackReport } from './rollback.ts';
 export { mergeShards, type MergeReport } from './merge.ts';
 export { prepareShardProject } from './shard-project.ts';
 export { shardFrom, parseShard, shardRange, type Shard } from './shard.ts';
-export { generationParams, createOrResume } from './create.ts';
+export { generationParams, createOrResume, generationJob } from './create.ts';
 export { runGeneration, defaultWorkers } from './runner.ts';
 export { rethresholdJob } from './rethreshold.ts';
 

@@ -71,11 +71,23 @@ export class MaskWrites {
     });
   }
 
-  /** A person's edit: the new current version; the image is 'edited'. */
-  edited(imageId: number, mask: MaskInput): MaskVersion {
+  /**
+   * A person's edit: the new current version; the image is 'edited'. `origin`: how the mask
+   * was made when the person adopted a method's mask rather than painting it. An edit whose
+   * labels equal the image's newest generated version (every stroke undone) is no edit:
+   * that version becomes current again and the image 'generated'.
+   */
+  edited(imageId: number, mask: MaskInput, origin: Omit<MaskProvenance, 'source'> = {}): MaskVersion {
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const v = this.masks.insert(imageId, checked(img, mask, 'mask'), img.width, img.height, { source: 'edited' }, true, stamp());
+      const png = checked(img, mask, 'mask');
+      const generated = this.masks.newestGenerated(imageId);
+      if (generated && sameLabels(png, this.masks.png(generated.id))) {
+        this.masks.setCurrent(imageId, generated.id);
+        this.images.setStatus(imageId, 'generated');
+        return { ...generated, current: true };
+      }
+      const v = this.masks.insert(imageId, png, img.width, img.height, { ...origin, source: 'edited' }, true, stamp());
       this.images.setStatus(imageId, 'edited');
       return v;
     });
@@ -183,6 +195,15 @@ function checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
   if (m.palette) throw new StudioError('BAD_REQUEST', `${named}: expected an 8-bit grayscale label map, got an indexed PNG`);
   fits(m.width, m.height);
   return mask;
+}
+
+/** two label PNGs hold the same labels (their bytes may differ: another encoder's zlib) */
+function sameLabels(a: Uint8Array, b: Uint8Array): boolean {
+  const x = decodeLabelPng(a, 'mask');
+  const y = decodeLabelPng(b, 'mask');
+  if (x.width !== y.width || x.height !== y.height) return false;
+  for (let i = 0; i < x.labels.length; i++) if (x.labels[i] !== y.labels[i]) return false;
+  return true;
 }
 
 function stamp(): string {

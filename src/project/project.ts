@@ -164,7 +164,8 @@ export class Project {
 
   getImage(id: number): ImageSummary {
     const rec = this.images.get(id);
-    return this.summary({ ...rec, tags: this.images.tags(id), hasMask: this.masks.current(id) !== null });
+    const maskId = this.masks.currentVersion(id)?.id ?? null;
+    return this.summary({ ...rec, tags: this.images.tags(id), hasMask: maskId !== null, maskId });
   }
 
   imagePath(id: number): string {
@@ -268,7 +269,7 @@ export class Project {
     return file;
   }
 
-  private summary(i: ListedImage | (ImageRecord & { tags: number[]; hasMask: boolean })): ImageSummary {
+  private summary(i: ListedImage | (ImageRecord & { tags: number[]; hasMask: boolean; maskId: number | null })): ImageSummary {
     return {
       id: i.id,
       name: i.name,
@@ -278,6 +279,7 @@ export class Project {
       status: i.status,
       tags: i.tags,
       hasMask: i.hasMask,
+      maskId: i.maskId,
       available: existsSync(absolutePath(this.dir, i.path)),
     };
   }

@@ -1,10 +1,13 @@
 // The StudioApi over one open Project: the single implementation both transports
 // (browser-mode HTTP server, Electron IPC) call. Inputs arrive already validated
 // (validate.ts); the Project raises StudioError for anything it cannot find or read.
-import type { CamInfo, ImagePage, ImageQuery, MaskVersionInfo, ReviewStatus, StudioApi } from '../contract/api.ts';
+import type { CamInfo, ImagePage, ImageQuery, MaskOrigin, MaskVersionInfo, ReviewStatus, StudioApi } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
+import { isRefinePreset, presetOf, refinePreset } from '../masks/refine/index.ts';
 import { editTags, mergeClasses, restoreMaskVersion, setStatusMany, updateClass } from '../project/editing.ts';
-import type { MaskVersion, Project } from '../project/index.ts';
+import type { MaskProvenance, MaskVersion, Project } from '../project/index.ts';
+import { maskOverlay } from '../project/overlays.ts';
+import { MaskSummaries } from './mask-summaries.ts';
 import { checkMaskUpload } from './mask-upload.ts';
 import { ScoreCache } from './scores.ts';
 import type { EventBus } from './events.ts';
@@ -12,15 +15,29 @@ import { createExportService } from './export.ts';
 import { createGenerationService } from './generation.ts';
 
 function versionInfo(v: MaskVersion): MaskVersionInfo {
-  const out: MaskVersionInfo = { id: v.id, createdAt: v.createdAt, source: v.provenance.source, current: v.current, frozen: v.frozen };
-  if (v.provenance.method !== undefined) out.method = v.provenance.method;
-  if (v.provenance.layer !== undefined) out.layer = v.provenance.layer;
+  const p = v.provenance;
+  const out: MaskVersionInfo = { id: v.id, createdAt: v.createdAt, source: p.source, current: v.current, frozen: v.frozen, groundTruth: v.groundTruth };
+  if (p.method !== undefined) out.method = p.method;
+  if (p.layer !== undefined) out.layer = p.layer;
+  // a method's mask without a chain is the raw CAM's
+  if (p.refine) out.refine = presetOf(p.refine.settings) ?? 'custom';
+  else if (p.method !== undefined) out.refine = 'none';
+  if (p.thresholds?.bg !== undefined) out.bg = p.thresholds.bg;
+  if (p.jobId !== undefined) out.jobId = p.jobId;
   return out;
+}
+
+/** the provenance an adopted mask records (the chain by its preset) */
+function adoptedProvenance(o: MaskOrigin): Omit<MaskProvenance, 'source'> {
+  if (!isRefinePreset(o.refine)) throw new StudioError('BAD_REQUEST', `adoptMask: unknown refinement chain '${o.refine}'`);
+  const chain = refinePreset(o.refine);
+  return { method: o.method, layer: o.layer, thresholds: { bg: o.bg }, ...(chain ? { refine: { settings: chain, steps: [] } } : {}) };
 }
 
 /** `bus`: where background work (generation jobs, exports) reports progress. */
 export function createStudioService(project: Project, opts: { bus?: EventBus } = {}): StudioApi {
   const scores = new ScoreCache(project);
+  const summaries = new MaskSummaries(project, scores);
 
   /** listImages with `rank`: scored images worst first, then the rest in `sort` order. */
   function rankedPage(q: ImageQuery): ImagePage {
@@ -54,6 +71,12 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
     thumbnail(id) {
       return project.thumbnail(id);
     },
+    maskOverlay(id, style) {
+      return maskOverlay(project, id, style);
+    },
+    async maskSummaries(imageIds) {
+      return summaries.summaries(imageIds);
+    },
     imageBytes(id) {
       return project.imageBytes(id);
     },
@@ -71,7 +94,18 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
       checkMaskUpload(project, imageId, png);
       // editing is reviewing: the mask door makes the image 'edited'. IMMEDIATE: reads then
       // writes; a batch job in another process may write in between
-      return project.db.transaction(() => ({ version: versionInfo(project.maskWrites.edited(imageId, png)), status: 'edited' as ReviewStatus })).immediate();
+      return project.db.transaction(() => {
+        const v = project.maskWrites.edited(imageId, png);
+        return { version: versionInfo(v), status: project.images.get(imageId).status };
+      }).immediate();
+    },
+    async adoptMask(imageId, origin, png) {
+      checkMaskUpload(project, imageId, png);
+      const prov = adoptedProvenance(origin);
+      return project.db.transaction(() => {
+        const v = project.maskWrites.edited(imageId, png, prov);
+        return { version: versionInfo(v), status: project.images.get(imageId).status };
+      }).immediate();
     },
     async restoreMaskVersion(imageId, versionId) {
       const v = restoreMaskVersion(project, imageId, versionId);

@@ -86,13 +86,18 @@ function previewRequest(raw: unknown): [PreviewRequest] {
   return [out];
 }
 
+function jobId(method: string, raw: unknown): [number] {
+  const [id] = tuple(method, raw, 1);
+  return [int(method, 'job id', id, 1)];
+}
+
 export const GENERATION_VALIDATORS: Validators = {
   listModels: (raw) => tuple('listModels', raw, 0) as [],
   startGeneration: generationRequest,
-  cancelGeneration: (raw) => {
-    const [id] = tuple('cancelGeneration', raw, 1);
-    return [int('cancelGeneration', 'job id', id, 1)];
-  },
+  resumeGeneration: (raw) => jobId('resumeGeneration', raw),
+  cancelGeneration: (raw) => jobId('cancelGeneration', raw),
+  listJobs: (raw) => tuple('listJobs', raw, 0) as [],
+  rollbackJob: (raw) => jobId('rollbackJob', raw),
   generationStatus: (raw) => tuple('generationStatus', raw, 0) as [],
   previewMask: previewRequest,
   humanMasks: (raw) => {

@@ -7,7 +7,7 @@ import { Router } from './router.svelte.ts';
 import { GridState } from './state/grid.svelte.ts';
 import { ProjectState } from './state/project.svelte.ts';
 import { ToastState } from './state/toasts.svelte.ts';
-import { ThumbnailCache } from './thumbnails.ts';
+import { ThumbnailCache } from './blob-cache.ts';
 
 const KEY = Symbol('studio-session');
 

@@ -12,6 +12,7 @@ export class ClassesRepo {
   private readonly byNameStmt;
   private readonly maxStmt;
   private readonly insertStmt;
+  private readonly colorsStmt;
 
   constructor(private readonly db: Database.Database) {
     this.listStmt = db.prepare<[], { idx: number; name: string; color: string; n: number }>(
@@ -21,10 +22,16 @@ export class ClassesRepo {
     this.byNameStmt = db.prepare<[string], { idx: number }>('SELECT idx FROM classes WHERE name = ?');
     this.maxStmt = db.prepare<[], { m: number | null }>('SELECT max(idx) AS m FROM classes');
     this.insertStmt = db.prepare('INSERT INTO classes (idx, name, color) VALUES (?, ?, ?)');
+    this.colorsStmt = db.prepare<[], { idx: number; color: string }>('SELECT idx, color FROM classes ORDER BY idx');
   }
 
   list(): ClassInfo[] {
     return this.listStmt.all().map((r) => ({ index: r.idx, name: r.name, color: r.color, imageCount: r.n }));
+  }
+
+  /** index and colour of every class (cheap: no tag counts) */
+  colors(): { index: number; color: string }[] {
+    return this.colorsStmt.all().map((r) => ({ index: r.idx, color: r.color }));
   }
 
   indexOf(name: string): number | undefined {

@@ -112,6 +112,14 @@ export class MasksRepo {
     return r ? { version: toVersion(r), png: new Uint8Array(r.png) } : null;
   }
 
+  /** The newest generated version (not ground truth) of the image, current or not. */
+  newestGenerated(imageId: number): MaskVersion | null {
+    const r = this.db
+      .prepare<[number], MaskRow>(`SELECT ${COLS} FROM masks WHERE image_id = ? AND source = 'generated' AND ground_truth = 0 ORDER BY id DESC LIMIT 1`)
+      .get(imageId);
+    return r ? toVersion(r) : null;
+  }
+
   /** The current version's metadata (no PNG). */
   currentVersion(imageId: number): MaskVersion | null {
     const r = this.currentMetaStmt.get(imageId);

@@ -154,7 +154,7 @@ describe('paths need a dialog grant', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/is not empty/) } });
     expect(readdirSync(out)).toEqual(['keep.txt']);
     // while an export of the project runs (the dialog's), the menu's waits its turn
-    const first = api.exportProject({ format: 'voc', out: join(tp.project.dir, 'exports', 'lock-test'), approvedOnly: false, split: null, overwrite: false });
+    const first = api.exportProject({ format: 'voc', out: join(tp.project.dir, 'exports', 'lock-test'), approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 });
     const second = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, true] });
     expect(second).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/another export of this project is running/) } });
     await first;
