@@ -67,6 +67,11 @@ export interface GenerationRequest {
   /** absent: the default chain (status.defaults.refine) */
   refine?: RefinePresetName;
   selection: GenerationSelection;
+  /**
+   * Store the new masks as versions only, never as the current mask (the compare view's
+   * "generate this method": the CAMs are what it needs; the working mask stays).
+   */
+  keepCurrent?: boolean;
 }
 
 export interface PreviewRequest extends MaskThresholds {

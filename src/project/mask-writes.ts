@@ -58,16 +58,20 @@ export class MaskWrites {
     return humanOwns(this.images.get(imageId).status, this.masks.currentVersion(imageId));
   }
 
-  /** A job's mask: current unless a person owns the image's mask. */
-  generated(imageId: number, mask: MaskInput, prov: Omit<MaskProvenance, 'source'>, now = stamp()): GeneratedWrite {
+  /**
+   * A job's mask: current unless a person owns the image's mask, or `asVersion` (a job that
+   * only adds versions, like the compare view's: the current mask stays whatever it is).
+   */
+  generated(imageId: number, mask: MaskInput, prov: Omit<MaskProvenance, 'source'>, now = stamp(), asVersion = false): GeneratedWrite {
     return this.tx(() => {
       const img = this.images.get(imageId);
       const png = checked(img, mask, 'generated mask');
       const cur = this.masks.currentVersion(imageId);
       const human = humanOwns(img.status, cur);
-      const version = this.masks.insert(imageId, png, img.width, img.height, { ...prov, source: 'generated' }, !human, now);
-      if (!human && img.status === 'unreviewed') this.images.setStatus(imageId, 'generated');
-      return { version, madeCurrent: !human, keptHuman: human, before: { maskId: cur?.id ?? null, status: img.status } };
+      const current = !human && !asVersion;
+      const version = this.masks.insert(imageId, png, img.width, img.height, { ...prov, source: 'generated' }, current, now);
+      if (current && img.status === 'unreviewed') this.images.setStatus(imageId, 'generated');
+      return { version, madeCurrent: current, keptHuman: human, before: { maskId: cur?.id ?? null, status: img.status } };
     });
   }
 

@@ -167,7 +167,7 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
 
     async startGeneration(req) {
       refuseWhileRunning();
-      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, refine: req.refine, selection: req.selection };
+      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, refine: req.refine, selection: req.selection, keepCurrent: req.keepCurrent };
       // a finished job with the same parameters has nothing left to do: Start means "again"
       const latest = project.jobs.findLatest('generate', generationParams(project, input) as unknown as Record<string, unknown>);
       if (latest?.status === 'done') input.fresh = true;

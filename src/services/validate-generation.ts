@@ -59,7 +59,7 @@ function selection(method: string, v: unknown): GenerationSelection {
 function generationRequest(raw: unknown): [GenerationRequest] {
   const m = 'startGeneration';
   const [v] = tuple(m, raw, 1);
-  const o = object(m, 'request', v, ['modelId', 'method', 'layer', 'mask', 'refine', 'selection']);
+  const o = object(m, 'request', v, ['modelId', 'method', 'layer', 'mask', 'refine', 'selection', 'keepCurrent']);
   const out: GenerationRequest = {
     method: oneOf<CamMethodName>(m, 'method', o.method, CAM_METHOD_NAMES),
     layer: oneOf<CamLayerName>(m, 'layer', o.layer, CAM_LAYER_NAMES),
@@ -68,6 +68,7 @@ function generationRequest(raw: unknown): [GenerationRequest] {
   };
   if (o.modelId !== undefined) out.modelId = int(m, 'modelId', o.modelId, 1);
   if (o.refine !== undefined) out.refine = oneOf<RefinePresetName>(m, 'refine', o.refine, REFINE_PRESET_NAMES);
+  if (o.keepCurrent !== undefined) out.keepCurrent = bool(m, 'keepCurrent', o.keepCurrent);
   return [out];
 }
 
