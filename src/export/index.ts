@@ -30,8 +30,8 @@ export async function exportProject(project: Project, opts: ExportOptions): Prom
   }
   const { items, leftOut } = selectItems(project, opts);
   if (items.length === 0) {
-    const why = leftOut.length ? `its ${leftOutText(leftOut)} images are left out` : 'the project has no images';
-    throw new StudioError('BAD_REQUEST', `export: nothing to write — ${why}; nothing was written`);
+    const why = leftOut.length ? `every image is left out (${leftOutText(leftOut)})` : 'the project has no images';
+    throw new StudioError('BAD_REQUEST', `export: nothing to write: ${why}`);
   }
   const out = checkExportTarget(opts.out, { overwrite: opts.overwrite ?? false, projectDir: project.dir });
   const stage = stageExport(out);

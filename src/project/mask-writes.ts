@@ -78,15 +78,15 @@ export class MaskWrites {
   /**
    * A person's edit: the new current version; the image is 'edited'. `origin`: how the mask
    * was made when the person adopted a method's mask rather than painting it. An edit whose
-   * labels equal the image's newest generated version (every stroke undone) is no edit:
-   * that version becomes current again and the image 'generated'.
+   * labels equal one of the image's newest generated versions (every stroke undone) is no
+   * edit: that version becomes current again and the image 'generated'.
    */
   edited(imageId: number, mask: MaskInput, origin: Omit<MaskProvenance, 'source'> = {}): MaskVersion {
     return this.tx(() => {
       const img = this.images.get(imageId);
       const png = checked(img, mask, 'mask');
-      const generated = this.masks.newestGenerated(imageId);
-      if (generated && sameLabels(png, this.masks.png(generated.id))) {
+      const generated = this.masks.newestGenerated(imageId, SAME_AS_GENERATED_CHECKS).find((g) => sameLabels(png, this.masks.png(g.id)));
+      if (generated) {
         this.masks.setCurrent(imageId, generated.id);
         this.images.setStatus(imageId, 'generated');
         return { ...generated, current: true };
@@ -200,6 +200,9 @@ function checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
   fits(m.width, m.height);
   return mask;
 }
+
+/** how many of the newest generated versions an edit is compared with */
+const SAME_AS_GENERATED_CHECKS = 8;
 
 /** two label PNGs hold the same labels (their bytes may differ: another encoder's zlib) */
 function sameLabels(a: Uint8Array, b: Uint8Array): boolean {

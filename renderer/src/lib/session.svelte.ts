@@ -2,7 +2,7 @@
 // (never a module singleton, so a test or a second window gets its own).
 import { getContext, setContext } from 'svelte';
 import { createClient, type ConnectionState, type StudioClient } from './api.ts';
-import { GenerationState } from './jobs.svelte.ts';
+import { GenerationState } from './state/generation.svelte.ts';
 import { Router } from './router.svelte.ts';
 import { GridState } from './state/grid.svelte.ts';
 import { ProjectState } from './state/project.svelte.ts';

@@ -112,12 +112,12 @@ export class MasksRepo {
     return r ? { version: toVersion(r), png: new Uint8Array(r.png) } : null;
   }
 
-  /** The newest generated version (not ground truth) of the image, current or not. */
-  newestGenerated(imageId: number): MaskVersion | null {
-    const r = this.db
-      .prepare<[number], MaskRow>(`SELECT ${COLS} FROM masks WHERE image_id = ? AND source = 'generated' AND ground_truth = 0 ORDER BY id DESC LIMIT 1`)
-      .get(imageId);
-    return r ? toVersion(r) : null;
+  /** The newest `limit` generated versions (not ground truth) of the image, newest first, current or not. */
+  newestGenerated(imageId: number, limit: number): MaskVersion[] {
+    return this.db
+      .prepare<[number, number], MaskRow>(`SELECT ${COLS} FROM masks WHERE image_id = ? AND source = 'generated' AND ground_truth = 0 ORDER BY id DESC LIMIT ?`)
+      .all(imageId, limit)
+      .map(toVersion);
   }
 
   /** The current version's metadata (no PNG). */
