@@ -163,7 +163,8 @@ export class CanvasHost {
   }
 
   private applyState(): void {
-    this.labels.style.opacity = String(this.core.maskOpacity);
+    // an outline is a thin line: it is drawn stronger than a fill at the same setting
+    this.labels.style.opacity = String(this.core.outline ? Math.min(1, 2 * this.core.maskOpacity) : this.core.maskOpacity);
     this.labels.hidden = !this.core.showMask;
     this.heat.style.opacity = String(this.core.heatOpacity);
     this.heat.hidden = !this.core.showHeat || this.heatClass() === null;
