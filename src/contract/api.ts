@@ -111,11 +111,13 @@ export interface StudioApi extends GenerationApi, ExportApi {
   /** a JPEG thumbnail, longest side ≤ 256 px */
   thumbnail(id: number): Promise<Uint8Array>;
   /**
-   * The current mask drawn for the grid: a PNG the size of the thumbnail, in the class
-   * colours, transparent where there is no class ('fill': every class pixel; 'outline': the
-   * borders with a contrasting halo). Zero bytes when the image has no mask. Cached.
+   * The current masks drawn for the grid, many images in one answer: for each image a PNG
+   * the size of its thumbnail, in the class colours, transparent where there is no class
+   * ('fill': every class pixel; 'outline': the borders with a contrasting halo). The bytes
+   * are, per id in order, a 4-byte big-endian length then that many PNG bytes (length 0:
+   * no mask). At most MAX_OVERLAYS ids. Cached like thumbnails.
    */
-  maskOverlay(id: number, style: OverlayStyle): Promise<Uint8Array>;
+  maskOverlays(ids: number[], style: OverlayStyle): Promise<Uint8Array>;
   /**
    * What each image's current mask holds (pixels per class) and how sure its CAMs are:
    * what the grid's attention badges and the inspector's class counts show. At most
@@ -201,6 +203,10 @@ export interface MaskOrigin {
 /** What the grid can outline and fill: the current mask drawn as an overlay. */
 export type OverlayStyle = 'fill' | 'outline';
 
+/** the most overlays one maskOverlays answer carries */
+export const MAX_OVERLAYS = 100;
+
+
 /** See StudioApi.maskSummaries. */
 export interface MaskSummary {
   imageId: number;
@@ -263,7 +269,7 @@ export type Params<M extends MethodName> = Parameters<StudioApi[M]>;
 export type Returns<M extends MethodName> = Awaited<ReturnType<StudioApi[M]>>;
 
 /** Methods whose result is binary (sent as bytes, not JSON). */
-export const BINARY_METHODS = ['thumbnail', 'maskOverlay', 'imageBytes', 'maskPng', 'camData', 'previewMask'] as const satisfies readonly MethodName[];
+export const BINARY_METHODS = ['thumbnail', 'maskOverlays', 'imageBytes', 'maskPng', 'camData', 'previewMask'] as const satisfies readonly MethodName[];
 
 /**
  * Methods whose LAST parameter is bytes. Over HTTP the body is those bytes

@@ -71,8 +71,18 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
     thumbnail(id) {
       return project.thumbnail(id);
     },
-    maskOverlay(id, style) {
-      return maskOverlay(project, id, style);
+    async maskOverlays(ids, style) {
+      const pngs: Uint8Array[] = [];
+      for (const id of ids) pngs.push(await maskOverlay(project, id, style));
+      const out = new Uint8Array(pngs.reduce((n, p) => n + 4 + p.length, 0));
+      const view = new DataView(out.buffer);
+      let at = 0;
+      for (const p of pngs) {
+        view.setUint32(at, p.length);
+        out.set(p, at + 4);
+        at += 4 + p.length;
+      }
+      return out;
     },
     async maskSummaries(imageIds) {
       return summaries.summaries(imageIds);

@@ -2,7 +2,7 @@
 // IPC router: whatever crosses a transport is untrusted until it passes here. Hand-written
 // (no schema library): each validator returns the typed parameter tuple or throws a
 // StudioError('BAD_REQUEST') that names the method and the bad field.
-import { MAX_PAGE_SIZE, MAX_SEARCH_LENGTH as MAX_SEARCH, REVIEW_STATUSES, type CamKey, type ImageQuery, type ImageSort, type MaskOrigin, type MethodName, type OverlayStyle, type Params, type ReviewStatus } from '../contract/api.ts';
+import { MAX_OVERLAYS, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH as MAX_SEARCH, REVIEW_STATUSES, type CamKey, type ImageQuery, type ImageSort, type MaskOrigin, type MethodName, type OverlayStyle, type Params, type ReviewStatus } from '../contract/api.ts';
 import { OVERLAY_STYLES } from '../masks/overlay.ts';
 import { bad, bytes, int, intList, num, object, oneOf, text, tuple } from './check.ts';
 import { EXPORT_VALIDATORS } from './validate-export.ts';
@@ -93,9 +93,10 @@ export const VALIDATORS: Validators = {
   listImages: imageQuery,
   getImage: (raw) => imageId('getImage', raw),
   thumbnail: (raw) => imageId('thumbnail', raw),
-  maskOverlay: (raw) => {
-    const [id, style] = tuple('maskOverlay', raw, 2);
-    return [int('maskOverlay', 'image id', id, 1), oneOf<OverlayStyle>('maskOverlay', 'style', style, OVERLAY_STYLES)];
+  maskOverlays: (raw) => {
+    const m = 'maskOverlays';
+    const [ids, style] = tuple(m, raw, 2);
+    return [intList(m, 'image ids', ids, 1, Number.MAX_SAFE_INTEGER, MAX_OVERLAYS), oneOf<OverlayStyle>(m, 'style', style, OVERLAY_STYLES)];
   },
   maskSummaries: (raw) => {
     const [ids] = tuple('maskSummaries', raw, 1);

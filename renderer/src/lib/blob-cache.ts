@@ -2,8 +2,9 @@
 // Scrolling fast through 100 000 images requests far more than it shows, so: a few fetches
 // in flight, the newest request served first (it is what is on screen now), requests
 // dropped when their card leaves the screen before the fetch starts, and an LRU of decoded
-// URLs revoked only when unused.
-import type { OverlayStyle } from '../../../src/contract/api.ts';
+// URLs revoked only when unused. A loader may take many keys per request (the overlays of
+// a whole screen come in one answer).
+import { MAX_OVERLAYS, type OverlayStyle } from '../../../src/contract/api.ts';
 import type { StudioClient } from './api.ts';
 
 interface Entry {
@@ -19,12 +20,19 @@ export class BlobUrlCache<K extends string | number> {
   private inFlight = 0;
 
   constructor(
-    /** the bytes for a key; empty bytes or a failure: no image (null URL) */
-    private readonly load: (key: K) => Promise<Uint8Array>,
+    /** the bytes for each key, in order; empty bytes or a failure: no image (null URL) */
+    private readonly load: (keys: K[]) => Promise<Uint8Array[]>,
     private readonly type: string,
     private readonly capacity = 800,
     private readonly concurrency = 6,
+    /** keys per request */
+    private readonly batch = 1,
   ) {}
+
+  /** the URL when it is loaded already (no request) */
+  ready(key: K): boolean {
+    return !!this.entries.get(key)?.url;
+  }
 
   /** Calls `onReady` with the URL (null if there is none); returns the release. */
   acquire(key: K, onReady: (url: string | null) => void): () => void {
@@ -69,24 +77,35 @@ export class BlobUrlCache<K extends string | number> {
 
   private pump(): void {
     while (this.inFlight < this.concurrency && this.queue.length) {
-      const key = this.queue.pop()!; // newest first
-      const e = this.entries.get(key);
-      if (!e || e.started || e.refs === 0) continue; // scrolled away before its turn
-      e.started = true;
+      const keys: K[] = [];
+      const took: Entry[] = [];
+      while (keys.length < this.batch && this.queue.length) {
+        const key = this.queue.pop()!; // newest first
+        const e = this.entries.get(key);
+        if (!e || e.started || e.refs === 0) continue; // scrolled away before its turn
+        e.started = true;
+        keys.push(key);
+        took.push(e);
+      }
+      if (!keys.length) return;
       this.inFlight++;
-      this.load(key)
+      this.load(keys)
         .then(
-          (bytes) => (bytes.length ? URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: this.type })) : null),
-          () => null,
+          (all) => all.map((bytes) => (bytes.length ? URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: this.type })) : null)),
+          () => keys.map(() => null),
         )
-        .then((url) => {
+        .then((urls) => {
           this.inFlight--;
-          const cur = this.entries.get(key);
-          if (cur === e) {
-            e.url = url;
-            if (!url) this.entries.delete(key); // let a later card try again
-            for (const w of e.waiters.splice(0)) w(url);
-          } else if (url) URL.revokeObjectURL(url);
+          keys.forEach((key, k) => {
+            const e = took[k];
+            const url = urls[k] ?? null;
+            const cur = this.entries.get(key);
+            if (cur === e) {
+              e.url = url;
+              if (!url) this.entries.delete(key); // let a later card try again
+              for (const w of e.waiters.splice(0)) w(url);
+            } else if (url) URL.revokeObjectURL(url);
+          });
           this.evict();
           this.pump();
         });
@@ -107,17 +126,49 @@ export class BlobUrlCache<K extends string | number> {
 /** Thumbnails by image id. */
 export class ThumbnailCache extends BlobUrlCache<number> {
   constructor(client: StudioClient) {
-    super((id) => client.thumbnail(id), 'image/jpeg');
+    super(async ([id]) => [await client.thumbnail(id)], 'image/jpeg');
   }
 }
 
-/** The grid's mask overlays, by image, mask version and style (a new mask is a new key). */
+/** maskOverlays' answer → one PNG (empty: no mask) per id asked for, in order. */
+export function splitOverlays(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at + 4 <= bytes.length; ) {
+    const n = view.getUint32(at);
+    out.push(bytes.subarray(at + 4, at + 4 + n));
+    at += 4 + n;
+  }
+  return out;
+}
+
+/**
+ * The grid's mask overlays, by image, mask version and style (a new mask is a new key),
+ * a screenful per request: two requests in flight, the keys that arrive meanwhile go in
+ * the next one.
+ */
 export class OverlayCache extends BlobUrlCache<string> {
   constructor(client: StudioClient) {
-    super((key) => {
-      const [id, , style] = key.split(':');
-      return client.maskOverlay(Number(id), style as OverlayStyle);
-    }, 'image/png');
+    super(
+      async (keys) => {
+        // one style per request: the keys of a batch are split by style (a toggle mid-batch)
+        const byStyle = new Map<string, number[]>();
+        keys.forEach((key, k) => {
+          const style = key.split(':')[2];
+          byStyle.set(style, [...(byStyle.get(style) ?? []), k]);
+        });
+        const out: Uint8Array[] = keys.map(() => new Uint8Array(0));
+        for (const [style, at] of byStyle) {
+          const pngs = splitOverlays(await client.maskOverlays(at.map((k) => Number(keys[k].split(':')[0])), style as OverlayStyle));
+          at.forEach((k, j) => (out[k] = pngs[j] ?? new Uint8Array(0)));
+        }
+        return out;
+      },
+      'image/png',
+      800,
+      2,
+      MAX_OVERLAYS,
+    );
   }
 
   static key(imageId: number, maskId: number, style: OverlayStyle): string {

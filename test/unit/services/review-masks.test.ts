@@ -10,6 +10,7 @@ import { REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 import { overlayPath } from '../../../src/project/overlays.ts';
 import { encodeLabelPng } from '../../../src/project/png.ts';
 import { dispatch } from '../../../src/services/index.ts';
+import { splitOverlays } from '../../../renderer/src/lib/blob-cache.ts';
 import { useStudio } from './fixture.ts';
 
 const s = useStudio();
@@ -22,6 +23,11 @@ function leftBlock(id: number, c: number, frac = 0.5): Uint8Array {
   return encodeLabelPng(d, width, height);
 }
 
+/** one image's overlay through the batched call */
+async function overlayOf(id: number, style: 'fill' | 'outline'): Promise<Uint8Array> {
+  return splitOverlays(await s.api.maskOverlays([id], style))[0];
+}
+
 async function rgbaAt(png: Uint8Array, x: number, y: number): Promise<number[]> {
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   const i = (y * info.width + x) * info.channels;
@@ -32,10 +38,10 @@ describe('mask overlays and summaries', () => {
   it('draws the current mask at thumbnail size in the class colour, caches it, and draws a new mask again', async () => {
     const p = s.tp.project;
     const img = p.listImages({ offset: 0, limit: 1, search: 'c1' }).items[0]; // 400×300
-    expect(await s.api.maskOverlay(img.id, 'fill')).toHaveLength(0);
+    expect(await overlayOf(img.id, 'fill')).toHaveLength(0);
     const cat = p.classes.indexOf('cat')!;
     p.maskWrites.generated(img.id, leftBlock(img.id, cat), { method: 'rcam', layer: 'layer2' });
-    const fill = await s.api.maskOverlay(img.id, 'fill');
+    const fill = await overlayOf(img.id, 'fill');
     const meta = await sharp(fill).metadata();
     expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 256, 192, 4]);
     const color = p.listClasses().find((c) => c.index === cat)!.color;
@@ -43,19 +49,27 @@ describe('mask overlays and summaries', () => {
     expect(await rgbaAt(fill, 40, 96)).toEqual([...rgb, 255]); // inside the block
     expect((await rgbaAt(fill, 200, 96))[3]).toBe(0); // background: clear
     expect(existsSync(overlayPath(p.dir, img.id, 'fill'))).toBe(true);
-    expect(Buffer.from(await s.api.maskOverlay(img.id, 'fill')).equals(Buffer.from(fill))).toBe(true);
+    expect(Buffer.from(await overlayOf(img.id, 'fill')).equals(Buffer.from(fill))).toBe(true);
+
+    // many images in one answer, in the order asked, empty for an image without a mask
+    const other = p.listImages({ offset: 0, limit: 1, search: 'c3' }).items[0];
+    const both = splitOverlays(await s.api.maskOverlays([other.id, img.id, img.id], 'fill'));
+    expect(both.map((b) => b.length)).toEqual([0, fill.length, fill.length]);
+    expect(Buffer.from(both[2]).equals(Buffer.from(fill))).toBe(true);
+    const tooMany = await dispatch(s.api, 'maskOverlays', [Array.from({ length: 101 }, () => img.id), 'fill']);
+    expect(tooMany.ok ? '' : tooMany.error.message).toMatch(/at most 100 allowed/);
 
     // outline: the border in the class colour, the inside clear
-    const outline = await s.api.maskOverlay(img.id, 'outline');
+    const outline = await overlayOf(img.id, 'outline');
     expect(await rgbaAt(outline, 127, 96)).toEqual([...rgb, 255]);
     expect((await rgbaAt(outline, 40, 96))[3]).toBe(0);
 
     // a new mask and a recoloured class: drawn again
     p.maskWrites.edited(img.id, leftBlock(img.id, cat, 0.25));
-    const again = await s.api.maskOverlay(img.id, 'fill');
+    const again = await overlayOf(img.id, 'fill');
     expect((await rgbaAt(again, 100, 96))[3]).toBe(0);
     await s.api.updateClass(cat, { color: '#00ff00' });
-    expect(await rgbaAt(await s.api.maskOverlay(img.id, 'fill'), 20, 96)).toEqual([0, 255, 0, 255]);
+    expect(await rgbaAt(await overlayOf(img.id, 'fill'), 20, 96)).toEqual([0, 255, 0, 255]);
   });
 
   it('counts pixels per label for the grid badges, by the current mask version', async () => {

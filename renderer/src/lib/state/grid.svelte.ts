@@ -62,6 +62,8 @@ export class GridState {
   readonly selection: GridSelection;
   /** how cards draw their masks */
   overlay = $state<OverlaySettings>(storedOverlay());
+  /** the grid is being scrolled: cards ask for their overlays once it stops (a fling fetches none) */
+  scrolling = $state(false);
   /** the cards' mask overlays (blob URLs by image, mask version and style) */
   readonly overlays: OverlayCache;
   /** the on-screen masks' class counts and confidence (the attention badges) */
