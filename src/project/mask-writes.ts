@@ -77,16 +77,17 @@ export class MaskWrites {
 
   /**
    * A person's edit: the new current version; the image is 'edited'. `origin`: how the mask
-   * was made when the person adopted a method's mask rather than painting it. An edit whose
-   * labels equal one of the image's newest generated versions (every stroke undone) is no
-   * edit: that version becomes current again and the image 'generated'.
+   * was made when the person adopted a method's mask rather than painting it. An edit that
+   * brings the labels back to the generated version the current run of edits started from
+   * (every stroke undone) is no edit: that version becomes current again, the image
+   * 'generated'.
    */
   edited(imageId: number, mask: MaskInput, origin: Omit<MaskProvenance, 'source'> = {}): MaskVersion {
     return this.tx(() => {
       const img = this.images.get(imageId);
       const png = checked(img, mask, 'mask');
-      const generated = this.masks.newestGenerated(imageId, SAME_AS_GENERATED_CHECKS).find((g) => sameLabels(png, this.masks.png(g.id)));
-      if (generated) {
+      const generated = this.editedFrom(imageId);
+      if (generated && sameLabels(png, this.masks.png(generated.id))) {
         this.masks.setCurrent(imageId, generated.id);
         this.images.setStatus(imageId, 'generated');
         return { ...generated, current: true };
@@ -95,6 +96,19 @@ export class MaskWrites {
       this.images.setStatus(imageId, 'edited');
       return v;
     });
+  }
+
+  /**
+   * The generated version the image's current run of edits started from: the current version
+   * is 'edited', and the newest version before that run of edited versions is generated.
+   */
+  private editedFrom(imageId: number): MaskVersion | null {
+    const versions = this.masks.versions(imageId);
+    let k = versions.findIndex((v) => v.current);
+    if (k < 0 || versions[k].provenance.source !== 'edited') return null;
+    while (k >= 0 && versions[k].provenance.source === 'edited') k--;
+    const from = k >= 0 ? versions[k] : null;
+    return from && from.provenance.source === 'generated' && !from.groundTruth ? from : null;
   }
 
   /**
@@ -200,9 +214,6 @@ function checked(img: ImageRecord, mask: MaskInput, what: string): Uint8Array {
   fits(m.width, m.height);
   return mask;
 }
-
-/** how many of the newest generated versions an edit is compared with */
-const SAME_AS_GENERATED_CHECKS = 8;
 
 /** two label PNGs hold the same labels (their bytes may differ: another encoder's zlib) */
 function sameLabels(a: Uint8Array, b: Uint8Array): boolean {

@@ -112,14 +112,6 @@ export class MasksRepo {
     return r ? { version: toVersion(r), png: new Uint8Array(r.png) } : null;
   }
 
-  /** The newest `limit` generated versions (not ground truth) of the image, newest first, current or not. */
-  newestGenerated(imageId: number, limit: number): MaskVersion[] {
-    return this.db
-      .prepare<[number, number], MaskRow>(`SELECT ${COLS} FROM masks WHERE image_id = ? AND source = 'generated' AND ground_truth = 0 ORDER BY id DESC LIMIT ?`)
-      .all(imageId, limit)
-      .map(toVersion);
-  }
-
   /** The current version's metadata (no PNG). */
   currentVersion(imageId: number): MaskVersion | null {
     const r = this.currentMetaStmt.get(imageId);
