@@ -7,6 +7,9 @@
 //     intervals, long tasks (> 50 ms), most cards in the DOM;
 //   - a jump to a far position until every card on screen shows its pictures (thumbnail,
 //     and overlay when they are on), after the first pass warmed the server's caches.
+// Each also as CPU time: the page's main thread (Chrome's Performance.getMetrics
+// TaskDuration) and the studio server (this process's cpuUsage) — on a shared machine these
+// move far less with other people's load than wall-clock times do.
 // Headless Chromium with --disable-gpu: frame numbers include software paint.
 import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,6 +87,12 @@ interface Run {
   longTasks: number;
   cards: number;
   jump: number;
+  /** main-thread busy ms of the page, fling and jump */
+  flingCpu: number;
+  jumpCpu: number;
+  /** studio server CPU ms, fling and jump */
+  flingServer: number;
+  jumpServer: number;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -150,6 +159,17 @@ export async function run(args: string[]): Promise<void> {
       const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Performance.enable');
+        /** the page's main-thread busy time so far, ms */
+        const busy = async () => {
+          const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+          return 1000 * (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0);
+        };
+        const serverCpu = () => {
+          const u = process.cpuUsage();
+          return (u.user + u.system) / 1000;
+        };
         await page.goto(served.server.url);
         await page.getByTestId('image-card').first().waitFor();
         const toggle = page.getByTestId('toggle-masks');
@@ -160,9 +180,25 @@ export async function run(args: string[]): Promise<void> {
         const fracs = [0.13, 0.71, 0.37, 0.93, 0.55];
         const measure = async (on: boolean, k: number): Promise<Run> => {
           await setOverlays(on);
+          const [b0, s0] = [await busy(), serverCpu()];
           const fling = (await page.evaluate(FLING)) as { deltas: number[]; long: number[]; cards: number };
+          const [b1, s1] = [await busy(), serverCpu()];
+          // what the fling asked for lands before the jump
+          await page.waitForTimeout(1000);
+          const [b2, s2] = [await busy(), serverCpu()];
           const jump = (await page.evaluate(`(${JUMP})(${fracs[k % fracs.length]}, ${on})`)) as number;
-          return { frameP50: pct(fling.deltas, 50), frameP95: pct(fling.deltas, 95), longTasks: fling.long.length, cards: fling.cards, jump };
+          const [b3, s3] = [await busy(), serverCpu()];
+          return {
+            frameP50: pct(fling.deltas, 50),
+            frameP95: pct(fling.deltas, 95),
+            longTasks: fling.long.length,
+            cards: fling.cards,
+            jump,
+            flingCpu: b1 - b0,
+            jumpCpu: b3 - b2,
+            flingServer: s1 - s0,
+            jumpServer: s3 - s2,
+          };
         };
         // a first pass in each mode and at every jump target warms the server's caches
         // (thumbnails and overlays are rendered once, then read from disk)
@@ -186,6 +222,10 @@ export async function run(args: string[]): Promise<void> {
         row('long tasks per fling', (x) => x.longTasks, '', 0);
         row('most cards in the DOM', (x) => x.cards, '', 0);
         row('jump → every card on screen painted', (x) => x.jump, ' ms', 0);
+        row('fling: page main-thread CPU', (x) => x.flingCpu, ' ms', 0);
+        row('fling: studio server CPU', (x) => x.flingServer, ' ms', 0);
+        row('jump: page main-thread CPU until painted', (x) => x.jumpCpu, ' ms', 0);
+        row('jump: studio server CPU until painted', (x) => x.jumpServer, ' ms', 0);
         console.log('\nratio = with overlays / thumbnails only; the goal is ≤ 1.10 on every line');
       } finally {
         await browser.close();

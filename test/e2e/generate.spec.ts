@@ -31,7 +31,7 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   await page.goto(served.server.url);
   const cards = page.getByTestId('image-card');
   await expect(cards).toHaveCount(N);
-  await expect(page.locator('[data-testid="image-card"] .mask')).toHaveCount(0);
+  await expect(page.getByTestId('card-overlay')).toHaveCount(0);
   await cards.nth(1).click();
 
   await page.getByTestId('open-generate').click();
@@ -83,7 +83,7 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
 
   // the grid picked the masks up from the job's events
   await panel.getByRole('button', { name: 'Close' }).click();
-  await expect(page.locator('[data-testid="image-card"] .mask')).toHaveCount(N);
+  await expect(page.getByTestId('card-overlay')).toHaveCount(N);
   await expect(page.locator('header').getByText(`${N}`, { exact: true }).first()).toBeVisible();
 
   // export VOC into a new folder

@@ -9,6 +9,8 @@ import type { StudioClient } from './api.ts';
 
 interface Entry {
   url: string | null;
+  /** the decoded picture, kept while the URL lives (a card showing it paints at once) */
+  decoded?: HTMLImageElement;
   refs: number;
   waiters: ((url: string | null) => void)[];
   started: boolean;
@@ -27,6 +29,8 @@ export class BlobUrlCache<K extends string | number> {
     private readonly concurrency = 6,
     /** keys per request */
     private readonly batch = 1,
+    /** decode each picture before handing its URL out (overlays: they appear in the same frame as asked) */
+    private readonly decode = false,
   ) {}
 
   /** the URL when it is loaded already (no request) */
@@ -94,6 +98,20 @@ export class BlobUrlCache<K extends string | number> {
           (all) => all.map((bytes) => (bytes.length ? URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: this.type })) : null)),
           () => keys.map(() => null),
         )
+        .then(async (urls) => {
+          if (this.decode) {
+            await Promise.all(
+              urls.map(async (url, k) => {
+                if (!url) return;
+                const img = new Image();
+                img.src = url;
+                await img.decode().catch(() => undefined);
+                took[k].decoded = img;
+              }),
+            );
+          }
+          return urls;
+        })
         .then((urls) => {
           this.inFlight--;
           keys.forEach((key, k) => {
@@ -168,6 +186,7 @@ export class OverlayCache extends BlobUrlCache<string> {
       800,
       2,
       MAX_OVERLAYS,
+      true,
     );
   }
 
