@@ -23,12 +23,14 @@ export function overlayPath(projectDir: string, imageId: number, style: OverlayS
   return join(projectDir, '.cache', 'overlays', `${imageId}-${style}.bin`);
 }
 
-/** The overlay PNG of the image's current mask (zero bytes: no mask). */
-export async function maskOverlay(project: Project, imageId: number, style: OverlayStyle): Promise<Uint8Array> {
+/**
+ * The overlay PNG of the image's current mask (zero bytes: no mask). `classes`: the
+ * project's class colours, when the caller read them already (a batch reads them once).
+ */
+export async function maskOverlay(project: Project, imageId: number, style: OverlayStyle, classes = project.classes.colors()): Promise<Uint8Array> {
   project.images.get(imageId); // NOT_FOUND first
   const version = project.masks.currentVersion(imageId);
   if (!version) return new Uint8Array(0);
-  const classes = project.classes.colors();
   const key = createHash('sha1')
     .update(`${DRAWING_VERSION}|${version.id}|${style}|${classes.map((c) => `${c.index}:${c.color}`).join(',')}`)
     .digest('hex');

@@ -73,7 +73,8 @@ export function createStudioService(project: Project, opts: { bus?: EventBus } =
     },
     async maskOverlays(ids, style) {
       const pngs: Uint8Array[] = [];
-      for (const id of ids) pngs.push(await maskOverlay(project, id, style));
+      const classes = project.classes.colors();
+      for (const id of ids) pngs.push(await maskOverlay(project, id, style, classes));
       const out = new Uint8Array(pngs.reduce((n, p) => n + 4 + p.length, 0));
       const view = new DataView(out.buffer);
       let at = 0;
