@@ -29,6 +29,9 @@ const app: CallSender = { url: 'studio://app/index.html', topFrame: true, ownWin
 
 beforeAll(async () => {
   tp = await smallProject();
+  // one image with a mask: an export with nothing to write is refused before it looks at the folder
+  const first = tp.project.listImages({ offset: 0, limit: 1, search: 'c2' }).items[0];
+  tp.project.maskWrites.edited(first.id, { labels: new Uint8Array(first.width * first.height).fill(1), width: first.width, height: first.height });
   api = createStudioService(tp.project);
   grants = new PathGrants();
   picks = [];
@@ -160,7 +163,7 @@ describe('paths need a dialog grant', () => {
     await first;
     const written = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, true] });
     expect(written).toMatchObject({ ok: true, value: { out } });
-    expect(readdirSync(out).sort()).toEqual(['.relevance-studio-export.json', 'ImageSets', 'classes.txt', 'keep.txt', 'labelmap.txt']);
+    expect(readdirSync(out).sort()).toEqual(['.relevance-studio-export.json', 'ImageSets', 'SegmentationClass', 'classes.txt', 'keep.txt', 'labelmap.txt']);
   });
 
   it('about answers versions, backend and credits', async () => {
@@ -171,7 +174,7 @@ describe('paths need a dialog grant', () => {
 });
 
 describe('paths inside StudioApi calls', () => {
-  const req = (out: string) => ({ method: 'exportProject', params: [{ format: 'voc', out, approvedOnly: false, split: null, overwrite: false }] });
+  const req = (out: string) => ({ method: 'exportProject', params: [{ format: 'voc', out, approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 }] });
   it('refuses an export folder outside the project that no dialog granted', async () => {
     for (const out of ['/etc/cron.d', join(tmp.dir, 'elsewhere'), `${tp.project.dir}/../escape`]) {
       expect(await routeIpc(table, IPC_CALL, app, req(out)), out).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
