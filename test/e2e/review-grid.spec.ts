@@ -27,15 +27,22 @@ test.beforeAll(() => {
 
 const card = (page: Page, i: number) => page.locator(`[data-testid="image-card"][data-name="${fx.images[i].name}"]`);
 
+/** the page's 2-D canvas, as much of it as these checks use (the Node side has no DOM types) */
+interface Ctx2d {
+  drawImage(img: unknown, x: number, y: number): void;
+  getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+}
+
 /** opaque pixels of a card's overlay image, counted in the page */
 function opaquePixels(page: Page, i: number): Promise<number> {
   return card(page, i)
     .getByTestId('card-overlay')
     .evaluate((img) => {
       const el = img as unknown as { naturalWidth: number; naturalHeight: number };
-      const c = new OffscreenCanvas(el.naturalWidth, el.naturalHeight);
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(img as unknown as CanvasImageSource, 0, 0);
+      const Offscreen = (globalThis as unknown as { OffscreenCanvas: new (w: number, h: number) => { width: number; height: number; getContext(k: '2d'): Ctx2d } }).OffscreenCanvas;
+      const c = new Offscreen(el.naturalWidth, el.naturalHeight);
+      const ctx = c.getContext('2d');
+      ctx.drawImage(img, 0, 0);
       const d = ctx.getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let k = 3; k < d.length; k += 4) if (d[k] > 0) n++;
@@ -134,7 +141,7 @@ for (const vp of VIEWPORTS) {
     const halo = contrastingBW([r, g, b]);
     const found = await page.locator('canvas.rs-labels').evaluate(
       (c, want) => {
-        const cv = c as unknown as { width: number; height: number; getContext(k: '2d'): CanvasRenderingContext2D };
+        const cv = c as unknown as { width: number; height: number; getContext(k: '2d'): Ctx2d };
         const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
         let line = 0;
         let halo = 0;

@@ -6,6 +6,7 @@
 // a whole screen come in one answer).
 import { MAX_OVERLAYS, type OverlayStyle } from '../../../src/contract/api.ts';
 import type { StudioClient } from './api.ts';
+import { splitOverlays } from './overlay-bytes.ts';
 
 interface Entry {
   url: string | null;
@@ -146,18 +147,6 @@ export class ThumbnailCache extends BlobUrlCache<number> {
   constructor(client: StudioClient) {
     super(async ([id]) => [await client.thumbnail(id)], 'image/jpeg');
   }
-}
-
-/** maskOverlays' answer → one PNG (empty: no mask) per id asked for, in order. */
-export function splitOverlays(bytes: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 0; at + 4 <= bytes.length; ) {
-    const n = view.getUint32(at);
-    out.push(bytes.subarray(at + 4, at + 4 + n));
-    at += 4 + n;
-  }
-  return out;
 }
 
 /**

@@ -10,7 +10,7 @@ import { REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 import { overlayPath } from '../../../src/project/overlays.ts';
 import { encodeLabelPng } from '../../../src/project/png.ts';
 import { dispatch } from '../../../src/services/index.ts';
-import { splitOverlays } from '../../../renderer/src/lib/blob-cache.ts';
+import { splitOverlays } from '../../../renderer/src/lib/overlay-bytes.ts';
 import { useStudio } from './fixture.ts';
 
 const s = useStudio();
