@@ -133,11 +133,14 @@ export class EngineHost {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const j of this.queue.splice(0)) this.finish(j, new Error('engine host closed'));
+    // a request still waiting when the studio closes the project or shuts down: an expected
+    // end, answered in one line (BUSY: asked again, it runs on the next engine)
+    const closed = () => new StudioError('BUSY', 'the engine was stopped (project closed or studio shutting down) before this request finished; try again');
+    for (const j of this.queue.splice(0)) this.finish(j, closed());
     await Promise.all(
       this.slots.map((s) => {
         s.dead = true;
-        if (s.job) this.finish(s.job, new Error('engine host closed'));
+        if (s.job) this.finish(s.job, closed());
         return s.worker.terminate();
       }),
     );
