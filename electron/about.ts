@@ -1,5 +1,5 @@
 // The Help › About box: versions, the engine backend, credits. No Electron import.
-import type { AboutInfo } from './desktop-api.ts';
+import type { AboutInfo } from '../src/contract/desktop.ts';
 
 export const CREDITS: readonly string[] = [
   'Relevance-CAM: J. R. Lee, S. Kim, I. Park, T. Eo, D. Hwang, "Relevance-CAM: Your Model Already Knows Where to Look", CVPR 2021',

@@ -3,11 +3,11 @@
 // stand-in that "picks" a given folder). Menu items call these same functions, so a menu
 // action and a renderer request take one path through the grant check. No Electron import.
 import { basename } from 'node:path';
-import type { ExportApi } from '../src/contract/export.ts';
+import { DEFAULT_EXPORT_MIN_AREA, type ExportApi } from '../src/contract/export.ts';
 import { StudioError } from '../src/contract/errors.ts';
 import { registerModel } from '../src/jobs/models.ts';
 import type { Project } from '../src/project/index.ts';
-import type { AboutInfo, DesktopApi, PickPurpose } from './desktop-api.ts';
+import type { AboutInfo, DesktopApi, PickPurpose } from '../src/contract/desktop.ts';
 import type { GrantKind, PathGrants } from './grants.ts';
 import type { RecentProjects } from './recent.ts';
 
@@ -50,7 +50,8 @@ export function createDesktopService(d: DesktopDeps): DesktopApi {
     },
     async exportMasks(path, format, approvedOnly, overwrite) {
       const out = d.grants.check(path, 'export');
-      const r = await d.exports().exportProject({ format, out, approvedOnly, split: null, overwrite });
+      const minArea = format === 'coco' || format === 'yolo' ? DEFAULT_EXPORT_MIN_AREA : 0;
+      const r = await d.exports().exportProject({ format, out, approvedOnly, split: null, overwrite, copyImages: false, minArea });
       return { images: r.images, out: r.out };
     },
     async openProject(path) {

@@ -1,15 +1,16 @@
-// The only ipcMain user. Two invoke channels, each a {method, params} call:
-//   IPC_CALL    → the StudioApi (services/dispatch.ts, the same dispatch browser mode uses)
-//   IPC_DESKTOP → the DesktopApi (desktop-api.ts: dialogs and the path-taking actions)
+// The only ipcMain user. Two invoke channels, each a {method, params} call routed by
+// services/dispatch.ts (the same dispatch browser mode uses):
+//   IPC_CALL    → the StudioApi
+//   IPC_DESKTOP → the DesktopApi (src/contract/desktop.ts: dialogs and the path-taking actions)
 // Every call is accepted only from the studio's own top frame in the studio's own window,
 // its payload is checked at runtime, and the answer is always {ok, value} | {ok: false,
 // error}: nothing throws across the process boundary. The routing is pure and tested
 // without Electron; registerIpc only wires it (type-only Electron imports).
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_CALL, IPC_EVENT, type EventName, type Result, type StudioApi, type StudioEvents } from '../src/contract/api.ts';
-import { dispatch } from '../src/services/dispatch.ts';
+import { IPC_DESKTOP, type DesktopApi } from '../src/contract/desktop.ts';
+import { dispatch, dispatchDesktop } from '../src/services/dispatch.ts';
 import type { EventBus } from '../src/services/events.ts';
-import { dispatchDesktop, IPC_DESKTOP, type DesktopApi } from './desktop-api.ts';
 import { APP_ORIGIN, isAppUrl } from './security.ts';
 
 export { APP_ORIGIN };

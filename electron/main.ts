@@ -8,18 +8,16 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, screen, sessi
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createProject, openProject, setSqliteNativeBinding, type Project } from '../src/project/index.ts';
+import { openProject, setSqliteNativeBinding, type Project } from '../src/project/index.ts';
 import { APP_VERSION } from '../src/project/version.ts';
 import { cancelJob, onProgress } from '../src/jobs/index.ts';
 import { openDemoCopy, dataDir } from '../src/services/demo.ts';
 import { createEventBus } from '../src/services/events.ts';
-import { closeGenerationServices } from '../src/services/generation.ts';
-import { createStudioService } from '../src/services/studio.ts';
-import type { StudioApi } from '../src/contract/api.ts';
+import { StudioHost } from '../src/services/host.ts';
 import { aboutInfo, aboutText } from './about.ts';
 import { projectFromArgv } from './argv.ts';
 import { createDesktopService } from './desktop.ts';
-import type { DesktopApi, PickPurpose } from './desktop-api.ts';
+import type { DesktopApi, PickPurpose } from '../src/contract/desktop.ts';
 import { PathGrants } from './grants.ts';
 import { channelTable, registerIpc } from './ipc.ts';
 import { checkCallPaths } from './path-policy.ts';
@@ -64,9 +62,9 @@ async function run(): Promise<void> {
   const stateFile = join(userData, 'window-state.json');
   const argSkip = app.isPackaged ? 1 : 2;
 
-  let project: Project;
+  let first: Project;
   try {
-    project = await firstProject(projectFromArgv(process.argv, process.cwd(), argSkip), recent);
+    first = await firstProject(projectFromArgv(process.argv, process.cwd(), argSkip), recent);
   } catch (err) {
     const message = (err as Error).message;
     if (!isAbiMismatch(message)) throw err;
@@ -75,45 +73,51 @@ async function run(): Promise<void> {
     app.exit(EXIT_NATIVE_ABI);
     return;
   }
-  let api: StudioApi = createStudioService(project, { bus });
-  recent.add(project.dir, project.info().name);
+  // one host for the window's life: the page and the menus switch its project, never the window
+  let win: BrowserWindow | null = null;
+  const host = new StudioHost({
+    bus,
+    recent,
+    demoDir: null, // the in-app chooser is browser mode's; this app picks paths in native dialogs
+    onOpen: (p) => {
+      // the Projects home lists recent projects; the page may open them without a dialog
+      for (const r of recent.list()) grants.grant(r.path, 'folder', 'project');
+      if (!win) return;
+      win.setTitle(`${p.name} — Relevance Studio`);
+      setMenu();
+    },
+  });
+  host.adopt(first);
+  const api = host.api;
+  const project = (): Project => host.current()!;
 
   serveRenderer();
   lockDown();
 
   const displays = screen.getAllDisplays().map((d) => d.workArea);
   const saved = loadWindowState(stateFile, displays);
-  const win = new BrowserWindow(windowOptions(PRELOAD, { x: saved.x, y: saved.y, width: saved.width, height: saved.height }));
+  win = new BrowserWindow(windowOptions(PRELOAD, { x: saved.x, y: saved.y, width: saved.width, height: saved.height }));
   if (saved.maximized) win.maximize();
-  win.setTitle(`${project.info().name} — Relevance Studio`);
+  win.setTitle(`${project().name} — Relevance Studio`);
 
   async function switchProject(dir: string, create: boolean): Promise<{ name: string }> {
     if (jobs.active().length) throw new Error('a generation job is running: stop it before switching projects');
-    const next = create ? createProject(dir, { name: basename(dir) }) : openProject(dir);
-    // the studio's generation job and preview worker belong to the old project
-    await closeGenerationServices(project);
-    project.close();
-    project = next;
-    api = createStudioService(project, { bus });
-    const name = project.info().name;
-    recent.add(project.dir, name);
-    win.setTitle(`${name} — Relevance Studio`);
-    setMenu();
-    bus.emit('project.changed', { reason: 'open' });
-    return { name };
+    // the host refuses while a job, an import or an export runs, and closes the old project's workers
+    const opened = create ? await host.create({ name: basename(dir), parent: dirname(dir), folder: basename(dir) }) : await host.open(dir);
+    return { name: opened.name };
   }
 
   const desktop: DesktopApi = createDesktopService({
     grants,
     recent,
     showPicker: (purpose) => showPicker(win, purpose),
-    project: () => project,
+    project,
     exports: () => api,
     switchProject,
     changed: (reason) => bus.emit('project.changed', { reason }),
     about: () => aboutInfo(APP_VERSION, process.versions, `${process.platform} ${process.arch}`, jobs.backend),
   });
-  const unregister = registerIpc(ipcMain, channelTable(() => api, desktop, (m, p) => checkCallPaths(m, p, grants, project.dir)), bus, () => (win.isDestroyed() ? null : win.webContents));
+  const unregister = registerIpc(ipcMain, channelTable(() => api, desktop, (m, p) => checkCallPaths(m, p, grants, host.current()?.dir ?? '')), bus, () => (win.isDestroyed() ? null : win.webContents));
 
   // long jobs: the services send 'job.progress' to the window themselves (they have the
   // bus); main adds the taskbar / dock bar and remembers what runs for the close question
@@ -127,7 +131,7 @@ async function run(): Promise<void> {
     openProject: () => void pickThen(desktop, 'project', (p) => desktop.openProject(p)),
     openRecent: (p) => void desktop.openProject(p).catch(fail),
     clearRecent: () => {
-      for (const r of recent.list()) if (r.path !== project.dir) recent.remove(r.path);
+      for (const r of recent.list()) if (r.path !== project().dir) recent.remove(r.path);
       setMenu();
     },
     importDataset: () => void pickThen(desktop, 'dataset', (p) => desktop.importDataset(p, null)),
@@ -151,7 +155,7 @@ async function run(): Promise<void> {
     if (win.isMinimized()) win.restore();
     win.focus();
     const dir = projectFromArgv(argv, cwd, argSkip);
-    if (dir && dir !== project.dir) {
+    if (dir && dir !== project().dir) {
       if (!isProjectFolder(dir)) return fail(new Error(`${dir}: not a Relevance Studio project (no project.sqlite)`));
       grants.grant(dir, 'folder', 'project'); // named by the user on their own command line
       desktop.openProject(dir).catch(fail);
@@ -190,7 +194,7 @@ async function run(): Promise<void> {
   app.on('will-quit', () => {
     offProgress();
     unregister();
-    project.close();
+    void host.close();
   });
   await win.loadURL(APP_ENTRY);
 }

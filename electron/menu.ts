@@ -3,7 +3,7 @@
 // do not use Chromium's roles: the editor keeps its own undo stack, so they are forwarded
 // to the renderer as an 'app.command' event (text fields handle their own Ctrl+Z there).
 import type { MenuItemConstructorOptions } from 'electron';
-import type { RecentProject } from './desktop-api.ts';
+import type { RecentProject } from '../src/contract/desktop.ts';
 
 export type MenuCommand = 'undo' | 'redo';
 

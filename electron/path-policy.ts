@@ -4,11 +4,11 @@
 // exports). Methods are listed here by name; a call to any other method whose parameters
 // carry something that looks like a path field is refused (fail closed), so a new
 // path-taking contract method cannot slip past this check unnoticed. No Electron import.
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { MethodName, Params } from '../src/contract/api.ts';
 import { StudioError } from '../src/contract/errors.ts';
 import { VALIDATORS, isMethodName } from '../src/services/validate.ts';
-import type { PickPurpose } from './desktop-api.ts';
+import type { PickPurpose } from '../src/contract/desktop.ts';
 import { isInside, type PathGrants } from './grants.ts';
 
 export interface PathUse {
@@ -20,8 +20,23 @@ export interface PathUse {
   projectOk: boolean;
 }
 
+const use = (path: string, purpose: PickPurpose): PathUse => ({ path, purpose, inside: false, projectOk: false });
+
 export const CALL_PATHS: Partial<{ [M in MethodName]: (params: Params<M>) => PathUse[] }> = {
   exportProject: ([req]) => [{ path: req.out, purpose: 'export', inside: true, projectOk: true }],
+  // the Projects home, the import wizard and the model dialog take what the native dialogs picked
+  // (main grants the recent projects for 'project' too)
+  openProject: ([path]) => [use(path, 'project')],
+  createProject: ([req]) => [use(join(req.parent, req.folder), 'new-project')],
+  inspectDataset: ([req]) => [use(req.path, 'dataset')],
+  startImport: ([req]) => [use(req.path, 'dataset')],
+  inspectModel: ([path]) => [use(path, 'model')],
+  tryModel: ([req]) => [use(req.path, 'model')],
+  addModel: ([path]) => [use(path, 'model')],
+  forgetProject: () => [],
+  listFolder: () => {
+    throw new StudioError('UNAUTHORIZED', 'listFolder: the desktop app chooses paths in its own dialogs');
+  },
 };
 
 const PATH_KEY = /^(out|path|dir|folder|file|src|dest|target)$|(Path|Dir|Folder|File)$/;

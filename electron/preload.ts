@@ -1,9 +1,9 @@
 // Runs sandboxed before the renderer: exposes `window.studio` (the StudioBridge) and
-// `window.studioDesktop` (dialogs and the path-taking actions of desktop-api.ts), each a
+// `window.studioDesktop` (dialogs and the path-taking actions of src/contract/desktop.ts), each a
 // function over one fixed channel. ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { IPC_CALL, IPC_EVENT, type EventName, type StudioBridge, type StudioEvents } from '../src/contract/api.ts';
-import { IPC_DESKTOP, type DesktopBridge } from './desktop-api.ts';
+import { IPC_DESKTOP, type DesktopBridge } from '../src/contract/desktop.ts';
 
 const bridge: StudioBridge = {
   call(method, params) {

@@ -1,25 +1,52 @@
 // The editor core: the label map, its history, the tools and the display settings, with
 // no DOM and no framework. A host (the canvas view) feeds it pointer/key/wheel input in
 // image coordinates and repaints what the 'labels' event names; Svelte only mirrors the
-// state for its panels. Every completed change (stroke, undo, redo, a whole new mask)
-// emits 'commit', which is what autosave listens to.
+// state for its panels as one immutable snapshot (snapshot(), renewed on every 'state'
+// event). Every completed change (stroke, undo, redo, a whole new mask) emits 'commit',
+// which is what autosave listens to.
 import type { CamField } from '../../src/masks/cam-field.ts';
-import { labelLut } from './colors.ts';
+import { OUTLINE_REACH, type OverlayColors } from '../../src/masks/overlay.ts';
+import { labelColors } from './colors.ts';
 import { clip, grow, isEmpty, type Rect } from './geometry.ts';
 import { History, type Step } from './history.ts';
 import { emptyLabels, type LabelMap } from './labels.ts';
 import { paintLabels } from './paint.ts';
 import { StrokeRecorder } from './stroke.ts';
-import { AcceptComponentTool, FillTool, PickerTool } from './tools/region.ts';
-import { BrushTool, EraserTool, ThresholdBrushTool } from './tools/brush.ts';
+import { FillTool, PickerTool } from './tools/region.ts';
+import { BrushTool, EraserTool } from './tools/brush.ts';
 import { PolygonTool } from './tools/polygon.ts';
 import { ToolRegistry } from './tools/registry.ts';
-import type { OverlayShape, Tool, ToolContext, ToolId, ToolKey, ToolPointer } from './tools/types.ts';
+import { SmartRegionTool } from './tools/smart-region.ts';
+import type { ImagePixels, OverlayShape, Tool, ToolContext, ToolId, ToolKey, ToolPointer } from './tools/types.ts';
 
 export interface EditorClass {
   index: number;
   name: string;
   color: string;
+}
+
+/** What the panels show of the core: one immutable object per 'state' event. */
+export interface EditorSnapshot {
+  readonly tool: ToolId;
+  readonly activeClass: number;
+  readonly classes: readonly EditorClass[];
+  readonly brushSize: number;
+  readonly showMask: boolean;
+  readonly showHeat: boolean;
+  readonly outline: boolean;
+  readonly maskOpacity: number;
+  readonly heatOpacity: number;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  /** classes with a CAM loaded (the heatmap can show them) */
+  readonly camClasses: readonly number[];
+}
+
+/** The pixel under the pointer and its label (null: the pointer is off the image). */
+export interface HoverPixel {
+  x: number;
+  y: number;
+  label: number;
 }
 
 export interface EditorEventMap {
@@ -34,6 +61,8 @@ export interface EditorEventMap {
   /** `rect` bounds every label the change touched (autosave copies only that) */
   commit: { label: string; revision: number; rect: Rect };
   notice: string;
+  /** the image pixel under the pointer (or its label) changed */
+  hover: HoverPixel | null;
 }
 
 type Listener<K extends keyof EditorEventMap> = (payload: EditorEventMap[K]) => void;
@@ -46,10 +75,9 @@ export class EditorCore {
   readonly history: History;
   readonly tools = new ToolRegistry();
   classes: EditorClass[] = [];
-  lut: Uint32Array = labelLut([]);
+  colors: OverlayColors = labelColors([]);
   activeClass = 1;
   brushSize = 16;
-  threshold = 0.5;
   showMask = true;
   maskOpacity = 0.55;
   outline = false;
@@ -58,7 +86,12 @@ export class EditorCore {
   /** revision of the label map: +1 per completed change */
   revision = 0;
   hover: ToolPointer | null = null;
+  private hoverPixel: HoverPixel | null = null;
   private cams = new Map<number, CamField>();
+  /** the image's pixels for tools that follow image edges: read on first ask through the host's reader */
+  private pixelData: ImagePixels | null = null;
+  private pixelReader: (() => Promise<ImagePixels>) | null = null;
+  private pixelReading = false;
   private recorder: StrokeRecorder | null = null;
   private readonly listeners: { [K in keyof EditorEventMap]?: Set<Listener<K>> } = {};
 
@@ -70,8 +103,7 @@ export class EditorCore {
       new EraserTool(ctx),
       new PolygonTool(ctx, opts.now),
       new FillTool(ctx),
-      new ThresholdBrushTool(ctx),
-      new AcceptComponentTool(ctx),
+      new SmartRegionTool(ctx),
       new PickerTool(ctx),
     ]) {
       this.tools.register(t);
@@ -113,6 +145,8 @@ export class EditorCore {
   load(map: LabelMap): void {
     this.abortStroke();
     this.labels = map;
+    // the pixels were the previous image's; the host gives the new image's reader
+    this.setPixelReader(null);
     this.history.clear();
     this.revision = 0;
     this.emit('labels', this.fullRect);
@@ -163,16 +197,34 @@ export class EditorCore {
     this.emit('state', undefined);
   }
 
-  /** Outline mode colours a pixel by its neighbours too: repaint one pixel more around. */
+  /** Outline mode colours a pixel by its neighbours (line and halo): repaint that far around. */
   private repaintRect(r: Rect): Rect {
-    return this.outline ? clip(grow(r, 1), this.width, this.height) : r;
+    return this.outline ? clip(grow(r, OUTLINE_REACH), this.width, this.height) : r;
+  }
+
+  /** The panels' view of the core (a new object after every change of state). */
+  snapshot(): EditorSnapshot {
+    return {
+      tool: this.tool.id,
+      activeClass: this.activeClass,
+      classes: this.classes,
+      brushSize: this.brushSize,
+      showMask: this.showMask,
+      showHeat: this.showHeat,
+      outline: this.outline,
+      maskOpacity: this.maskOpacity,
+      heatOpacity: this.heatOpacity,
+      canUndo: this.canUndo,
+      canRedo: this.canRedo,
+      camClasses: this.camClasses,
+    };
   }
 
   // ---- settings ----
 
   setClasses(classes: EditorClass[]): void {
     this.classes = classes;
-    this.lut = labelLut(classes);
+    this.colors = labelColors(classes);
     if (!classes.some((c) => c.index === this.activeClass) && classes.length) this.activeClass = classes[0].index;
     this.emit('labels', this.fullRect);
     this.emit('state', undefined);
@@ -186,7 +238,7 @@ export class EditorCore {
     this.emit('overlay', undefined);
   }
 
-  /** 1..9 pick the first nine classes. */
+  /** 1..9 and 0 pick the first ten classes. */
   pickNth(n: number): void {
     const c = this.classes[n - 1];
     if (c) this.setActiveClass(c.index);
@@ -204,14 +256,6 @@ export class EditorCore {
   stepBrushSize(dir: -1 | 1): void {
     const s = this.brushSize;
     this.setBrushSize(dir > 0 ? Math.max(s + 1, s * 1.15) : Math.min(s - 1, s / 1.15));
-  }
-
-  setThreshold(t: number): void {
-    const v = Math.round(Math.max(0.01, Math.min(0.99, t)) * 100) / 100;
-    if (v === this.threshold) return;
-    this.threshold = v;
-    this.emit('state', undefined);
-    this.emit('overlay', undefined);
   }
 
   setTool(id: ToolId): void {
@@ -254,6 +298,40 @@ export class EditorCore {
     return this.cams.get(classIndex) ?? null;
   }
 
+  /** How the host reads the open image's pixels (set per image; clears what was read before). */
+  setPixelReader(read: (() => Promise<ImagePixels>) | null): void {
+    this.pixelReader = read;
+    this.pixelData = null;
+    this.pixelReading = false;
+  }
+
+  /** The open image's pixels when already known (tests, a host that has them at hand). */
+  setPixels(p: ImagePixels | null): void {
+    if (p && p.rgb.length !== p.width * p.height * 3) throw new Error(`${p.rgb.length} RGB bytes for a ${p.width}x${p.height} image`);
+    this.pixelReader = null;
+    this.pixelData = p;
+    this.pixelReading = false;
+    this.emit('overlay', undefined);
+  }
+
+  /** The image's pixels, or null while they are being read (the first ask starts the reading). */
+  pixels(): ImagePixels | null {
+    if (this.pixelData || !this.pixelReader || this.pixelReading) return this.pixelData;
+    const read = this.pixelReader;
+    this.pixelReading = true;
+    read().then(
+      (p) => {
+        if (this.pixelReader !== read) return;
+        this.pixelData = p;
+        this.emit('overlay', undefined);
+      },
+      (err: Error) => {
+        if (this.pixelReader === read) this.emit('notice', `Could not read the image's pixels: ${err.message}`);
+      },
+    );
+    return null;
+  }
+
   get camClasses(): number[] {
     return [...this.cams.keys()].sort((a, b) => a - b);
   }
@@ -263,21 +341,38 @@ export class EditorCore {
   pointerDown(p: ToolPointer): void {
     this.hover = p;
     this.tool.down?.(p);
+    this.trackHover();
   }
 
   pointerMove(p: ToolPointer, pressed: boolean): void {
     this.hover = p;
     if (this.tool.move) this.tool.move(p, pressed);
     else this.emit('overlay', undefined);
+    this.trackHover();
+  }
+
+  /** the label under the pointer: 'hover' fires only when the pixel or its label changes */
+  private trackHover(): void {
+    const p = this.hover;
+    const x = p ? Math.floor(p.x) : -1;
+    const y = p ? Math.floor(p.y) : -1;
+    const inside = p !== null && x >= 0 && y >= 0 && x < this.width && y < this.height;
+    const next = inside ? { x, y, label: this.labels.data[y * this.width + x] } : null;
+    const cur = this.hoverPixel;
+    if (cur === next || (cur && next && cur.x === next.x && cur.y === next.y && cur.label === next.label)) return;
+    this.hoverPixel = next;
+    this.emit('hover', next);
   }
 
   pointerUp(p: ToolPointer): void {
     this.tool.up?.(p);
+    this.trackHover();
   }
 
   pointerLeave(): void {
     this.hover = null;
     this.emit('overlay', undefined);
+    this.trackHover();
   }
 
   /** Escape / pointercancel: the gesture in progress is undone and leaves no history. */
@@ -300,7 +395,7 @@ export class EditorCore {
 
   /** Packed RGBA of the label layer over `r` (r.w×r.h). */
   paintLabels(r: Rect, out: Uint32Array<ArrayBuffer> = new Uint32Array(r.w * r.h)): Uint32Array<ArrayBuffer> {
-    paintLabels(this.labels, r, this.lut, this.outline, out);
+    paintLabels(this.labels, r, this.colors, this.outline ? 'outline' : 'fill', out);
     return out;
   }
 
@@ -325,10 +420,11 @@ export class EditorCore {
       get brushSize() {
         return core.brushSize;
       },
-      get threshold() {
-        return core.threshold;
+      get revision() {
+        return core.revision;
       },
       camFor: (c) => core.camFor(c),
+      pixels: () => core.pixels(),
       begin() {
         if (!core.recorder) core.recorder = new StrokeRecorder(core.labels);
       },
@@ -357,7 +453,6 @@ export class EditorCore {
         const r = rec.cancel();
         if (!isEmpty(r)) core.emit('labels', core.repaintRect(r));
       },
-      setThreshold: (t) => core.setThreshold(t),
       setActiveClass: (c) => core.setActiveClass(c),
       overlayChanged: () => core.emit('overlay', undefined),
       notify: (m) => core.emit('notice', m),

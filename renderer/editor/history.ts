@@ -61,18 +61,19 @@ export class History {
 
   /** Applies the newest step's "before" to `data`; returns the step (for its rect) or null. */
   undo(data: Uint8Array, width: number): Step | null {
-    const s = this.undoStack.pop();
-    if (!s) return null;
-    for (const q of s.patch.parts) blit(data, width, q.rect, q.before);
-    this.redoStack.push(s);
-    return s;
+    return this.replay(this.undoStack, this.redoStack, data, width, 'before');
   }
 
   redo(data: Uint8Array, width: number): Step | null {
-    const s = this.redoStack.pop();
+    return this.replay(this.redoStack, this.undoStack, data, width, 'after');
+  }
+
+  /** Takes the newest step off `from`, paints its `side` into `data` and keeps it on `to`. */
+  private replay(from: Step[], to: Step[], data: Uint8Array, width: number, side: 'before' | 'after'): Step | null {
+    const s = from.pop();
     if (!s) return null;
-    for (const q of s.patch.parts) blit(data, width, q.rect, q.after);
-    this.undoStack.push(s);
+    for (const q of s.patch.parts) blit(data, width, q.rect, q[side]);
+    to.push(s);
     return s;
   }
 

@@ -2,17 +2,19 @@
 // the Electron main/preload, the browser-mode server and the renderer: no runtime
 // dependencies, types and plain constants only.
 import type { ExportApi, ExportEvents } from './export.ts';
+import type { FilesApi } from './files.ts';
 import type { GenerationApi, GenerationEvents } from './generation.ts';
 import type { CalibrationApi } from './calibration.ts';
+import type { ProjectsApi, ProjectsEvents } from './projects.ts';
 
+import type { ReviewStatus, Split } from './core.ts';
+
+export * from './core.ts';
 export type * from './export.ts';
+export type * from './files.ts';
 export type * from './generation.ts';
 export type * from './jobs.ts';
-
-export type ReviewStatus = 'unreviewed' | 'generated' | 'edited' | 'approved' | 'rejected';
-export const REVIEW_STATUSES: readonly ReviewStatus[] = ['unreviewed', 'generated', 'edited', 'approved', 'rejected'];
-
-export type Split = 'train' | 'val' | 'test' | null;
+export type * from './projects.ts';
 
 /** A project class. `index` is the label-map value (1..C); 0 is background, 255 ignore. */
 export interface ClassInfo {
@@ -50,6 +52,8 @@ export interface ImageSummary {
   /** class indices */
   tags: number[];
   hasMask: boolean;
+  /** the current mask version's id (null: no mask); a new id means a new mask to show */
+  maskId: number | null;
   /** false when the file was not found at its recorded place (relink needed) */
   available: boolean;
 }
@@ -90,6 +94,8 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'UNKNOWN_METHOD'
   | 'IO_ERROR'
+  /** someone else holds what the call needs (another process writing the project, another export in the folder): try again shortly */
+  | 'BUSY'
   | 'INTERNAL';
 
 export interface ApiError {
@@ -103,12 +109,26 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
  * Every request the renderer may make. Binary results (thumbnails, images) are
  * `Uint8Array`s; transports carry them as bytes.
  */
-export interface StudioApi extends GenerationApi, ExportApi, CalibrationApi {
+export interface StudioApi extends GenerationApi, ExportApi, ProjectsApi, FilesApi, CalibrationApi {
   projectInfo(): Promise<ProjectInfo>;
   listImages(query: ImageQuery): Promise<ImagePage>;
   getImage(id: number): Promise<ImageSummary>;
   /** a JPEG thumbnail, longest side ≤ 256 px */
   thumbnail(id: number): Promise<Uint8Array>;
+  /**
+   * The current masks drawn for the grid, many images in one answer: for each image a PNG
+   * the size of its thumbnail, in the class colours, transparent where there is no class
+   * ('fill': every class pixel; 'outline': the borders with a contrasting halo). The bytes
+   * are, per id in order, a 4-byte big-endian length then that many PNG bytes (length 0:
+   * no mask). At most MAX_OVERLAYS ids. Cached like thumbnails.
+   */
+  maskOverlays(ids: number[], style: OverlayStyle): Promise<Uint8Array>;
+  /**
+   * What each image's current mask holds (pixels per class) and how sure its CAMs are:
+   * what the grid's attention badges and the inspector's class counts show. At most
+   * MAX_PAGE_SIZE ids.
+   */
+  maskSummaries(imageIds: number[]): Promise<MaskSummary[]>;
   /** the image itself (JPEG or PNG bytes, EXIF orientation applied) */
   imageBytes(id: number): Promise<Uint8Array>;
 
@@ -126,6 +146,12 @@ export interface StudioApi extends GenerationApi, ExportApi, CalibrationApi {
    * The PNG travels as bytes (see BINARY_INPUT_METHODS).
    */
   saveMask(imageId: number, png: Uint8Array): Promise<SavedMask>;
+  /**
+   * Stores a CAM method's mask from the compare view as the new current version: 'edited'
+   * (a person chose it), with the method, layer, chain and τ it was made with. Undone like
+   * any version, by restoring the previous one.
+   */
+  adoptMask(imageId: number, origin: MaskOrigin, png: Uint8Array): Promise<SavedMask>;
   /** Makes an older version current again (status 'edited'); nothing is deleted. */
   restoreMaskVersion(imageId: number, versionId: number): Promise<SavedMask>;
 
@@ -144,7 +170,7 @@ export interface StudioApi extends GenerationApi, ExportApi, CalibrationApi {
    */
   mergeClasses(from: number, into: number): Promise<MergeReport>;
 
-  // ---- stored CAMs (compare view, threshold brush) ----
+  // ---- stored CAMs (compare view, heatmap, smart region) ----
   /** which CAMs are stored for the image (written by generation jobs) */
   listCams(imageId: number): Promise<CamInfo[]>;
   /** one stored CAM: height×width little-endian float16 values */
@@ -157,12 +183,50 @@ export interface MaskVersionInfo {
   id: number;
   createdAt: string;
   source: 'generated' | 'edited' | 'imported';
+  /** the CAM method, layer, refinement chain ('none', 'fast', 'best' or 'custom') and τ_bg it was made with */
   method?: string;
   layer?: string;
+  refine?: string;
+  bg?: number;
+  /** the generation job that stored it */
+  jobId?: number;
   current: boolean;
   /** frozen by an approval: kept forever */
   frozen: boolean;
+  /** a reference mask (a dataset's own labels, imported as ground truth) */
+  groundTruth: boolean;
 }
+
+/** How an adopted mask was made (the compare view's settings for that method). */
+export interface MaskOrigin {
+  method: string;
+  layer: string;
+  refine: string;
+  bg: number;
+}
+
+/** What the grid can outline and fill: the current mask drawn as an overlay. */
+export type OverlayStyle = 'fill' | 'outline';
+
+/** the most overlays one maskOverlays answer carries */
+export const MAX_OVERLAYS = 100;
+
+
+/** See StudioApi.maskSummaries. */
+export interface MaskSummary {
+  imageId: number;
+  /** the current mask version (null: no mask; then `pixels` is empty) */
+  maskId: number | null;
+  /** [label, pixel count] for each label present but background, ascending (255 = ignore) */
+  pixels: [number, number][];
+  /** width × height of the mask */
+  total: number;
+  /** the image's CAM confidence (ImageScore.confidence); null without stored CAMs */
+  confidence: number | null;
+}
+
+/** below this CAM confidence (ImageScore.confidence) the grid flags a mask as uncertain */
+export const LOW_CONFIDENCE = 0.25;
 
 export interface SavedMask {
   version: MaskVersionInfo;
@@ -191,9 +255,11 @@ export interface CamInfo extends CamKey {
 }
 
 /**
- * Review scores from an image's stored CAMs (normalised relu-max, at CAM resolution):
- * - confidence: mean over pixels of the top class's CAM margin |max_c CAM_c − τ_bg| / max(τ_bg, 1 − τ_bg),
- *   computed per method and averaged; near 0 = many pixels sit on the threshold (an uncertain mask).
+ * Review scores from an image's stored CAMs and its current mask:
+ * - confidence: the mask's predicted mIoU (0..1) from the refinement's evidence — the stored CAMs
+ *   run again through the mask's chain at its working size (how stable the mask is around τ_bg),
+ *   and the mask's own shape (a tagged class missing, extra pieces, the smallest class's area,
+ *   ragged edges); low = review first (src/services/fix-evidence.ts, docs/quality/fixcost.md).
  * - disagreement: 1 − mean pairwise IoU of the foreground/class masks (at τ_bg) of the stored
  *   methods at the same layer; null with fewer than two methods.
  * Both null when the image has no stored CAMs.
@@ -210,17 +276,18 @@ export type Params<M extends MethodName> = Parameters<StudioApi[M]>;
 export type Returns<M extends MethodName> = Awaited<ReturnType<StudioApi[M]>>;
 
 /** Methods whose result is binary (sent as bytes, not JSON). */
-export const BINARY_METHODS = ['thumbnail', 'imageBytes', 'maskPng', 'camData', 'previewMask'] as const satisfies readonly MethodName[];
+export const BINARY_METHODS = ['thumbnail', 'maskOverlays', 'imageBytes', 'maskPng', 'camData', 'previewMask'] as const satisfies readonly MethodName[];
 
 /**
  * Methods whose LAST parameter is bytes. Over HTTP the body is those bytes
  * (application/octet-stream) and the other parameters travel as a JSON array in the
  * X-Studio-Params header; Electron IPC carries the Uint8Array as is.
  */
-export const BINARY_INPUT_METHODS = ['saveMask'] as const satisfies readonly MethodName[];
+export const BINARY_INPUT_METHODS = ['saveMask', 'adoptMask'] as const satisfies readonly MethodName[];
 
 /** Events pushed from the services to the renderer. */
-export interface StudioEvents extends GenerationEvents, ExportEvents {
+export interface StudioEvents extends GenerationEvents, ExportEvents, ProjectsEvents {
+  /** 'open': another project (or none) is open now; 'import', 'model', …: this project's data changed */
   'project.changed': { reason: string };
   /** Electron: a native menu command the editor carries out (Edit › Undo / Redo) */
   'app.command': { command: 'undo' | 'redo' };

@@ -21,6 +21,7 @@ export {
   type WalkMethod,
 } from './cams/methods.ts';
 export { displayMap, meanStdMask } from './cams/display.ts';
+export { assertFinite, nonFinite, type EngineOutputs } from './cams/finite.ts';
 
 // models
 export type { Graph } from './ir.ts';
@@ -36,4 +37,5 @@ export { probabilities } from './scores.ts';
 // executors
 export { EXECUTORS, chooseExecutor, createCamExecutor, executorLabel, type CamExecutor, type ExecutorName, type ExecutorOptions } from './executor.ts';
 export { CancelledError, EngineHost, type EngineHostOptions } from './worker/host.ts';
+export { serveEngine, type InThreadEngine, type OpenTasks, type TaskOutput } from './worker/serve.ts';
 export type { EngineImage, EngineRequest, EngineResponse, ModelRef } from './worker/protocol.ts';

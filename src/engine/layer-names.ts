@@ -1,8 +1,8 @@
 // Resolves a user's layer name to an IR tensor. In order:
-//  1. a tensor or node name;
+//  1. a tensor or node name, or `input` (the graph's input, whatever the file calls it);
 //  2. `layer1..layer4` by the file's naming: torchvision ResNet module paths
 //     (`layer2.3.relu_1`, from ONNX) or Keras ResNet names (`conv3_block4_out`);
-//  3. `layer1..layer4` on any other CNN: the end of the stride-4/8/16/32 stage (spec §13) —
+//  3. `layer1..layer4` on any other CNN: the end of the stride-4/8/16/32 stage (docs/engine.md §13) —
 //     the last tensor at that stride that every path to the output passes through, before the
 //     first node that halves the resolution again: a pool's input (VGG `features.22`,
 //     DenseNet `features.transition2.conv`), or the input of the block holding a strided
@@ -13,6 +13,9 @@
 import { StudioError } from '../contract/errors.ts';
 import type { Graph, GraphNode } from './ir.ts';
 import { inferShapes } from './importers/shapes.ts';
+
+/** the layer name of the image itself (CLRP's pixel map: the walk continues through the stem) */
+export const INPUT_LAYER = 'input';
 
 export function resolveLayer(graph: Graph, name: string): string {
   return describeLayer(graph, name).tensor;
@@ -43,7 +46,7 @@ export interface LayerInfo {
 /** resolveLayer with what the name resolved to (for reports: `layer2 → features.6.add, 28×28×32`) */
 export function describeLayer(graph: Graph, name: string): LayerInfo {
   const facts = factsOf(graph);
-  const direct = facts.direct(name);
+  const direct = facts.direct(name) ?? (name === INPUT_LAYER ? graph.input.name : null);
   if (direct) return facts.info(direct);
   const m = /^layer(\d+)$/.exec(name);
   if (m) {

@@ -63,18 +63,7 @@ async function loadTfjs(bytes: Uint8Array, file: string): Promise<Graph> {
       if (typeof p !== 'string') throw new StudioError('BAD_REQUEST', `${file}: a weightsManifest path is not a string`);
       parts.push(readConfined(dir, p, { what: `${file}: weight shard ${p}`, maxBytes: need }));
     }
-    groups.push(concat(parts));
+    groups.push(parts.length === 1 ? parts[0] : Buffer.concat(parts));
   }
   return importTfjsLayers(json, decodeWeights(manifest, groups, file), file);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

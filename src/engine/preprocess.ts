@@ -5,8 +5,9 @@
 // The config is the `preprocess.json` a model may carry beside it.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { StudioError } from '../contract/errors.ts';
+import { checkImagePixels, readImageFile, SHARP_LIMITS } from '../fs/image-file.ts';
 
 export interface PreprocessConfig {
   /** model input [H, W] */
@@ -77,13 +78,18 @@ export async function readPreprocessFor(modelFile: string): Promise<PreprocessCo
   return IMAGENET;
 }
 
-/** Decodes an image file to 8-bit RGB (EXIF orientation applied). */
+/** Decodes an image file (read under the image-file rule, fs/image-file.ts) to 8-bit RGB (EXIF orientation applied). */
 export async function decodeImage(file: string): Promise<{ rgb: Uint8Array; width: number; height: number }> {
-  const bytes = await readFile(file).catch((e: Error) => {
-    throw new StudioError('NOT_FOUND', `${file}: cannot read image (${e.message})`);
-  });
+  const bytes = await readImageFile(file);
+  let meta: Metadata;
   try {
-    const { data, info } = await sharp(bytes).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    meta = await sharp(bytes).metadata(); // the header only: our pixel rule speaks first
+  } catch (e) {
+    throw new StudioError('BAD_REQUEST', `${file}: not a decodable image (${(e as Error).message})`);
+  }
+  checkImagePixels(file, meta.width ?? 0, meta.height ?? 0);
+  try {
+    const { data, info } = await sharp(bytes, SHARP_LIMITS).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`${info.channels} channels after conversion`);
     return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (e) {

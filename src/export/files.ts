@@ -6,6 +6,8 @@ import { safeJoin } from './names.ts';
 
 export class ExportWriter {
   files = 0;
+  /** every file written, relative to the root ('/'-separated) */
+  readonly written: string[] = [];
   private readonly made = new Set<string>();
   constructor(readonly root: string) {
     mkdirSync(root, { recursive: true });
@@ -20,6 +22,7 @@ export class ExportWriter {
     }
     writeFileSync(file, data);
     this.files++;
+    this.written.push(rel);
     return file;
   }
 }

@@ -5,6 +5,7 @@
 // what our export writes) values are mapped to the project's classes by name;
 // without it, values are project class indices.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readImageFileSync } from '../fs/image-file.ts';
 import { basename, join } from 'node:path';
 import { remapLabels, unknownValues } from '../masks/labels.ts';
 import { decodeLabelPng } from '../project/png.ts';
@@ -60,7 +61,7 @@ export function planVocImport(project: Project, src: string): MaskImportPlan {
       file,
       imageId,
       build: () => {
-        const d = decodeLabelPng(new Uint8Array(readFileSync(file)), file);
+        const d = decodeLabelPng(new Uint8Array(readImageFileSync(file)), file);
         const img = sizes.get(imageId)!;
         if (d.width !== img.width || d.height !== img.height) {
           throw new Error(`${basename(file)} is ${d.width}x${d.height}, the image ${img.name} is ${img.width}x${img.height}`);

@@ -4,8 +4,9 @@ import type { Project } from '../project/index.ts';
 import { writeCams } from './cams.ts';
 import { writeCoco } from './coco.ts';
 import { ExportWriter } from './files.ts';
-import { selectItems } from './select.ts';
-import { checkExportTarget, stageExport } from './target.ts';
+import { leftOutText, selectItems } from './select.ts';
+import { stageExport, type StagedExport } from './stage.ts';
+import { checkExportTarget, ProjectFiles } from './target.ts';
 import { EXPORT_FORMATS, type ExportOptions, type ExportReport } from './types.ts';
 import { writeVoc } from './voc.ts';
 import { writeYolo } from './yolo.ts';
@@ -13,25 +14,38 @@ import { writeYolo } from './yolo.ts';
 export type * from './types.ts';
 export { EXPORT_FORMATS } from './types.ts';
 export { importMasks, type MaskImportReport, type MaskImportOptions } from './import-masks.ts';
-export { EXPORT_MARKER } from './target.ts';
+export { EXPORT_MARKER } from './bookkeeping.ts';
+export { planExport } from './select.ts';
 
 /**
  * Writes the project's labels to `opts.out` in one format. Deterministic: the same
  * project and options give byte-identical files. Images that cannot be exported (a
  * mask that does not decode, a source image gone for copyImages) are listed in
  * `skipped`; the rest are written. The target must be empty unless `overwrite`; the files
- * appear there only once all are written, with the completion marker EXPORT_MARKER.
+ * appear there only once all are written, with the completion marker EXPORT_MARKER. An
+ * export with no image to write is refused (saying why each image is left out).
  */
 export async function exportProject(project: Project, opts: ExportOptions): Promise<ExportReport> {
   if (!EXPORT_FORMATS.includes(opts.format)) {
     throw new StudioError('BAD_REQUEST', `export: unknown format '${String(opts.format)}' (expected ${EXPORT_FORMATS.join(', ')})`);
   }
-  const out = checkExportTarget(opts.out, { overwrite: opts.overwrite ?? false, projectDir: project.dir });
-  const items = selectItems(project, opts, opts.format !== 'cams');
-  const stage = stageExport(out);
-  const report: ExportReport = { format: opts.format, out, images: 0, files: 0, skipped: [] };
+  const { items, leftOut } = selectItems(project, opts);
+  if (items.length === 0) {
+    const why = leftOut.length ? `every image is left out (${leftOutText(leftOut)})` : 'the project has no images';
+    throw new StudioError('BAD_REQUEST', `export: nothing to write: ${why}`);
+  }
+  const overwrite = opts.overwrite ?? false;
+  const files = new ProjectFiles(project);
+  const out = checkExportTarget(opts.out, { overwrite, projectDir: project.dir, files });
+  let stage: StagedExport;
   try {
-    const w = new ExportWriter(stage.dir);
+    stage = stageExport(out, { overwrite, files });
+  } catch (e) {
+    throw asIoError(e, out);
+  }
+  const report: ExportReport = { format: opts.format, out, images: 0, files: 0, skipped: [], leftOut };
+  const w = new ExportWriter(stage.dir);
+  try {
     switch (opts.format) {
       case 'voc':
         await writeVoc(project, items, opts, w, report);
@@ -47,12 +61,21 @@ export async function exportProject(project: Project, opts: ExportOptions): Prom
         break;
     }
     report.files = w.files;
-    stage.commit({ format: report.format, images: report.images, files: report.files, skipped: report.skipped.length });
   } catch (e) {
     stage.abort();
-    const code = (e as NodeJS.ErrnoException).code;
-    if (!(e instanceof StudioError) && typeof code === 'string') throw new StudioError('IO_ERROR', `export: cannot write ${out} (${code}: ${(e as Error).message.split('\n')[0]}); the export did not finish (no completion marker)`);
-    throw e;
+    throw asIoError(e, out);
+  }
+  try {
+    stage.commit({ format: report.format, images: report.images, files: report.files, skipped: report.skipped.length }, w.written);
+  } catch (e) {
+    throw asIoError(e, out);
   }
   return report;
+}
+
+/** a raw file-system error of an export as one line; nothing was marked complete */
+function asIoError(e: unknown, out: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (!(e instanceof StudioError) && typeof code === 'string') return new StudioError('IO_ERROR', `export: cannot write ${out} (${code}: ${(e as Error).message.split('\n')[0]}); the export did not finish (no completion marker)`);
+  return e;
 }

@@ -1,20 +1,16 @@
-// Where an export may go and how it lands there. The target is checked before anything is
-// written: absolute, not the project folder, not inside a kernel or device filesystem
-// (/proc, /sys, /dev: Node's recursive mkdir spins forever under /proc), a folder if it
-// exists, and empty unless overwriting — one rule for the CLI, the Export dialog and the
-// desktop menu. The files are written into a fresh hidden folder inside the target, then
-// moved into place entry by entry (rename never follows a link: a symlink planted in the
-// target is replaced, not written through), and a completion marker is written last, so a
-// killed export is recognisable: no marker, a .partial folder left behind.
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+// Where an export may go. The target is checked before anything is written: absolute, not
+// the project folder, not inside a kernel or device filesystem (/proc, /sys, /dev: Node's
+// recursive mkdir spins forever under /proc), a folder if it exists, empty unless
+// overwriting, and never a folder holding the project's own files (its images, its
+// dataset, the project itself) unless it is an earlier export — and even then no entry the
+// export replaces may hold one (checked again, entry by entry, when the files move in:
+// see stage.ts). One rule for the CLI, the Export dialog and the desktop menu.
+import { existsSync, readdirSync, realpathSync, statfsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { StudioError } from '../contract/errors.ts';
-
-/** written last into a finished export */
-export const EXPORT_MARKER = '.relevance-studio-export.json';
-const PARTIAL = '.relevance-studio-partial-';
-const OLD = '.relevance-studio-replaced-';
+import type { Project } from '../project/index.ts';
+import { absolutePath } from '../project/paths.ts';
+import { EXPORT_MARKER, isExportLeftover } from './bookkeeping.ts';
 
 const SPECIAL_ROOTS = ['/proc', '/sys', '/dev'];
 // statfs f_type of kernel filesystems that hold no user files
@@ -40,12 +36,41 @@ function realish(p: string): { real: string; base: string } {
   }
 }
 
-function isExportLeftover(name: string): boolean {
-  return name.startsWith(PARTIAL) || name.startsWith(OLD);
+/**
+ * What an export must never replace: the project folder and every image file of the
+ * project, as real paths (folders resolved once each; a missing image by its stored path).
+ */
+export class ProjectFiles {
+  readonly paths: string[];
+  constructor(project: Project) {
+    const dirs = new Map<string, string>();
+    const real = (file: string) => {
+      const d = dirname(file);
+      let r = dirs.get(d);
+      if (r === undefined) {
+        r = realish(d).real;
+        dirs.set(d, r);
+      }
+      return join(r, file.slice(d.length + 1));
+    };
+    this.paths = [realish(project.dir).real, ...project.images.paths().map((p) => real(absolutePath(project.dir, p)))];
+  }
+
+  /** the first of the project's files inside the real folder `dir`, if any */
+  inside(dir: string): string | undefined {
+    return this.paths.find((p) => under(dir, p));
+  }
+}
+
+export interface TargetOptions {
+  overwrite: boolean;
+  projectDir: string;
+  /** the project's own files, refused as part of a target */
+  files: ProjectFiles;
 }
 
 /** The checked real target folder (not created yet when it does not exist). */
-export function checkExportTarget(out: string, opts: { overwrite: boolean; projectDir: string }): string {
+export function checkExportTarget(out: string, opts: TargetOptions): string {
   if (!isAbsolute(out)) refuse(`the output folder must be an absolute path, got '${out}'`);
   const abs = resolve(out);
   const { real, base } = realish(abs);
@@ -61,66 +86,25 @@ export function checkExportTarget(out: string, opts: { overwrite: boolean; proje
   if (existsSync(real)) {
     const st = statSync(real);
     if (!st.isDirectory()) refuse(`${abs} is a file, not a folder`);
-    const entries = readdirSync(real).filter((n) => !isExportLeftover(n));
-    if (!opts.overwrite && entries.length > 0) refuse(`${abs} is not empty; tick "Overwrite" (CLI: --overwrite) or choose an empty folder`);
+    checkEmpty(real, opts.overwrite, abs);
+    const own = opts.files.inside(real);
+    // an earlier export may hold the project's images (imported back from it): the entries it would replace are checked as they move in
+    if (own && !existsSync(join(real, EXPORT_MARKER))) refuse(`${abs} holds the project's own files (${own}); an export there could replace them; choose another output folder`);
   } else if (!statSync(base).isDirectory()) {
     refuse(`${abs}: ${base} is a file, not a folder`);
   }
   return real;
 }
 
-export interface StagedExport {
-  /** the fresh folder the export's files go to */
-  dir: string;
-  /** moves the files into the target, then writes the completion marker */
-  commit(summary: Record<string, unknown>): void;
-  /** removes the staged files (the target keeps what it had) */
-  abort(): void;
+/** Refuses a folder holding anything but an export's own leftovers, unless overwriting. */
+export function checkEmpty(real: string, overwrite: boolean, shown = real): void {
+  if (overwrite) return;
+  const entries = readdirSync(real).filter((n) => !isExportLeftover(n));
+  if (entries.length > 0) refuse(`${shown} is not empty; tick "Overwrite" (CLI: --overwrite) or choose an empty folder`);
 }
 
-/** A fresh staging folder inside the checked target `real` (created when missing). */
-export function stageExport(real: string): StagedExport {
-  try {
-    mkdirSync(real, { recursive: true });
-  } catch (e) {
-    throw new StudioError('IO_ERROR', `export: cannot create ${real} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  // a crashed earlier export's staging folders; the marker of an export about to be replaced
-  for (const n of readdirSync(real)) if (isExportLeftover(n)) rmSync(join(real, n), { recursive: true, force: true });
-  rmSync(join(real, EXPORT_MARKER), { force: true });
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const dir = join(real, PARTIAL + tag);
-  mkdirSync(dir); // not recursive: it must be new
-  return {
-    dir,
-    commit(summary) {
-      const old = join(real, OLD + tag);
-      for (const name of readdirSync(dir)) {
-        const to = join(real, name);
-        if (lexists(to)) {
-          mkdirSync(old, { recursive: true });
-          renameSync(to, join(old, name));
-        }
-        renameSync(join(dir, name), to);
-      }
-      const marker = join(dir, EXPORT_MARKER);
-      // no timestamp: the same project and options still give byte-identical folders
-      writeFileSync(marker, `${JSON.stringify({ app: 'relevance-studio', complete: true, ...summary }, null, 2)}\n`);
-      renameSync(marker, join(real, EXPORT_MARKER));
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(old, { recursive: true, force: true });
-    },
-    abort() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function lexists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
+/** Refuses to replace `entry` (a real path in the target) when it holds the project's own files. */
+export function checkReplaceable(entry: string, files: ProjectFiles): void {
+  const own = files.inside(entry);
+  if (own) refuse(`${entry} holds the project's own files (${own}), which this export would replace; choose another output folder`);
 }

@@ -15,7 +15,7 @@ import { rankRecipes, recipeSettings, recommendedRecipe, type FixedImage } from 
 import type { Project } from '../project/index.ts';
 import { decodeLabelPng } from '../project/png.ts';
 import { generationJob } from './create.ts';
-import { readStoredCams } from './from-stored-cams.ts';
+import { readStoredCams } from './stored-cams.ts';
 import { rgbAtMaskSize } from './mask.ts';
 import { storedCamMethod } from './params.ts';
 import type { GenerationParams, RethresholdScope } from './types.ts';
@@ -76,7 +76,7 @@ export async function proposeFromFixes(project: Project, jobId: number | null): 
     const truth = decodeLabelPng(project.currentMask(img.id)!.png, img.name);
     if (truth.width !== img.width || truth.height !== img.height) continue;
     const ownMask = item.maskId !== null ? decodeLabelPng(project.masks.png(item.maskId), img.name).labels : null;
-    const { cams, deep } = readStoredCams(project, img, item.classes, key, deepLayers);
+    const { cams, deep } = readStoredCams(project, key, img.id, item.classes, deepLayers, img.name);
     const rgb = rgbAtMaskSize(await decodeImage(project.imagePath(img.id)), img.width, img.height);
     const classCams = cams.map(camFromStored);
     const deepCams = Object.fromEntries(Object.entries(deep).map(([l, cs]) => [l, cs.map(camFromStored)]));

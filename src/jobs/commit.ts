@@ -4,6 +4,7 @@
 // mask door, project/mask-writes.ts.
 import type { ReviewStatus } from '../contract/api.ts';
 import type { Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { APP_VERSION } from '../project/version.ts';
 import type { StoredCam } from '../masks/cam-mask.ts';
 import type { RefineSettings, StepRecord } from '../masks/refine/index.ts';
@@ -17,6 +18,8 @@ export interface ImageResult {
   /** also written to the cams table (false when re-thresholding: they are already there) */
   storeCams: boolean;
   png: Uint8Array | null;
+  /** the classes `png` holds, as its encoder counted them (then the door does not inflate it again) */
+  classes?: readonly number[];
   /** what the refinement steps did for this mask */
   steps?: StepRecord[];
   /** the τ_bg this mask was cut at (recorded over the job's; differs per image with an automatic τ_bg) */
@@ -32,6 +35,8 @@ export interface CommitContext {
   thresholds: Record<string, number>;
   /** the job's refinement chain (null or absent: raw CAMs) */
   refine?: RefineSettings | null;
+  /** the masks go in as versions only (the image's current mask stays) */
+  keepCurrent?: boolean;
 }
 
 export interface CommitOutcome {
@@ -45,7 +50,7 @@ export interface CommitOutcome {
 
 export function commitImage(project: Project, ctx: CommitContext, r: ImageResult): CommitOutcome {
   const now = new Date().toISOString();
-  return project.db.transaction((): CommitOutcome => {
+  return writeTransaction(project.db, (): CommitOutcome => {
     const item = project.jobItems.get(ctx.jobId, r.imageId);
     if (!item || item.state === 'done') return { written: false, maskId: null, madeCurrent: false, keptHuman: false };
     if (r.storeCams) {
@@ -61,9 +66,10 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
     if (r.png) {
       const w = project.maskWrites.generated(
         r.imageId,
-        r.png,
+        r.classes ? { png: r.png, classes: r.classes } : r.png,
         { method: ctx.camMethod, layer: ctx.layer, thresholds: r.bg === undefined ? ctx.thresholds : { ...ctx.thresholds, bg: r.bg }, modelHash: ctx.modelHash, engineVersion: APP_VERSION, jobId: ctx.jobId, ...(ctx.refine ? { refine: { settings: ctx.refine, steps: r.steps ?? [] } } : {}) },
         now,
+        ctx.keepCurrent ?? false,
       );
       ({ before, madeCurrent, keptHuman } = w);
       maskId = w.version.id;
@@ -72,9 +78,7 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
     }
     project.jobItems.markDone(ctx.jobId, r.imageId, { maskId, prevMaskId: before.maskId, prevStatus: before.status, madeCurrent, classes: r.cams.map((c) => c.classIndex) }, now);
     return { written: true, maskId, madeCurrent, keptHuman };
-    // IMMEDIATE: the write lock is taken (waiting out busy_timeout) before the first read, so
-    // a write by another process in between cannot fail this with 'database is locked'
-  }).immediate();
+  });
 }
 
 export function commitFailure(project: Project, jobId: number, imageId: number, message: string): void {

@@ -3,10 +3,11 @@
 // transaction so two processes starting the same job at once end up with one job.
 import { StudioError } from '../contract/errors.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
-import type { RefineSettings } from '../masks/refine/index.ts';
+import { resolveRefine, type RefineChoice } from '../masks/refine/index.ts';
 import type { JobRecord, Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { findModel, modelInfo } from './models.ts';
-import { camMethod, classSource, frozenParams, jobMaskSettings, jobRefine, multiScale, selection } from './params.ts';
+import { camMethod, classSource, frozenParams, jobMaskSettings, multiScale, selection } from './params.ts';
 import { existingIds, selectImages } from './selection.ts';
 import { DEFAULT_MULTI_SCALE, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
@@ -19,10 +20,12 @@ export interface GenerateInput {
   classes?: ClassSource;
   mask?: Partial<MaskSettings>;
   /** a preset name (none, fast, best), explicit settings, or absent: the default preset */
-  refine?: string | RefineSettings | null;
+  refine?: RefineChoice;
   /** true: the standard scales 0.5, 1, 1.5, 2 with flip */
   multiScale?: MultiScale | boolean | null;
   selection?: Selection;
+  /** store the masks as versions only, leaving every image's current mask as it is */
+  keepCurrent?: boolean;
 }
 
 export function generationParams(project: Project, input: GenerateInput): GenerationParams {
@@ -38,9 +41,10 @@ export function generationParams(project: Project, input: GenerateInput): Genera
     layer: input.layer ?? DEFAULT_CAM_LAYER,
     classes: classSource(input.classes),
     mask: jobMaskSettings(input.mask),
-    refine: jobRefine(input.refine, input.layer ?? 'layer2'),
+    refine: resolveRefine(input.refine, input.layer ?? DEFAULT_CAM_LAYER),
     multiScale: multiScale(ms),
     selection: sel,
+    ...(input.keepCurrent ? { keepCurrent: true as const } : {}),
   });
 }
 
@@ -50,14 +54,13 @@ export function generationParams(project: Project, input: GenerateInput): Genera
  * selection frozen.
  */
 export function createOrResume(project: Project, params: GenerationParams, opts: { fresh?: boolean } = {}): { job: JobRecord; resumed: boolean } {
-  const run = project.db.transaction(() => {
+  return writeTransaction(project.db, () => {
     const open = opts.fresh ? undefined : project.jobs.findLatest('generate', params as unknown as Record<string, unknown>);
     if (open) return { job: open, resumed: true };
     const job = project.jobs.create('generate', params as unknown as Record<string, unknown>, new Date().toISOString());
     project.jobItems.addAll(job.id, selectImages(project, params.selection));
     return { job, resumed: false };
   });
-  return run.immediate();
 }
 
 export function generationJob(project: Project, jobId: number): { job: JobRecord; params: GenerationParams } {

@@ -8,7 +8,7 @@
 // startJob (and startRethreshold) resume an unfinished job with the same frozen parameters
 // (or `jobId`), and return at once (h.jobId is known synchronously; the run continues in
 // the background). Every kind reports through the same bus and cancels the same way.
-import type { RefineSettings } from '../masks/refine/index.ts';
+import type { RefineChoice } from '../masks/refine/index.ts';
 import { EventEmitter } from 'node:events';
 import type { Project } from '../project/index.ts';
 import { createOrResume, generationJob, generationParams, type GenerateInput } from './create.ts';
@@ -20,12 +20,12 @@ import type { MaskSettings } from '../masks/cam-mask.ts';
 export type * from './types.ts';
 export type { GenerateInput } from './create.ts';
 export type { RunOptions } from './runner.ts';
-export { registerModel, findModel, modelInfo, type RegisterOptions, type RegisterReport, type StoredModelInfo } from './models.ts';
+export { registerModel, registerInspected, inspectModelFile, findModel, modelInfo, type InspectedModel, type RegisterOptions, type RegisterReport, type StoredModelInfo } from './models.ts';
 export { rollbackJob, forceRollback, type RollbackReport } from './rollback.ts';
 export { mergeShards, type MergeReport } from './merge.ts';
 export { prepareShardProject } from './shard-project.ts';
 export { shardFrom, parseShard, shardRange, type Shard } from './shard.ts';
-export { generationParams, createOrResume } from './create.ts';
+export { generationParams, createOrResume, generationJob } from './create.ts';
 export { runGeneration, defaultWorkers } from './runner.ts';
 export { rethresholdJob } from './rethreshold.ts';
 export { proposeFromFixes, fixRerefine, latestFinishedGeneration, recipeOf } from './calibrate.ts';
@@ -60,6 +60,7 @@ export function cancelJob(jobId: number): boolean {
   return true;
 }
 
+/** A job this process runs now. */
 export function isRunning(jobId: number): boolean {
   return running.has(jobId);
 }
@@ -84,11 +85,15 @@ export function startJob(project: Project, input: StartInput, opts: Omit<RunOpti
   );
 }
 
-/** Re-thresholds a finished generation job from its stored CAMs, in the background. */
-/** `opts.refine` absent: the source job's chain; a preset name, settings or null for another. */
-export function startRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: { onProgress?: Listener; refine?: string | RefineSettings | null; scope?: RethresholdScope } = {}): JobHandle {
+/**
+ * Re-thresholds (or re-refines) a finished generation job from its stored CAMs, in the
+ * background, on engine workers (default one per core). `opts.refine` absent: the source
+ * job's chain; a preset name, settings or null for another. `opts.scope` limits it to the
+ * unreviewed images (calibration from fixes).
+ */
+export function startRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: { onProgress?: Listener; refine?: RefineChoice; workers?: number; scope?: RethresholdScope } = {}): JobHandle {
   const job = prepareRethreshold(project, sourceJob, mask, opts.refine, opts.scope);
-  return track(job.jobId, job.resumed, (signal) => job.run({ signal, onProgress: relay(opts.onProgress) }));
+  return track(job.jobId, job.resumed, (signal) => job.run({ signal, onProgress: relay(opts.onProgress), workers: opts.workers }));
 }
 
 /** the caller's listener, then the bus */

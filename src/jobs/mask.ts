@@ -3,6 +3,7 @@
 // and the decoded image. Generation, re-thresholding, re-refining and the preview all call
 // this, so the same CAMs, image and settings give the same PNG bytes.
 import { camFromStored, type MaskSettings, type StoredCam } from '../masks/cam-mask.ts';
+import { classesPresent } from '../masks/labels.ts';
 import { refinedLabels, type RefineSettings, type StepRecord } from '../masks/refine/index.ts';
 import { encodeLabelPng } from '../project/png.ts';
 
@@ -20,6 +21,8 @@ export interface MaskInput {
 
 export interface MadeMask {
   png: Uint8Array;
+  /** the classes the PNG's labels hold (classesPresent), so the mask door judges them without inflating it */
+  classes: number[];
   /** what each refinement step did (empty without a chain) */
   steps: StepRecord[];
   /** the τ_bg the labels were cut at (the automatic rule's choice for this image, else the setting) */
@@ -30,7 +33,7 @@ export function maskFromStoredCams(input: MaskInput, settings: MaskSettings, ref
   const deep: Record<string, ReturnType<typeof camFromStored>[]> = {};
   for (const [layer, cams] of Object.entries(input.deep ?? {})) deep[layer] = cams.map(camFromStored);
   const r = refinedLabels({ width: input.width, height: input.height, rgb: input.rgb ?? null, cams: input.cams.map(camFromStored), deep }, refine, settings);
-  return { png: encodeLabelPng(r.labels, input.width, input.height), steps: r.steps, bg: r.bg };
+  return { png: encodeLabelPng(r.labels, input.width, input.height), classes: classesPresent(r.labels), steps: r.steps, bg: r.bg };
 }
 
 /** The decoded image's pixels when they are at the mask's size (else the chain's PAR step is skipped and says so). */

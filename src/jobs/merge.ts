@@ -8,9 +8,11 @@ import { openProject, type Project } from '../project/index.ts';
 import { commitFailure, commitImage } from './commit.ts';
 import { createOrResume } from './create.ts';
 import type { StoredCam } from '../masks/cam-mask.ts';
-import { canonical, storedCamMethod } from './params.ts';
+import { canonical } from '../contract/canonical.ts';
+import { storedCamMethod } from './params.ts';
 import { deepLayersOf } from '../masks/refine/index.ts';
 import { thresholdsOf } from './runner.ts';
+import { readStoredCams } from './stored-cams.ts';
 import { readShardInfo } from './shard-project.ts';
 import type { GenerationParams } from './types.ts';
 
@@ -91,20 +93,11 @@ function mergeOne(main: Project, shard: Project, jobId: number, params: Generati
       report.failed++;
       continue;
     }
-    const cams: StoredCam[] = item.classes.map((c) => {
-      const rec = shard.cams.get({ imageId: item.imageId, classIndex: c, modelHash: params.modelHash, method: key, layer: params.layer });
-      if (!rec) throw new StudioError('BAD_REQUEST', `${dir}: the CAM of class ${c} for ${sImg.name} is missing`);
-      return { classIndex: classTo.get(c)!, h: rec.h, w: rec.w, f16: rec.data };
-    });
     // the deeper layers' CAMs a refined mask was made from travel with it (re-refining needs them)
-    const deep: Record<string, StoredCam[]> = {};
-    for (const layer of deepLayersOf(refine)) {
-      const got = item.classes.flatMap((c) => {
-        const rec = shard.cams.get({ imageId: item.imageId, classIndex: c, modelHash: params.modelHash, method: key, layer });
-        return rec ? [{ classIndex: classTo.get(c)!, h: rec.h, w: rec.w, f16: rec.data }] : [];
-      });
-      if (got.length) deep[layer] = got;
-    }
+    const stored = readStoredCams(shard, { modelHash: params.modelHash, camMethod: key, layer: params.layer }, item.imageId, item.classes, deepLayersOf(refine), `${dir}: ${sImg.name}`);
+    const toMain = (cs: StoredCam[]): StoredCam[] => cs.map((c) => ({ ...c, classIndex: classTo.get(c.classIndex)! }));
+    const cams = toMain(stored.cams);
+    const deep = Object.fromEntries(Object.entries(stored.deep).map(([layer, cs]) => [layer, toMain(cs)]));
     const steps = item.maskId !== null ? (shard.masks.version(item.maskId)?.provenance.refine?.steps ?? []) : [];
     let png = item.maskId !== null ? shard.masks.png(item.maskId) : null;
     if (png && !identity) {

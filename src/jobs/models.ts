@@ -1,15 +1,17 @@
 // Model registration: a model file (ONNX or TF.js layers) joins the
 // project with its preprocessing and the map model output k → project class. Everything a
 // batch would trip over later is checked now: the file loads, the class list has one name
-// per output, the CAM layer resolves to a spatial feature map.
+// per output, the CAM layer resolves to a spatial feature map, and a probe forward gives
+// finite scores (a model with NaN/Inf weights is refused here, not after a whole batch).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.ts';
-import { concreteShapes, loadModel, logitsTensor, resolveLayer, type Graph } from '../engine/index.ts';
+import { assertFinite, concreteShapes, createCamExecutor, loadModel, logitsTensor, preprocessRgb, resolveLayer, type Graph } from '../engine/index.ts';
 import { groupBytes, type WeightGroup } from '../engine/importers/tfjs-weights.ts';
 import { readConfined } from '../fs/confine.ts';
 import type { ModelRecord, Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { findPreprocessFile, resolvePreprocess, type PreprocessConfig } from './preprocess-spec.ts';
 import { CAM_LAYER_NAMES, DEFAULT_CAM_LAYER, type ResolvedLayer } from '../contract/generation.ts';
 
@@ -37,12 +39,12 @@ export interface StoredModelInfo {
   layers?: ResolvedLayer[];
 }
 
-export interface RegisterReport {
-  model: ModelRecord;
-  /** false: the same file (by hash) was already registered */
-  added: boolean;
-  /** project classes this registration created (model classes the project lacked) */
-  createdClasses: string[];
+/** Everything registration checks, read from the model file and the files beside it; nothing is written. */
+export interface InspectedModel {
+  file: string;
+  format: ModelRecord['format'];
+  hash: string;
+  classesFile: string;
   classNames: string[];
   preprocess: PreprocessConfig;
   preprocessSource: string;
@@ -50,15 +52,26 @@ export interface RegisterReport {
   layerTensor: string;
   /** the layer's feature map at the model's input size, [h, w, channels] */
   layerShape: number[];
+  /** layer1..layer4 (those that resolve to a spatial map) */
+  layers: ResolvedLayer[];
 }
 
-export async function registerModel(project: Project, file: string, opts: RegisterOptions = {}): Promise<RegisterReport> {
+export interface RegisterReport extends Pick<InspectedModel, 'classNames' | 'preprocess' | 'preprocessSource' | 'layer' | 'layerTensor' | 'layerShape'> {
+  model: ModelRecord;
+  /** false: the same file (by hash) was already registered */
+  added: boolean;
+  /** project classes this registration created (model classes the project lacked) */
+  createdClasses: string[];
+}
+
+/** Loads and checks a model file as registration does; refusals name the file and the field or node. */
+export async function inspectModelFile(file: string, opts: RegisterOptions = {}): Promise<InspectedModel> {
   const abs = path.resolve(file);
   const graph = await loadModel(abs);
   const modelDir = modelFolder(abs);
   const classesFile = opts.classesFile ? path.resolve(opts.classesFile) : findBeside(modelDir, 'classes.txt');
   if (!classesFile || !existsSync(classesFile)) {
-    throw new StudioError('NOT_FOUND', `${abs}: no class list; put classes.txt (one name per line, in output order) beside the model or pass --classes FILE`);
+    throw new StudioError('NOT_FOUND', `${abs}: no class list; put classes.txt (one name per line, in output order) beside the model`);
   }
   const classNames = readClassList(classesFile);
   const { activation } = logitsTensor(graph);
@@ -84,7 +97,8 @@ export async function registerModel(project: Project, file: string, opts: Regist
     throw new StudioError('BAD_REQUEST', `${abs}: layer "${layer}" (${layerTensor}) is not a spatial feature map (shape ${layerShape.join('×')}); choose a convolutional layer`);
   }
 
-  const hash = modelHash(abs);
+  await probeForward(graph, preprocess, abs);
+
   // what each stage name means for this model, for the Generate drawer (a name that does not resolve is left out)
   const layers = CAM_LAYER_NAMES.flatMap((name): ResolvedLayer[] => {
     try {
@@ -95,20 +109,29 @@ export async function registerModel(project: Project, file: string, opts: Regist
       return [];
     }
   });
-  const info: StoredModelInfo = { preprocess, classNames, outputs, layer, layerTensor, layers };
-  const existing = project.models.byHash(hash);
-  if (existing) {
-    return { model: existing, added: false, createdClasses: [], classNames, preprocess, preprocessSource: where, layer, layerTensor, layerShape };
-  }
+  const format: ModelRecord['format'] = graph.source.format === 'tfjs-layers' ? 'tfjs-layers' : 'onnx';
+  return { file: abs, format, hash: modelHash(abs), classesFile, classNames, preprocess, preprocessSource: where, layer, layerTensor, layerShape, layers };
+}
+
+export async function registerModel(project: Project, file: string, opts: RegisterOptions = {}): Promise<RegisterReport> {
+  return registerInspected(project, await inspectModelFile(file, opts));
+}
+
+/** Adds an inspected model (the same file by content again: the existing record). */
+export function registerInspected(project: Project, m: InspectedModel): RegisterReport {
+  const { preprocess, classNames, layer, layerTensor, layerShape, layers } = m;
+  const info: StoredModelInfo = { preprocess, classNames, outputs: classNames.length, layer, layerTensor, layers };
+  const report = { createdClasses: [] as string[], classNames, preprocess, preprocessSource: m.preprocessSource, layer, layerTensor, layerShape };
+  const existing = project.models.byHash(m.hash);
+  if (existing) return { ...report, model: existing, added: false };
   const now = new Date().toISOString();
-  const { model, created } = project.db.transaction(() => {
+  const { model, created } = writeTransaction(project.db, () => {
     const { indices, created } = project.classes.ensure(classNames);
     const classMap = classNames.map((n) => indices.get(n.trim())!);
-    const format: ModelRecord['format'] = graph.source.format === 'tfjs-layers' ? 'tfjs-layers' : 'onnx';
-    const m = project.models.add({ file: abs, format, preprocessing: info as unknown as Record<string, unknown>, hash, classMap }, now);
-    return { model: m, created };
-  })();
-  return { model, added: true, createdClasses: created, classNames, preprocess, preprocessSource: where, layer, layerTensor, layerShape };
+    const rec = project.models.add({ file: m.file, format: m.format, preprocessing: info as unknown as Record<string, unknown>, hash: m.hash, classMap }, now);
+    return { model: rec, created };
+  });
+  return { ...report, model, added: true, createdClasses: created };
 }
 
 export function modelInfo(m: ModelRecord): StoredModelInfo {
@@ -119,11 +142,11 @@ export function modelInfo(m: ModelRecord): StoredModelInfo {
   return info;
 }
 
-/** A model by id, by file (registered path, or a file whose hash is registered), or the latest. */
+/** A model by id, by file (registered path, or a file whose hash is registered), or the active one (the latest unless chosen). */
 export function findModel(project: Project, ref?: string | number): ModelRecord {
   const models = project.models.list();
-  if (models.length === 0) throw new StudioError('NOT_FOUND', `${project.dir}: no model registered; add one with 'model add ${project.dir} MODEL_FILE'`);
-  if (ref === undefined || ref === '') return models[models.length - 1];
+  if (models.length === 0) throw new StudioError('NOT_FOUND', `${project.dir}: no model added yet; add one in the studio's Models dialog (or with 'model add ${project.dir} MODEL_FILE')`);
+  if (ref === undefined || ref === '') return project.models.active()!;
   if (typeof ref === 'number' || /^\d+$/.test(ref)) {
     const m = models.find((x) => x.id === Number(ref));
     if (!m) throw new StudioError('NOT_FOUND', `model ${ref} is not registered in ${project.dir} (ids: ${models.map((x) => x.id).join(', ')})`);
@@ -161,7 +184,7 @@ function modelFolder(abs: string): string {
 }
 
 /** `name` in the model's folder, else one folder up (a tfjs/ export beside the ONNX file). */
-function findBeside(dir: string, name: string): string | null {
+export function findBeside(dir: string, name: string): string | null {
   for (const d of [dir, path.dirname(dir)]) {
     const f = path.join(d, name);
     if (existsSync(f)) return f;
@@ -169,7 +192,7 @@ function findBeside(dir: string, name: string): string | null {
   return null;
 }
 
-function readClassList(file: string): string[] {
+export function readClassList(file: string): string[] {
   const names = readFileSync(file, 'utf8')
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -189,4 +212,21 @@ function shapesAt(graph: Graph, size: [number, number], file: string): Map<strin
   } catch (e) {
     throw new StudioError('BAD_REQUEST', `${file}: cannot run at input size ${size.join('×')} (${(e as Error).message})`);
   }
+}
+
+/** One forward on a plain gray image at the model's input size: its scores must be finite numbers. */
+async function probeForward(graph: Graph, pre: PreprocessConfig, file: string): Promise<void> {
+  const [h, w] = pre.size;
+  const input = preprocessRgb(new Uint8Array(h * w * 3).fill(128), w, h, pre);
+  let logits: Float32Array;
+  const model = await createCamExecutor(graph);
+  try {
+    logits = await model.predict(input.data, [1, h, w, input.channels]);
+  } catch (e) {
+    if (e instanceof StudioError) throw e;
+    throw new StudioError('BAD_REQUEST', `${file}: the model does not run at ${h}×${w} (${(e as Error).message.split('\n')[0]})`);
+  } finally {
+    await model.dispose();
+  }
+  assertFinite(`${file}: a probe forward (a gray ${h}×${w} image)`, { logits });
 }

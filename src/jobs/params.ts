@@ -1,62 +1,27 @@
-// Freezing a job's parameters: validated, defaults filled in, keys in a fixed order, so
-// "the same parameters" is a string comparison (a second `generate` run resumes the job).
+// Freezing a job's parameters: validated, defaults filled in, keys in a fixed order
+// (contract/canonical.ts), so "the same parameters" is a string comparison (a second
+// `generate` run resumes the job). The mask settings are checked by the mask kernel's
+// maskSettings, the chain by the refinement stage's resolveRefine.
 import { StudioError } from '../contract/errors.ts';
-import { isCamMethod, type CamMethod } from '../engine/index.ts';
-import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
-import { autoBackgroundSettings, chainForLayer, DEFAULT_AUTO_BACKGROUND, DEFAULT_REFINE_PRESET, refinePreset, refineSettings, type RefineSettings } from '../masks/refine/index.ts';
+import { CAM_METHODS, isCamMethod, type CamMethod } from '../engine/index.ts';
+import { canonical } from '../contract/canonical.ts';
+import { maskSettings, type MaskSettings } from '../masks/cam-mask.ts';
+import { DEFAULT_AUTO_BACKGROUND } from '../masks/refine/index.ts';
 import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 
-/** JSON-safe value with object keys sorted recursively (canonical form). */
-export function canonical<T>(v: T): T {
-  if (Array.isArray(v)) return v.map((x) => canonical(x)) as T;
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as Record<string, unknown>).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = canonical(x);
-    }
-    return out as T;
-  }
-  return v;
-}
-
 /**
- * A job's mask settings: the kernel's defaults filled in, every field range-checked for the
- * CLI and API. τ_bg is the studio's per-image choice (DEFAULT_AUTO_BACKGROUND) unless the
- * caller gives `bg` (`--bg`, the τ slider) without asking for bgAuto: an explicit τ_bg wins.
+ * A job's mask settings (maskSettings fills and checks them): τ_bg is the studio's
+ * per-image choice (DEFAULT_AUTO_BACKGROUND) unless the caller gives `bg` (`--bg`, the τ
+ * slider) without asking for bgAuto: an explicit τ_bg wins.
  */
 export function jobMaskSettings(partial: Partial<MaskSettings> = {}): MaskSettings {
-  const given = stripUndefined(partial);
-  const bgAuto = given.bgAuto !== undefined ? given.bgAuto : given.bg === undefined ? { ...DEFAULT_AUTO_BACKGROUND } : null;
-  const s: MaskSettings = { ...DEFAULT_MASK_SETTINGS, ...given, bgAuto: autoBackgroundSettings(bgAuto) };
-  if (!(s.bg >= 0 && s.bg <= 1)) throw new StudioError('BAD_REQUEST', `background threshold (--bg) must be within 0…1, got ${s.bg}`);
-  if (s.normalisation !== 'relu-max' && s.normalisation !== 'minmax') {
-    throw new StudioError('BAD_REQUEST', `normalisation must be relu-max or minmax, got '${String(s.normalisation)}'`);
-  }
-  if (!(s.ignoreBand >= 0 && s.ignoreBand < 1)) throw new StudioError('BAD_REQUEST', `ignore band must be within 0…1, got ${s.ignoreBand}`);
-  if (!Number.isInteger(s.minArea) || s.minArea < 0) throw new StudioError('BAD_REQUEST', `minimum area must be a whole number ≥ 0, got ${s.minArea}`);
-  if (s.smallTo !== 'ignore' && s.smallTo !== 'background') throw new StudioError('BAD_REQUEST', `smallTo must be ignore or background, got '${String(s.smallTo)}'`);
-  return s;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * A job's refinement chain: a preset name, explicit settings, null/'none' for raw CAMs,
- * absent for the default preset. The gate reads only layers deeper than the job's (a map
- * gated by itself, or by a shallower stage the walk never reaches, means nothing), and a
- * gate left with none goes.
- */
-export function jobRefine(input: string | RefineSettings | null | undefined, layer: string): RefineSettings | null {
-  const r = input === undefined ? refinePreset(DEFAULT_REFINE_PRESET) : typeof input === 'string' ? refinePreset(input) : refineSettings(input);
-  return chainForLayer(r, layer);
+  const bgAuto = partial.bgAuto !== undefined ? partial.bgAuto : partial.bg === undefined ? { ...DEFAULT_AUTO_BACKGROUND } : null;
+  return maskSettings({ ...partial, bgAuto });
 }
 
 export function camMethod(m: string | undefined): CamMethod {
   const method = m ?? 'rcam';
-  if (!isCamMethod(method)) throw new StudioError('BAD_REQUEST', `unknown CAM method '${method}' (rcam, gradcam, gradcampp, layercam, scorecam)`);
+  if (!isCamMethod(method)) throw new StudioError('BAD_REQUEST', `unknown CAM method '${method}' (${CAM_METHODS.join(', ')})`);
   return method;
 }
 

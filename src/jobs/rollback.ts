@@ -3,17 +3,11 @@
 // again where it still was, approved ones kept), and job items that pointed at it are
 // repointed. One transaction.
 import { StudioError } from '../contract/errors.ts';
+import type { RollbackReport } from '../contract/jobs.ts';
 import type { Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 
-export interface RollbackReport {
-  jobId: number;
-  /** versions deleted */
-  removed: number;
-  /** images whose previous current version (or no mask) came back */
-  restored: number;
-  /** versions kept because they were approved since */
-  keptApproved: number;
-}
+export type { RollbackReport } from '../contract/jobs.ts';
 
 export function rollbackJob(project: Project, jobId: number): RollbackReport {
   const job = project.jobs.get(jobId);
@@ -27,7 +21,7 @@ export function rollbackJob(project: Project, jobId: number): RollbackReport {
 /** Rollback without the running check (a job whose process was killed stays 'running'). */
 export function forceRollback(project: Project, jobId: number): RollbackReport {
   const report: RollbackReport = { jobId, removed: 0, restored: 0, keptApproved: 0 };
-  project.db.transaction(() => {
+  writeTransaction(project.db, () => {
     const items = project.jobItems.list(jobId, { states: ['done'] }).reverse();
     for (const item of items) {
       if (item.maskId === null) continue;
@@ -44,6 +38,6 @@ export function forceRollback(project: Project, jobId: number): RollbackReport {
       report.removed++;
     }
     project.jobs.setRolledBack(jobId, new Date().toISOString());
-  })();
+  });
   return report;
 }

@@ -1,13 +1,14 @@
 // Running a generation job through the job loop (loop.ts): the images of its frozen
-// selection not yet done, optionally one shard's slice, through a pool of engine workers.
-// Each result is committed as soon as it arrives (commit.ts); cancel lets the images
-// already in the workers finish (≤ one per worker, plus the one being prepared) and stops.
+// selection not yet done, optionally one shard's slice, through a pool of engine workers
+// that each run an image's whole pipeline. This thread only commits each result as it
+// arrives (commit.ts) and reports progress; cancel lets the images already handed to the
+// workers finish (≤ one per worker, plus one queued) and stops.
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import type { ModelRecord, Project } from '../project/index.ts';
 import { commitImage, type CommitContext } from './commit.ts';
 import { generationJob } from './create.ts';
-import { defaultPoolFactory } from './workers/runners.ts';
+import { defaultPoolFactory } from './workers/pools.ts';
 import type { CamTask, EnginePool, EnginePoolFactory, EngineSpec } from './workers/types.ts';
 import { runJobLoop, type JobWork } from './loop.ts';
 import { modelInfo } from './models.ts';
@@ -89,7 +90,7 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
   let pool: EnginePool;
   try {
     if (!existsSync(model.file)) throw new StudioError('NOT_FOUND', `${model.file}: model file not found`);
-    pool = await (opts.pool ?? defaultPoolFactory)(spec, workers);
+    pool = await (opts.pool ?? defaultPoolFactory)({ spec, keepPixels: 0 }, workers);
   } catch (e) {
     throw new Error(`job ${jobId} failed: the model ${model.file} could not be loaded (${(e as Error).message.split('\n')[0]})`);
   }
@@ -100,6 +101,7 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
     layer: params.layer,
     thresholds: thresholdsOf(params.mask),
     refine: params.refine,
+    keepCurrent: params.keepCurrent === true,
   };
   const outputOf = new Map<number, number>(model.classMap.map((c, k) => [c, k]));
   const task = (imageId: number): CamTask => {
@@ -117,15 +119,15 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
   };
   return {
     backend: pool.backend,
-    // one extra lane with worker threads: the next image is decoded and preprocessed here
-    // while the workers compute, so they never wait on this thread
+    // one extra lane with worker threads: an image waits in the queue, so a worker that
+    // finishes takes the next at once instead of waiting for this thread's commit
     lanes: Math.max(1, pool.size) + (workers > 0 ? 1 : 0),
     async run(imageId) {
       const t = task(imageId);
       // no tag the model knows: nothing to explain, no mask; the image counts as done
       if (t.targets && t.targets.length === 0) return commitImage(project, ctx, { imageId, cams: [], storeCams: false, png: null });
       const r = await pool.run(t);
-      return commitImage(project, ctx, { imageId, cams: r.cams, deep: r.deep, storeCams: true, png: r.png, steps: r.steps, bg: r.bg });
+      return commitImage(project, ctx, { imageId, cams: r.cams, deep: r.deep, storeCams: true, png: r.png, classes: r.classes, steps: r.steps, bg: r.bg });
     },
     close: () => pool.close(),
   };

@@ -7,8 +7,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../contract/errors.ts';
 import { createProject, DB_FILE, openProject, type Project } from '../project/index.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { createOrResume } from './create.ts';
-import { canonical } from './params.ts';
+import { canonical } from '../contract/canonical.ts';
 import { selectImages } from './selection.ts';
 import { shardRange, type Shard } from './shard.ts';
 import type { GenerationParams } from './types.ts';
@@ -50,7 +51,7 @@ export function prepareShardProject(main: Project, params: GenerationParams, sha
   const project = createProject(dir, { name: `${main.name} shard ${shard.index}/${shard.count}` });
   try {
     const now = new Date().toISOString();
-    const shardParams = project.db.transaction(() => {
+    const shardParams = writeTransaction(project.db, () => {
       const classMap = new Map<number, number>();
       for (const c of main.classes.list()) classMap.set(c.index, project.classes.add(c.name, c.color).index);
       for (const id of slice) {
@@ -63,7 +64,7 @@ export function prepareShardProject(main: Project, params: GenerationParams, sha
       }
       const m = project.models.add({ file: model.file, format: model.format, preprocessing: model.preprocessing, hash: model.hash, classMap: model.classMap.map((c) => classMap.get(c)!) }, now);
       return canonical({ ...params, modelId: m.id, selection: { kind: 'all' } as const });
-    })();
+    });
     const { job } = createOrResume(project, shardParams);
     const info: ShardInfo = { source: main.dir, shard, params, selection: ids.length, slice: slice.length };
     writeFileSync(path.join(dir, SHARD_FILE), JSON.stringify(info, null, 2));

@@ -3,7 +3,7 @@
 // the argmax over {τ_bg, CAM_c : c ∈ tags}.
 //
 // Decisions (fixed, so re-thresholding gives identical bytes):
-// - Normalisation happens at feature resolution, before upsampling (rcam-spec §6 order).
+// - Normalisation happens at feature resolution, before upsampling (docs/engine.md §6 order).
 //   'relu-max' (default): max(v, 0) / max; a map with no positive value → zeros.
 //   'minmax': (v − min) / (max − min); a constant map → zeros (the official code's NaN).
 // - Ties: a class wins only with a score strictly above τ_bg, so a tie with the
@@ -78,19 +78,25 @@ export const DEFAULT_MASK_SETTINGS: Readonly<MaskSettings> = Object.freeze({
   fillHoles: false,
 });
 
-/** Defaults filled in and every field checked (StudioError naming the bad setting). */
+/**
+ * Defaults filled in (a field given as undefined takes its default) and every field
+ * checked, with one StudioError naming the bad setting: the one checker for jobs, the CLI,
+ * the preview and every mask maker.
+ */
 export function maskSettings(partial: Partial<MaskSettings> = {}): MaskSettings {
-  const s: MaskSettings = { ...DEFAULT_MASK_SETTINGS, ...partial };
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<MaskSettings>;
+  const s: MaskSettings = { ...DEFAULT_MASK_SETTINGS, ...given };
   const bad = (what: string): never => {
     throw new StudioError('BAD_REQUEST', `mask settings: ${what}`);
   };
-  if (!Number.isFinite(s.bg)) bad(`bg (τ_bg) must be a number, got ${String(s.bg)}`);
-  s.bgAuto = autoBackgroundSettings(s.bgAuto);
+  if (!(typeof s.bg === 'number' && s.bg >= 0 && s.bg <= 1)) bad(`bg (τ_bg) must be a number within 0…1, got ${String(s.bg)}`);
+  const bgAuto = autoBackgroundSettings(s.bgAuto);
   if (s.normalisation !== 'relu-max' && s.normalisation !== 'minmax') bad(`normalisation must be relu-max or minmax, got '${String(s.normalisation)}'`);
-  if (!(s.ignoreBand >= 0)) bad(`ignoreBand (δ) must be ≥ 0, got ${String(s.ignoreBand)}`);
+  if (!(typeof s.ignoreBand === 'number' && s.ignoreBand >= 0 && s.ignoreBand < 1)) bad(`ignoreBand (δ) must be a number in [0, 1), got ${String(s.ignoreBand)}`);
   if (!(Number.isInteger(s.minArea) && s.minArea >= 0)) bad(`minArea must be a whole number ≥ 0, got ${String(s.minArea)}`);
   if (s.smallTo !== 'ignore' && s.smallTo !== 'background') bad(`smallTo must be ignore or background, got '${String(s.smallTo)}'`);
-  return s;
+  if (typeof s.fillHoles !== 'boolean') bad(`fillHoles must be true or false, got ${String(s.fillHoles)}`);
+  return { bg: s.bg, bgAuto, normalisation: s.normalisation, ignoreBand: s.ignoreBand, minArea: s.minArea, smallTo: s.smallTo, fillHoles: s.fillHoles };
 }
 
 /** A normalised copy of `data` (see the file comment). */

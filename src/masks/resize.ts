@@ -1,4 +1,4 @@
-// Bilinear resampling of a float map with half-pixel centres, as rcam-spec §6 states for
+// Bilinear resampling of a float map with half-pixel centres, as docs/engine.md §6 states for
 // cv2.resize INTER_LINEAR / tf.image.resizeBilinear(halfPixelCenters) / F.interpolate
 // (align_corners=False, no antialias): src = (dst + 0.5)·in/out − 0.5, clamped to the
 // border.
@@ -48,12 +48,8 @@ export function resizeBilinear(
   return out;
 }
 
-/**
- * Output row `y` of resizeBilinear, written to out[y·outW …]: a caller that needs only
- * some rows (the editor's threshold tools) gets exactly the bits a whole resize gives.
- * `row` is scratch space of inW values.
- */
-export function resizeBilinearRow(src: Float32Array, inW: number, outW: number, taps: { x: Taps; y: Taps }, y: number, row: Float64Array, out: Float32Array): void {
+/** Output row `y` of resizeBilinear, written to out[y·outW …]; `row` is scratch space of inW values. */
+function resizeBilinearRow(src: Float32Array, inW: number, outW: number, taps: { x: Taps; y: Taps }, y: number, row: Float64Array, out: Float32Array): void {
   const tx = taps.x;
   const r0 = taps.y.i0[y] * inW;
   const r1 = taps.y.i1[y] * inW;

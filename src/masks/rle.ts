@@ -49,7 +49,8 @@ export function rleDecode(rle: Rle): Uint8Array {
   const out = new Uint8Array(n);
   let pos = 0;
   let v = 0;
-  for (const c of rle.counts) {
+  for (const [k, c] of rle.counts.entries()) {
+    if (!Number.isInteger(c) || c < 0) throw new StudioError('BAD_REQUEST', `RLE count ${k} is ${String(c)}; counts are whole numbers ≥ 0`);
     if (pos + c > n) throw new StudioError('BAD_REQUEST', `RLE counts cover more than ${h}x${w} pixels`);
     if (v) {
       for (let k = pos; k < pos + c; k++) {

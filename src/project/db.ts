@@ -1,6 +1,7 @@
 // Opening the project's SQLite file with the settings every connection needs.
 import Database from 'better-sqlite3';
 import { StudioError } from '../contract/errors.ts';
+import { rememberDatabaseFile } from './transaction.ts';
 
 export const DB_FILE = 'project.sqlite';
 
@@ -24,10 +25,18 @@ export function openDatabase(file: string, opts: { mustExist: boolean }): Databa
   }
   try {
     configure(db);
+    rememberDatabaseFile(db);
   } catch (err) {
     db.close();
     throw new StudioError('IO_ERROR', `${file}: cannot use the project database (${(err as Error).message})`);
   }
+  return db;
+}
+
+/** A read-only connection (a glance at another project's numbers): no migration, no writes. */
+export function openReadOnly(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  db.pragma('busy_timeout = 1000');
   return db;
 }
 
@@ -42,23 +51,4 @@ export function configure(db: Database.Database): void {
   db.pragma('busy_timeout = 5000');
 }
 
-const FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
-const READ_ONLY = new Set(['SQLITE_READONLY', 'EROFS']);
-
-/**
- * A storage failure (disk full, I/O error, read-only or damaged file) as a one-line
- * StudioError('IO_ERROR') saying what to do, or null for any other error. Used where a
- * raw SQLite/fs error would otherwise escape as a stack trace or fail one image after
- * another.
- */
-export function storageFailure(err: unknown, where: string): StudioError | null {
-  if (err instanceof StudioError) return null;
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code !== 'string') return null;
-  const detail = `${code}: ${String((err as Error).message ?? '').split('\n')[0]}`;
-  if (FULL.has(code) || code.startsWith('SQLITE_FULL')) return new StudioError('IO_ERROR', `${where}: the disk is full (${detail}); free some space and run it again`);
-  if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY')) return new StudioError('IO_ERROR', `${where}: the project's storage is read-only (${detail})`);
-  if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) return new StudioError('IO_ERROR', `${where}: an I/O error on the project's disk (${detail}); check the disk, then run it again`);
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return new StudioError('IO_ERROR', `${where}: the project database is damaged (${detail}); restore project.sqlite from a backup`);
-  return null;
-}
+export { storageFailure } from './storage-errors.ts';

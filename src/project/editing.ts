@@ -5,6 +5,7 @@
 import type { ClassInfo, ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 import { decodeLabelPng } from './png.ts';
+import { writeTransaction } from './transaction.ts';
 import type { Project } from './project.ts';
 import type { MaskVersion } from './types.ts';
 import { checkName } from './user-names.ts';
@@ -16,9 +17,9 @@ export function restoreMaskVersion(project: Project, imageId: number, versionId:
 
 /** One status for many images, all or none; 'approved' freezes each image's current mask. */
 export function setStatusMany(project: Project, imageIds: readonly number[], status: ReviewStatus): void {
-  project.db.transaction(() => {
+  writeTransaction(project.db, () => {
     for (const id of imageIds) project.maskWrites.setStatus(id, status);
-  })();
+  });
 }
 
 /** Adds and removes tags on many images (unknown classes refused before anything changes). */
@@ -26,14 +27,13 @@ export function editTags(project: Project, imageIds: readonly number[], add: rea
   const known = new Set(project.classes.list().map((c) => c.index));
   const bad = [...add, ...remove].filter((c) => !known.has(c));
   if (bad.length) throw new StudioError('BAD_REQUEST', `tags: unknown class index ${[...new Set(bad)].join(', ')}`);
-  const drop = project.db.prepare('DELETE FROM image_tags WHERE image_id = ? AND class_idx = ?');
-  project.db.transaction(() => {
+  writeTransaction(project.db, () => {
     for (const id of imageIds) {
       project.images.get(id);
       project.images.addTags(id, add);
-      for (const c of remove) drop.run(id, c);
+      project.images.removeTags(id, remove);
     }
-  })();
+  });
 }
 
 function classOrThrow(project: Project, index: number): ClassInfo {
@@ -44,7 +44,7 @@ function classOrThrow(project: Project, index: number): ClassInfo {
 
 /** Renames and/or recolours a class. */
 export function updateClass(project: Project, index: number, change: { name?: string; color?: string }): ClassInfo {
-  return project.db.transaction(() => {
+  return writeTransaction(project.db, () => {
     const c = classOrThrow(project, index);
     if (change.name !== undefined) {
       let name: string;
@@ -55,15 +55,15 @@ export function updateClass(project: Project, index: number, change: { name?: st
       }
       const other = project.classes.indexOf(name);
       if (other !== undefined && other !== index) throw new StudioError('BAD_REQUEST', `class '${name}' already exists`);
-      project.db.prepare('UPDATE classes SET name = ? WHERE idx = ?').run(name, index);
+      project.classes.rename(index, name);
     }
     if (change.color !== undefined) {
       const color = change.color.toLowerCase();
       if (!/^#[0-9a-f]{6}$/.test(color)) throw new StudioError('BAD_REQUEST', `class ${c.name}: colour '${change.color}' is not '#rrggbb'`);
-      project.db.prepare('UPDATE classes SET color = ? WHERE idx = ?').run(color, index);
+      project.classes.setColor(index, color);
     }
     return classOrThrow(project, index);
-  })();
+  });
 }
 
 /**
@@ -75,15 +75,13 @@ export function updateClass(project: Project, index: number, change: { name?: st
  */
 export function mergeClasses(project: Project, from: number, into: number): { images: number; masks: number } {
   if (from === into) throw new StudioError('BAD_REQUEST', `cannot merge class ${from} into itself`);
-  const db = project.db;
-  return db.transaction(() => {
-    const a = classOrThrow(project, from);
+  return writeTransaction(project.db, () => {
+    classOrThrow(project, from);
     classOrThrow(project, into);
-    const tagged = db.prepare<[number], { image_id: number }>('SELECT image_id FROM image_tags WHERE class_idx = ?').all(from).map((r) => r.image_id);
+    const tagged = project.images.taggedWith(from);
     for (const id of tagged) project.images.addTags(id, [into]);
     let masks = 0;
-    const ids = db.prepare<[], { image_id: number }>('SELECT image_id FROM masks WHERE current = 1').all().map((r) => r.image_id);
-    for (const imageId of ids) {
+    for (const imageId of project.masks.imagesWithCurrent()) {
       const cur = project.masks.current(imageId)!;
       const m = decodeLabelPng(cur.png, `mask of image ${imageId}`);
       if (!m.labels.includes(from)) continue;
@@ -92,13 +90,9 @@ export function mergeClasses(project: Project, from: number, into: number): { im
       project.maskWrites.relabelled(imageId, { labels, width: m.width, height: m.height }, cur.version);
       masks++;
     }
-    for (const model of db.prepare<[], { id: number; class_map: string }>('SELECT id, class_map FROM models').all()) {
-      const map = JSON.parse(model.class_map) as number[];
-      if (map.includes(from)) db.prepare('UPDATE models SET class_map = ? WHERE id = ?').run(JSON.stringify(map.map((c) => (c === from ? into : c))), model.id);
-    }
-    db.prepare('DELETE FROM cams WHERE class_idx = ?').run(from);
-    db.prepare('DELETE FROM classes WHERE idx = ?').run(from);
-    void a;
+    project.models.remapClass(from, into);
+    project.cams.deleteClass(from);
+    project.classes.delete(from);
     return { images: tagged.length, masks };
-  })();
+  });
 }

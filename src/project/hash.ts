@@ -1,18 +1,13 @@
-// Content hashes by streaming: an image is never held whole in memory to hash it.
+// Content hashes of image files, read under the image-file rule (fs/image-file.ts).
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { readImageFile } from '../fs/image-file.ts';
 
-/** sha256 hex of the file's bytes and its size. */
-export function hashFile(file: string): Promise<{ hash: string; size: number }> {
-  return new Promise((resolveHash, reject) => {
-    const h = createHash('sha256');
-    let size = 0;
-    createReadStream(file, { highWaterMark: 1 << 16 })
-      .on('data', (chunk) => {
-        size += chunk.length;
-        h.update(chunk);
-      })
-      .on('error', reject)
-      .on('end', () => resolveHash({ hash: h.digest('hex'), size }));
-  });
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** sha256 hex of an image file's bytes and its size. */
+export async function hashFile(file: string): Promise<{ hash: string; size: number }> {
+  const bytes = await readImageFile(file);
+  return { hash: hashBytes(bytes), size: bytes.length };
 }

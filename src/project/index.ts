@@ -1,6 +1,7 @@
 // The project store's public surface.
 export { createProject, openProject, Project, DB_FILE } from './project.ts';
 export { setSqliteNativeBinding } from './db.ts';
+export { peekProject, type ProjectPeek } from './peek.ts';
 export type * from './types.ts';
 export { SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
 export { vocColor, vocPalette, VOC_CLASSES } from '../masks/palette.ts';

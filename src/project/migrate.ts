@@ -19,7 +19,10 @@ export function migrate(
   migrations: readonly Migration[] = MIGRATIONS,
 ): { from: number; to: number } {
   const from = schemaVersion(db);
-  const latest = migrations.length;
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new StudioError('INTERNAL', `migration ${m.name} says version ${m.version} at step ${i + 1} of the list`);
+  });
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
   if (from > latest) {
     throw new StudioError(
       'BAD_REQUEST',
@@ -28,10 +31,10 @@ export function migrate(
   }
   if (from === latest) return { from, to: from };
   const run = db.transaction(() => {
-    for (let v = from; v < latest; v++) {
-      migrations[v].up(db);
-      // PRAGMA takes no bound parameters; v is an integer we control
-      db.pragma(`user_version = ${v + 1}`);
+    for (const m of migrations.slice(from)) {
+      m.up(db);
+      // PRAGMA takes no bound parameters; the version is an integer we control
+      db.pragma(`user_version = ${m.version}`);
     }
   });
   try {

@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, sta
 import { basename, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
+import { readImageFile, SHARP_LIMITS } from '../fs/image-file.ts';
 import type { ClassInfo, ImagePage, ImageQuery, ImageSummary, ProjectInfo, ReviewStatus } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 import { DB_FILE, openDatabase } from './db.ts';
@@ -25,6 +26,7 @@ import { renderThumbnail, thumbPath, writeThumbnail } from './thumbnails.ts';
 import type { ImageRecord, ImportOptions, ImportReport, MaskProvenance, MaskVersion, RelinkReport } from './types.ts';
 import { APP_VERSION } from './version.ts';
 import { checkName } from './user-names.ts';
+import { writeTransaction } from './transaction.ts';
 import { assertWritable } from './writable.ts';
 
 export { DB_FILE } from './db.ts';
@@ -47,10 +49,10 @@ export function createProject(dir: string, opts: { name?: string } = {}): Projec
   try {
     migrate(db, file);
     const meta = new MetaRepo(db);
-    db.transaction(() => {
+    writeTransaction(db, () => {
       meta.set('name', name);
       meta.set('created_at', new Date().toISOString());
-    })();
+    });
   } catch (err) {
     db.close();
     throw err;
@@ -118,7 +120,7 @@ export class Project {
     this.jobItems = new JobItemsRepo(db);
     this.cams = new CamsRepo(db);
     this.meta = new MetaRepo(db);
-    this.maskWrites = new MaskWrites(db, this.images, this.masks);
+    this.maskWrites = new MaskWrites(db, this.images, this.masks, this.classes);
   }
 
   close(): void {
@@ -164,7 +166,8 @@ export class Project {
 
   getImage(id: number): ImageSummary {
     const rec = this.images.get(id);
-    return this.summary({ ...rec, tags: this.images.tags(id), hasMask: this.masks.current(id) !== null });
+    const maskId = this.masks.currentVersion(id)?.id ?? null;
+    return this.summary({ ...rec, tags: this.images.tags(id), hasMask: maskId !== null, maskId });
   }
 
   imagePath(id: number): string {
@@ -179,20 +182,27 @@ export class Project {
     } catch {
       // not cached yet (or the cache was cleared)
     }
-    const bytes = await renderThumbnail(this.sourceFile(id)).catch((err: Error) => {
-      throw new StudioError('IO_ERROR', `${this.imagePath(id)}: cannot read the image (${err.message.split('\n')[0]})`);
+    const file = this.sourceFile(id);
+    const source = await readImageFile(file);
+    const bytes = await renderThumbnail(source).catch((err: Error) => {
+      throw new StudioError('IO_ERROR', `${file}: cannot read the image (${err.message.split('\n')[0]})`);
     });
-    writeThumbnail(this.dir, id, bytes);
+    try {
+      writeThumbnail(this.dir, id, bytes);
+    } catch {
+      // a cache: a full or read-only disk only means it is rendered again next time
+    }
     return new Uint8Array(bytes);
   }
 
-  /** The file's own bytes when it needs no rotation and is JPEG/PNG; else re-encoded upright. */
+  /** The file's own bytes when it needs no rotation and is JPEG/PNG; else re-encoded upright. Read under the image-file rule (fs/image-file.ts). */
   async imageBytes(id: number): Promise<Uint8Array> {
     const rec = this.images.get(id);
     const file = this.sourceFile(id);
+    const bytes = await readImageFile(file);
     try {
-      if (rec.orientation === 1 && (rec.format === 'jpeg' || rec.format === 'png')) return new Uint8Array(readFileSync(file));
-      const img = sharp(file).rotate();
+      if (rec.orientation === 1 && (rec.format === 'jpeg' || rec.format === 'png')) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const img = sharp(bytes, SHARP_LIMITS).rotate();
       return new Uint8Array(await (rec.format === 'png' ? img.png() : img.jpeg({ quality: 92 })).toBuffer());
     } catch (err) {
       throw new StudioError('IO_ERROR', `${file}: cannot read the image (${(err as Error).message.split('\n')[0]})`);
@@ -204,7 +214,7 @@ export class Project {
   }
 
   addClass(name: string, color?: string): ClassInfo {
-    return this.db.transaction(() => this.classes.add(name, color))();
+    return writeTransaction(this.db, () => this.classes.add(name, color));
   }
 
   importDataset(datasetDir: string, opts: ImportOptions = {}): Promise<ImportReport> {
@@ -254,7 +264,7 @@ export class Project {
     const known = new Set(this.classes.list().map((c) => c.index));
     const bad = classIndices.filter((c) => !known.has(c));
     if (bad.length) throw new StudioError('BAD_REQUEST', `image ${imageId}: unknown class index ${bad.join(', ')}`);
-    this.db.transaction(() => this.images.setTags(imageId, classIndices))();
+    writeTransaction(this.db, () => this.images.setTags(imageId, classIndices));
   }
 
   /** Retention: prunes old generated, non-current, non-frozen mask versions beyond `keep` per image. */
@@ -268,7 +278,7 @@ export class Project {
     return file;
   }
 
-  private summary(i: ListedImage | (ImageRecord & { tags: number[]; hasMask: boolean })): ImageSummary {
+  private summary(i: ListedImage | (ImageRecord & { tags: number[]; hasMask: boolean; maskId: number | null })): ImageSummary {
     return {
       id: i.id,
       name: i.name,
@@ -278,6 +288,7 @@ export class Project {
       status: i.status,
       tags: i.tags,
       hasMask: i.hasMask,
+      maskId: i.maskId,
       available: existsSync(absolutePath(this.dir, i.path)),
     };
   }

@@ -1,9 +1,8 @@
 // Types the Project API exposes beyond the renderer contract (src/contract/api.ts).
 import type { RefineSettings, StepRecord } from '../masks/refine/index.ts';
-import type { ReviewStatus, Split } from '../contract/api.ts';
+import type { DatasetLayout, ReviewStatus, Split } from '../contract/core.ts';
 
-export const DATASET_LAYOUTS = ['voc', 'folders', 'csv', 'json'] as const;
-export type DatasetLayout = (typeof DATASET_LAYOUTS)[number];
+export { DATASET_LAYOUTS, type DatasetLayout } from '../contract/core.ts';
 
 export interface ImportProgress {
   done: number;
@@ -26,6 +25,8 @@ export interface ImportOptions {
    * quality checks score against the reference.
    */
   masks?: 'current' | 'ground-truth';
+  /** stops before the next batch (the batches already stored stay) */
+  signal?: AbortSignal;
 }
 
 export interface ImportReport {
@@ -38,6 +39,8 @@ export interface ImportReport {
   newClasses: string[];
   /** ground-truth masks imported (VOC SegmentationClass) */
   masks: number;
+  /** stopped by `signal` before the end */
+  cancelled: boolean;
 }
 
 export interface RelinkReport {

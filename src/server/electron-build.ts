@@ -1,7 +1,8 @@
 // Bundles the Electron side into dist-electron/ with esbuild:
 //   main.js           electron/main.ts (ESM)
 //   preload.cjs       electron/preload.ts (CommonJS: a sandboxed preload cannot load ES modules)
-//   engine-worker.mjs src/engine/worker/worker.ts (the engine's worker thread, no tsx needed)
+//   engine-worker.mjs src/jobs/workers/worker.ts (the engine's worker thread with the jobs'
+//                     per-image pipeline; it serves plain engine requests too; no tsx needed)
 // Native and heavy packages stay external and load from node_modules.
 //
 // Source files locate things next to themselves with `import.meta.url` (package.json, the
@@ -65,7 +66,7 @@ export async function buildElectron(outDir = ELECTRON_OUT): Promise<{ main: stri
   const preload = join(outDir, 'preload.cjs');
   const worker = join(outDir, WORKER_BUNDLE);
   await esbuild.build({ ...common, ...esm, entryPoints: [join(ROOT, 'electron', 'main.ts')], outfile: main });
-  await esbuild.build({ ...common, ...esm, entryPoints: [join(ROOT, 'src', 'engine', 'worker', 'worker.ts')], outfile: worker });
+  await esbuild.build({ ...common, ...esm, entryPoints: [join(ROOT, 'src', 'jobs', 'workers', 'worker.ts')], outfile: worker });
   await esbuild.build({ ...common, entryPoints: [join(ROOT, 'electron', 'preload.ts')], outfile: preload, format: 'cjs' });
   return { main, preload, worker };
 }

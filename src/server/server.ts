@@ -60,6 +60,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   UNKNOWN_METHOD: 404,
   IO_ERROR: 500,
+  BUSY: 503,
   INTERNAL: 500,
 };
 
@@ -120,7 +121,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         return sendJson(res, 405, fail('BAD_REQUEST', `${method}: use POST`), { ...headers, Allow: 'POST' });
       }
       const result = await dispatch(opts.api, method, params);
-      if (!result.ok) return sendJson(res, STATUS[result.error.code], result, headers);
+      if (!result.ok) return sendJson(res, STATUS[result.error.code], result, result.error.code === 'BUSY' ? { ...headers, 'Retry-After': '1' } : headers);
       if (isBinaryMethod(method)) {
         const bytes = result.value as Uint8Array;
         res.writeHead(200, { ...headers, 'Content-Type': sniffImageType(bytes), 'Content-Length': bytes.byteLength, 'Cache-Control': 'no-store' });

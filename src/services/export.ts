@@ -5,12 +5,17 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExportApi } from '../contract/export.ts';
 import { StudioError } from '../contract/errors.ts';
-import { exportProject } from '../export/index.ts';
+import { exportProject, planExport } from '../export/index.ts';
 import type { Project } from '../project/index.ts';
 import { THROTTLE_MS, type EventBus } from './events.ts';
 
 /** Per open project, shared by every service object over it (Electron re-creates them). */
 const exporting = new WeakSet<Project>();
+
+/** An export of this project is being written (a project switch waits for none). */
+export function exportRunning(project: Project): boolean {
+  return exporting.has(project);
+}
 
 export function createExportService(project: Project, bus?: EventBus): ExportApi {
   return {
@@ -21,6 +26,11 @@ export function createExportService(project: Project, bus?: EventBus): ExportApi
         const dir = k === 1 ? base : `${base}-${k}`;
         if (!existsSync(dir) || isEmptyDir(dir)) return dir;
       }
+    },
+
+    async exportPlan(req) {
+      const { chosen, leftOut } = planExport(project, req);
+      return { format: req.format, images: chosen.length, leftOut };
     },
 
     async exportProject(req) {
@@ -34,6 +44,8 @@ export function createExportService(project: Project, bus?: EventBus): ExportApi
           out: req.out,
           overwrite: req.overwrite,
           approvedOnly: req.approvedOnly,
+          copyImages: req.copyImages,
+          minArea: req.minArea,
           ...(req.split ? { split: req.split } : {}),
           onProgress: (p) => {
             const now = Date.now();

@@ -5,8 +5,11 @@
 //    outline mode. Paint/composite time is not included (it happens after the handler).
 // 2. Opening the next 2048×2048 JPEG ('editor-open': from the command until the image is
 //    decoded and its mask painted), first open and prefetched next/previous.
+// 3. The smart region tool on a 2048×2048 image (see smartRegionClicks).
 // Headless Chromium with --disable-gpu; other sessions share the CPU, so compare within a run.
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import type { Page } from '@playwright/test';
 import { createProject } from '../../src/project/index.ts';
 import { serveProject } from '../../src/server/session.ts';
@@ -47,6 +50,7 @@ export async function run(): Promise<void> {
     const data = join(tmp.dir, 'data');
     await writeJpeg(join(data, 'big', 'a_4096.jpg'), { width: 4096, height: 4096, seed: 1 });
     for (let k = 0; k < 4; k++) await writeJpeg(join(data, 'big', `b_2048_${k}.jpg`), { width: 2048, height: 2048, seed: 2 + k });
+    await writeObjectJpeg(join(data, 'big', 'c_object_2048.jpg'));
     const project = createProject(join(tmp.dir, 'p'), { name: 'bench' });
     await project.importDataset(data, { layout: 'folders' });
     const ids = project.listImages({ offset: 0, limit: 10, sort: 'name' }).items.map((i) => i.id);
@@ -86,7 +90,7 @@ export async function run(): Promise<void> {
       // open-next: 2048² JPEGs; the first is a cold open, later ones were prefetched
       await page.evaluate(CLEAR('editor-open'));
       const opens: { label: string; ms: number }[] = [];
-      for (let k = 1; k < ids.length; k++) {
+      for (let k = 1; k <= 4; k++) {
         await page.keyboard.press('n');
         await page.getByRole('heading', { name: `big/b_2048_${k - 1}.jpg` }).waitFor();
         await waitForEntries(page, 'editor-open', k);
@@ -96,6 +100,9 @@ export async function run(): Promise<void> {
       console.log('\n| open next image (2048×2048 JPEG, to decoded + mask painted) | ms |');
       console.log('|---|---|');
       for (const o2 of opens) console.log(`| ${o2.label} | ${o2.ms.toFixed(0)} |`);
+      await page.keyboard.press('n');
+      await page.getByRole('heading', { name: 'big/c_object_2048.jpg' }).waitFor();
+      await smartRegionClicks(page);
     } finally {
       await browser.close();
       await served.close();
@@ -103,4 +110,85 @@ export async function run(): Promise<void> {
   } finally {
     tmp.cleanup();
   }
+}
+
+/** 2048² JPEG: a warm ellipse (≈ 22 % of the image) on a noisy cool background, seeded */
+async function writeObjectJpeg(file: string): Promise<void> {
+  const S = 2048;
+  const px = Buffer.alloc(S * S * 3);
+  let s = 5;
+  for (let y = 0; y < S; y++) {
+    for (let x = 0; x < S; x++) {
+      const inside = ((x - 1000) / 620) ** 2 + ((y - 1060) / 460) ** 2 <= 1;
+      const c = inside ? [205, 120, 60] : [70, 105, 150];
+      for (let k = 0; k < 3; k++) {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        px[(y * S + x) * 3 + k] = Math.max(0, Math.min(255, c[k] + ((s >>> 24) - 128) / 4));
+      }
+    }
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  await sharp(px, { raw: { width: S, height: S, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
+}
+
+/** pointermove then pointerdown/up at a client point in one task (no frame between: the click computes its region itself) */
+const CLICK_AT = (x: number, y: number) => `(() => {
+  const root = document.querySelector('.rs-canvas-root');
+  const o = { clientX: ${x}, clientY: ${y}, bubbles: true, pointerId: 1, button: 0, buttons: 1, isPrimary: true };
+  root.dispatchEvent(new PointerEvent('pointermove', { ...o, buttons: 0 }));
+  root.dispatchEvent(new PointerEvent('pointerdown', o));
+  root.dispatchEvent(new PointerEvent('pointerup', { ...o, buttons: 0 }));
+})()`;
+
+/**
+ * 3. The smart region on a 2048×2048 image of one object with no mask yet: clicks inside the
+ *    object label it (≈ 0.9 M pixels each). Reading the pixels and preparing the working
+ *    image (first use), the region behind the hover preview, and a click — with its preview
+ *    ready, and without one (the region computed inside pointer-down) — against a
+ *    flood-fill click at the same points (which fills the whole image: no mask to stop it).
+ */
+async function smartRegionClicks(page: Page): Promise<void> {
+  // points inside the ellipse (the canvas shows the whole image, fitted and centred)
+  const stage = (await page.locator('.rs-stage').boundingBox())!;
+  const points = Array.from({ length: 8 }, (_, k) => ({ x: stage.x + stage.width * ((1000 + 400 * Math.cos(k * 0.8)) / 2048), y: stage.y + stage.height * ((1060 + 280 * Math.sin(k * 0.8)) / 2048) }));
+  const names = ['editor-pointer-down', 'smart-region', 'smart-region-prepare'];
+  for (const n of names) await page.evaluate(CLEAR(n));
+  const rows: { label: string; t: number[] }[] = [];
+
+  await page.keyboard.press('f');
+  for (const p of points) {
+    await page.evaluate(CLICK_AT(p.x, p.y));
+    await page.keyboard.press('Control+z');
+  }
+  rows.push({ label: 'flood fill click (baseline: fills the whole image)', t: (await page.evaluate(ENTRIES('editor-pointer-down'))) as number[] });
+
+  await page.keyboard.press('s');
+  await page.mouse.move(points[0].x - 20, points[0].y);
+  await waitForEntries(page, 'smart-region-prepare', 1);
+  await waitForEntries(page, 'smart-region', 1);
+  rows.push({ label: 'first use: read the pixels, prepare the working image', t: (await page.evaluate(ENTRIES('smart-region-prepare'))) as number[] });
+
+  await page.evaluate(CLEAR('editor-pointer-down'));
+  await page.evaluate(CLEAR('smart-region'));
+  for (const [k, p] of points.entries()) {
+    await page.mouse.move(p.x, p.y);
+    await waitForEntries(page, 'smart-region', k + 1);
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.keyboard.press('Control+z');
+  }
+  rows.push({ label: 'region for the hover preview (kernel)', t: (await page.evaluate(ENTRIES('smart-region'))) as number[] });
+  rows.push({ label: 'click with the preview ready', t: (await page.evaluate(ENTRIES('editor-pointer-down'))) as number[] });
+
+  await page.evaluate(CLEAR('editor-pointer-down'));
+  for (const p of points) {
+    await page.evaluate(CLICK_AT(p.x + 7, p.y + 5));
+    await page.keyboard.press('Control+z');
+  }
+  rows.push({ label: '**click without a preview (region computed in the click)**', t: (await page.evaluate(ENTRIES('editor-pointer-down'))) as number[] });
+
+  const base = pct(rows[0].t, 50);
+  console.log('\n| smart region, 2048×2048 (JS time) | n | median ms | p95 ms | max ms | × flood fill click |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.label} | ${r.t.length} | ${pct(r.t, 50).toFixed(1)} | ${pct(r.t, 95).toFixed(1)} | ${Math.max(...r.t).toFixed(1)} | ${(pct(r.t, 50) / base).toFixed(2)} |`);
 }

@@ -15,7 +15,8 @@ import { rgbPixels, uniqueJpeg, vocXml } from '../helpers/images.ts';
 const W = 64;
 const H = 48;
 
-async function generate(dir: string, count: number): Promise<void> {
+/** A synthetic VOC folder of `count` small JPEGs (annotations, splits, ~10% masks); also used by import-ui. */
+export async function generate(dir: string, count: number): Promise<void> {
   for (const sub of ['JPEGImages', 'Annotations', 'ImageSets/Main', 'SegmentationClass']) mkdirSync(join(dir, sub), { recursive: true });
   const bases = await Promise.all(
     Array.from({ length: 16 }, (_, s) => sharp(rgbPixels(W, H, s), { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 80 }).toBuffer()),

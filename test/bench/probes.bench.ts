@@ -1,12 +1,16 @@
-// `npm run bench -- probes [--url URL [--pid PID]] [--fuzz N]`: replays the hardening
+// `npm run bench -- probes [--url URL [--pid PID]] [--fuzz N] [--trials 20] [--export-images 2000]
+// [--edits 1200] [--coco 10000,40000] [--csv-rows 1000000] [--no-round2]`: replays the hardening
 // probes (WebSocket frames past the payload limit, a saveMask decompression bomb, a class
 // name with a newline, export to /proc, label values that are no class, foreign Origins on
 // POST and on the upgrade) and then a fuzz loop of N (default 1 000) malformed requests
 // and frames against a served studio, and reports each probe's answer and time and the
 // server's resident memory (start, peak, a few seconds after). Without --url it serves a
-// throw-away project with `relevance-studio serve` and measures that process; with --url
-// (the printed URL, token included) it probes a studio that is already running, and reads
-// its memory when --pid is given. Not a test: the numbers go in reports.
+// throw-away project with `relevance-studio serve` and measures that process, then replays
+// the round-2 probes that need processes of their own (probes/hardening.ts: concurrent
+// exports, edits during a CLI generate, replaced image files, NaN model, stale run lock,
+// deleted project folder, COCO and CSV scale); with --url (the printed URL, token included)
+// it probes a studio that is already running, and reads its memory when --pid is given.
+// Not a test: the numbers go in reports.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +21,7 @@ import { encodeLabelPng } from '../../src/project/png.ts';
 import { fuzzer } from '../helpers/fuzz.ts';
 import { writeJpeg } from '../helpers/images.ts';
 import { bombPng } from '../helpers/png-bomb.ts';
+import { concurrentExports, editsDuringGenerate, singleProbes } from './probes/hardening.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -123,7 +128,7 @@ export async function run(args: string[]): Promise<void> {
       [`saveMask bomb (${(bomb.length / 1024).toFixed(0)} KB declaring 20000x20000)`, () => upload(1, bomb)],
       ['saveMask label value 200', () => upload(1, encodeLabelPng(badLabels, w, h))],
       ['updateClass name with newline', () => call('updateClass', [1, { name: 'cat\nbackground' }])],
-      ['exportProject to /proc/x', () => call('exportProject', [{ format: 'voc', out: '/proc/x', approvedOnly: false, split: null, overwrite: true }])],
+      ['exportProject to /proc/x', () => call('exportProject', [{ format: 'voc', out: '/proc/x', approvedOnly: false, split: null, overwrite: true, copyImages: false, minArea: 0 }])],
       ['POST, foreign Origin', () => call('projectInfo', [], { Origin: 'http://evil.example' })],
     ];
     console.log('| probe | answer | ms | server alive | RSS MB after |');
@@ -139,7 +144,7 @@ export async function run(args: string[]): Promise<void> {
     let peak = start ?? 0;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid) ?? 0)), 100);
     const t0 = performance.now();
-    const tally = await fuzzer(Number(flag('--seed') ?? 1)).run({ origin, token, scratch }, fuzzN);
+    const tally = await fuzzer(Number(flag('--seed') ?? 1)).run({ origin, token, scratch, ...(child ? { dataset: join(scratch, 'data') } : {}) }, fuzzN);
     const secs = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     await new Promise((r) => setTimeout(r, 3000));
@@ -150,6 +155,12 @@ export async function run(args: string[]): Promise<void> {
       console.log(`server RSS: start ${start.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, 3 s after ${end.toFixed(0)} MB (${delta >= 0 ? '+' : ''}${delta.toFixed(0)} MB; goal: within 50 MB → ${Math.abs(delta) <= 50 ? 'met' : 'NOT met'})`);
     } else {
       console.log('server RSS: not measured (pass --pid PID of the served studio)');
+    }
+    if (child && !args.includes('--no-round2')) {
+      const [c1, c2] = (flag('--coco') ?? '10000,40000').split(',').map(Number);
+      await concurrentExports(scratch, Number(flag('--trials') ?? 20), Number(flag('--export-images') ?? 2000));
+      await editsDuringGenerate(scratch, Number(flag('--edits') ?? 1200));
+      await singleProbes(scratch, [c1, c2], Number(flag('--csv-rows') ?? 1_000_000));
     }
   } finally {
     child?.kill('SIGTERM');

@@ -63,7 +63,7 @@ test('paint, undo, redo, approve; the edit survives a reload and a server restar
 
   // every tool button: aria-label = the tool's name, its shortcut in the tooltip
   const tools = page.getByRole('toolbar', { name: 'Tools' });
-  for (const [name, key] of [['Brush', 'B'], ['Eraser', 'E'], ['Polygon', 'P'], ['Flood fill', 'F'], ['Threshold brush', 'T'], ['Accept CAM region', 'C'], ['Class picker', 'I']]) {
+  for (const [name, key] of [['Brush', 'B'], ['Eraser', 'E'], ['Polygon', 'P'], ['Flood fill', 'F'], ['Smart region', 'S'], ['Class picker', 'I']]) {
     await expect(tools.getByRole('button', { name, exact: true })).toHaveAttribute('title', new RegExp(`^${name} \\(${key}\\)`));
   }
 

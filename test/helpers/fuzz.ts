@@ -1,8 +1,11 @@
 // A bounded, seeded fuzz loop against a served studio on 127.0.0.1: malformed API requests
 // (bad JSON, wrong shapes and types, hostile strings, random and mutated PNG bytes, bad
 // headers, foreign origins, odd methods and paths) and malformed WebSocket traffic (random
-// text/binary frames, oversized frames, raw invalid frames, aborted upgrades). Shared by
-// the fuzz test (the server must survive) and the probe-replay bench (memory too).
+// text/binary frames, oversized frames, raw invalid frames, aborted upgrades), and the
+// hardening cases of round 2: exports into the folder holding the project's images and
+// several exports into one folder at once, masks holding labels that are no class, and
+// bursts of tag/class edits. Shared by the fuzz test (the server must survive, the images
+// stay) and the probe-replay bench (memory too).
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { encodeLabelPng } from '../../src/project/png.ts';
@@ -12,8 +15,17 @@ const METHODS = [
   'projectInfo', 'listImages', 'getImage', 'thumbnail', 'imageBytes', 'maskVersions', 'maskPng', 'saveMask', 'restoreMaskVersion',
   'setStatus', 'setTags', 'editTags', 'updateClass', 'mergeClasses', 'listCams', 'camData', 'imageScores', 'defaultExportFolder',
   'exportProject', 'listModels', 'startGeneration', 'cancelGeneration', 'generationStatus', 'previewMask',
+  'currentProject', 'recentProjects', 'createProject', 'openProject', 'forgetProject', 'inspectDataset', 'startImport', 'cancelImport',
+  'importStatus', 'inspectModel', 'tryModel', 'addModel', 'removeModel', 'setActiveModel', 'listFolder',
   'constructor', '__proto__', 'toString', 'hasOwnProperty', '', '..%2f..%2fetc', 'onEvent', 'x'.repeat(300),
 ];
+
+/**
+ * Paths the project, import, model and chooser methods get: each must be refused (kernel
+ * filesystems, links into them, relative, missing). None may name a real folder the fuzzer
+ * could make a project in or import from (the served project must survive as it is).
+ */
+const PATHS = ['/proc/self', '/proc/self/mem', '/dev/zero', '/dev/shm', '/sys/kernel', 'relative/x', '/nonexistent-rs-fuzz/x', 'C:\\x', '/proc/../dev/null'];
 
 const STRINGS = ['', '\0', 'a\nb', '\u202Eevil', '../../etc/passwd', '/proc/self/mem', '/dev/zero', '%00', '💥'.repeat(50), 'x'.repeat(5000), '{"a":', 'NaN', '__proto__'];
 
@@ -23,6 +35,8 @@ export interface FuzzTarget {
   token: string;
   /** where an export the fuzzer happens to make valid may write */
   scratch: string;
+  /** the folder holding the served project's images: exports into it must be refused */
+  dataset?: string;
 }
 
 export interface FuzzTally {
@@ -34,6 +48,8 @@ export interface FuzzTally {
   resets: number;
   /** what each reset request was */
   resetDetails: string[];
+  /** requests per method name in the URL (every kind of request) */
+  methods: Record<string, number>;
 }
 
 export function fuzzer(seed: number) {
@@ -42,15 +58,22 @@ export function fuzzer(seed: number) {
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
 
   const value = (depth = 0): unknown => {
-    switch (int(depth > 2 ? 6 : 9)) {
+    switch (int(depth > 2 ? 7 : 10)) {
       case 0: return pick([0, -1, 1, 2, 3, 255, 256, 2 ** 31, 2 ** 53, -0, 1.5, 1e308]);
       case 1: return pick(STRINGS);
       case 2: return pick([null, true, false]);
       case 3: return int(6);
       case 4: return pick(['voc', 'coco', 'approved', 'rcam', 'layer2', 'name', 'tags']);
       case 5: return { format: pick(['voc', 'nope']), out: pick(['/proc/x', '/dev/null', 'relative', '/sys/x']), approvedOnly: false, split: null, overwrite: rnd() < 0.5 };
-      case 6: return Array.from({ length: int(4) }, () => value(depth + 1));
-      case 7: return Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['offset', 'limit', 'name', 'color', 'imageId', 'classIndex', 'x', '__proto__', 'constructor']), value(depth + 1)]));
+      case 6: return pick([
+        { path: pick(PATHS), layout: pick(['voc', 'folders', 'csv', 'nope', undefined]), masks: pick(['current', 'ground-truth', 'x']) },
+        { name: pick(['P', '', '\u202Ex', 'x'.repeat(300)]), parent: pick(PATHS), folder: pick(['p', '..', 'a/b', '']) },
+        { path: pick([...PATHS, undefined]), purpose: pick(['dataset', 'model', 'project', 'new-project', 'export', 'x']), hidden: pick([true, 'yes', undefined]) },
+        { path: pick(PATHS), imageId: pick([1, 0, -1, 'x']), layer: pick(['layer2', 'layer9']) },
+        pick(PATHS),
+      ]);
+      case 7: return Array.from({ length: int(4) }, () => value(depth + 1));
+      case 8: return Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['offset', 'limit', 'name', 'color', 'imageId', 'classIndex', 'path', 'parent', 'folder', 'purpose', 'x', '__proto__', 'constructor']), value(depth + 1)]));
       default: return Array.from({ length: int(3) }, () => value(depth + 1));
     }
   };
@@ -66,14 +89,28 @@ export function fuzzer(seed: number) {
 
   async function http(t: FuzzTarget, tally: FuzzTally): Promise<void> {
     const method = pick(METHODS);
+    tally.methods[method] = (tally.methods[method] ?? 0) + 1;
     const headers: Record<string, string> = {};
     if (rnd() < 0.9) headers['X-Studio-Token'] = rnd() < 0.95 ? t.token : 'wrong';
     if (rnd() < 0.1) headers.Origin = pick(['http://evil.example', 'null', t.origin]);
     let body: string | Uint8Array<ArrayBuffer> | undefined;
     let verb = 'POST';
     let path = `/api/${encodeURIComponent(method)}`;
-    const kind = int(10);
-    if (kind < 5) {
+    const kind = int(11);
+    if (kind === 10) {
+      // round 2: exports into the images' folder or one shared folder, foreign labels, edit bursts
+      headers['Content-Type'] = 'application/json';
+      const out = pick([t.dataset ?? t.scratch, `${t.scratch}/shared`, `${t.scratch}/shared/SegmentationClass`]);
+      const req = pick([
+        ['exportProject', [{ format: pick(['voc', 'coco', 'yolo']), out, approvedOnly: false, split: null, overwrite: rnd() < 0.7 }]],
+        ['editTags', [[1 + int(5)], [1 + int(3)], []]],
+        ['editTags', [[1 + int(5)], [], [1 + int(3)]]],
+        ['updateClass', [1 + int(2), { color: pick(['#112233', '#445566', 'red']) }]],
+        ['setStatus', [[1 + int(5)], pick(['approved', 'edited', 'rejected'])]],
+      ] as const);
+      path = `/api/${req[0]}`;
+      body = JSON.stringify(req[1]);
+    } else if (kind < 5) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(Array.from({ length: int(4) }, () => value()));
     } else if (kind < 6) {
@@ -85,6 +122,11 @@ export function fuzzer(seed: number) {
       const asciiJson = JSON.stringify([value()]).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
       headers['X-Studio-Params'] = pick(['[1]', '[2]', '[99999]', '[', '{"a":1}', '["x"]', '[-1]', asciiJson]);
       body = (rnd() < 0.6 ? mutatedPng() : randomBytes(int(4096))) as Uint8Array<ArrayBuffer>;
+      // a well-formed mask of a real image's size whose labels are no class (round 2: the mask door)
+      if (rnd() < 0.1) {
+        headers['X-Studio-Params'] = '[2]';
+        body = encodeLabelPng(Uint8Array.from({ length: 40 * 30 }, () => pick([0, 1, 2, 3, 77, 254])), 40, 30) as Uint8Array<ArrayBuffer>;
+      }
       path = rnd() < 0.8 ? '/api/saveMask' : path;
     } else if (kind < 9) {
       verb = pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
@@ -152,7 +194,7 @@ export function fuzzer(seed: number) {
 
   /** `n` events, `concurrency` at a time; ~1 in 4 is WebSocket traffic */
   async function run(t: FuzzTarget, n: number, concurrency = 8): Promise<FuzzTally> {
-    const tally: FuzzTally = { http: 0, ws: 0, statuses: {}, resets: 0, resetDetails: [] };
+    const tally: FuzzTally = { http: 0, ws: 0, statuses: {}, resets: 0, resetDetails: [], methods: {} };
     let left = n;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {

@@ -4,11 +4,12 @@
 // of the stage, so they cost no repaint; the heatmap is drawn at CAM resolution and
 // scaled by the compositor. Each pointer event's JS time (core + repaint) is recorded as a
 // performance measure: 'editor-pointer' (moves), 'editor-pointer-down' / '-up'.
+import { parseHexColor } from '../../../src/masks/palette.ts';
 import { heatLut } from '../colors.ts';
 import type { EditorCore } from '../editor.ts';
 import type { Rect } from '../geometry.ts';
 import { paintHeat } from '../paint.ts';
-import type { ToolPointer } from '../tools/types.ts';
+import type { ImagePixels, OverlayShape, ToolPointer } from '../tools/types.ts';
 import { fit, panBy, toImage, zoomAt, type Viewport } from '../viewport.ts';
 
 const HEAT = heatLut();
@@ -28,6 +29,8 @@ export class CanvasHost {
   private drawing = false;
   private overlayFrame = 0;
   private fitted = false;
+  /** the last region preview drawn, as a canvas at image resolution (redrawn only when the preview changes) */
+  private regionLayer: { mask: Uint8Array; value: number; canvas: HTMLCanvasElement } | null = null;
   onViewChange: (v: Viewport) => void = () => {};
 
   constructor(
@@ -95,7 +98,26 @@ export class CanvasHost {
     this.stage.style.height = `${height}px`;
     this.fitted = false;
     this.fit();
+    this.core.setPixelReader(() => this.readPixels(width, height));
     await this.img.decode().catch(() => undefined);
+  }
+
+  /** The shown image's RGB pixels (read on demand: tools that follow image edges ask for them). */
+  private async readPixels(width: number, height: number): Promise<ImagePixels> {
+    await this.img.decode();
+    const c = document.createElement('canvas');
+    c.width = width;
+    c.height = height;
+    const ctx = c.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(this.img, 0, 0, width, height);
+    const rgba = ctx.getImageData(0, 0, width, height).data;
+    const rgb = new Uint8Array(width * height * 3);
+    for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+      rgb[j] = rgba[i];
+      rgb[j + 1] = rgba[i + 1];
+      rgb[j + 2] = rgba[i + 2];
+    }
+    return { rgb, width, height };
   }
 
   fit(): void {
@@ -163,7 +185,8 @@ export class CanvasHost {
   }
 
   private applyState(): void {
-    this.labels.style.opacity = String(this.core.maskOpacity);
+    // an outline is a thin line: it is drawn stronger than a fill at the same setting
+    this.labels.style.opacity = String(this.core.outline ? Math.min(1, 2 * this.core.maskOpacity) : this.core.maskOpacity);
     this.labels.hidden = !this.core.showMask;
     this.heat.style.opacity = String(this.core.heatOpacity);
     this.heat.hidden = !this.core.showHeat || this.heatClass() === null;
@@ -188,18 +211,15 @@ export class CanvasHost {
     const sx = (x: number) => x * v.scale + v.tx;
     const sy = (y: number) => y * v.scale + v.ty;
     for (const s of this.core.overlay()) {
-      if (s.kind === 'circle') {
+      if (s.kind === 'region') {
+        this.drawRegion(ctx, s, sx(s.x), sy(s.y), v.scale);
+      } else if (s.kind === 'circle') {
         const r = Math.max(s.r * v.scale, 0);
         ctx.lineWidth = 1;
         if (r > 1) {
           ctx.beginPath();
           ctx.arc(sx(s.x), sy(s.y), r, 0, Math.PI * 2);
-          ctx.strokeStyle = 'rgba(0,0,0,0.7)';
-          ctx.lineWidth = 3;
-          ctx.stroke();
-          ctx.strokeStyle = 'rgba(255,255,255,0.95)';
-          ctx.lineWidth = 1.25;
-          ctx.stroke();
+          haloStroke(ctx, 'rgba(255,255,255,0.95)', 1.25);
         } else {
           crosshair(ctx, sx(s.x), sy(s.y));
         }
@@ -211,18 +231,47 @@ export class CanvasHost {
         ctx.moveTo(sx(p[0]), sy(p[1]));
         for (let k = 2; k + 1 < p.length; k += 2) ctx.lineTo(sx(p[k]), sy(p[k + 1]));
         if (s.closed) ctx.closePath();
-        ctx.strokeStyle = 'rgba(0,0,0,0.7)';
-        ctx.lineWidth = 3;
-        ctx.stroke();
-        ctx.strokeStyle = '#4c8dff';
-        ctx.lineWidth = 1.5;
-        ctx.stroke();
+        haloStroke(ctx, '#4c8dff', 1.5);
         for (let k = 0; k + 1 < p.length - 2; k += 2) {
           ctx.fillStyle = k === 0 ? '#ffffff' : '#4c8dff';
           ctx.fillRect(sx(p[k]) - 3, sy(p[k + 1]) - 3, 6, 6);
         }
       }
     }
+  }
+
+  /**
+   * A region preview: the class colour (background: white) over the region, its edge in
+   * white so the preview reads apart from the mask under it. Built once per preview.
+   */
+  private drawRegion(ctx: CanvasRenderingContext2D, s: Extract<OverlayShape, { kind: 'region' }>, x: number, y: number, scale: number): void {
+    let layer = this.regionLayer;
+    if (!layer || layer.mask !== s.mask || layer.value !== s.value) {
+      const c = layer?.canvas ?? document.createElement('canvas');
+      c.width = s.w;
+      c.height = s.h;
+      const cls = this.core.classes.find((k) => k.index === s.value);
+      const [r, g, b] = s.value === 0 || !cls ? [255, 255, 255] : parseHexColor(cls.color);
+      const img = new ImageData(s.w, s.h);
+      const px = new Uint32Array(img.data.buffer);
+      const fill = ((150 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+      const edge = 0xffffffff;
+      const m = s.mask;
+      for (let yy = 0; yy < s.h; yy++) {
+        for (let xx = 0; xx < s.w; xx++) {
+          const i = yy * s.w + xx;
+          if (!m[i]) continue;
+          const onEdge = xx === 0 || yy === 0 || xx === s.w - 1 || yy === s.h - 1 || !m[i - 1] || !m[i + 1] || !m[i - s.w] || !m[i + s.w];
+          px[i] = onEdge ? edge : fill;
+        }
+      }
+      c.getContext('2d')!.putImageData(img, 0, 0);
+      layer = this.regionLayer = { mask: s.mask, value: s.value, canvas: c };
+    }
+    ctx.save();
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(layer.canvas, x, y, s.w * scale, s.h * scale);
+    ctx.restore();
   }
 
   // ---- input ----
@@ -330,18 +379,23 @@ function canvas(cls: string): HTMLCanvasElement {
   return c;
 }
 
-function crosshair(ctx: CanvasRenderingContext2D, x: number, y: number): void {
+/** strokes the current path twice, a dark 3 px halo under `color` at `width`, so it shows on any image */
+function haloStroke(ctx: CanvasRenderingContext2D, color: string, width: number): void {
   ctx.strokeStyle = 'rgba(0,0,0,0.7)';
   ctx.lineWidth = 3;
+  ctx.stroke();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.stroke();
+}
+
+function crosshair(ctx: CanvasRenderingContext2D, x: number, y: number): void {
   ctx.beginPath();
   ctx.moveTo(x - 7, y);
   ctx.lineTo(x + 7, y);
   ctx.moveTo(x, y - 7);
   ctx.lineTo(x, y + 7);
-  ctx.stroke();
-  ctx.strokeStyle = '#fff';
-  ctx.lineWidth = 1;
-  ctx.stroke();
+  haloStroke(ctx, '#fff', 1);
 }
 
 function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number): void {

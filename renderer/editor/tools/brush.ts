@@ -1,6 +1,6 @@
-// Brush, eraser and threshold brush: one round, hard-edged stroke between successive
-// pointer positions (a capsule per move, so fast strokes leave no gaps). They differ only
-// in the label written and in which pixels may take it.
+// Brush and eraser: one round, hard-edged stroke between successive pointer positions (a
+// capsule per move, so fast strokes leave no gaps). They differ only in the label written
+// and in which pixels may take it.
 import { BACKGROUND, IGNORE } from '../labels.ts';
 import { capsuleBounds, paintCapsule, type PixelFilter } from '../raster.ts';
 import type { OverlayShape, Tool, ToolContext, ToolId, ToolPointer } from './types.ts';
@@ -87,30 +87,5 @@ export class EraserTool extends StrokeTool {
   readonly hint = 'Erase to background; hold Shift to mark ignore';
   protected setup(p: ToolPointer) {
     return { value: p.shift ? IGNORE : BACKGROUND };
-  }
-}
-
-export class ThresholdBrushTool extends StrokeTool {
-  readonly id = 'threshold';
-  readonly name = 'Threshold brush';
-  readonly shortcut = 'T';
-  readonly hint = "Paint only where the class's CAM exceeds the threshold (wheel sets it)";
-  protected setup() {
-    const cam = this.ctx.camFor(this.ctx.activeClass);
-    if (!cam) {
-      this.ctx.notify('No stored CAM for this class: run generate first');
-      return null;
-    }
-    const t = this.ctx.threshold;
-    return { value: this.ctx.activeClass, filter: (x: number, y: number) => cam.at(x, y) > t };
-  }
-
-  wheel(deltaY: number): boolean {
-    this.ctx.setThreshold(this.ctx.threshold + (deltaY < 0 ? 0.02 : -0.02));
-    return true;
-  }
-
-  override overlay(hover: ToolPointer | null): OverlayShape[] {
-    return hover ? [{ kind: 'circle', x: hover.x, y: hover.y, r: this.ctx.brushSize / 2, label: `τ ${this.ctx.threshold.toFixed(2)}` }] : [];
   }
 }

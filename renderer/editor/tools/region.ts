@@ -1,5 +1,4 @@
-// One-click tools: flood fill of a label region, accepting a connected CAM component,
-// and the eyedropper.
+// One-click tools: flood fill of a label region and the eyedropper.
 import { BACKGROUND, IGNORE } from '../labels.ts';
 import { fillRegion, floodRegion } from '../raster.ts';
 import type { OverlayShape, Tool, ToolContext, ToolPointer } from './types.ts';
@@ -35,41 +34,6 @@ export class FillTool implements Tool {
     const value = p.shift ? BACKGROUND : this.ctx.activeClass;
     if (seed === value) return;
     labelRegion(this.ctx, floodRegion(width, height, at.x, at.y, (i) => data[i] === seed), value, this.name);
-  }
-}
-
-export class AcceptComponentTool implements Tool {
-  readonly id = 'accept';
-  readonly name = 'Accept CAM region';
-  readonly shortcut = 'C';
-  readonly hint = "Click a blob of the class's CAM above the threshold to label it (wheel sets the threshold)";
-  constructor(private readonly ctx: ToolContext) {}
-
-  down(p: ToolPointer): void {
-    const at = pixel(this.ctx, p);
-    if (!at) return;
-    const cam = this.ctx.camFor(this.ctx.activeClass);
-    if (!cam) {
-      this.ctx.notify('No stored CAM for this class: run generate first');
-      return;
-    }
-    const { width, height } = this.ctx.labels;
-    const t = this.ctx.threshold;
-    const region = floodRegion(width, height, at.x, at.y, (i) => cam.at(i % width, (i / width) | 0) > t);
-    if (region.pixels === 0) {
-      this.ctx.notify(`The CAM is below ${t.toFixed(2)} here`);
-      return;
-    }
-    labelRegion(this.ctx, region, this.ctx.activeClass, this.name);
-  }
-
-  wheel(deltaY: number): boolean {
-    this.ctx.setThreshold(this.ctx.threshold + (deltaY < 0 ? 0.02 : -0.02));
-    return true;
-  }
-
-  overlay(hover: ToolPointer | null): OverlayShape[] {
-    return hover ? [{ kind: 'circle', x: hover.x, y: hover.y, r: 0, label: `τ ${this.ctx.threshold.toFixed(2)}` }] : [];
   }
 }
 

@@ -6,7 +6,7 @@ import type { Rect } from '../geometry.ts';
 import type { CamField } from '../../../src/masks/cam-field.ts';
 import type { LabelMap } from '../labels.ts';
 
-export type ToolId = 'brush' | 'eraser' | 'polygon' | 'fill' | 'threshold' | 'accept' | 'picker';
+export type ToolId = 'brush' | 'eraser' | 'polygon' | 'fill' | 'smart' | 'picker';
 
 export interface ToolPointer {
   /** image coordinates (fractional) */
@@ -25,16 +25,28 @@ export interface ToolKey {
 /** Shapes the overlay layer draws for the current tool (image coordinates). */
 export type OverlayShape =
   | { kind: 'circle'; x: number; y: number; r: number; label?: string }
-  | { kind: 'polyline'; points: number[]; closed: boolean };
+  | { kind: 'polyline'; points: number[]; closed: boolean }
+  /** a region preview: mask (w·h, 1 inside) at image position (x, y), drawn in `value`'s colour (0: background) */
+  | { kind: 'region'; x: number; y: number; w: number; h: number; mask: Uint8Array; value: number };
+
+/** The image's pixels (RGB, width·height·3), once the host has read them. */
+export interface ImagePixels {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+}
 
 /** What the editor lends a tool: the map, a stroke, the settings. */
 export interface ToolContext {
   readonly labels: LabelMap;
   readonly activeClass: number;
   readonly brushSize: number;
-  readonly threshold: number;
+  /** +1 per completed change to the labels (a cache of anything computed from them is keyed by it) */
+  readonly revision: number;
   /** the current class's CAM, when one is loaded */
   camFor(classIndex: number): CamField | null;
+  /** the image's pixels, or null while the host has not read them (asking starts the reading) */
+  pixels(): ImagePixels | null;
   /** starts a stroke (idempotent while one is open) */
   begin(): void;
   /** call before writing inside `r`; returns `r` clipped to the image */
@@ -45,7 +57,6 @@ export interface ToolContext {
   commit(label: string): void;
   /** drops the stroke, restoring every pixel it wrote */
   cancel(): void;
-  setThreshold(t: number): void;
   setActiveClass(c: number): void;
   overlayChanged(): void;
   notify(message: string): void;

@@ -3,9 +3,11 @@
 //   #/                 the image grid
 //   #/edit/<id>        the mask editor on image <id>
 //   #/compare/<id>     the CAM methods side by side for image <id>
-export type Route = { view: 'images' } | { view: 'editor'; id: number } | { view: 'compare'; id: number };
+//   #/projects         the Projects home (also what shows while no project is open)
+export type Route = { view: 'images' } | { view: 'editor'; id: number } | { view: 'compare'; id: number } | { view: 'home' };
 
 export function parseRoute(hash: string): Route {
+  if (hash === '#/projects') return { view: 'home' };
   const m = /^#\/(edit|compare)\/(\d+)$/.exec(hash);
   if (m) {
     const id = Number(m[2]);
@@ -17,6 +19,7 @@ export function parseRoute(hash: string): Route {
 export function formatRoute(r: Route): string {
   if (r.view === 'editor') return `#/edit/${r.id}`;
   if (r.view === 'compare') return `#/compare/${r.id}`;
+  if (r.view === 'home') return '#/projects';
   return '#/';
 }
 

@@ -3,18 +3,19 @@
 // (min-max normalised, bilinear with half-pixel centres to the model input size) and
 // prints a summary (JSON with --json): backend, predicted, top5, timings in ms. With
 // --deep-layers the same walk also gives the maps of deeper layers, written as
-// PREFIX_<layer>_cam.npy and PREFIX_<layer>_map.npy.
+// PREFIX_<layer>_cam.npy and PREFIX_<layer>_map.npy. `--method clrp --layer input` gives CLRP's
+// pixel map (both files at the input size).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, flagBool, flagNumber, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
 import { encodeNpyFloat32 } from '../../masks/npy.ts';
-import { CAM_METHODS, createCamExecutor, displayMap, executorLabel, isCamMethod, loadModel, logitsTensor, preprocessFile, probabilities, readPreprocessFor, type CamRequest, type CamResult, type TargetMap } from '../../engine/index.ts';
+import { assertFinite, CAM_METHODS, createCamExecutor, displayMap, executorLabel, isCamMethod, loadModel, logitsTensor, preprocessFile, probabilities, readPreprocessFor, type CamRequest, type CamResult, type TargetMap } from '../../engine/index.ts';
 import { DEFAULT_CAM_LAYER } from '../../contract/generation.ts';
 
 export const cam: Command = {
   name: 'cam',
-  usage: 'cam --model FILE --image FILE [--layer layer2] [--deep-layers layer3,layer4] [--method rcam] [--class K] [--size S] [--repeat N] [--out PREFIX] [--json]',
+  usage: 'cam --model FILE --image FILE [--layer layer2|input] [--deep-layers layer3,layer4] [--method rcam] [--class K] [--size S] [--repeat N] [--out PREFIX] [--json]',
   summary: `one saliency map (${CAM_METHODS.join('|')}) → PREFIX_cam.npy, PREFIX_map.npy`,
   booleans: ['json', 'relu'],
   async run(args) {
@@ -40,7 +41,8 @@ export const cam: Command = {
     const t0 = performance.now();
     const graph = await loadModel(modelFile);
     const load_ms = performance.now() - t0;
-    const pre = await readPreprocessFor(modelFile);
+    // a copy: without a preprocess.json this is the shared IMAGENET default, which --size must not change
+    const pre = { ...(await readPreprocessFor(modelFile)) };
     if (size !== undefined) pre.size = [size, size];
     const img = await preprocessFile(imageFile, pre);
     const req: CamRequest = {
@@ -56,6 +58,11 @@ export const cam: Command = {
     const model = await createCamExecutor(graph);
     try {
       const first = await model.run(img.data, img.size, req);
+      // NaN scores would print as null: say so instead, naming what was not finite
+      assertFinite(`${imageFile} through ${modelFile}`, {
+        logits: first.logits,
+        layers: [{ layer, maps: first.maps, targets: first.maps.map((m) => m.target) }, ...first.deep.map((d) => ({ layer: d.layer, maps: d.maps, targets: d.maps.map((m) => m.target) }))],
+      });
       const backend = executorLabel(first.timings);
       const repeats: CamResult[] = [];
       if (repeat > 0) {

@@ -6,39 +6,9 @@ import { resolve } from 'node:path';
 import { CliError, flagBool, flagNumber, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
 import { EXPORT_FORMATS, exportProject, type ExportFormat } from '../../export/index.ts';
+import { leftOutText } from '../../export/select.ts';
 import { openProject } from '../../project/index.ts';
-
-interface Stream {
-  isTTY?: boolean;
-  columns?: number;
-  write(s: string): boolean;
-}
-
-/** A bar redrawn in place on a terminal; a plain line every ~5% otherwise. */
-export function progressLine(label: string, out: Stream): { update: (p: { done: number; total: number }) => void; finish: () => void } {
-  let last = -1;
-  let drawn = false;
-  return {
-    update({ done, total }) {
-      if (total === 0) return;
-      const frac = done / total;
-      const step = Math.floor(frac * (out.isTTY ? 200 : 20));
-      if (step === last) return;
-      last = step;
-      if (out.isTTY) {
-        const width = Math.max(10, Math.min(40, (out.columns ?? 80) - 30));
-        const fill = Math.round(frac * width);
-        out.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}`);
-        drawn = true;
-      } else {
-        out.write(`${label}: ${step * 5}% (${done}/${total})\n`);
-      }
-    },
-    finish() {
-      if (drawn) out.write('\n');
-    },
-  };
-}
+import { progressLine } from '../progress.ts';
 
 /** '--split val=0.1' or '--split 0.1'. */
 function parseSplit(v: string | undefined, seed: number | undefined): { val: number; seed: number } | undefined {
@@ -56,7 +26,7 @@ function parseSplit(v: string | undefined, seed: number | undefined): { val: num
 
 export const exportCmd: Command = {
   name: 'export',
-  usage: 'export <dir> --format voc|coco|yolo|cams --out OUT [--overwrite] [--approved-only] [--split val=0.1 --seed 1] [--copy-images]',
+  usage: 'export <dir> --format voc|coco|yolo|cams --out OUT [--overwrite] [--approved-only] [--split val=0.1 --seed 1] [--copy-images] [--min-area N]',
   summary: 'export masks as training labels (VOC PNGs, COCO RLE, YOLO-seg polygons, CAM .npy)',
   booleans: ['approved-only', 'copy-images', 'per-class', 'overwrite'],
   async run(args) {
@@ -90,6 +60,7 @@ export const exportCmd: Command = {
       });
       progress.finish();
       for (const s of rep.skipped) console.error(`skipped ${s.image}: ${s.reason}`);
+      if (rep.leftOut.length) console.error(`left out: ${leftOutText(rep.leftOut)}`);
       const secs = (performance.now() - t0) / 1000;
       console.log(`exported ${rep.images} images (${rep.files} file${rep.files === 1 ? "" : "s"}, ${format}) to ${rep.out} in ${secs.toFixed(1)} s${rep.skipped.length ? `; ${rep.skipped.length} skipped` : ''}`);
     } finally {

@@ -6,6 +6,7 @@
 // Progress: a bar on a terminal (stderr), else one JSON line per --every N images (stdout).
 import { CliError, flagBool, flagNumber, flagString, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
+import type { Stream } from '../progress.ts';
 import { openProject, type Project } from '../../project/index.ts';
 import {
   cancelJob,
@@ -53,7 +54,7 @@ export const generate: Command = {
       if (flagBool(args, 'rethreshold')) {
         const job = flagNumber(args, 'job') ?? latestGeneration(main);
         const refine = flagString(args, 'refine');
-        const h = startRethreshold(main, job, mask, { onProgress: printer.update, ...(refine !== undefined ? { refine } : {}) });
+        const h = startRethreshold(main, job, mask, { onProgress: printer.update, workers: flagNumber(args, 'workers'), ...(refine !== undefined ? { refine } : {}) });
         current = h.jobId;
         summary = await h.done;
       } else {
@@ -100,37 +101,37 @@ function latestGeneration(p: Project): number {
   return jobs[jobs.length - 1].id;
 }
 
+/** `o` without its undefined fields: a flag left out leaves its setting to the job's default */
+function given<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 function maskFlags(args: ParsedArgs): Partial<MaskSettings> {
-  const m: Partial<MaskSettings> = {};
-  // absent or 'auto': τ_bg chosen per image by the studio (jobMaskSettings); a number wins
+  // absent or 'auto': τ_bg chosen per image by the studio (resolveMaskSettings); a number wins
   const bg = flagString(args, 'bg');
-  if (bg === 'auto') m.bgAuto = { ...DEFAULT_AUTO_BACKGROUND };
-  else if (bg !== undefined) {
-    if (!Number.isFinite(Number(bg))) throw new CliError(`--bg must be auto or a number within 0…1, got '${bg}'`);
-    m.bg = Number(bg);
-  }
-  const band = flagNumber(args, 'ignore-band');
-  if (band !== undefined) m.ignoreBand = band;
-  const minArea = flagNumber(args, 'min-area');
-  if (minArea !== undefined) m.minArea = minArea;
-  if (flagBool(args, 'fill-holes')) m.fillHoles = true;
-  const norm = flagString(args, 'norm');
-  if (norm !== undefined) m.normalisation = norm as MaskSettings['normalisation'];
-  return m;
+  if (bg !== undefined && bg !== 'auto' && !Number.isFinite(Number(bg))) throw new CliError(`--bg must be auto or a number within 0…1, got '${bg}'`);
+  return given({
+    bg: bg === undefined || bg === 'auto' ? undefined : Number(bg),
+    bgAuto: bg === 'auto' ? { ...DEFAULT_AUTO_BACKGROUND } : undefined,
+    ignoreBand: flagNumber(args, 'ignore-band'),
+    minArea: flagNumber(args, 'min-area'),
+    fillHoles: flagBool(args, 'fill-holes') || undefined,
+    normalisation: flagString(args, 'norm') as MaskSettings['normalisation'] | undefined,
+  });
 }
 
 function generateInput(args: ParsedArgs, mask: Partial<MaskSettings>): GenerateInput {
-  const input: GenerateInput = { mask };
-  const model = flagString(args, 'model');
-  if (model !== undefined) input.model = model;
-  const method = flagString(args, 'method');
-  if (method !== undefined) input.method = method;
-  const refine = flagString(args, 'refine');
-  if (refine !== undefined) input.refine = refine;
-  const layer = flagString(args, 'layer');
-  if (layer !== undefined) input.layer = layer;
   const classes = flagString(args, 'classes');
-  if (classes !== undefined) input.classes = classSource(classes);
+  const input: GenerateInput = {
+    mask,
+    ...given({
+      model: flagString(args, 'model'),
+      method: flagString(args, 'method'),
+      refine: flagString(args, 'refine'),
+      layer: flagString(args, 'layer'),
+      classes: classes === undefined ? undefined : classSource(classes),
+    }),
+  };
   const select = flagString(args, 'select');
   const status = flagString(args, 'status');
   if (select !== undefined || status !== undefined) input.selection = selection(select, status);
@@ -155,13 +156,7 @@ function selection(select: string | undefined, status: string | undefined): Sele
   throw new CliError(`--select must be all or without-mask, got '${select}'`);
 }
 
-interface Out {
-  isTTY?: boolean;
-  columns?: number;
-  write(s: string): boolean;
-}
-
-function progressPrinter(err: Out, out: Out, every: number) {
+function progressPrinter(err: Stream, out: Stream, every: number) {
   let drawn = false;
   let lastLine = -1;
   let lastDraw = 0;

@@ -6,7 +6,7 @@ import { CliError, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
 import { importMasks } from '../../export/index.ts';
 import { openProject } from '../../project/index.ts';
-import { progressLine } from './export.ts';
+import { progressLine } from '../progress.ts';
 
 export const importMasksCmd: Command = {
   name: 'import-masks',

@@ -3,8 +3,9 @@
 // line per ~5%), the summary to stdout; unreadable files are listed, not fatal.
 import { CliError, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
-import { openProject, type DatasetLayout, type ImportProgress } from '../../project/index.ts';
+import { openProject, type DatasetLayout } from '../../project/index.ts';
 import { DATASET_LAYOUTS as LAYOUTS } from '../../project/types.ts';
+import { progressLine } from '../progress.ts';
 
 export const importCmd: Command = {
   name: 'import',
@@ -23,7 +24,7 @@ export const importCmd: Command = {
     }
     const p = openProject(dir);
     try {
-      const progress = progressPrinter(process.stderr);
+      const progress = progressLine('import', process.stderr);
       const report = await p.importDataset(dataset, {
         layout: layout as DatasetLayout | undefined,
         tagsFile: flagString(args, 'tags'),
@@ -42,38 +43,3 @@ export const importCmd: Command = {
     return 0;
   },
 };
-
-interface Stream {
-  isTTY?: boolean;
-  columns?: number;
-  write(s: string): boolean;
-}
-
-/** A bar redrawn in place on a terminal; a plain line every ~5% otherwise (logs, CI). */
-export function progressPrinter(out: Stream): { update: (p: ImportProgress) => void; finish: () => void } {
-  let lastStep = -1;
-  let drawn = false;
-  return {
-    update({ done, total }) {
-      if (total === 0) return;
-      const frac = done / total;
-      if (out.isTTY) {
-        const step = Math.floor(frac * 200);
-        if (step === lastStep) return;
-        lastStep = step;
-        const width = Math.max(10, Math.min(40, (out.columns ?? 80) - 30));
-        const fill = Math.round(frac * width);
-        out.write(`\rimport [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}`);
-        drawn = true;
-      } else {
-        const step = Math.floor(frac * 20);
-        if (step === lastStep) return;
-        lastStep = step;
-        out.write(`import: ${step * 5}% (${done}/${total})\n`);
-      }
-    },
-    finish() {
-      if (drawn) out.write('\n');
-    },
-  };
-}

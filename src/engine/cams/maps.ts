@@ -30,6 +30,15 @@ export function rcamMap<T>(ops: TensorOps<T>, a: T, r: T, relu: boolean): T {
   return reluIf(ops, m, relu);
 }
 
+/**
+ * CLRP (docs/engine.md §5.1): the relevance itself rather than a channel-weighted CAM, summed
+ * over the channels, M[h, w] = Σ_k R^L[h, w, k]; at the input (`layer: 'input'`) it is the
+ * pixel relevance of the authors' walk continued through the stem. Signed, no ReLU.
+ */
+export function clrpMap<T>(ops: TensorOps<T>, _a: T, r: T): T {
+  return ops.sum(r, [3], false);
+}
+
 /** Grad-CAM as the authors' current code (docs/engine.md §7.1): w_k = mean_hw g_k, M = ReLU(Σ_k w_k A_k). */
 export function gradcamMap<T>(ops: TensorOps<T>, a: T, g: T): T {
   return rcamMap(ops, a, g, true);
@@ -68,12 +77,13 @@ type MapFunction = <T>(ops: TensorOps<T>, a: T, r: T, relu: boolean) => T;
 
 const MAPS: Record<WalkMethod, MapFunction> = {
   rcam: rcamMap,
+  clrp: (ops, a, r) => clrpMap(ops, a, r),
   gradcam: (ops, a, g) => gradcamMap(ops, a, g),
   gradcampp: (ops, a, g) => gradcamppMap(ops, a, g),
   layercam: (ops, a, g) => layercamMap(ops, a, g),
 };
 
-/** the map of `method` from the activation and the relevance / gradient at one layer; `relu` is R-CAM's option (the gradient maps always clamp) */
+/** the map of `method` from the activation and the relevance / gradient at one layer; `relu` is R-CAM's option (CLRP's map is never clamped) (the gradient maps always clamp) */
 export function methodMap<T>(ops: TensorOps<T>, method: WalkMethod, a: T, r: T, relu: boolean): T {
   return MAPS[method](ops, a, r, relu);
 }

@@ -15,7 +15,7 @@ export type ScoreActivation = 'softmax' | 'sigmoid' | 'logits';
 
 export interface CamRequest {
   method: CamMethod;
-  /** `layer1..layer4` or any node / tensor name (resolved by layer-names.ts) */
+  /** `layer1..layer4`, `input` (the image: the walk goes through the stem) or any node / tensor name (resolved by layer-names.ts) */
   layer: string;
   /**
    * Further layers whose maps the same walk picks up on its way from the logits down to
@@ -26,11 +26,11 @@ export interface CamRequest {
   deepLayers?: string[];
   /** 0-based output indices; default: the argmax of the logits */
   targets?: number[];
-  /** rcam: output relevance (docs/engine.md §4), default clrp */
+  /** rcam and clrp: output relevance (docs/engine.md §4), default clrp */
   init?: RelevanceInit;
   /** rcam: ReLU on the map (default false, docs/engine.md §5) */
   relu?: boolean;
-  /** rcam: conv/dense bias in z⁺ (default ignore, docs/engine.md §3.1) */
+  /** rcam and clrp: conv/dense bias in z⁺ (default ignore, docs/engine.md §3.1) */
   bias?: BiasMode;
   /** scorecam: how logits become scores (default: the model's own output activation, else softmax as the authors' code) */
   scoreActivation?: ScoreActivation;
@@ -41,7 +41,7 @@ export interface CamRequest {
 }
 
 /**
- * The raw map of one target output (model class) at one layer. Not src/masks' CamMap,
+ * The raw map of one target output (model class) at one layer. Not src/masks' ClassCam,
  * which is the map of one project class ready for thresholding.
  */
 export interface TargetMap {

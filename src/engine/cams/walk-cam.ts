@@ -1,4 +1,4 @@
-// One walk-method CAM request (rcam, gradcam, gradcampp, layercam) as ops: the composite,
+// One walk-method CAM request (rcam, clrp, gradcam, gradcampp, layercam) as ops: the composite,
 // the forward that keeps what the walk reads, the target rows and their start vectors,
 // the backward walk and the map of every requested layer. Both executors run exactly this:
 // the TF.js executor eagerly, the onnxruntime executor by compiling it into one graph.
@@ -27,22 +27,28 @@ export interface WalkCamSpec {
   /** further layers' tensors, each on the walk (in the requested order) */
   deepTensors: readonly string[];
   init: RelevanceInit;
-  /** ReLU on the map (R-CAM's option; always true for the gradient methods) */
+  /** ReLU on the map (R-CAM's option; always true for the gradient methods, false for CLRP) */
   relu: boolean;
   bias: BiasMode;
 }
 
-/** a walk method's request with its options filled in (R-CAM's options only apply to rcam) */
+/** whether a method walks relevance (the LRP composite) rather than gradients */
+export function isRelevanceMethod(method: WalkMethod): method is 'rcam' | 'clrp' {
+  return method === 'rcam' || method === 'clrp';
+}
+
+/** a walk method's request with its options filled in (the relevance options only apply to rcam and clrp) */
 export function walkSpec(req: CamRequest, layerTensor: string, deepTensors: readonly string[]): WalkCamSpec {
   if (req.method === 'scorecam') throw new Error('walkSpec: scorecam has no walk');
-  const rcam = req.method === 'rcam';
+  const lrp = isRelevanceMethod(req.method);
   return {
     method: req.method,
     layerTensor,
     deepTensors,
-    init: rcam ? (req.init ?? 'clrp') : 'onehot',
-    relu: rcam ? (req.relu ?? false) : true,
-    bias: rcam ? (req.bias ?? 'ignore') : 'ignore',
+    init: lrp ? (req.init ?? 'clrp') : 'onehot',
+    // R-CAM's option; the gradient maps always clamp, CLRP's relevance never does
+    relu: req.method === 'rcam' ? (req.relu ?? false) : !lrp,
+    bias: lrp ? (req.bias ?? 'ignore') : 'ignore',
   };
 }
 
@@ -52,9 +58,9 @@ export function walkSpecKey(s: WalkCamSpec): string {
   return `${s.method}|relu=${s.relu}|bias=${s.bias}|init=${s.init}|${s.layerTensor}${deep}`;
 }
 
-/** the walk from the logits down to the primary layer, with the method's composite */
+/** the walk from the logits down to the primary layer, with the method's composite (rcam and clrp share the LRP one) */
 export function planCamWalk(graph: Graph, s: Pick<WalkCamSpec, 'method' | 'layerTensor' | 'bias'>): WalkPlan {
-  const composite = s.method === 'rcam' ? rcamComposite({ bias: s.bias }) : gradientComposite();
+  const composite = isRelevanceMethod(s.method) ? rcamComposite({ bias: s.bias, graph }) : gradientComposite();
   return planWalk(graph, s.layerTensor, logitsTensor(graph).logits, composite);
 }
 
@@ -64,7 +70,7 @@ export class WalkPlans {
   constructor(private readonly graph: Graph) {}
 
   get(s: Pick<WalkCamSpec, 'method' | 'layerTensor' | 'bias'>): WalkPlan {
-    const key = `${s.method === 'rcam' ? `rcam:${s.bias}` : 'grad'}:${s.layerTensor}`;
+    const key = `${isRelevanceMethod(s.method) ? `lrp:${s.bias}` : 'grad'}:${s.layerTensor}`;
     let p = this.plans.get(key);
     if (!p) {
       p = planCamWalk(this.graph, s);

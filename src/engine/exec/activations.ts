@@ -1,7 +1,7 @@
 // The elementwise activations of the IR's `activation` node (ir.ts lists them): each one's
 // forward and its derivative f′(x), written once against the op interface, so both
 // executors compute the same function and the gradient methods (Grad-CAM family) the same
-// chain rule. Relevance passes these nodes unchanged (spec §13), so no LRP rule lives here.
+// chain rule. Relevance passes these nodes unchanged (docs/engine.md §13), so no LRP rule lives here.
 import type { ElementwiseNode } from '../ir.ts';
 import type { TensorOps } from '../ops/ops.ts';
 

@@ -21,6 +21,10 @@ export function nonNegativeTensors(graph: Graph): Set<string> {
       case 'identity':
       case 'concat':
       case 'add':
+      case 'mul':
+      case 'permute':
+      case 'slice':
+      case 'reshape':
         if (all) nn.add(n.output);
         break;
       case 'pad':
@@ -28,12 +32,6 @@ export function nonNegativeTensors(graph: Graph): Set<string> {
         break;
       case 'activation':
         if (activationNonNegative(n)) nn.add(n.output);
-        break;
-      case 'mul':
-      case 'permute':
-      case 'slice':
-      case 'reshape':
-        if (all) nn.add(n.output);
         break;
       default:
         break;

@@ -1,7 +1,7 @@
 // LayerNorm over the channels of each position (ConvNeXt) and GroupNorm (channels in G
 // contiguous groups, each normalised over H, W and its C/G channels): the forward and the
 // input gradient, written once against the op interface. Relevance passes both unchanged
-// (spec §13, as BatchNorm §3.3), so no LRP rule lives here.
+// (docs/engine.md §13, as BatchNorm §3.3), so no LRP rule lives here.
 import type { Graph, GroupNormNode, LayerNormNode } from '../ir.ts';
 import type { TensorOps } from '../ops/ops.ts';
 import { scalar } from './activations.ts';

@@ -1,6 +1,22 @@
-// Helpers both importers (and the ONNX writer) share: layout transposes, TF padding
-// arithmetic, unique names, which operand of a product is the gate.
+// Helpers both importers (and the ONNX writer) share: window attribute checks, layout
+// transposes, TF padding arithmetic, unique names, which operand of a product is the gate.
 import type { GraphNode, Pads } from '../ir.ts';
+
+/**
+ * The largest stride, dilation, kernel or pad the importers accept: far beyond what a trained
+ * CNN uses, small enough that every layer shape stays finite and sane (a 1e9 pad would ask
+ * for a 1e9-pixel map; a stride of 0 for an infinite one).
+ */
+export const MAX_WINDOW = 4096;
+
+/**
+ * What is wrong with a window attribute, or null: strides, dilations and kernel sizes are
+ * whole numbers from 1, pads from 0, all at most MAX_WINDOW.
+ */
+export function windowProblem(name: string, values: readonly number[], min: 0 | 1): string | null {
+  if (values.every((v) => Number.isInteger(v) && v >= min && v <= MAX_WINDOW)) return null;
+  return `${name} [${values.join(', ')}] must be whole numbers from ${min} to ${MAX_WINDOW}`;
+}
 
 /** TF 'same' padding along one axis: the total split with the extra pixel at the end. */
 export function tfSamePad(size: number, k: number, stride: number, dilation: number): [number, number] {
@@ -31,22 +47,31 @@ export function tfSamePads(
 }
 
 /** OIHW (ONNX/PyTorch conv) → HWIO (the IR's [kh, kw, in, out]). */
-export function oihwToHwio(data: Float32Array, [o, i, h, w]: number[]): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let a = 0; a < o; a++)
-    for (let b = 0; b < i; b++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((y * w + x) * i + b) * o + a] = data[((a * i + b) * h + y) * w + x];
-  return out;
+export function oihwToHwio(data: Float32Array, dims: number[]): Float32Array {
+  return transpose4d(data, dims, [2, 3, 1, 0]);
 }
 
 /** HWIO → OIHW. */
-export function hwioToOihw(data: Float32Array, [h, w, i, o]: number[]): Float32Array {
+export function hwioToOihw(data: Float32Array, dims: number[]): Float32Array {
+  return transpose4d(data, dims, [3, 2, 0, 1]);
+}
+
+/**
+ * A row-major 4-D array with its axes reordered: output axis k is input axis perm[k]. Writes
+ * the output in order (reads stride), which is what keeps a 25 M-weight model's import fast.
+ */
+function transpose4d(data: Float32Array, dims: number[], perm: [number, number, number, number]): Float32Array {
+  const stride = [dims[1] * dims[2] * dims[3], dims[2] * dims[3], dims[3], 1];
+  const [n0, n1, n2, n3] = perm.map((p) => dims[p]);
+  const [s0, s1, s2, s3] = perm.map((p) => stride[p]);
   const out = new Float32Array(data.length);
-  for (let a = 0; a < o; a++)
-    for (let b = 0; b < i; b++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((a * i + b) * h + y) * w + x] = data[((y * w + x) * i + b) * o + a];
+  let k = 0;
+  for (let a = 0; a < n0; a++)
+    for (let b = 0; b < n1; b++)
+      for (let c = 0; c < n2; c++) {
+        const from = a * s0 + b * s1 + c * s2;
+        for (let d = 0; d < n3; d++) out[k++] = data[from + d * s3];
+      }
   return out;
 }
 
@@ -95,7 +120,7 @@ export class UniqueNames {
 }
 
 /**
- * Which operand of a product of two feature maps is the gate (spec §13): the one that
+ * Which operand of a product of two feature maps is the gate (docs/engine.md §13): the one that
  * broadcasts (a squeeze-excitation [1, 1, C] scale), or, for equal shapes, the one computed
  * elementwise from the other (σ(x), hardsigmoid(x), GELU's Φ(x)). Null: neither, or a gate that
  * does not broadcast. Returns [signal, gate] as IR tensors.

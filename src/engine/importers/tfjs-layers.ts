@@ -11,7 +11,7 @@
 import { StudioError } from '../../contract/errors.ts';
 import type { ActivationFn, Graph, GraphNode, Pads, Param } from '../ir.ts';
 import { nodeOutputShape, type Shape } from './shapes.ts';
-import { gateOperands, tfSamePads, UniqueNames } from './shared.ts';
+import { gateOperands, tfSamePads, UniqueNames, windowProblem } from './shared.ts';
 import type { NamedWeight } from './tfjs-weights.ts';
 
 type Json = Record<string, unknown>;
@@ -206,6 +206,13 @@ class KerasImporter {
     return s;
   }
 
+  /** a checked window attribute: strides, dilation_rate, pool_size (whole numbers from 1) or padding (from 0) */
+  private window<T extends readonly number[]>(layer: KerasLayer, attr: string, values: T, min: 0 | 1): T {
+    const problem = windowProblem(attr, values, min);
+    if (problem) this.fail(layer, problem);
+    return values;
+  }
+
   private padding(layer: KerasLayer, s: Shape, k: [number, number], st: [number, number], d: [number, number]): Pads {
     const p = layer.config.padding ?? 'valid';
     if (p === 'valid') return [0, 0, 0, 0];
@@ -239,8 +246,8 @@ class KerasImporter {
         if (depthwise) this.params[weight] = { shape: [w[0], w[1], 1, w[2] * w[3]], data: this.params[weight].data };
         const groups = depthwise ? w[2] : Number(c.groups ?? 1);
         const cig = depthwise ? 1 : w[2];
-        const strides = pair(c.strides, 1);
-        const dilations = pair(c.dilation_rate, 1);
+        const strides = this.window(layer, 'strides', pair(c.strides, 1), 1);
+        const dilations = this.window(layer, 'dilation_rate', pair(c.dilation_rate, 1), 1);
         if (s[2] != null && cig * groups !== s[2]) this.fail(layer, `kernel expects ${cig * groups} input channels, the input has ${s[2]}`);
         const pads = this.padding(layer, s, [w[0], w[1]], strides, dilations);
         return [this.withActivation(layer, k, (name, output) => ({ op: 'conv2d', name, inputs: [x], output, weight, bias, strides, pads, dilations, ...(groups > 1 ? { groups } : {}) }))];
@@ -340,8 +347,8 @@ class KerasImporter {
       case 'MaxPooling2D':
       case 'AveragePooling2D': {
         const s = this.spatial(layer, x);
-        const kernel = pair(c.pool_size, 2);
-        const strides = c.strides == null ? kernel : pair(c.strides, 1);
+        const kernel = this.window(layer, 'pool_size', pair(c.pool_size, 2), 1);
+        const strides = c.strides == null ? kernel : this.window(layer, 'strides', pair(c.strides, 1), 1);
         const pads = this.padding(layer, s, kernel, strides, [1, 1]);
         const [n, o] = this.take(layer, k);
         if (layer.class_name === 'MaxPooling2D') return [this.emit(layer, { op: 'maxpool', name: n, inputs: [x], output: o, kernel, strides, pads })];
@@ -356,6 +363,7 @@ class KerasImporter {
       case 'ZeroPadding2D': {
         this.spatial(layer, x);
         const [[t, b], [l, r]] = zeroPadding(c.padding);
+        this.window(layer, 'padding', [t, b, l, r], 0);
         const [n, o] = this.take(layer, k);
         return [this.emit(layer, { op: 'pad', name: n, inputs: [x], output: o, pads: [t, l, b, r], value: 0 })];
       }

@@ -31,7 +31,7 @@ export interface TensorOps<T> {
   fromArray(data: Float32Array, shape: number[]): T;
   /**
    * A per-model constant, built once by `make` and cached under `key` for the lifetime
-   * of this ops instance (e.g. W⁺ of every conv, spec §11 "precompute W⁺ once").
+   * of this ops instance (e.g. W⁺ of every conv, built once per model, docs/engine.md §10).
    */
   constant(key: string, make: () => T): T;
   /** static shape of a tensor (a compiler tracks it symbolically) */
@@ -41,7 +41,7 @@ export interface TensorOps<T> {
   add(a: T, b: T): T;
   sub(a: T, b: T): T;
   mul(a: T, b: T): T;
-  /** a ⊘ b: a/b where b ≠ 0 and exactly 0 where b == 0 (spec §1 "safe division") */
+  /** a ⊘ b: a/b where b ≠ 0 and exactly 0 where b == 0 (safe division, docs/engine.md §1) */
   safeDiv(a: T, b: T): T;
   /** max(x, 0) = x⁺ */
   relu(x: T): T;
@@ -90,7 +90,7 @@ export interface TensorOps<T> {
   avgPool(x: T, g: PoolGeometry, countIncludePad: boolean): T;
   /** the transpose of `avgPool` (= its input gradient) */
   avgPoolTranspose(dy: T, g: PoolGeometry, countIncludePad: boolean, inHW: [number, number]): T;
-  /** bilinear resize, half-pixel centres, no antialias (cv2 INTER_LINEAR, spec §6) */
+  /** bilinear resize, half-pixel centres, no antialias (cv2 INTER_LINEAR, docs/engine.md §6) */
   resizeBilinear(x: T, size: [number, number]): T;
 
   // ── layout ───────────────────────────────────────────────────────────────────────

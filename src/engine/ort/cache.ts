@@ -3,7 +3,7 @@
 // weight, so a changed model file gives a new key (the old entry is simply never read
 // again). Any cache failure (read-only folder, full disk) falls back to compiling in memory.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Graph } from '../ir.ts';
@@ -57,14 +57,16 @@ export class GraphCache {
     }
     const bytes = build();
     if (!file) return { bytes, hit: false, file: null };
+    // write then rename: a concurrent reader (another worker) never sees half a file
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       await mkdir(path.dirname(file), { recursive: true });
-      // write then rename: a concurrent reader (another worker) never sees half a file
-      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       await writeFile(tmp, bytes);
       await rename(tmp, file);
       return { bytes, hit: false, file };
     } catch {
+      // a full disk: no half-written temp file stays behind
+      await rm(tmp, { force: true }).catch(() => undefined);
       return { bytes, hit: false, file: null };
     }
   }

@@ -129,7 +129,7 @@ export class OnnxOps implements TensorOps<Sym> {
     return this.binary('Mul', a, b);
   }
   safeDiv(a: Sym, b: Sym): Sym {
-    // exact spec §1 semantics: a/b where b ≠ 0, exactly 0 where b == 0
+    // exact docs/engine.md §1 semantics: a/b where b ≠ 0, exactly 0 where b == 0
     const shape = broadcast(a.shape, b.shape);
     const perm = this.layoutFor(shape.length, [a, b]);
     const an = this.named(a, perm);

@@ -10,10 +10,14 @@ import { passRule } from './pass.ts';
 import { avgPoolProportionalRule, gapProportionalRule, maxPoolWinnerRule } from './pool.ts';
 import { residualSplitRule } from './residual.ts';
 import { type BiasMode, ZPlusRule } from './zplus.ts';
+import { zboxEntries } from './zbox.ts';
+import type { Graph } from '../ir.ts';
 
 export interface RcamCompositeOptions {
   /** conv / dense bias in z⁺: ignored (default, docs/engine.md §3.1) or counted as the authors' code does */
   bias?: BiasMode;
+  /** the graph the walk runs on: its first convolutions get the zᴮ rule (§3.12; only a walk to the input reaches them) */
+  graph?: Graph;
 }
 
 /**
@@ -22,11 +26,12 @@ export interface RcamCompositeOptions {
  * split, winner-take-all max pool; fan-out is summed by the walker (§3.8). Beyond the
  * authors' code (§13): grouped convs by the same z⁺, every other activation, sigmoid
  * inside the body, constant scale/shift and LayerNorm/GroupNorm as identity, gates give
- * all relevance to the signal, permutations / slices / reshapes are undone.
+ * all relevance to the signal, permutations / slices / reshapes are undone. With the graph,
+ * the convolutions that read the image take zᴮ as the authors' code does (CLRP at the input).
  */
 export function rcamComposite(opts: RcamCompositeOptions = {}): Composite {
   const zplus = new ZPlusRule(opts.bias ?? 'ignore');
-  return new Composite('rcam', [
+  const base = new Composite('rcam', [
     { match: { op: ['conv2d', 'dense'] }, rule: zplus },
     { match: { op: ['batchnorm', 'relu', 'identity', 'activation', 'sigmoid', 'affine', 'layernorm', 'groupnorm'] }, rule: passRule },
     { match: { op: 'mul' }, rule: gateRule },
@@ -39,6 +44,7 @@ export function rcamComposite(opts: RcamCompositeOptions = {}): Composite {
     { match: { op: 'concat' }, rule: concatRule },
     ...layoutEntries(),
   ]);
+  return opts.graph ? base.with(zboxEntries(opts.graph)) : base;
 }
 
 function layoutEntries() {

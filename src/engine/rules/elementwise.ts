@@ -1,4 +1,4 @@
-// Rules of the elementwise nodes beyond ReLU (spec §13): activations, multiplicative gates,
+// Rules of the elementwise nodes beyond ReLU (docs/engine.md §13): activations, multiplicative gates,
 // constant scale/shift and the LayerNorm / GroupNorm normalisations. For relevance they
 // all pass R on (a gate gives all of it to its signal); for gradients each applies its
 // derivative.

@@ -1,4 +1,5 @@
-// The engine host: N worker_threads, one executor each (onnxruntime or TF.js). Requests
+// The engine host: N worker_threads, one executor each (onnxruntime or TF.js). Requests —
+// model requests, or tasks of the worker entry's own (the jobs' per-image pipeline) —
 // queue and go to the next idle worker; a request can be cancelled with an AbortSignal
 // (between images; a worker that does not stop within `cancelGraceMs` is terminated and
 // replaced); a worker that crashes fails its request with an error saying so and is
@@ -8,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../contract/errors.ts';
 import type { ErrorCode } from '../../contract/api.ts';
 import { sessionThreads } from '../ort/session.ts';
-import { modelKey, type EngineRequest, type EngineResponse, type FromWorker, type ToWorker } from './protocol.ts';
+import { modelKey, type EngineRequest, type EngineResponse, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.ts';
 
 export interface EngineHostOptions {
   /** number of workers (default 1) */
@@ -23,6 +24,13 @@ export interface EngineHostOptions {
    * for a single worker such as the studio's live preview)
    */
   threads?: number;
+  /**
+   * the worker entry module (default: the engine's own, model requests only); a module
+   * that calls serveEngine with its tasks (serve.ts), e.g. src/jobs/workers/worker.ts
+   */
+  entry?: URL;
+  /** the entry's task configuration, handed to every worker (and to a replacement) */
+  tasks?: unknown;
   /** called when a worker crashed (after its request was failed) */
   onWorkerCrash?: (info: { worker: number; message: string }) => void;
   cancelGraceMs?: number;
@@ -35,11 +43,14 @@ export class CancelledError extends Error {
   }
 }
 
+/** a model request, or one of the entry's tasks */
+type Work = { kind: 'run'; req: EngineRequest } | { kind: 'task'; task: unknown };
+
 interface Job {
   id: number;
-  req: EngineRequest;
+  work: Work;
   signal?: AbortSignal;
-  resolve(r: EngineResponse): void;
+  resolve(r: unknown): void;
   reject(e: Error): void;
   slot?: Slot;
   onAbort?: () => void;
@@ -58,7 +69,7 @@ interface Slot {
 }
 
 const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
-const ENTRY = new URL('./worker.ts', import.meta.url).href;
+const ENTRY = new URL('./worker.ts', import.meta.url);
 
 export class EngineHost {
   private readonly slots: Slot[] = [];
@@ -93,10 +104,19 @@ export class EngineHost {
   }
 
   run(req: EngineRequest, signal?: AbortSignal): Promise<EngineResponse> {
+    return this.submit<EngineResponse>({ kind: 'run', req }, signal);
+  }
+
+  /** One of the worker entry's own tasks (EngineHostOptions.entry); resolves with its result. */
+  task<R>(task: unknown, signal?: AbortSignal): Promise<R> {
+    return this.submit<R>({ kind: 'task', task }, signal);
+  }
+
+  private submit<R>(work: Work, signal?: AbortSignal): Promise<R> {
     if (this.closed) return Promise.reject(new Error('engine host is closed'));
     if (signal?.aborted) return Promise.reject(new CancelledError());
-    return new Promise<EngineResponse>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, req, signal, resolve, reject };
+    return new Promise<R>((resolve, reject) => {
+      const job: Job = { id: this.nextId++, work, signal, resolve: resolve as (r: unknown) => void, reject };
       if (signal) {
         job.onAbort = () => this.cancel(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -113,18 +133,22 @@ export class EngineHost {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const j of this.queue.splice(0)) this.finish(j, new Error('engine host closed'));
+    // a request still waiting when the studio closes the project or shuts down: an expected
+    // end, answered in one line (BUSY: asked again, it runs on the next engine)
+    const closed = () => new StudioError('BUSY', 'the engine was stopped (project closed or studio shutting down) before this request finished; try again');
+    for (const j of this.queue.splice(0)) this.finish(j, closed());
     await Promise.all(
       this.slots.map((s) => {
         s.dead = true;
-        if (s.job) this.finish(s.job, new Error('engine host closed'));
+        if (s.job) this.finish(s.job, closed());
         return s.worker.terminate();
       }),
     );
   }
 
   private spawn(index: number): Slot {
-    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, backend: this.opts.backend, executor: this.opts.executor, threads: this.threads } });
+    const setup: WorkerSetup = { entry: (this.opts.entry ?? ENTRY).href, backend: this.opts.backend, executor: this.opts.executor, threads: this.threads, tasks: this.opts.tasks };
+    const worker = new Worker(BOOTSTRAP, { workerData: setup });
     let readyResolve!: (b: string) => void;
     let readyReject!: (e: Error) => void;
     const ready = new Promise<string>((res, rej) => {
@@ -147,12 +171,14 @@ export class EngineHost {
         // the executor label gets precise once a model runs (e.g. the provider onnxruntime chose)
         this.backendName = msg.response.backend;
         this.finish(job, null, msg.response);
-      }
-      else if (msg.type === 'cancelled') this.finish(job, new CancelledError());
+      } else if (msg.type === 'task-result') {
+        this.backendName = msg.backend;
+        this.finish(job, null, msg.result);
+      } else if (msg.type === 'cancelled') this.finish(job, new CancelledError());
       else {
         this.finish(job, msg.userFacing ? new StudioError(msg.code as ErrorCode, msg.message) : new Error(msg.message));
         // a failed IR transfer must not be assumed cached
-        if ('key' in job.req.model) slot.models.delete(modelKey(job.req.model));
+        if (job.work.kind === 'run' && 'key' in job.work.req.model) slot.models.delete(modelKey(job.work.req.model));
       }
       this.dispatch();
     });
@@ -162,7 +188,7 @@ export class EngineHost {
       readyReject(new Error(message));
       const job = slot.job;
       slot.job = null;
-      if (job) this.finish(job, new StudioError('INTERNAL', `engine worker ${index} crashed while running a ${job.req.cam.method} request: ${message}; it was replaced`));
+      if (job) this.finish(job, new StudioError('INTERNAL', `engine worker ${index} crashed while running ${job.work.kind === 'run' ? `a ${job.work.req.cam.method} request` : 'an image'}: ${message}; it was replaced`));
       this.opts.onWorkerCrash?.({ worker: index, message });
       void worker.terminate();
       if (!this.closed) {
@@ -182,11 +208,16 @@ export class EngineHost {
       const job = this.queue.shift() as Job;
       slot.job = job;
       job.slot = slot;
-      const key = modelKey(job.req.model);
+      if (job.work.kind === 'task') {
+        slot.worker.postMessage({ type: 'task', id: job.id, task: job.work.task } satisfies ToWorker);
+        continue;
+      }
+      const req = job.work.req;
+      const key = modelKey(req.model);
       // send an IR graph only once per worker
-      const model = 'key' in job.req.model && slot.models.has(key) ? { key: job.req.model.key, graph: emptyGraph } : job.req.model;
-      if ('key' in job.req.model) slot.models.add(key);
-      slot.worker.postMessage({ type: 'run', id: job.id, model, images: job.req.images, cam: job.req.cam } satisfies ToWorker);
+      const model = 'key' in req.model && slot.models.has(key) ? { key: req.model.key, graph: emptyGraph } : req.model;
+      if ('key' in req.model) slot.models.add(key);
+      slot.worker.postMessage({ type: 'run', id: job.id, model, images: req.images, cam: req.cam } satisfies ToWorker);
     }
   }
 
@@ -214,10 +245,10 @@ export class EngineHost {
     }, this.opts.cancelGraceMs ?? 2000).unref();
   }
 
-  private finish(job: Job, err: Error | null, res?: EngineResponse): void {
+  private finish(job: Job, err: Error | null, res?: unknown): void {
     if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
     if (err) job.reject(err);
-    else job.resolve(res as EngineResponse);
+    else job.resolve(res);
   }
 }
 

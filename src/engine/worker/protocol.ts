@@ -25,8 +25,21 @@ export interface EngineResponse {
   results: CamResult[];
 }
 
+/** What each worker thread starts with (workerData). */
+export interface WorkerSetup {
+  /** the worker entry module (loaded through the tsx bootstrap in development) */
+  entry: string;
+  backend?: string;
+  executor?: string;
+  threads: number;
+  /** the entry's task configuration (absent: the worker runs model requests only) */
+  tasks?: unknown;
+}
+
 export type ToWorker =
   | { type: 'run'; id: number; model: ModelRef; images: EngineImage[]; cam: CamRequest }
+  /** one of the worker entry's own tasks (serve.ts OpenTasks) */
+  | { type: 'task'; id: number; task: unknown }
   | { type: 'cancel'; id: number }
   /** test hook: the worker dies as a native crash would */
   | { type: 'crash' };
@@ -34,6 +47,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; backend: string }
   | { type: 'result'; id: number; response: EngineResponse }
+  | { type: 'task-result'; id: number; backend: string; result: unknown }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; code: string; message: string; userFacing: boolean };
 

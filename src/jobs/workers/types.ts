@@ -1,13 +1,15 @@
-// What the job runner needs from the engine, as an interface: a pool that turns one image
-// into its CAMs (float16, at feature resolution) and the mask made from exactly those
-// bytes. Tensors never cross it — a task is a file name, a result is bytes.
+// What the job runner needs from the engine, as an interface: a pool whose workers run an
+// image's whole pipeline (decode, preprocess, the model, the float16 maps, the refinement
+// chain, the mask PNG) and hand back only bytes to store. Tensors never cross it — a task
+// is a file name (and, for a mask from stored maps, the maps' bytes), a result is bytes.
 import type { CamMethod, CamRequest, CamResult, EngineImage } from '../../engine/index.ts';
 import type { MaskSettings, StoredCam } from '../../masks/cam-mask.ts';
 import type { RefineSettings, StepRecord } from '../../masks/refine/index.ts';
+import type { MadeMask } from '../mask.ts';
 import type { PreprocessConfig } from '../preprocess-spec.ts';
 import type { ClassSource, MultiScale } from '../types.ts';
 
-/** Everything a worker needs to set up once per job. Structured-clone safe. */
+/** Everything a worker needs to run a job's model on an image, set up once per job. Structured-clone safe. */
 export interface EngineSpec {
   modelFile: string;
   preprocess: PreprocessConfig;
@@ -25,6 +27,14 @@ export interface EngineSpec {
   backend?: string;
 }
 
+/** A pool's set-up, handed to every worker: the model side (null: masks from stored maps only). */
+export interface PipelineConfig {
+  spec: EngineSpec | null;
+  /** decoded images a worker keeps (the preview rebuilds one image's mask on every slider move) */
+  keepPixels: number;
+}
+
+/** One image through the whole pipeline. */
 export interface CamTask {
   imageId: number;
   file: string;
@@ -39,35 +49,56 @@ export interface CamTaskResult {
   imageId: number;
   /** ascending class index */
   cams: StoredCam[];
-  /** deeper layers' CAMs the refinement chain read, by layer (ascending class index) */
+  /** deeper layers' CAMs, by layer (ascending class index) */
   deep: Record<string, StoredCam[]>;
   /** 8-bit grayscale label PNG computed from `cams` (and `deep`) as stored */
   png: Uint8Array;
+  /** the classes the PNG's labels hold */
+  classes: number[];
   /** what each refinement step did */
   steps: StepRecord[];
   /** the τ_bg the mask was cut at */
   bg: number;
-  /** the decoded image when it is at the mask's size (kept by the preview; not sent between threads) */
-  rgb: Uint8Array | null;
-  ms: number;
+  /** where the worker's time went, ms */
+  timings: PipelineTimings;
 }
+
+export interface PipelineTimings {
+  decode: number;
+  model: number;
+  mask: number;
+}
+
+/** One mask from maps already computed (a re-threshold / re-refine job, the preview's slider). */
+export interface MaskTask {
+  width: number;
+  height: number;
+  cams: StoredCam[];
+  deep: Record<string, StoredCam[]>;
+  /** the image, decoded when the chain has a PAR step; null: none (PAR records that it did not run) */
+  file: string | null;
+  settings: MaskSettings;
+  refine: RefineSettings | null;
+}
+
+/** What a worker is asked to do (the worker entry's tasks). */
+export type PipelineTask = ({ kind: 'image' } & CamTask) | ({ kind: 'mask' } & MaskTask);
 
 export interface EnginePool {
   readonly size: number;
   readonly backend: string;
-  /** rejects with an Error whose message says what went wrong with that image */
+  /** one image's maps and mask; rejects with an Error whose message says what went wrong with that image */
   run(task: CamTask): Promise<CamTaskResult>;
+  /** a mask from maps already computed */
+  mask(task: MaskTask): Promise<MadeMask>;
   close(): Promise<void>;
-  /** tf.memory() and RSS of every worker (benchmarks) */
-  stats?(): Promise<{ numTensors: number; numBytes: number; rss: number }[]>;
 }
 
-export type EnginePoolFactory = (spec: EngineSpec, workers: number) => Promise<EnginePool>;
+export type { MadeMask };
 
-/** The model side only: preprocessed images in, CAM results out (a worker host, or this thread). */
+export type EnginePoolFactory = (config: PipelineConfig, workers: number) => Promise<EnginePool>;
+
+/** The model side only: preprocessed images in, CAM results out (a worker's engine, or this thread's). */
 export interface ModelRunner {
-  readonly size: number;
-  readonly backend: string;
   run(images: EngineImage[], cam: CamRequest): Promise<CamResult[]>;
-  close(): Promise<void>;
 }

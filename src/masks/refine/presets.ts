@@ -3,6 +3,7 @@
 // to choose them); they transfer to a ResNet-18 at 224 px (a working size relative to the
 // image or to the layer2 grid lost there). τ_bg is not part of a chain: a job's default
 // picks it per image (calibrate.ts).
+import { canonicalJson } from '../../contract/canonical.ts';
 import { StudioError } from '../../contract/errors.ts';
 import { REFINE_PRESET_NAMES, type RefinePresetName as RefinePreset } from '../../contract/generation.ts';
 import type { RefineSettings } from './settings.ts';
@@ -33,13 +34,6 @@ export function refinePreset(name: string): RefineSettings | null {
 
 /** The preset whose chain equals `r` (the drawer shows its name), else null ('custom'). */
 export function presetOf(r: RefineSettings | null): RefinePreset | null {
-  const key = sortedJson(r);
-  return REFINE_PRESET_NAMES.find((n) => sortedJson(REFINE_PRESETS[n]) === key) ?? null;
-}
-
-/** JSON with object keys sorted (a job's frozen parameters are stored that way) */
-function sortedJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  );
+  const key = canonicalJson(r);
+  return REFINE_PRESET_NAMES.find((n) => canonicalJson(REFINE_PRESETS[n]) === key) ?? null;
 }

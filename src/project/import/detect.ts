@@ -47,6 +47,26 @@ export function resolveDataset(dataset: string, layout?: DatasetLayout, tagsFile
   );
 }
 
+/** Every layout the path can be read as (the dry run offers them), in detection order. */
+export function possibleLayouts(dataset: string): DatasetLayout[] {
+  let st;
+  try {
+    st = statSync(dataset);
+  } catch {
+    return [];
+  }
+  if (st.isFile()) {
+    const ext = extname(dataset).toLowerCase();
+    return ext === '.csv' ? ['csv'] : ext === '.json' ? ['json'] : [];
+  }
+  const out: DatasetLayout[] = [];
+  if (existsSync(join(dataset, 'JPEGImages'))) out.push('voc');
+  if (findTagList(dataset, 'csv')) out.push('csv');
+  if (findTagList(dataset, 'json')) out.push('json');
+  if (subdirs(dataset).some((d) => imagesUnder(join(dataset, d)).length > 0)) out.push('folders');
+  return out;
+}
+
 function findTagList(dir: string, layout?: 'csv' | 'json'): string | undefined {
   const names = TAG_LISTS.filter((n) => !layout || extname(n) === `.${layout}`);
   const hit = names.find((n) => existsSync(join(dir, n)));

@@ -5,6 +5,7 @@ import { StudioError } from '../../contract/errors.ts';
 import { hashFile } from '../hash.ts';
 import { absolutePath, datasetName, storedPath } from '../paths.ts';
 import type { RelinkReport } from '../types.ts';
+import { writeTransaction } from '../transaction.ts';
 import type { ImportTarget } from './run.ts';
 import { imagesUnder } from './scan.ts';
 
@@ -33,8 +34,8 @@ export async function relink(t: Pick<ImportTarget, 'dir' | 'db' | 'images'>, new
     const [img] = candidates.splice(at, 1);
     moves.push([img.id, storedPath(t.dir, file)]);
   }
-  t.db.transaction(() => {
+  writeTransaction(t.db, () => {
     for (const [id, path] of moves) t.images.setPath(id, path);
-  })();
+  });
   return { relinked: moves.length, missing: missingCount - moves.length };
 }

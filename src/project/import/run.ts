@@ -6,21 +6,21 @@ import { readFile } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../contract/errors.ts';
 import { decodeLabelPng } from '../png.ts';
-import { hashFile } from '../hash.ts';
+import { readImageFile } from '../../fs/image-file.ts';
+import { hashBytes } from '../hash.ts';
 import { storedPath } from '../paths.ts';
 import type { ClassesRepo } from '../repos/classes.ts';
 import type { ImagesRepo } from '../repos/images.ts';
 import type { MaskWrites } from '../mask-writes.ts';
+import { writeTransaction } from '../transaction.ts';
 import { writeThumbnail } from '../thumbnails.ts';
 import { checkName } from '../user-names.ts';
 import type { ImportOptions, ImportReport } from '../types.ts';
-import { resolveDataset } from './detect.ts';
-import type { DatasetEntry, DatasetPlan } from './entries.ts';
-import { planCsv } from './csv.ts';
-import { planFolders } from './folders.ts';
-import { planJson } from './json.ts';
+import type { DatasetEntry } from './entries.ts';
+import { mapLimit } from './map-limit.ts';
+import { planDataset } from './plan.ts';
 import { probeImage, type ImageProbe } from './probe.ts';
-import { planVoc, readAnnotationTags, vocOrderFor } from './voc.ts';
+import { readAnnotationTags, vocOrderFor } from './voc.ts';
 
 export interface ImportTarget {
   dir: string;
@@ -48,10 +48,8 @@ interface Prepared {
 type Outcome = { kind: 'ready'; p: Prepared } | { kind: 'known'; id: number; tags: string[] } | { kind: 'failed' };
 
 export async function importDataset(t: ImportTarget, dataset: string, opts: ImportOptions = {}): Promise<ImportReport> {
-  const ds = resolveDataset(dataset, opts.layout, opts.tagsFile);
-  const plan: DatasetPlan =
-    ds.layout === 'voc' ? planVoc(ds.dir) : ds.layout === 'folders' ? planFolders(ds.dir) : ds.layout === 'csv' ? planCsv(ds.dir, ds.tagsFile!) : planJson(ds.dir, ds.tagsFile!);
-  const report: ImportReport = { layout: plan.layout, added: 0, skipped: 0, errors: [...plan.errors], newClasses: [], masks: 0 };
+  const { plan } = planDataset(dataset, opts.layout, opts.tagsFile);
+  const report: ImportReport = { layout: plan.layout, added: 0, skipped: 0, errors: [...plan.errors], newClasses: [], masks: 0, cancelled: false };
   const withThumbs = opts.thumbnails ?? true;
   const total = plan.entries.length;
   let done = 0;
@@ -60,10 +58,15 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
   let classOrder = plan.classOrder;
   if (classOrder) {
     const order = classOrder;
-    t.db.transaction(() => report.newClasses.push(...t.classes.ensure(order).created))();
+    writeTransaction(t.db, () => report.newClasses.push(...t.classes.ensure(order).created));
   }
 
   for (let start = 0; start < total; start += BATCH) {
+    // between batches only: a batch's images, tags and masks land together or not at all
+    if (opts.signal?.aborted) {
+      report.cancelled = true;
+      break;
+    }
     const batch = plan.entries.slice(start, start + BATCH);
     const outcomes = await mapLimit(batch, CONCURRENCY, async (entry) => {
       const o = await prepare(t, entry, withThumbs, report);
@@ -78,11 +81,11 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
       classOrder = vocOrderFor(names);
       if (classOrder) {
         const order = classOrder;
-        t.db.transaction(() => report.newClasses.push(...t.classes.ensure(order).created))();
+        writeTransaction(t.db, () => report.newClasses.push(...t.classes.ensure(order).created));
       }
     }
     const thumbs: [number, Buffer][] = [];
-    t.db.transaction(() => {
+    writeTransaction(t.db, () => {
       for (const o of outcomes) {
         if (o.kind === 'failed') continue;
         if (o.kind === 'known') {
@@ -123,7 +126,7 @@ export async function importDataset(t: ImportTarget, dataset: string, opts: Impo
         report.added++;
         if (p.probe.thumbnail) thumbs.push([id, p.probe.thumbnail]);
       }
-    })();
+    });
     // after the commit: a thumbnail is a cache, regenerated when missing
     for (const [id, bytes] of thumbs) {
       try {
@@ -163,25 +166,27 @@ async function prepare(t: ImportTarget, entry: DatasetEntry, withThumbs: boolean
   const stored = storedPath(t.dir, entry.file);
   const byPath = t.images.byPath(stored);
   if (byPath) return { kind: 'known', id: byPath.id, tags };
-  let hashed: { hash: string; size: number };
+  // read once, under the image-file rule: the bytes hashed are the bytes probed
+  let bytes: Buffer;
   try {
-    hashed = await hashFile(entry.file);
+    bytes = await readImageFile(entry.file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return fail(entry.file, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? (err as Error).message})`);
+    return fail(entry.file, firstLine(err).replace(`${entry.file}: `, ''));
   }
+  const hashed = { hash: hashBytes(bytes), size: bytes.length };
   const same = t.images.byNameHash(entry.name, hashed.hash);
   if (same) return { kind: 'known', id: same.id, tags };
   let probe: ImageProbe;
   try {
-    probe = await probeImage(entry.file, withThumbs);
+    probe = await probeImage(entry.file, bytes, withThumbs);
   } catch (err) {
-    return fail(entry.file, `not a readable image (${firstLine(err)})`);
+    const msg = firstLine(err);
+    return fail(entry.file, err instanceof StudioError ? msg.replace(`${entry.file}: `, '') : `not a readable image (${msg})`);
   }
   const p: Prepared = { entry, stored, ...hashed, probe, tags };
   if (entry.maskFile) {
     try {
-      const m = decodeLabelPng(await readFile(entry.maskFile), entry.maskFile);
+      const m = decodeLabelPng(await readImageFile(entry.maskFile), entry.maskFile);
       if (m.width !== probe.width || m.height !== probe.height) {
         throw new Error(`mask is ${m.width}x${m.height} but its image is ${probe.width}x${probe.height}`);
       }
@@ -225,18 +230,4 @@ function mapMask(t: ImportTarget, mask: { labels: Uint8Array; file: string }, or
 
 function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0];
-}
-
-/** Like Promise.all over `items`, with at most `limit` in flight; results in input order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

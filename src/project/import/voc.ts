@@ -1,7 +1,7 @@
 // PASCAL-VOC-style folder: JPEGImages/ (images), Annotations/<stem>.xml (object names →
 // tags), ImageSets/{Segmentation,Main}/<split>.txt (split), SegmentationClass/<stem>.png
 // (ground-truth masks), optional classes.txt (the label order).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import type { Split } from '../../contract/api.ts';
@@ -19,20 +19,30 @@ export function planVoc(dir: string): DatasetPlan {
   if (!existsSync(imagesDir)) throw new StudioError('BAD_REQUEST', `${dir}: not a VOC folder (no JPEGImages/)`);
   const splits = readSplits(dir);
   const errors: DatasetPlan['errors'] = [];
+  // one listing per folder, not a lookup per image: planning 10 000 images stays a few reads
+  const annotations = namesIn(join(dir, 'Annotations'));
+  const masks = namesIn(join(dir, 'SegmentationClass'));
   const entries: DatasetEntry[] = imagesIn(imagesDir, errors).map((file) => {
     const stem = basename(file, extname(file));
-    const annotation = join(dir, 'Annotations', `${stem}.xml`);
-    const mask = join(dir, 'SegmentationClass', `${stem}.png`);
     return {
       file,
       name: datasetName(dir, file),
       tags: [],
       split: splits.get(stem) ?? null,
-      annotationFile: existsSync(annotation) ? annotation : undefined,
-      maskFile: existsSync(mask) ? mask : undefined,
+      annotationFile: annotations.has(`${stem}.xml`) ? join(dir, 'Annotations', `${stem}.xml`) : undefined,
+      maskFile: masks.has(`${stem}.png`) ? join(dir, 'SegmentationClass', `${stem}.png`) : undefined,
     };
   });
   return { layout: 'voc', entries, classOrder: readClassList(dir), errors };
+}
+
+/** The names of the files in `dir` (none when it is missing). */
+function namesIn(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [] : [e.name])));
+  } catch {
+    return new Set();
+  }
 }
 
 /** Segmentation lists win over Main lists; the first split naming a stem wins. */
@@ -88,6 +98,9 @@ export function readAnnotationTags(file: string, text: string): string[] {
   for (const o of ann.object ?? []) {
     if (o && (typeof o.name === 'string' || typeof o.name === 'number')) {
       const n = String(o.name).trim();
+      // entities are never expanded (no billion laughs): a reference left in a name is no class name
+      const entity = /&(?:#\w+|[A-Za-z_:][\w.:-]*);/.exec(n);
+      if (entity) throw new StudioError('BAD_REQUEST', `${file}: object name '${n}' holds the XML entity reference ${entity[0]}, which is not expanded (DOCTYPE entities are not read); write the class name itself`);
       if (n) names.add(n);
     }
   }

@@ -2,6 +2,7 @@
 import type { Migration } from './types.ts';
 
 export const core: Migration = {
+  version: 1,
   name: '001-core',
   up(db) {
     db.exec(`

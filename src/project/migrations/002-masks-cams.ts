@@ -2,6 +2,7 @@
 import type { Migration } from './types.ts';
 
 export const masksCams: Migration = {
+  version: 2,
   name: '002-masks-cams',
   up(db) {
     db.exec(`

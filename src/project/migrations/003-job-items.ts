@@ -3,6 +3,7 @@
 import type { Migration } from './types.ts';
 
 export const jobItems: Migration = {
+  version: 3,
   name: '003-job-items',
   up(db) {
     db.exec(`

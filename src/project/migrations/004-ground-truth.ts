@@ -6,6 +6,7 @@
 import type { Migration } from './types.ts';
 
 export const groundTruth: Migration = {
+  version: 4,
   name: '004-ground-truth',
   up(db) {
     db.exec(`

@@ -4,6 +4,7 @@
 import type { Migration } from './types.ts';
 
 export const maskRefine: Migration = {
+  version: 5,
   name: '005-mask-refine',
   up(db) {
     db.exec(`

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 
-/** One schema step. Migration N (1-based position in MIGRATIONS) brings user_version to N. */
+/** One schema step: it brings user_version from `version − 1` to `version`. */
 export interface Migration {
+  version: number;
   name: string;
   up(db: Database.Database): void;
 }

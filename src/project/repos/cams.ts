@@ -45,6 +45,11 @@ export class CamsRepo {
     return r && toRecord(r);
   }
 
+  /** Drops every stored CAM of a class (a recomputable cache). */
+  deleteClass(classIndex: number): void {
+    this.db.prepare('DELETE FROM cams WHERE class_idx = ?').run(classIndex);
+  }
+
   /** Every image with stored CAMs, ascending. */
   imageIds(): number[] {
     return this.db.prepare('SELECT DISTINCT image_id FROM cams ORDER BY image_id').pluck().all() as number[];

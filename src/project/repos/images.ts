@@ -11,6 +11,8 @@ type ImageRow = Omit<ImageRecord, 'addedAt'> & { added_at: string };
 export interface ListedImage extends ImageRecord {
   tags: number[];
   hasMask: boolean;
+  /** the current mask version's id (null: none) */
+  maskId: number | null;
 }
 
 const COLS = 'id, name, path, hash, size, width, height, orientation, format, split, status, added_at';
@@ -69,8 +71,8 @@ export class ImagesRepo {
     this.pageTagsStmt = db.prepare<[string], { image_id: number; class_idx: number }>(
       'SELECT image_id, class_idx FROM image_tags WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY image_id, class_idx',
     );
-    this.pageMasksStmt = db.prepare<[string], { image_id: number }>(
-      'SELECT image_id FROM masks WHERE current = 1 AND image_id IN (SELECT value FROM json_each(?))',
+    this.pageMasksStmt = db.prepare<[string], { image_id: number; id: number }>(
+      'SELECT image_id, id FROM masks WHERE current = 1 AND image_id IN (SELECT value FROM json_each(?))',
     );
     this.setPathStmt = db.prepare('UPDATE images SET path = ? WHERE id = ?');
     this.allStmt = db.prepare<[], ImageRow>(`SELECT ${COLS} FROM images ORDER BY id`);
@@ -84,6 +86,11 @@ export class ImagesRepo {
     const r = this.getStmt.get(id);
     if (!r) throw new StudioError('NOT_FOUND', `image ${id} is not in the project`);
     return toRecord(r);
+  }
+
+  /** every image's stored path (see paths.ts) */
+  paths(): string[] {
+    return this.db.prepare<[], { path: string }>('SELECT path FROM images').all().map((r) => r.path);
   }
 
   byPath(path: string): ImageRecord | undefined {
@@ -124,6 +131,16 @@ export class ImagesRepo {
     for (const c of classIndices) this.addTagStmt.run(id, c);
   }
 
+  removeTags(id: number, classIndices: Iterable<number>): void {
+    const drop = this.db.prepare('DELETE FROM image_tags WHERE image_id = ? AND class_idx = ?');
+    for (const c of classIndices) drop.run(id, c);
+  }
+
+  /** the images tagged with a class, ascending */
+  taggedWith(classIndex: number): number[] {
+    return this.db.prepare<[number], { image_id: number }>('SELECT image_id FROM image_tags WHERE class_idx = ? ORDER BY image_id').all(classIndex).map((r) => r.image_id);
+  }
+
   /**
    * The grid's query. Paging is LIMIT/OFFSET because a virtualised grid jumps to any
    * scroll position (keyset paging can only step page by page); the filtered, ordered
@@ -149,8 +166,8 @@ export class ImagesRepo {
       list.push(t.class_idx);
       tags.set(t.image_id, list);
     }
-    const masks = new Set(this.pageMasksStmt.all(json).map((m) => m.image_id));
-    const items = ids.map((id) => ({ ...toRecord(rows.get(id)!), tags: tags.get(id) ?? [], hasMask: masks.has(id) }));
+    const masks = new Map(this.pageMasksStmt.all(json).map((m) => [m.image_id, m.id]));
+    const items = ids.map((id) => ({ ...toRecord(rows.get(id)!), tags: tags.get(id) ?? [], hasMask: masks.has(id), maskId: masks.get(id) ?? null }));
     return { total, items };
   }
 

@@ -50,14 +50,6 @@ export class JobsRepo {
     if (res.changes === 0) throw new StudioError('NOT_FOUND', `job ${id} does not exist`);
   }
 
-  /** The newest job of `kind` with exactly these parameters that has not finished (resume). */
-  findUnfinished(kind: string, params: Record<string, unknown>): JobRecord | undefined {
-    const r = this.db
-      .prepare<[string, string], JobRow>("SELECT * FROM jobs WHERE kind = ? AND params = ? AND status != 'done' AND rolled_back_at IS NULL ORDER BY id DESC LIMIT 1")
-      .get(kind, JSON.stringify(params));
-    return r && toRecord(r);
-  }
-
   /** The newest job of `kind` with exactly these parameters, finished or not, that was not rolled back. */
   findLatest(kind: string, params: Record<string, unknown>): JobRecord | undefined {
     const r = this.db

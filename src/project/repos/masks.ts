@@ -113,6 +113,11 @@ export class MasksRepo {
   }
 
   /** The current version's metadata (no PNG). */
+  /** the images that have a current mask, ascending */
+  imagesWithCurrent(): number[] {
+    return this.db.prepare<[], { image_id: number }>('SELECT image_id FROM masks WHERE current = 1 ORDER BY image_id').all().map((r) => r.image_id);
+  }
+
   currentVersion(imageId: number): MaskVersion | null {
     const r = this.currentMetaStmt.get(imageId);
     return r ? toVersion(r) : null;

@@ -46,7 +46,44 @@ export class ModelsRepo {
     return r && toRecord(r);
   }
 
+  /** Models that output class `from` output `into` instead (a class merge). */
+  remapClass(from: number, into: number): void {
+    for (const m of this.list()) {
+      if (m.classMap.includes(from)) this.db.prepare('UPDATE models SET class_map = ? WHERE id = ?').run(JSON.stringify(m.classMap.map((c) => (c === from ? into : c))), m.id);
+    }
+  }
+
   list(): ModelRecord[] {
     return this.db.prepare<[], ModelRow>('SELECT * FROM models ORDER BY id').all().map(toRecord);
   }
+
+  /**
+   * The model generation uses when none is named: the one chosen with setActive while it
+   * is registered, else the latest added.
+   */
+  active(): ModelRecord | undefined {
+    const chosen = this.db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = '${ACTIVE_KEY}'`).get();
+    const all = this.list();
+    return all.find((m) => String(m.id) === chosen?.value) ?? all.at(-1);
+  }
+
+  setActive(id: number): void {
+    this.get(id);
+    this.db.prepare(`INSERT INTO meta (key, value) VALUES ('${ACTIVE_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(id));
+  }
+
+  /** Unregisters a model (masks and CAMs made with it stay: they carry its hash). */
+  remove(id: number): void {
+    this.get(id);
+    this.db.prepare('DELETE FROM models WHERE id = ?').run(id);
+  }
+
+  get(id: number): ModelRecord {
+    const r = this.db.prepare<[number], ModelRow>('SELECT * FROM models WHERE id = ?').get(id);
+    if (!r) throw new StudioError('NOT_FOUND', `model ${id} is not in this project`);
+    return toRecord(r);
+  }
 }
+
+/** the meta key naming the active model's id */
+const ACTIVE_KEY = 'active_model';

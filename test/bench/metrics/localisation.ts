@@ -1,5 +1,5 @@
 // Localisation IoU of one class map against that class's ground-truth region, with the
-// paper's "25%" / "75%" thresholds (rcam-spec §12) read both ways, since the paper does not
+// paper's "25%" / "75%" thresholds (its supplementary material) read both ways, since the paper does not
 // say which it means:
 // - 'of-max': keep pixels with value ≥ f · max(map) (f = 0.25 or 0.75). A higher f gives a
 //   smaller, more confident region. A map whose max is ≤ 0 keeps nothing.

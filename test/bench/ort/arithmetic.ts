@@ -1,6 +1,6 @@
 // The arithmetic floor of one Relevance-CAM map, for the ort benchmark: how many
-// multiply-adds the spec asks for (a forward pass, then for every conv / dense node the walk
-// visits one z⁺ conv and one transposed conv, spec §11 "Cost"), and how fast this core can
+// multiply-adds one map takes (a forward pass, then for every conv / dense node the walk
+// visits one z⁺ conv and one transposed conv, docs/engine.md §3.1), and how fast this core can
 // multiply-add at all (a large single-thread float32 GEMM in onnxruntime). Their ratio is the
 // time no executor can beat at float32 on this machine; the bench prints each executor's
 // distance from it.

@@ -190,7 +190,7 @@ export async function evaluateQuality(opts: QualityOptions): Promise<QualityResu
             const { argmax, score } = argmaxMaps(up, N);
             for (const g of groups) sweep(sweepKey(v, layer, norm, g)).add(gt, argmax, score);
           }
-          // localisation: each tag's display map (spec §6 min-max, resized) vs its visible region
+          // localisation: each tag's display map (docs/engine.md §6 min-max, resized) vs its visible region
           r.maps.forEach((m, j) => {
             const map = displayMap(m.data, m.h, m.w, S, S, m.reluAfterResize);
             const region = regionOf(gt, scene.tags[j] + 1);

@@ -23,24 +23,19 @@ const R = 4;
 
 /** max filter with a (2r+1)² square window (separable), on a 0/1 map */
 function dilate(m: Uint8Array, S: number, r: number): Uint8Array {
-  const tmp = new Uint8Array(S * S);
+  return dilateAlong(dilateAlong(m, S, r, true), S, r, false);
+}
+
+/** one pass of the separable max filter: along the rows (`horizontal`) or the columns */
+function dilateAlong(m: Uint8Array, S: number, r: number, horizontal: boolean): Uint8Array {
   const out = new Uint8Array(S * S);
   for (let y = 0; y < S; y++) {
     for (let x = 0; x < S; x++) {
       let v = 0;
       for (let d = -r; d <= r && !v; d++) {
-        const xx = x + d;
-        if (xx >= 0 && xx < S) v = m[y * S + xx];
-      }
-      tmp[y * S + x] = v;
-    }
-  }
-  for (let y = 0; y < S; y++) {
-    for (let x = 0; x < S; x++) {
-      let v = 0;
-      for (let d = -r; d <= r && !v; d++) {
-        const yy = y + d;
-        if (yy >= 0 && yy < S) v = tmp[yy * S + x];
+        const xx = horizontal ? x + d : x;
+        const yy = horizontal ? y : y + d;
+        if (xx >= 0 && xx < S && yy >= 0 && yy < S) v = m[yy * S + xx];
       }
       out[y * S + x] = v;
     }

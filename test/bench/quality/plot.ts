@@ -12,6 +12,7 @@ export const COLORS: Record<Variant, Rgb> = {
   gradcampp: [44, 160, 44],
   layercam: [148, 103, 189],
   scorecam: [255, 127, 14],
+  clrp: [140, 86, 75],
 };
 
 interface Panel {

@@ -13,6 +13,7 @@ export const LABEL: Record<Variant, string> = {
   gradcampp: 'gradcampp',
   layercam: 'layercam',
   scorecam: 'scorecam',
+  clrp: 'clrp',
 };
 
 /** the group a method's headline number comes from: Score-CAM only ran on the subset */
@@ -183,9 +184,9 @@ export function renderReport(s: QualitySummary, command: string): string {
   })), '');
 
   // 9. localisation
-  out.push('## Localisation IoU (rcam-spec §12: the paper\'s "25%" / "75%", both readings)', '');
+  out.push('## Localisation IoU (the paper\'s "25%" / "75%", both readings)', '');
   out.push(
-    'Per tagged item: the class\'s display map (spec §6: min-max at feature resolution, bilinear to 128×128; Score-CAM: resize → ReLU → min-max) binarised, IoU with the item\'s visible pixels, averaged over items. ' +
+    'Per tagged item: the class\'s display map (docs/engine.md §6: min-max at feature resolution, bilinear to 128×128; Score-CAM: resize → ReLU → min-max) binarised, IoU with the item\'s visible pixels, averaged over items. ' +
       '**of-max f**: pixels ≥ f·max of the map; **top f**: the ⌈f·N⌉ highest pixels (ties kept). The paper\'s Table 2 (ResNet-152, ImageNet): Grad-CAM 0.28 / 0.44, R-CAM 0.42 / 0.52 at 25% / 75%.',
     '',
   );

@@ -50,3 +50,17 @@ export async function makeFixture(root: string): Promise<Fixture> {
   p.setStatus(ids.get('cat/a.jpg')!, 'approved');
   return { p, data, ids, masks };
 }
+
+/** `n` images cat/NNN.jpg (16×12) in a new project at `dir`, each with an edited mask (a cat square). */
+export async function labelledProject(dir: string, n: number): Promise<Project> {
+  const data = join(dir, 'data');
+  for (let i = 0; i < n; i++) await writeJpeg(join(data, 'cat', `${String(i).padStart(3, '0')}.jpg`), { width: 16, height: 12, seed: i });
+  const p = createProject(join(dir, 'proj'));
+  const rep = await p.importDataset(data, { layout: 'folders', thumbnails: false });
+  if (rep.errors.length) throw new Error(JSON.stringify(rep.errors));
+  const labels = new Uint8Array(16 * 12);
+  for (let y = 2; y < 8; y++) for (let x = 3; x < 9; x++) labels[y * 16 + x] = 1;
+  const png = encodeLabelPng(labels, 16, 12);
+  for (const img of p.allImages()) p.saveMask(img.id, png, { source: 'edited' });
+  return p;
+}

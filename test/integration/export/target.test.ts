@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { EXPORT_MARKER, exportProject } from '../../../src/export/index.ts';
-import { stageExport } from '../../../src/export/target.ts';
+import { isExportLeftover } from '../../../src/export/bookkeeping.ts';
+import { stageExport } from '../../../src/export/stage.ts';
+import { ProjectFiles } from '../../../src/export/target.ts';
 import { tempDir } from '../../helpers/images.ts';
 import { makeFixture, type Fixture } from './fixture.ts';
 
@@ -65,10 +67,12 @@ describe('export targets', () => {
 
   it('an export that dies half-way shows no files and no marker; a failed overwrite keeps the earlier export', async () => {
     const out = join(tmp.dir, 'out');
-    const stage = stageExport(out);
-    writeFileSync(join(stage.dir, 'classes.txt'), 'background\n'); // then the process is killed
-    expect(readdirSync(out).filter((n) => !n.startsWith('.relevance-studio-partial'))).toEqual([]);
+    const stage = stageExport(out, { overwrite: false, files: new ProjectFiles(fx.p) });
+    writeFileSync(join(stage.dir, 'classes.txt'), 'background\n'); // were the process killed now (concurrent.test.ts kills one)…
+    expect(readdirSync(out).filter((n) => !isExportLeftover(n))).toEqual([]);
     expect(existsSync(join(out, EXPORT_MARKER))).toBe(false);
+    stage.abort();
+    expect(readdirSync(out)).toEqual([]);
 
     await exportProject(fx.p, { format: 'voc', out, overwrite: true });
     const before = readFileSync(join(out, 'SegmentationClass', 'cat__a.png'));
@@ -78,7 +82,8 @@ describe('export targets', () => {
     };
     await expect(exportProject(fx.p, { format: 'voc', out, overwrite: true, onProgress: boom })).rejects.toThrow('disk pulled');
     expect(readFileSync(join(out, 'SegmentationClass', 'cat__a.png'))).toEqual(before);
-    expect(readdirSync(out).filter((n) => n.startsWith('.relevance-studio'))).toEqual([]); // stage removed; the marker was dropped when the overwrite began
+    // the stage removed, the earlier export's marker still there: it is still whole
+    expect(readdirSync(out).filter((n) => n.startsWith('.relevance-studio'))).toEqual([EXPORT_MARKER]);
   });
 
   it('the CLI refuses a non-empty folder without --overwrite, like the API', async () => {
@@ -97,5 +102,36 @@ describe('export targets', () => {
     expect(await main(['export', proj, '--format', 'voc', '--out', out, '--overwrite'])).toBe(0);
     expect(readdirSync(out).sort()).toEqual([EXPORT_MARKER, 'ImageSets', 'SegmentationClass', 'classes.txt', 'labelmap.txt', 'notes.txt']);
     fx = { ...fx, p: (await import('../../../src/project/index.ts')).openProject(proj) };
+  });
+
+  it("refuses a target holding the project's images, unless an earlier export whose replaced entries hold none", async () => {
+    const files = () => readdirSync(join(fx.data, 'cat')).sort();
+    const before = files();
+    // the dataset folder itself, or a folder above it
+    for (const out of [fx.data, tmp.dir]) {
+      await expect(exportProject(fx.p, { format: 'voc', out, overwrite: true, copyImages: true })).rejects.toThrow(`export: ${out} holds the project's own files (`);
+    }
+    expect(files()).toEqual(before);
+
+    // a project whose images are an earlier export's JPEGImages/ (exported, then imported back)
+    const first = join(tmp.dir, 'first');
+    await exportProject(fx.p, { format: 'voc', out: first, copyImages: true });
+    const { createProject } = await import('../../../src/project/index.ts');
+    const q = createProject(join(tmp.dir, 'again'));
+    try {
+      expect((await q.importDataset(first, { layout: 'voc' })).added).toBe(3);
+      const images = readdirSync(join(first, 'JPEGImages')).sort();
+      const marker = readFileSync(join(first, EXPORT_MARKER), 'utf8');
+      await expect(exportProject(q, { format: 'voc', out: first, overwrite: true, copyImages: true })).rejects.toThrow(
+        `export: ${join(first, 'JPEGImages')} holds the project's own files (${join(first, 'JPEGImages', images[0])}), which this export would replace`,
+      );
+      expect(readdirSync(join(first, 'JPEGImages')).sort()).toEqual(images);
+      expect(readFileSync(join(first, EXPORT_MARKER), 'utf8')).toBe(marker);
+      // without --copy-images nothing holding its images is replaced: allowed
+      expect((await exportProject(q, { format: 'voc', out: first, overwrite: true })).images).toBe(3);
+      expect(readdirSync(join(first, 'JPEGImages')).sort()).toEqual(images);
+    } finally {
+      q.close();
+    }
   });
 });

@@ -53,15 +53,16 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('generate in a child process', () => {
-  it('killed with SIGKILL mid-job, a second run finishes exactly the rest: masks equal an uninterrupted run, none twice', async () => {
+  it('killed with SIGKILL mid-job (2 workers), a second run finishes exactly the rest: masks equal an uninterrupted in-process run, none twice', async () => {
     const n = 24;
     const p = await demoProject(tmp.dir, n);
     p.close();
     const dir = path.join(tmp.dir, 'proj');
     const ref = copyProject(dir, path.join(tmp.dir, 'ref'));
     open.push(ref);
-    // multi-scale makes every image ~8 forwards: a wide window to kill in
-    const args = ['generate', dir, '--workers', '1', '--multiscale', '--every', '1'];
+    // multi-scale makes every image ~8 forwards: a wide window to kill in; two workers, each
+    // running whole images (the default chain included), so the kill lands mid-pipeline
+    const args = ['generate', dir, '--workers', '2', '--multiscale', '--every', '1'];
     const first = cli(args);
     const db = new Database(path.join(dir, 'project.sqlite'), { readonly: true, fileMustExist: true });
     let doneAtKill = 0;
@@ -102,7 +103,7 @@ describe('generate in a child process', () => {
     expect(q.jobItems.counts(1)).toMatchObject({ done: n, pending: 0, failed: 0 });
     for (const img of q.images.all()) expect(q.masks.versions(img.id)).toHaveLength(1);
     expect(currentMasks(q)).toEqual(currentMasks(ref));
-  });
+  }, 240_000); // two CLI runs of 24 multi-scale images: ~8 s here when quiet, past 60 s beside a CPU hog
 });
 
 describe('generate/merge/rollback/model commands', () => {

@@ -2,8 +2,16 @@
 // max_page_count, the same SQLITE_FULL a full disk gives), so the job stops at the first
 // image it cannot store — failed with one clear line, nothing lost, that image still
 // pending — and, the space back, the same job resumes and finishes. Resuming on a disk
-// that is still full is the same clear error, never an uncaught SQLite exception.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// that is still full is the same clear error, never an uncaught SQLite exception. A save
+// from the studio on a full disk answers IO_ERROR in one line (not INTERNAL with a stack),
+// and a cache file that cannot be written leaves no temp file behind.
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeLabelPng } from '../../../src/project/png.ts';
+import { thumbPath } from '../../../src/project/thumbnails.ts';
+import { dispatch } from '../../../src/services/dispatch.ts';
+import { createStudioService } from '../../../src/services/index.ts';
 import { createOrResume, generationParams, startJob } from '../../../src/jobs/index.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { storageFailure } from '../../../src/project/db.ts';
@@ -63,5 +71,30 @@ describe('disk full during generate', () => {
     expect(storageFailure(e('SQLITE_CORRUPT'), 'p')?.message).toMatch(/the project database is damaged/);
     expect(storageFailure(e('ENOENT'), 'p')).toBeNull();
     expect(storageFailure(new Error('plain'), 'p')).toBeNull();
+  });
+
+  it('a save from the studio on a full disk answers IO_ERROR in one line, logs no crash, and keeps the earlier version', async () => {
+    const api = createStudioService(p);
+    const img = p.getImage(1);
+    const mask = (v: number) => encodeLabelPng(new Uint8Array(img.width * img.height).fill(v), img.width, img.height);
+    expect(await dispatch(api, 'saveMask', [1, mask(1)])).toMatchObject({ ok: true });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    fillDisk(p);
+    let answer;
+    for (let k = 2; k < 40; k++) {
+      answer = await dispatch(api, 'saveMask', [1, mask(k % 3)]);
+      if (!answer.ok) break;
+    }
+    expect(answer).toEqual({ ok: false, error: { code: 'IO_ERROR', message: 'saveMask: the disk is full (SQLITE_FULL: database or disk is full); free some space and run it again' } });
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
+    expect(p.currentMask(1)).not.toBeNull();
+  });
+
+  it('a thumbnail that cannot be cached is still served, and leaves no temp file', async () => {
+    const file = thumbPath(p.dir, 1);
+    mkdirSync(file, { recursive: true }); // the cache entry's name taken: the rename fails like a full disk's write
+    expect((await p.thumbnail(1)).length).toBeGreaterThan(100);
+    expect(readdirSync(path.dirname(file)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -92,17 +92,25 @@ describe('generation job', () => {
     expect(c.processed).toBe(3);
   });
 
-  it('results do not depend on the number of workers (in-process vs two worker threads)', async () => {
+  it('results do not depend on the number of workers: in-process, one and two worker threads give the same mask and map bytes', async () => {
     const p = await project(8);
     p.close();
     open.pop();
-    const q = copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, 'copy'));
-    const r = copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, 'copy2'));
-    open.push(q, r);
+    const [q, r, t] = ['copy0', 'copy1', 'copy2'].map((d) => copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, d)));
+    open.push(q, r, t);
+    // the default chain (gate + PAR): each worker runs an image's whole pipeline
     expect((await startJob(q, {}, { workers: 0 }).done).done).toBe(8);
-    const s = await startJob(r, {}, { workers: 2 }).done;
-    expect(s).toMatchObject({ done: 8, workers: 2 });
+    expect(await startJob(r, {}, { workers: 1 }).done).toMatchObject({ done: 8, workers: 1 });
+    expect(await startJob(t, {}, { workers: 2 }).done).toMatchObject({ done: 8, workers: 2 });
+    const maps = (x: Project) =>
+      [...x.images.all()].flatMap((img) =>
+        x.images.tags(img.id).flatMap((c) => ['layer2', 'layer3', 'layer4'].map((layer) => Buffer.from(x.cams.get({ imageId: img.id, classIndex: c, modelHash: x.models.list()[0].hash, method: 'rcam', layer })!.data).toString('base64'))),
+      );
     expect(currentMasks(r)).toEqual(currentMasks(q));
+    expect(currentMasks(t)).toEqual(currentMasks(q));
+    expect(maps(r)).toEqual(maps(q));
+    expect(maps(t)).toEqual(maps(q));
+    for (const x of [q, r, t]) for (const img of x.images.all()) expect(x.masks.current(img.id)!.version.provenance.refine?.steps).toEqual([{ step: 'gate', ran: true }, { step: 'par', ran: true }]);
   });
 
   it('a corrupt image is recorded and the job goes on; it is retried only with retryFailed', async () => {
@@ -116,6 +124,11 @@ describe('generation job', () => {
     expect(s.errors).toHaveLength(1);
     expect(s.errors[0]).toMatchObject({ imageId: bad.id, name: bad.name });
     expect(s.errors[0].message).toContain(file);
+    // decoded in a worker thread, the same one-line message comes back
+    const w = await startJob(p, { fresh: true }, { workers: 1 }).done;
+    expect(w).toMatchObject({ state: 'done', done: 4, failed: 1, workers: 1 });
+    expect(w.errors[0]).toMatchObject({ imageId: bad.id, message: s.errors[0].message });
+    expect(w.errors[0].message).not.toContain('\n');
     expect(p.jobItems.get(s.jobId, bad.id)).toMatchObject({ state: 'failed' });
     expect(p.masks.current(bad.id)).toBeNull();
     writeFileSync(file, good);

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../../../src/project/index.ts';
 import { registerModel, rethresholdJob, startJob } from '../../../src/jobs/index.ts';
 import { REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
+import { readStoredCams } from '../../../src/jobs/stored-cams.ts';
 import { tempDir } from '../../helpers/images.ts';
 import { copyProject, currentMasks, DEMO, demoProject } from './fixture.ts';
 
@@ -69,6 +70,46 @@ describe('refinement in the batch pipeline', () => {
     rmSync(modelDir, { recursive: true, force: true });
     await rethresholdJob(q, first.jobId, { bg: 0.35 });
     expect(currentMasks(q)).toEqual(fastMasks);
+  });
+
+  it('the one reader of stored maps: a deep layer keeps the classes it has; a map missing at the job’s layer fails that image, naming it', async () => {
+    const p = await demoProject(tmp.dir, 3);
+    open.push(p);
+    const first = await startJob(p, { refine: 'fast' }, { workers: 0 }).done;
+    const img = [...p.images.all()].find((i) => p.images.tags(i.id).length >= 2)!;
+    const [lost, ...kept] = p.images.tags(img.id);
+    p.db.prepare("DELETE FROM cams WHERE image_id = ? AND class_idx = ? AND layer = 'layer3'").run(img.id, lost);
+    const key = { modelHash: p.models.list()[0].hash, camMethod: 'rcam', layer: 'layer2' };
+    const stored = readStoredCams(p, key, img.id, p.images.tags(img.id), ['layer3', 'layer4'], img.name);
+    expect(stored.cams.map((c) => c.classIndex)).toEqual([lost, ...kept].sort((a, b) => a - b));
+    expect(stored.deep.layer3.map((c) => c.classIndex)).toEqual(kept);
+    expect(stored.deep.layer4).toHaveLength(kept.length + 1);
+    // a missing map at the job's own layer is an error naming the image and the class
+    p.db.prepare("DELETE FROM cams WHERE image_id = ? AND class_idx = ? AND layer = 'layer2'").run(img.id, kept[0]);
+    expect(() => readStoredCams(p, key, img.id, p.images.tags(img.id), [], img.name)).toThrow(new RegExp(`${img.name}: the stored layer2 CAM of class ${kept[0]} is missing`));
+
+    const re = await rethresholdJob(p, first.jobId, { bg: 0.3 }, { refine: 'fast', workers: 0 });
+    expect(re).toMatchObject({ state: 'done', done: 2, failed: 1 });
+    expect(re.errors[0]).toMatchObject({ imageId: img.id, message: expect.stringMatching(/layer2 CAM of class/) });
+    for (const other of p.images.all()) {
+      if (other.id === img.id) continue;
+      expect(p.masks.current(other.id)!.version.provenance.refine?.steps).toEqual([{ step: 'gate', ran: true }, { step: 'par', ran: true }]);
+    }
+  });
+
+  it('a gate that lacks one class’s deep map does not run, and says which class; PAR still runs', async () => {
+    const p = await demoProject(tmp.dir, 3);
+    open.push(p);
+    const first = await startJob(p, { refine: 'fast' }, { workers: 0 }).done;
+    const img = [...p.images.all()].find((i) => p.images.tags(i.id).length >= 2)!;
+    const lost = p.images.tags(img.id)[1];
+    p.db.prepare("DELETE FROM cams WHERE image_id = ? AND class_idx = ? AND layer = 'layer4'").run(img.id, lost);
+    const re = await rethresholdJob(p, first.jobId, { bg: 0.3 }, { refine: 'fast', workers: 0 });
+    expect(re).toMatchObject({ state: 'done', done: 3, failed: 0 });
+    expect(p.masks.current(img.id)!.version.provenance.refine?.steps).toEqual([
+      { step: 'gate', ran: false, reason: `no layer4 map for class ${lost}` },
+      { step: 'par', ran: true },
+    ]);
   });
 
   it('refuses an unknown preset naming the choices', async () => {

@@ -1,14 +1,19 @@
 // Two processes on one project: a running job holds the project's run lock, so a second
 // generator (the CLI while the studio runs a job, or two CLIs) is told which process holds
 // it and stops without touching the job; a dead holder does not block; disjoint shards run
-// side by side; and a write by another process is waited for, not failed as 'locked'.
+// side by side; and a write by another process is waited for, not failed as 'locked'. A
+// holder is more than its pid: a pid now owned by another process (after a reboot), a
+// holder from another boot, or a killed holder still a zombie no longer counts; a holder
+// that cannot be checked is told how to take over, and `jobs --unlock` does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { commitImage } from '../../../src/jobs/commit.ts';
 import { createOrResume, generationParams, startJob } from '../../../src/jobs/index.ts';
-import { acquireRunLock } from '../../../src/jobs/run-lock.ts';
+import { readFileSync } from 'node:fs';
+import { acquireRunLock, STALE_MS } from '../../../src/jobs/run-lock.ts';
+import { thisProcess } from '../../../src/fs/process-identity.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { tempDir } from '../../helpers/images.ts';
 import { ROOT, demoProject } from './fixture.ts';
@@ -94,5 +99,66 @@ describe('the project run lock', () => {
     expect(writer.exitCode).toBe(0);
     expect(p.jobItems.get(job.id, ids[0])!.state).toBe('done');
     expect(p.db.prepare("SELECT value FROM meta WHERE key = 'probe'").get()).toEqual({ value: 'x' });
+  });
+
+  /** a lock row as another process would have written it */
+  const plant = (jobId: number, holder: Record<string, unknown>) =>
+    p.db
+      .prepare("INSERT INTO meta (key, value) VALUES (?, ?)")
+      .run(`run-lock:${jobId}:all:${String(holder.pid)}`, JSON.stringify({ jobId, kind: 'generate', shard: null, command: 'relevance-studio generate', startedAt: '2020-01-01T00:00:00.000Z', beatAt: new Date().toISOString(), ...holder }));
+  const rows = () => p.db.prepare("SELECT count(*) AS n FROM meta WHERE key LIKE 'run-lock:%'").get();
+
+  it('a pid now owned by another process, or a holder from another boot, no longer counts', async () => {
+    const me = thisProcess();
+    expect(me.boot).toMatch(/^[0-9a-f-]{36}$/); // Linux: the boot id and start times are there to read
+    const { job } = createOrResume(p, generationParams(p, {}));
+    // pid 1 runs, but it started long before the (made-up) holder did
+    plant(job.id, { pid: 1, host: me.host, boot: me.boot, start: '999999999' });
+    expect((await startJob(p, { jobId: job.id }, { workers: 0 }).done).state).toBe('done');
+    expect(rows()).toEqual({ n: 0 });
+    // this very pid and start time, but recorded in another boot
+    plant(job.id, { pid: process.pid + 1, host: me.host, boot: '00000000-0000-0000-0000-000000000000', start: me.start });
+    expect(() => acquireRunLock(p, job.id, 'generate').release()).not.toThrow();
+    expect(rows()).toEqual({ n: 0 });
+  });
+
+  it('a holder killed with -9 counts as gone at once, while it is still a zombie', async () => {
+    const { job } = createOrResume(p, generationParams(p, {}));
+    // sh starts the holder in the background, then becomes `sleep`, which never reaps it
+    const helper = path.join(ROOT, 'test/helpers/hold-run-lock.ts');
+    const sh = spawn('sh', ['-c', `"${process.execPath}" --import tsx "${helper}" "${p.dir}" ${job.id} & exec sleep 60`], { cwd: ROOT, env: { ...process.env, HOLD_UNTIL_KILLED: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(sh);
+    await new Promise<void>((resolve) => sh.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve()));
+    const holder = (p.db.prepare("SELECT value FROM meta WHERE key LIKE 'run-lock:%'").get() as { value: string }).value;
+    const pid = (JSON.parse(holder) as { pid: number }).pid;
+    expect(() => acquireRunLock(p, job.id, 'generate')).toThrow(/is running in another process/);
+    process.kill(pid, 'SIGKILL');
+    const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
+    while (state() !== 'Z') await new Promise((r) => setTimeout(r, 10));
+    expect(() => process.kill(pid, 0)).not.toThrow(); // a zombie still answers kill(pid, 0)
+    expect((await startJob(p, { jobId: job.id }, { workers: 0 }).done).state).toBe('done');
+  });
+
+  it('a holder that cannot be checked: the refusal says how to take over; `jobs --unlock` does, and refuses a live one', async () => {
+    const { job } = createOrResume(p, generationParams(p, {}));
+    const beatAt = new Date().toISOString();
+    plant(job.id, { pid: 4242, host: 'gpu-node-7', beatAt });
+    const lapses = new Date(Date.parse(beatAt) + STALE_MS).toISOString();
+    expect(() => acquireRunLock(p, job.id, 'generate')).toThrow(
+      `${p.dir}: job ${job.id} (generate) is running in another process: pid 4242 on gpu-node-7 (relevance-studio generate), since 2020-01-01T00:00:00.000Z; wait for it to finish or stop it, then run this again (its last heartbeat: ${beatAt}; if that process is gone, its lock lapses at ${lapses}, or take it over now with 'relevance-studio jobs ${p.dir} --unlock')`,
+    );
+    const err: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await main(['jobs', p.dir, '--unlock'])).toBe(0);
+    expect(err).toEqual([`took over job ${job.id} (generate)'s lock: pid 4242 on gpu-node-7 (relevance-studio generate), since 2020-01-01T00:00:00.000Z`]);
+    expect(rows()).toEqual({ n: 0 });
+
+    // a holder shown alive on this host is not taken over
+    const live = await holdRunLock(job.id);
+    err.length = 0;
+    expect(await main(['jobs', p.dir, '--unlock'])).toBe(1);
+    expect(err.join('\n')).toMatch(new RegExp(`and that process is running; stop it \\(kill ${live.pid}\\) instead of taking its lock`));
+    expect(rows()).toEqual({ n: 1 });
   });
 });

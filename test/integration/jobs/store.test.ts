@@ -49,6 +49,7 @@ describe('store additions for jobs', () => {
 
   it('masks: setCurrent / delete / version; a frozen version cannot be deleted', async () => {
     const [id] = await images(1);
+    p.addClass('dog'); // label 2 must be a class: the mask door checks
     const a = p.saveMask(id, png(1), { source: 'generated' });
     const b = p.saveMask(id, png(2), { source: 'generated' });
     p.db.transaction(() => p.masks.setCurrent(id, a.id))();
@@ -68,7 +69,6 @@ describe('store additions for jobs', () => {
     p.jobs.create('generate', { x: 2 }, 't');
     expect(p.jobs.findLatest('generate', { x: 1 })!.id).toBe(j2.id);
     p.jobs.setStatus(j2.id, 'done', 't');
-    expect(p.jobs.findUnfinished('generate', { x: 1 })!.id).toBe(j1.id);
     p.jobs.setRolledBack(j2.id, 't2');
     expect(p.jobs.get(j2.id).rolledBackAt).toBe('t2');
     expect(p.jobs.findLatest('generate', { x: 1 })!.id).toBe(j1.id);

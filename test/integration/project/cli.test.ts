@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { progressPrinter } from '../../../src/cli/commands/import.ts';
+import { progressLine } from '../../../src/cli/progress.ts';
 import { main } from '../../../src/cli/main.ts';
 import { captureCli } from '../../helpers/cli.ts';
 import { labelMap, tempDir, writeGarbage, writeJpeg, writeVocDataset } from '../../helpers/images.ts';
@@ -97,13 +97,13 @@ describe('cli: init, import, info', () => {
 describe('progress printer', () => {
   it('draws a bar in place on a terminal and a line per 5% otherwise', () => {
     const tty: string[] = [];
-    const bar = progressPrinter({ isTTY: true, columns: 60, write: (s) => (tty.push(s), true) });
+    const bar = progressLine('import', { isTTY: true, columns: 60, write: (s) => (tty.push(s), true) });
     for (let d = 0; d <= 1000; d++) bar.update({ done: d, total: 1000 });
     bar.finish();
     expect(tty.every((s) => s.startsWith('\r') || s === '\n')).toBe(true);
     expect(tty.at(-2)).toBe(`\rimport [${'#'.repeat(30)}] 100% 1000/1000`);
     const log: string[] = [];
-    const lines = progressPrinter({ isTTY: false, write: (s) => (log.push(s), true) });
+    const lines = progressLine('import', { isTTY: false, write: (s) => (log.push(s), true) });
     for (let d = 0; d <= 1000; d++) lines.update({ done: d, total: 1000 });
     lines.finish();
     expect(log).toHaveLength(21);

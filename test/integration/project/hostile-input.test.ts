@@ -1,12 +1,15 @@
 // Names and dataset lists a person (or a file they were sent) supplies: one name rule for
 // classes and projects on every path (add, rename, import, project name) so an export's
 // classes.txt keeps one class per line; tag lists may only name regular files inside the
-// dataset; repeated rows that disagree and skipped symlinks are reported.
+// dataset; repeated rows that disagree and skipped symlinks are reported, and so are a FIFO
+// under an image's name and a file name that is not UTF-8; an XML entity left in a VOC
+// object name is no class; COCO segmentations must hold numbers (RLE counts ≥ 0, whole),
+// and many annotations of one image are read in linear time.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportProject } from '../../../src/export/index.ts';
+import { exportProject, importMasks } from '../../../src/export/index.ts';
 import { createProject, type Project } from '../../../src/project/index.ts';
 import { checkName } from '../../../src/project/user-names.ts';
 import { createStudioService, dispatch } from '../../../src/services/index.ts';
@@ -87,16 +90,18 @@ describe('tag lists name files inside the dataset only', () => {
     expect(project.listImages({ offset: 0, limit: 10 }).items.map((i) => i.name)).toEqual(['in.jpg']);
   });
 
-  it('reports a row that lists a file again with other tags or split; an identical repeat is just skipped', async () => {
+  it('reports a row that lists a file again with other tags or split; identical repeats are imported once, counted in one line', async () => {
     const data = join(tmp.dir, 'ds');
     await writeJpeg(join(data, 'a.jpg'), { width: 6, height: 6, seed: 1 });
     const csv = join(data, 'tags.csv');
-    writeFileSync(csv, 'image,tags,split\na.jpg,cat,train\na.jpg,cat,train\na.jpg,dog,train\n./a.jpg,cat,val\n');
+    // a CSV of many rows of one image: not "N already in the project"
+    writeFileSync(csv, `image,tags,split\n${'a.jpg,cat,train\n'.repeat(5000)}a.jpg,dog,train\n./a.jpg,cat,val\n`);
     const report = await project.importDataset(data);
-    expect([report.added, report.skipped]).toEqual([1, 1]);
+    expect([report.added, report.skipped]).toEqual([1, 0]);
     expect(report.errors).toEqual([
-      { file: `${csv}:4`, message: `a.jpg is listed again with other tags (dog, train); the first listing at ${csv}:2 was kept` },
-      { file: `${csv}:5`, message: `a.jpg is listed again with another split (cat, val); the first listing at ${csv}:2 was kept` },
+      { file: csv, message: `4999 rows repeat images listed earlier with the same tags (the first at ${csv}:3); each image is imported once` },
+      { file: `${csv}:5002`, message: `a.jpg is listed again with other tags (dog, train); the first listing at ${csv}:2 was kept` },
+      { file: `${csv}:5003`, message: `a.jpg is listed again with another split (cat, val); the first listing at ${csv}:2 was kept` },
     ]);
     expect(project.listImages({ offset: 0, limit: 10 }).items.map((i) => [i.tags, i.split])).toEqual([[[1], 'train']]);
   });
@@ -115,5 +120,64 @@ describe('tag lists name files inside the dataset only', () => {
       { file: join(data, 'dog'), message: why },
       { file: join(data, 'cat', 'b.jpg'), message: why },
     ]);
+  });
+});
+
+describe('odd entries in a dataset', () => {
+  it('a FIFO under an image name and a name that is not UTF-8 are listed as skipped, with why', async () => {
+    const data = join(tmp.dir, 'odd');
+    await writeJpeg(join(data, 'cat', 'a.jpg'), { width: 6, height: 6, seed: 1 });
+    await writeJpeg(join(data, 'cat', 'b.jpg'), { width: 6, height: 6, seed: 2 });
+    execFileSync('mkfifo', [join(data, 'cat', 'pipe.jpg')]);
+    // a file name holding the byte 0xff (Latin-1 'ÿ' written raw): no UTF-8 string names it
+    execFileSync('sh', ['-c', `cp "${join(data, 'cat', 'b.jpg')}" "$(printf '${join(data, 'cat')}/caf\\377.jpg')"`]);
+    const report = await project.importDataset(data, { layout: 'folders' });
+    expect(report.added).toBe(2);
+    expect(report.errors).toEqual([
+      { file: join(data, 'cat', 'caf\uFFFD.jpg'), message: 'the file name is not valid UTF-8 (bytes 636166ff2e6a7067); rename it, then import again' },
+      { file: join(data, 'cat', 'pipe.jpg'), message: 'is a FIFO (named pipe), not a regular file; skipped' },
+    ]);
+  });
+
+  it('a VOC object name holding an unexpanded XML entity is reported, not made a class', async () => {
+    const data = join(tmp.dir, 'voc');
+    await writeJpeg(join(data, 'JPEGImages', 'x.jpg'), { width: 6, height: 6, seed: 1 });
+    mkdirSync(join(data, 'Annotations'));
+    const xml = join(data, 'Annotations', 'x.xml');
+    writeFileSync(xml, '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY lol "lol"><!ENTITY lol9 "&lol;&lol;">]><annotation><object><name>&lol9;</name></object><object><name>cat</name></object></annotation>');
+    const report = await project.importDataset(data, { layout: 'voc' });
+    expect(report.added).toBe(1);
+    expect(classNames()).toEqual([]);
+    expect(report.errors).toEqual([{ file: xml, message: "object name '&lol9;' holds the XML entity reference &lol9;, which is not expanded (DOCTYPE entities are not read); write the class name itself" }]);
+  });
+
+  it('COCO: negative or fractional RLE counts and non-numeric polygon points are refused per annotation; 40 000 annotations of one image import', async () => {
+    const data = join(tmp.dir, 'coco-ds');
+    await writeJpeg(join(data, 'cat', 'a.jpg'), { width: 4, height: 4, seed: 1 });
+    await writeJpeg(join(data, 'cat', 'b.jpg'), { width: 4, height: 4, seed: 2 });
+    await writeJpeg(join(data, 'cat', 'c.jpg'), { width: 4, height: 4, seed: 3 });
+    await writeJpeg(join(data, 'cat', 'd.jpg'), { width: 4, height: 4, seed: 4 });
+    await project.importDataset(data, { layout: 'folders' });
+    const file = join(tmp.dir, 'coco.json');
+    const img = (id: number, n: string) => ({ id, file_name: `cat/${n}.jpg`, width: 4, height: 4 });
+    const many = Array.from({ length: 40_000 }, (_, k) => ({ id: 100 + k, image_id: 4, category_id: 1, segmentation: { size: [4, 4], counts: [k % 16, 1, 15 - (k % 16)] } }));
+    writeFileSync(file, JSON.stringify({
+      images: [img(1, 'a'), img(2, 'b'), img(3, 'c'), img(4, 'd')],
+      categories: [{ id: 1, name: 'cat' }],
+      annotations: [
+        { id: 1, image_id: 1, category_id: 1, segmentation: { size: [4, 4], counts: [12, -4, 8] } },
+        { id: 2, image_id: 2, category_id: 1, segmentation: { size: [4, 4], counts: [1.5, 14.5] } },
+        { id: 3, image_id: 3, category_id: 1, segmentation: [[0, 0, 3, 0, 'x', 3]] },
+        ...many,
+      ],
+    }));
+    const rep = await importMasks(project, file, { format: 'coco' }); // its time: npm run bench -- probes
+    expect(rep.imported).toBe(1);
+    expect(rep.errors).toEqual([
+      { file: `${file}: image cat/a.jpg`, message: 'RLE count 1 is -4; counts are whole numbers ≥ 0' },
+      { file: `${file}: image cat/b.jpg`, message: 'RLE count 0 is 1.5; counts are whole numbers ≥ 0' },
+      { file: `${file}: image cat/c.jpg`, message: 'annotation 3: polygon 0 point value 4 is "x", not a number' },
+    ]);
+    expect([...project.currentMask(4)!.png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
   });
 });

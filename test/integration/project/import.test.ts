@@ -210,7 +210,9 @@ describe('bad and repeated input', () => {
     await writeJpeg(join(data, 'b.jpg'), { width: 6, height: 6, seed: 2 });
     writeFileSync(join(data, 'tags.csv'), 'image,tags\na.jpg,cat\nb.jpg,dog\na.jpg,cat\n');
     const first = await project.importDataset(data);
-    expect([first.added, first.skipped]).toEqual([2, 1]); // the repeated row
+    // the repeated row is no image "already in the project": one line says it was read once
+    expect([first.added, first.skipped]).toEqual([2, 0]);
+    expect(first.errors).toEqual([{ file: join(data, 'tags.csv'), message: `1 row repeats an image listed earlier with the same tags (the first at ${join(data, 'tags.csv')}:4); each image is imported once` }]);
     writeFileSync(join(data, 'tags.csv'), 'image,tags\na.jpg,cat;bird\nb.jpg,dog\n');
     const second = await project.importDataset(data);
     expect([second.added, second.skipped, second.newClasses]).toEqual([0, 2, ['bird']]);

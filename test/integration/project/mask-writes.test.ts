@@ -132,11 +132,42 @@ describe('mask writes', () => {
   it('refuses a mask of the wrong size or an indexed PNG, writing nothing', async () => {
     const { p, id } = await project();
     expect(() => p.maskWrites.generated(id, { labels: new Uint8Array(4), width: 2, height: 2 }, gen)).toThrow(/generated mask for image \d+ \(cat\/a\.jpg\) is 2x2, the image is 8x6/);
-    expect(() => p.maskWrites.imported(id, { labels: new Uint8Array(5), width: W, height: H })).toThrow(/mask for image \d+: 5 values for a 8x6 map/);
+    expect(() => p.maskWrites.imported(id, { labels: new Uint8Array(5), width: W, height: H })).toThrow(/mask for image \d+ \(cat\/a\.jpg\): 5 values for a 8x6 map/);
     const indexed = encodeLabelPng(labelMap(W, H, 1), W, H, new Uint8Array(256 * 3));
     expect(() => p.maskWrites.edited(id, indexed)).toThrow(/expected an 8-bit grayscale label map, got an indexed PNG/);
+    // a job's PNG with its classes is judged by its header (not decoded again): the same refusals
+    const encoded = (png: Uint8Array) => ({ png, classes: [1] });
+    expect(() => p.maskWrites.generated(id, encoded(indexed), gen)).toThrow(/generated mask for image \d+ \(cat\/a\.jpg\): expected an 8-bit grayscale label map, got an indexed PNG/);
+    expect(() => p.maskWrites.generated(id, encoded(encodeLabelPng(labelMap(4, 4, 1), 4, 4)), gen)).toThrow(/generated mask for image \d+ \(cat\/a\.jpg\) is 4x4, the image is 8x6/);
+    expect(() => p.maskWrites.generated(id, encoded(new Uint8Array([137, 80, 78, 71])), gen)).toThrow(/generated mask for image \d+ \(cat\/a\.jpg\): not a PNG file|truncated/);
     expect(p.maskVersions(id)).toEqual([]);
     expect(status(p, id)).toBe('unreviewed');
+    p.close();
+  });
+
+  it('refuses, for every source, a label value that is no class at write time; nothing written', async () => {
+    const { p, id } = await project();
+    const with3 = { labels: labelMap(W, H, 3), width: W, height: H };
+    const no3 = /for image \d+ \(cat\/a\.jpg\): label value 3 is no class of this project \(0 background, 255 ignore, 1\.\.2 classes\)$/;
+    expect(() => p.maskWrites.generated(id, with3, gen)).toThrow(no3);
+    expect(() => p.maskWrites.generated(id, encodeLabelPng(with3.labels, W, H), gen)).toThrow(no3);
+    expect(() => p.maskWrites.edited(id, encodeLabelPng(with3.labels, W, H))).toThrow(no3);
+    expect(() => p.maskWrites.imported(id, with3, { groundTruth: true })).toThrow(no3);
+    const v = p.maskWrites.edited(id, mask(2));
+    expect(() => p.maskWrites.relabelled(id, with3, v)).toThrow(no3);
+    expect(p.maskVersions(id).map((x) => x.id)).toEqual([v.id]);
+    // 0, 255 and every class are fine; a class added since is too
+    p.addClass('bird');
+    expect(p.maskWrites.generated(id, with3, gen).keptHuman).toBe(true);
+    p.close();
+  });
+
+  it("stores a job's PNG exactly as its encoder made it, judging the classes it reports", async () => {
+    const { p, id } = await project();
+    const png = encodeLabelPng(labelMap(W, H, 2), W, H);
+    const w = p.maskWrites.generated(id, { png, classes: [2] }, gen);
+    expect(p.masks.png(w.version.id)).toEqual(png);
+    expect(() => p.maskWrites.generated(id, { png: encodeLabelPng(labelMap(W, H, 3), W, H), classes: [3] }, gen)).toThrow(/label value 3 is no class of this project/);
     p.close();
   });
 

@@ -14,7 +14,7 @@ import { DEFAULT_AUTO_BACKGROUND, PRESET_DEEP_LAYERS, REFINE_PRESETS, chainForLa
 import { recipeSettings } from '../../../src/masks/refine/from-fixes.ts';
 import { maskSettings } from '../../../src/masks/cam-mask.ts';
 import { decodeImage } from '../../../src/engine/index.ts';
-import { readStoredCams } from '../../../src/jobs/from-stored-cams.ts';
+import { readStoredCams } from '../../../src/jobs/stored-cams.ts';
 import { maskFromStoredCams, rgbAtMaskSize } from '../../../src/jobs/mask.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
@@ -138,7 +138,7 @@ describe('calibration from a person\'s first fixes', () => {
       const img = project.images.get(id);
       own.add(truth(id), decodeLabelPng(project.masks.png(project.jobItems.get(jobId, id)!.maskId!)).labels);
       const item = project.jobItems.get(jobId, id)!;
-      const { cams, deep } = readStoredCams(project, img, item.classes, { modelHash: params.modelHash, camMethod: 'rcam', layer: 'layer2' }, PRESET_DEEP_LAYERS);
+      const { cams, deep } = readStoredCams(project, { modelHash: params.modelHash, camMethod: 'rcam', layer: 'layer2' }, img.id, item.classes, PRESET_DEEP_LAYERS, img.name);
       const rgb = rgbAtMaskSize(await decodeImage(project.imagePath(id)), img.width, img.height);
       const chain = chainForLayer(structuredClone(REFINE_PRESETS[p.best!.refine as 'none' | 'fast' | 'best']), 'layer2');
       const made = maskFromStoredCams({ width: img.width, height: img.height, cams, deep, rgb }, recipeSettings(maskSettings(params.mask), p.best!.background), chain);

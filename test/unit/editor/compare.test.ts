@@ -4,12 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import type { MaskThresholds } from '../../../src/contract/generation.ts';
 import { maskFromStoredCams } from '../../../src/jobs/mask.ts';
-import { jobMaskSettings } from '../../../src/jobs/params.ts';
 import { CamField } from '../../../src/masks/cam-field.ts';
-import type { StoredCam } from '../../../src/masks/cam-mask.ts';
+import { maskSettings, type StoredCam } from '../../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { decodeLabelPng } from '../../../src/project/png.ts';
-import { compareMask } from '../../../renderer/src/lib/compare-masks.ts';
+import { compareLabels, compareMaps, type CompareRefine } from '../../../renderer/src/lib/compare-masks.ts';
+import { DEFAULT_CAM_LAYER } from '../../../src/contract/generation.ts';
 import { REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 
 /** two overlapping blobs with ripples, so the band, small regions and holes all occur */
@@ -29,6 +29,11 @@ function cams(): StoredCam[] {
   ];
 }
 
+/** what a compare card shows: its maps (CamCard keeps them across slider moves), thresholded */
+function compareMask(fields: readonly CamField[], width: number, height: number, settings: MaskThresholds, refine?: CompareRefine): Uint8Array {
+  return compareLabels(compareMaps(fields, width, height, DEFAULT_CAM_LAYER, refine), width, height, settings);
+}
+
 describe('compare view masks', () => {
   const settings: MaskThresholds[] = [
     { bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false },
@@ -41,7 +46,7 @@ describe('compare view masks', () => {
     const stored = cams();
     const W = 101;
     const H = 67;
-    const pipeline = decodeLabelPng(maskFromStoredCams({ width: W, height: H, cams: stored }, jobMaskSettings(s)).png).labels;
+    const pipeline = decodeLabelPng(maskFromStoredCams({ width: W, height: H, cams: stored }, maskSettings(s)).png).labels;
     const fields = stored.map((c) => new CamField(c, W, H));
     const shown = compareMask(fields, W, H, s);
     expect(shown).toEqual(pipeline);
@@ -81,11 +86,11 @@ describe('compare view masks', () => {
     }
     const chain = REFINE_PRESETS[name];
     const s = settings[2];
-    const made = maskFromStoredCams({ width: W, height: H, cams: stored, deep, rgb }, jobMaskSettings(s), chain);
+    const made = maskFromStoredCams({ width: W, height: H, cams: stored, deep, rgb }, maskSettings(s), chain);
     expect(made.steps).toEqual([{ step: 'gate', ran: true }, { step: 'par', ran: true }]);
     const pipeline = decodeLabelPng(made.png).labels;
     const field = (c: StoredCam) => new CamField(c, W, H);
-    const shown = compareMask(stored.map(field), W, H, s, 'layer2', { chain, deep: { layer3: deep.layer3.map(field), layer4: deep.layer4.map(field) }, rgb });
+    const shown = compareMask(stored.map(field), W, H, s, { chain, deep: { layer3: deep.layer3.map(field), layer4: deep.layer4.map(field) }, rgb });
     expect(shown).toEqual(pipeline);
     expect(shown).not.toEqual(compareMask(stored.map(field), W, H, s));
   });

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CamField } from '../../../src/masks/cam-field.ts';
-import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { EditorCore } from '../../../renderer/editor/editor.ts';
 import { emptyLabels, IGNORE } from '../../../renderer/editor/labels.ts';
 import type { ToolPointer } from '../../../renderer/editor/tools/types.ts';
@@ -158,35 +156,6 @@ describe('editor core: region tools', () => {
     expect(c.labels.data[2 * 20 + 2]).toBe(1);
     expect(c.labels.data[8 * 20 + 2]).toBe(0);
     expect(c.history.size.undo).toBe(1);
-  });
-
-  it('threshold brush paints only where the class CAM exceeds the threshold; the wheel moves it', () => {
-    const c = core(16, 16);
-    // a 2×2 CAM: left column hot (1), right column cold (0)
-    const cam = new CamField({ classIndex: 1, h: 2, w: 2, f16: encodeFloat16(Float32Array.of(1, 0, 1, 0)) }, 16, 16);
-    c.setCams([cam]);
-    c.setTool('threshold');
-    c.wheel(-100, pt(0, 0));
-    expect(c.threshold).toBe(0.52);
-    c.setThreshold(0.5);
-    c.setBrushSize(64);
-    c.pointerDown(pt(8, 8));
-    c.pointerUp(pt(8, 8));
-    for (let x = 0; x < 16; x++) expect(c.labels.data[5 * 16 + x]).toBe(cam.at(x, 5) > 0.5 ? 1 : 0);
-    expect(c.labels.data[5 * 16 + 0]).toBe(1);
-    expect(c.labels.data[5 * 16 + 15]).toBe(0);
-  });
-
-  it('click-to-accept labels the connected CAM component under the cursor only', () => {
-    const c = core(12, 4);
-    // CAM 12×4 at full resolution: two hot blobs separated by a cold column
-    const raw = new Float32Array(48);
-    for (let y = 0; y < 4; y++) for (let x = 0; x < 12; x++) raw[y * 12 + x] = x === 5 ? 0 : 1;
-    c.setCams([new CamField({ classIndex: 2, h: 4, w: 12, f16: encodeFloat16(raw) }, 12, 4)]);
-    c.setActiveClass(2);
-    c.setTool('accept');
-    c.pointerDown(pt(8.5, 1.5));
-    for (let x = 0; x < 12; x++) expect(c.labels.data[x]).toBe(x > 5 ? 2 : 0);
   });
 
   it('the picker makes the label under the cursor the current class', () => {

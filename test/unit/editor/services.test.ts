@@ -127,9 +127,12 @@ describe('stored CAMs and scores', () => {
     expect(await api.camData(cams[1])).toEqual(encodeFloat16(hot));
     await expect(api.camData({ ...cams[1], method: 'scorecam' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const [s, none] = await api.imageScores([5, 1]);
-    // each map is exactly 0 or 1; with the default τ_bg = 0.4 the span is max(τ, 1−τ) = 0.6:
-    // margins |1−0.4|/0.6 = 1 and |0−0.4|/0.6 = 2/3, half the pixels each
-    expect(s.confidence).toBeCloseTo((1 + 2 / 3) / 2, 6);
+    // the CAM-only margin: each map is exactly 0 or 1; with the default τ_bg = 0.4 the span
+    // is max(τ, 1−τ) = 0.6: margins |1−0.4|/0.6 = 1 and |0−0.4|/0.6 = 2/3, half the pixels each
+    expect(scoreImage(5, p.cams.forImage(5)).confidence).toBeCloseTo((1 + 2 / 3) / 2, 6);
+    // the queue's confidence is the mask's predicted mIoU from the refinement's evidence
+    expect(s.confidence).toBeGreaterThan(0);
+    expect(s.confidence).toBeLessThanOrEqual(1);
     // the two methods' masks are complementary: mIoU 0 (bg 0/16 ∩, class 0 ∩)
     expect(s.disagreement).toBeCloseTo(1, 6);
     expect(s.methods).toEqual(['gradcam', 'rcam']);
@@ -138,6 +141,27 @@ describe('stored CAMs and scores', () => {
     const page = await api.listImages({ offset: 0, limit: 3, rank: 'disagreement' });
     expect(page.items[0].id).toBe(5);
     expect(page.total).toBe(5);
+  });
+
+  it('confidence: a mask that follows its CAM outranks one that misses the tagged class; a new mask version is scored again', async () => {
+    const p = tp.project;
+    const now = new Date().toISOString();
+    // the same CAM on images 3 and 4: class 2 on the left half
+    const left = Float32Array.from({ length: 8 * 6 }, (_, i) => (i % 8 < 4 ? 1 : 0));
+    for (const id of [3, 4]) {
+      const img = p.getImage(id);
+      p.cams.put({ imageId: id, classIndex: 2, modelHash: 'm', method: 'rcam', layer: 'layer2', h: 6, w: 8, data: encodeFloat16(left) }, now);
+      await api.saveMask(id, encodeLabelPng(Uint8Array.from({ length: img.width * img.height }, (_, i) => (id === 3 && i % img.width < img.width / 2 ? 2 : 0)), img.width, img.height));
+    }
+    const [good, missing] = await api.imageScores([3, 4]);
+    expect(good.confidence!).toBeGreaterThan(missing.confidence!);
+    const page = await api.listImages({ offset: 0, limit: 5, rank: 'confidence' });
+    expect(page.items.findIndex((i) => i.id === 4)).toBeLessThan(page.items.findIndex((i) => i.id === 3));
+    // image 4 gets the class: its score is computed again, and rises
+    const img4 = p.getImage(4);
+    await api.saveMask(4, encodeLabelPng(Uint8Array.from({ length: img4.width * img4.height }, (_, i) => (i % img4.width < img4.width / 2 ? 2 : 0)), img4.width, img4.height));
+    const [again] = await api.imageScores([4]);
+    expect(again.confidence!).toBeGreaterThan(missing.confidence!);
   });
 
   it('two identical methods do not disagree', () => {

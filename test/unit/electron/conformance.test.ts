@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_CALL, type MethodName, type Params, type Result, type StudioApi } from '../../../src/contract/api.ts';
 import { createEventBus, createStudioService, VALIDATORS } from '../../../src/services/index.ts';
 import { startServer, type RunningServer } from '../../../src/server/index.ts';
-import { DESKTOP_VALIDATORS, type DesktopApi, type DesktopMethod } from '../../../electron/desktop-api.ts';
+import type { DesktopApi, DesktopMethod } from '../../../src/contract/desktop.ts';
+import { DESKTOP_VALIDATORS } from '../../../src/services/validate-desktop.ts';
 import { channelTable, routeIpc, type CallSender } from '../../../electron/ipc.ts';
 import { smallProject, type TestProject } from '../services/fixture.ts';
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_CALL, type StudioApi } from '../../../src/contract/api.ts';
 import { createStudioService } from '../../../src/services/index.ts';
-import { IPC_DESKTOP, type DesktopApi, type PickPurpose } from '../../../electron/desktop-api.ts';
+import { IPC_DESKTOP, type DesktopApi, type DesktopBridge, type PickPurpose } from '../../../src/contract/desktop.ts';
+import { nativePicker } from '../../../renderer/src/lib/desktop.ts';
 import { aboutInfo } from '../../../electron/about.ts';
 import { createDesktopService } from '../../../electron/desktop.ts';
 import { PathGrants } from '../../../electron/grants.ts';
@@ -29,6 +30,9 @@ const app: CallSender = { url: 'studio://app/index.html', topFrame: true, ownWin
 
 beforeAll(async () => {
   tp = await smallProject();
+  // one image with a mask: an export with nothing to write is refused before it looks at the folder
+  const first = tp.project.listImages({ offset: 0, limit: 1, search: 'c2' }).items[0];
+  tp.project.maskWrites.edited(first.id, { labels: new Uint8Array(first.width * first.height).fill(1), width: first.width, height: first.height });
   api = createStudioService(tp.project);
   grants = new PathGrants();
   picks = [];
@@ -135,6 +139,23 @@ describe('paths need a dialog grant', () => {
     expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['export'] })).toEqual({ ok: true, value: null });
   });
 
+  it("the renderer's native picker (lib/desktop.ts) reaches pick through the bridge the preload exposes, and its path is granted", async () => {
+    const out = join(tmp.dir, 'export-picked');
+    mkdirSync(out);
+    const g = globalThis as { studioDesktop?: DesktopBridge };
+    expect(nativePicker('export')).toBeNull(); // browser mode: no desktop bridge
+    // what preload.ts exposes as window.studioDesktop: call(method, params) → one IPC_DESKTOP invoke, answered by routeIpc
+    g.studioDesktop = { call: (method, params) => routeIpc(table, IPC_DESKTOP, app, { method, params }) as never };
+    try {
+      picks.push(out);
+      expect(await nativePicker('export')!()).toBe(out);
+      expect(await nativePicker('export')!()).toBeNull(); // cancelled
+      expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, false] })).toMatchObject({ ok: true, value: { out } });
+    } finally {
+      delete g.studioDesktop;
+    }
+  });
+
   it('export goes only into a folder picked for export', async () => {
     const out = join(tmp.dir, 'export-here');
     mkdirSync(out);
@@ -154,13 +175,13 @@ describe('paths need a dialog grant', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/is not empty/) } });
     expect(readdirSync(out)).toEqual(['keep.txt']);
     // while an export of the project runs (the dialog's), the menu's waits its turn
-    const first = api.exportProject({ format: 'voc', out: join(tp.project.dir, 'exports', 'lock-test'), approvedOnly: false, split: null, overwrite: false });
+    const first = api.exportProject({ format: 'voc', out: join(tp.project.dir, 'exports', 'lock-test'), approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 });
     const second = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, true] });
     expect(second).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/another export of this project is running/) } });
     await first;
     const written = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, true] });
     expect(written).toMatchObject({ ok: true, value: { out } });
-    expect(readdirSync(out).sort()).toEqual(['.relevance-studio-export.json', 'ImageSets', 'classes.txt', 'keep.txt', 'labelmap.txt']);
+    expect(readdirSync(out).sort()).toEqual(['.relevance-studio-export.json', 'ImageSets', 'SegmentationClass', 'classes.txt', 'keep.txt', 'labelmap.txt']);
   });
 
   it('about answers versions, backend and credits', async () => {
@@ -171,7 +192,7 @@ describe('paths need a dialog grant', () => {
 });
 
 describe('paths inside StudioApi calls', () => {
-  const req = (out: string) => ({ method: 'exportProject', params: [{ format: 'voc', out, approvedOnly: false, split: null, overwrite: false }] });
+  const req = (out: string) => ({ method: 'exportProject', params: [{ format: 'voc', out, approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 }] });
   it('refuses an export folder outside the project that no dialog granted', async () => {
     for (const out of ['/etc/cron.d', join(tmp.dir, 'elsewhere'), `${tp.project.dir}/../escape`]) {
       expect(await routeIpc(table, IPC_CALL, app, req(out)), out).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
@@ -186,6 +207,35 @@ describe('paths inside StudioApi calls', () => {
     await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['export'] });
     const below = await routeIpc(table, IPC_CALL, app, req(join(picked, 'voc')));
     expect(below.ok, JSON.stringify(below)).toBe(true);
+  });
+  it('the import wizard, the model dialog and the Projects home take only what a dialog picked, for its purpose', async () => {
+    const data = join(tmp.dir, 'wizard-data');
+    await writeJpeg(join(data, 'fish', 'f1.jpg'), { width: 16, height: 16, seed: 11 });
+    const model = join(tmp.dir, 'm', 'net.onnx');
+    const calls = (dataset: string, file: string) => [
+      { method: 'inspectDataset', params: [{ path: dataset }] },
+      { method: 'startImport', params: [{ path: dataset, layout: 'folders', masks: 'current' }] },
+      { method: 'inspectModel', params: [file] },
+      { method: 'tryModel', params: [{ path: file, imageId: 1, layer: 'layer2' }] },
+      { method: 'addModel', params: [file] },
+      { method: 'openProject', params: [dataset] },
+      { method: 'createProject', params: [{ name: 'N', parent: tmp.dir, folder: 'new-one' }] },
+    ];
+    for (const c of calls(data, model)) expect(await routeIpc(table, IPC_CALL, app, c), c.method).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    // the in-app chooser is browser mode's: the desktop app lists no folder for the page
+    expect(await routeIpc(table, IPC_CALL, app, { method: 'listFolder', params: [{ purpose: 'dataset' }] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: 'listFolder: the desktop app chooses paths in its own dialogs' } });
+    // picked for 'dataset': the dry run is allowed; the same folder as a project or a model is not
+    picks.push(data);
+    await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['dataset'] });
+    const dry = await routeIpc(table, IPC_CALL, app, { method: 'inspectDataset', params: [{ path: data }] });
+    expect(dry).toMatchObject({ ok: true, value: { layout: 'folders', images: 1 } });
+    expect(await routeIpc(table, IPC_CALL, app, { method: 'openProject', params: [data] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await routeIpc(table, IPC_CALL, app, { method: 'inspectModel', params: [data] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    // a new project: the save dialog's path is parent + folder
+    picks.push(join(tmp.dir, 'new-one'));
+    await routeIpc(table, IPC_DESKTOP, app, { method: 'pick', params: ['new-project'] });
+    expect(checkCallPaths('createProject', [{ name: 'N', parent: tmp.dir, folder: 'new-one' }], grants, tp.project.dir)).toBeUndefined();
+    expect(() => checkCallPaths('createProject', [{ name: 'N', parent: tmp.dir, folder: 'other-one' }], grants, tp.project.dir)).toThrow(/was not chosen in a dialog/);
   });
   it('finds path-like fields anywhere in a call (what fails closed for unlisted methods)', () => {
     expect(pathLikeFields([{ out: '/x/y', nested: { modelFile: 'C:\\m.onnx' }, name: 'a/b' }])).toEqual(['/x/y', 'C:\\m.onnx']);

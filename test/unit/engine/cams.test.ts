@@ -49,7 +49,7 @@ describe('Score-CAM', () => {
 
 describe('targets and options', () => {
   const model = new CamModel(graph);
-  it.each(['rcam', 'gradcam', 'scorecam'] as const)('%s: several targets in one batch equal one run each', (method) => {
+  it.each(['rcam', 'gradcam', 'scorecam', 'clrp'] as const)('%s: several targets in one batch equal one run each', (method) => {
     const both = model.run(input, [SIZE, SIZE], { method, layer, targets: [1, 4] });
     for (const [i, t] of [1, 4].entries()) {
       const one = model.run(input, [SIZE, SIZE], { method, layer, targets: [t] });

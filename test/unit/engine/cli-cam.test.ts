@@ -10,6 +10,7 @@ import { decodeNpyFloat32 } from '../../../src/masks/npy.ts';
 import { displayMap } from '../../../src/engine/cams/display.ts';
 import { preprocessFile, IMAGENET } from '../../../src/engine/preprocess.ts';
 import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
+import { loadModel } from '../../../src/engine/load.ts';
 import { resnet } from '../../helpers/models.ts';
 import { graphToOnnx } from '../../helpers/serialize.ts';
 import { relErr } from './setup.ts';
@@ -99,6 +100,32 @@ describe('cam command', () => {
     expect(bad.err).toMatch(/deepLayers: layer "layer2" .* is not on the walk/);
   });
 
+  it.each(['tfjs', 'onnxruntime'])('--method clrp --layer input writes the pixel map at the input size, 224×224 (RS_EXECUTOR=%s)', async (executor) => {
+    process.env.RS_EXECUTOR = executor;
+    const net = resnet(18, { width: 4, size: 224, classes: 7, seed: 32 });
+    const file = path.join(dir, 'net224.onnx');
+    writeFileSync(file, graphToOnnx(net));
+    const prefix = path.join(dir, `clrp-${executor}`);
+    const r = await cli(['cam', '--model', file, '--image', imageFile, '--method', 'clrp', '--layer', 'input', '--class', '4', '--out', prefix, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    // `input` names the graph's input, whatever the file calls it (this export: input.1)
+    expect([s.method, s.layer, s.layer_tensor, s.target]).toEqual(['clrp', 'input', (await loadModel(file)).input.name, 4]);
+    expect(s.cam_shape).toEqual([224, 224]);
+    const cam = decodeNpyFloat32(new Uint8Array(readFileSync(`${prefix}_cam.npy`)));
+    const map = decodeNpyFloat32(new Uint8Array(readFileSync(`${prefix}_map.npy`)));
+    expect(cam.shape).toEqual([224, 224]);
+    expect(map.shape).toEqual([224, 224]);
+    // the pixel relevance of class 4 as the engine gives it on the same preprocessing
+    const img = await preprocessFile(imageFile, { ...IMAGENET, size: [224, 224] });
+    const m = new CamModel(net);
+    const ref = m.run(img.data, [224, 224], { method: 'clrp', layer: 'input', targets: [4] }).maps[0];
+    m.dispose();
+    expect(relErr(cam.data, ref.data)).toBeLessThan(1e-4);
+    expect(Math.min(...map.data)).toBe(0);
+    expect(Math.max(...map.data)).toBe(1);
+  });
+
   it('an image that will not decode fails with a message naming it', async () => {
     const bad = path.join(dir, 'bad.jpg');
     writeFileSync(bad, 'not an image');
@@ -113,6 +140,6 @@ describe('cam command', () => {
     expect(r.err).toMatch(/layer "layer8" not found/);
     const m = await cli(['cam', '--model', modelFile, '--image', imageFile, '--method', 'lrp']);
     expect(m.code).toBe(1);
-    expect(m.err).toMatch(/--method must be one of rcam, gradcam, gradcampp, layercam, scorecam/);
+    expect(m.err).toMatch(/--method must be one of rcam, gradcam, gradcampp, layercam, scorecam, clrp/);
   });
 });

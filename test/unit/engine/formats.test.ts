@@ -1,6 +1,6 @@
 // The same weights through the ONNX importer (BN kept, and BN folded into the convs as
 // torch.onnx.export does by default) and the TF.js layers importer give the same maps as
-// the graph built in code (spec §3.1: ignoring the folded bias in z⁺ makes the folded file
+// the graph built in code (docs/engine.md §3.1: ignoring the folded bias in z⁺ makes the folded file
 // exact when every BN scale is positive).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

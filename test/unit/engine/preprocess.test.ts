@@ -60,6 +60,6 @@ describe('preprocessing', () => {
     const file = path.join(dir, 'broken.jpg');
     writeFileSync(file, Buffer.from('this is not a jpeg'));
     await expect(preprocessFile(file)).rejects.toMatchObject({ name: 'StudioError', message: expect.stringContaining(`${file}: not a decodable image`) });
-    await expect(preprocessFile(path.join(dir, 'missing.png'))).rejects.toThrow(/missing.png: cannot read image/);
+    await expect(preprocessFile(path.join(dir, 'missing.png'))).rejects.toThrow(/missing.png: image file not found/);
   });
 });

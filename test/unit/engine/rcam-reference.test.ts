@@ -1,4 +1,4 @@
-// Spec §7 acceptance: the engine's R-CAM vs a naive float64 reference written from the spec,
+// Acceptance of the engine's R-CAM (docs/engine.md §3–§6) vs a naive float64 reference of the same math,
 // on narrow ResNet-18 and ResNet-50 layouts at layers 2–4: Pearson r > 0.9999 and identical
 // mean+std masks on the normalised, upsampled map.
 import { beforeAll, describe, expect, it } from 'vitest';

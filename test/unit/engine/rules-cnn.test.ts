@@ -1,4 +1,4 @@
-// The rules of the CNN blocks beyond ResNet (spec §13), table-driven on tiny graphs:
+// The rules of the CNN blocks beyond ResNet (docs/engine.md §13), table-driven on tiny graphs:
 // relevance against the naive float64 reference (written from the spec) and the gradient
 // walk against central differences of the naive float64 forward, two start rows at once.
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -17,6 +17,8 @@ interface Case {
   channels?: number;
   bias?: 'ignore' | 'official';
   conserves?: boolean;
+  /** give the convs that read the image the zᴮ rule (the composite built with the graph) */
+  zbox?: boolean;
   /** float32 vs float64 tolerance (a signed split near main + short = 0 amplifies rounding) */
   tol?: number;
 }
@@ -51,6 +53,14 @@ const CASES: Case[] = [
       return { from: 'x', out: b.concat('cat', [b.conv('ca', p, 3, 2, 3, 1, 1), b.conv('cb', p, 3, 3, 1, 1, 0)]) };
     },
   },
+  { name: 'first conv 7×7/2 p3 with bias: zᴮ (box of the input, bias ignored)', build: (b) => ({ from: 'x', out: b.conv('c', 'x', 3, 4, 7, 2, 3, true) }), size: 12, zbox: true, conserves: true },
+  {
+    name: 'zero pad (Keras ZeroPadding2D) + first conv: zᴮ with the padded border outside the box',
+    build: (b) => ({ from: 'x', out: b.unary('relu', 'r', b.conv('c', b.pad('p', 'x', [3, 3, 2, 2]), 3, 4, 7, 2, 0)) }),
+    size: 12,
+    zbox: true,
+    conserves: true,
+  },
   { name: 'signed add alone conserves (fractions sum to 1)', build: (b) => ({ from: 'x', out: b.add('add', 'x', b.bn('bn', 'x', 3)) }), conserves: true, tol: 2e-3 },
 ];
 
@@ -66,12 +76,12 @@ describe('R-CAM rules vs the naive matrix-form reference', () => {
     const batch = 2;
     const r = prng(9);
     const start = Float32Array.from({ length: batch * y.d.length }, () => r() * 2 - 0.5);
-    const got = engineRelevance(graph, input, [size, size], from, start, batch, rcamComposite({ bias: c.bias }));
+    const got = engineRelevance(graph, input, [size, size], from, start, batch, rcamComposite({ bias: c.bias, graph: c.zbox ? graph : undefined }));
     const n = env.get(from)!.d.length;
     expect(got.length).toBe(batch * n);
     for (let k = 0; k < batch; k++) {
       const s = nt(y.h, y.w, y.c, y.flat, Float64Array.from(start.subarray(k * y.d.length, (k + 1) * y.d.length)));
-      const ref = naiveRelevance(graph, env, from, out, s, c.bias);
+      const ref = naiveRelevance(graph, env, from, out, s, c.bias, c.zbox);
       const row = got.subarray(k * n, (k + 1) * n);
       expect(relErr(row, ref.d)).toBeLessThan(c.tol ?? 1e-4);
       if (c.conserves) {

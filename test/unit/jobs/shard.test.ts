@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseShard, shardFrom, shardRange } from '../../../src/jobs/shard.ts';
-import { canonical } from '../../../src/jobs/params.ts';
+import { canonical } from '../../../src/contract/canonical.ts';
 import { RateMeter } from '../../../src/jobs/progress.ts';
 
 describe('shards', () => {

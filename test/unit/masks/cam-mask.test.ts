@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { camFromFloat16, camsToLabels, normaliseCam, type ClassCam } from '../../../src/masks/cam-mask.ts';
+import { camFromFloat16, camsToLabels, DEFAULT_MASK_SETTINGS, maskSettings, normaliseCam, type ClassCam } from '../../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../../src/masks/float16.ts';
 import { bilinearTaps, resizeBilinear } from '../../../src/masks/resize.ts';
 
@@ -45,6 +45,15 @@ describe('camsToLabels', () => {
     expect(() => camsToLabels([], 2, 2, { bg: Number.NaN })).toThrow(/bg \(τ_bg\) must be a number/);
     expect(() => camsToLabels([], 2, 2, { minArea: 1.5 })).toThrow(/minArea/);
     expect(() => camsToLabels([], 2, 2, { normalisation: 'max' as 'minmax' })).toThrow(/normalisation/);
+  });
+
+  it('one checker for every caller: τ_bg within 0…1, δ in [0, 1), undefined fields take their defaults', () => {
+    expect(() => maskSettings({ bg: 1.5 })).toThrow(/mask settings: bg \(τ_bg\) must be a number within 0…1, got 1.5/);
+    expect(() => maskSettings({ bg: -0.1 })).toThrow(/bg/);
+    expect(() => maskSettings({ ignoreBand: 1 })).toThrow(/ignoreBand \(δ\) must be a number in \[0, 1\), got 1/);
+    expect(() => maskSettings({ smallTo: 'void' as 'ignore' })).toThrow(/smallTo must be ignore or background/);
+    expect(maskSettings({ bg: undefined, ignoreBand: 0.1 })).toEqual({ ...DEFAULT_MASK_SETTINGS, ignoreBand: 0.1 });
+    expect(maskSettings({ bg: 1, ignoreBand: 0.99 })).toMatchObject({ bg: 1, ignoreBand: 0.99 });
   });
 
   it('no tags → all background', () => {

@@ -12,6 +12,19 @@ function memoryDb(): Database.Database {
   return db;
 }
 
+/** a DB migrated to `version − 1`, then by that one step (checked) to `version` */
+function steppedTo(version: number): Database.Database {
+  const db = memoryDb();
+  migrate(db, ':memory:', MIGRATIONS.slice(0, version - 1));
+  expect(migrate(db, ':memory:', MIGRATIONS.slice(0, version))).toEqual({ from: version - 1, to: version });
+  return db;
+}
+
+/** image 1, a 2×2 PNG */
+function addImage(db: Database.Database): void {
+  db.prepare("INSERT INTO images (id, name, path, hash, size, width, height, format, added_at) VALUES (1, 'a', 'a', 'h', 1, 2, 2, 'png', 'now')").run();
+}
+
 function tables(db: Database.Database): string[] {
   return db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
 }
@@ -42,13 +55,11 @@ describe('migrations', () => {
   });
 
   it('002-masks-cams adds versioned masks (immutable rows, frozen kept) and cams on top of 001', () => {
-    const db = memoryDb();
-    migrate(db, ':memory:', MIGRATIONS.slice(0, 1));
-    expect(migrate(db, ':memory:', MIGRATIONS.slice(0, 2))).toEqual({ from: 1, to: 2 });
+    const db = steppedTo(2);
     expect(tables(db)).toContain('masks');
     expect(tables(db)).toContain('cams');
     expect(objects(db, 'trigger')).toEqual(['masks_frozen_kept', 'masks_immutable', 'masks_stay_frozen']);
-    db.prepare("INSERT INTO images (id, name, path, hash, size, width, height, format, added_at) VALUES (1, 'a', 'a', 'h', 1, 2, 2, 'png', 'now')").run();
+    addImage(db);
     const ins = db.prepare("INSERT INTO masks (image_id, png, width, height, source, created_at, current) VALUES (1, x'00', 2, 2, 'generated', 'now', ?)");
     const m1 = Number(ins.run(1).lastInsertRowid);
     expect(() => ins.run(1)).toThrow(/UNIQUE/); // one current version per image
@@ -62,10 +73,35 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('003-job-items adds per-image job state whose queries run on its indexes', () => {
+    const db = steppedTo(3);
+    expect(tables(db)).toContain('job_items');
+    expect(objects(db, 'index')).toEqual(expect.arrayContaining(['job_items_by_mask', 'job_items_by_state', 'job_items_image']));
+    expect(db.prepare("SELECT name FROM pragma_table_info('jobs') WHERE name = 'rolled_back_at'").pluck().get()).toBe('rolled_back_at');
+    addImage(db);
+    db.prepare("INSERT INTO jobs (id, kind, params, status, created_at, updated_at) VALUES (1, 'generate', '{}', 'running', 'now', 'now')").run();
+    const item = db.prepare('INSERT INTO job_items (job_id, seq, image_id, state) VALUES (1, ?, 1, ?)');
+    item.run(0, 'pending');
+    expect(() => item.run(1, 'pending')).toThrow(/UNIQUE/); // an image once per job
+    expect(() => db.prepare("UPDATE job_items SET state = 'paused'").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE job_items SET classes = 'not json'").run()).toThrow(/CHECK/);
+    // a job's progress counts, its items in seq order, one image's item, and the FK action when a mask version goes
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
+    const counts = plan('SELECT state, count(*) AS n FROM job_items WHERE job_id = 1 GROUP BY state');
+    expect(counts).toMatch(/SEARCH job_items USING COVERING INDEX job_items_by_state \(job_id=\?\)/);
+    expect(counts).not.toMatch(/TEMP B-TREE/);
+    const pending = plan("SELECT * FROM job_items WHERE job_id = 1 AND state IN (SELECT value FROM json_each('[\"pending\"]')) AND seq >= 0 AND seq < 100 ORDER BY seq");
+    expect(pending).toMatch(/SEARCH job_items USING PRIMARY KEY \(job_id=\? AND seq>\? AND seq<\?\)/);
+    expect(pending).not.toMatch(/TEMP B-TREE/);
+    expect(plan('SELECT * FROM job_items WHERE job_id = 1 AND image_id = 1')).toMatch(/SEARCH job_items USING (COVERING )?INDEX job_items_image \(job_id=\? AND image_id=\?\)/);
+    expect(plan('UPDATE job_items SET mask_id = NULL WHERE mask_id = 7')).toMatch(/SEARCH job_items USING (COVERING )?INDEX job_items_by_mask \(mask_id=\?\)/);
+    db.close();
+  });
+
   it('004-ground-truth moves references from the fake method to their own column, still immutable', () => {
     const db = memoryDb();
     migrate(db, ':memory:', MIGRATIONS.slice(0, 3));
-    db.prepare("INSERT INTO images (id, name, path, hash, size, width, height, format, added_at) VALUES (1, 'a', 'a', 'h', 1, 2, 2, 'png', 'now')").run();
+    addImage(db);
     const ins = db.prepare("INSERT INTO masks (image_id, png, width, height, source, method, created_at, current) VALUES (1, x'00', 2, 2, ?, ?, 'now', 0)");
     const gt = Number(ins.run('imported', 'ground-truth').lastInsertRowid);
     const imported = Number(ins.run('imported', null).lastInsertRowid);
@@ -85,9 +121,40 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('005-mask-refine adds the refine record to mask versions, still immutable, the current version still found by its index', () => {
+    const db = memoryDb();
+    migrate(db, ':memory:', MIGRATIONS.slice(0, 4));
+    addImage(db);
+    const before = Number(db.prepare("INSERT INTO masks (image_id, png, width, height, source, created_at, current) VALUES (1, x'00', 2, 2, 'generated', 'now', 0)").run().lastInsertRowid);
+    expect(migrate(db, ':memory:', MIGRATIONS.slice(0, 5))).toEqual({ from: 4, to: 5 });
+    expect(db.prepare('SELECT refine FROM masks WHERE id = ?').pluck().get(before)).toBeNull(); // made from the raw CAMs
+    const refined = Number(
+      db.prepare("INSERT INTO masks (image_id, png, width, height, source, created_at, current, refine) VALUES (1, x'00', 2, 2, 'generated', 'now', 1, ?)").run('{\"preset\":\"fast\"}').lastInsertRowid,
+    );
+    expect(db.prepare('SELECT refine FROM masks WHERE id = ?').pluck().get(refined)).toBe('{"preset":"fast"}');
+    expect(objects(db, 'trigger')).toEqual(['masks_frozen_kept', 'masks_immutable', 'masks_stay_frozen']);
+    expect(() => db.prepare("UPDATE masks SET refine = '{}' WHERE id = ?").run(refined)).toThrow(/immutable/);
+    expect(() => db.prepare("UPDATE masks SET png = x'01' WHERE id = ?").run(refined)).toThrow(/immutable/);
+    db.prepare('UPDATE masks SET frozen = 1 WHERE id = ?').run(refined); // the working flags still move
+    const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT id, refine FROM masks WHERE image_id = 1 AND current = 1').all() as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan).toMatch(/SEARCH masks USING INDEX masks_current \(image_id=\?\)/);
+    db.close();
+  });
+
+  it('refuses a migration list whose versions skip or repeat a step', () => {
+    const db = memoryDb();
+    const [first, second] = MIGRATIONS;
+    expect(() => migrate(db, 'x.sqlite', [first, { ...second, version: 3 }])).toThrow(/migration 002-masks-cams says version 3 at step 2/);
+    expect(() => migrate(db, 'x.sqlite', [first, { ...first }])).toThrow(/migration 001-core says version 1 at step 2/);
+    expect(schemaVersion(db)).toBe(0);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
   it('runs all pending migrations in one transaction: a failing step changes nothing', () => {
     const db = memoryDb();
-    const broken: Migration = { name: '999-broken', up: (d) => d.exec('CREATE TABLE half_done (x); SELECT * FROM no_such_table;') };
+    const broken: Migration = { version: SCHEMA_VERSION + 1, name: '999-broken', up: (d) => d.exec('CREATE TABLE half_done (x); SELECT * FROM no_such_table;') };
     expect(() => migrate(db, 'test.sqlite', [...MIGRATIONS, broken])).toThrow(/test\.sqlite: schema migration failed, nothing was changed/);
     expect(schemaVersion(db)).toBe(0);
     expect(tables(db)).toEqual([]);

@@ -64,6 +64,23 @@ describe('serve', () => {
     expect(await done).toBe(0);
   });
 
+  it('without a folder starts on the Projects home: no project open, every project method says so', async () => {
+    const data = tempDir('studio-home-');
+    cleanups.push(data.cleanup);
+    const { child, url, out } = launch(['serve', '--no-open'], { RS_DATA_DIR: data.dir });
+    const u = new URL(await url);
+    expect(out()).toContain('serving the Projects home at');
+    const post = async (method: string) => {
+      const res = await fetch(`${u.origin}/api/${method}`, { method: 'POST', headers: { [TOKEN_HEADER]: u.searchParams.get('token')! }, body: '[]' });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    expect(await post('currentProject')).toEqual({ status: 200, body: { ok: true, value: null } });
+    expect(await post('projectInfo')).toEqual({ status: 404, body: { ok: false, error: { code: 'NOT_FOUND', message: 'no project is open; open or create one on the Projects home' } } });
+    const done = exitCode(child);
+    child.kill('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
   it('fails with one line for a folder that is no project', async () => {
     const tmp = tempDir();
     cleanups.push(tmp.cleanup);

@@ -71,7 +71,7 @@ describe('resolveLayer', () => {
   });
 });
 
-describe('layer1..layer4 on any CNN: the stride-4/8/16/32 stage ends (spec §13)', () => {
+describe('layer1..layer4 on any CNN: the stride-4/8/16/32 stage ends (docs/engine.md §13)', () => {
   const cases: { name: string; build: () => Graph; want: Record<string, string> }[] = [
     { name: 'VGG-16: the ReLU before each pool', build: () => vgg16({ size: 64 }), want: { layer1: 'features.15', layer2: 'features.22', layer3: 'features.29' } },
     { name: 'DenseNet: the transition conv before its pool', build: () => densenetMini(), want: { layer1: 'features.transition1.conv', layer2: 'features.transition2.conv' } },

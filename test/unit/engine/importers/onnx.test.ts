@@ -1,50 +1,22 @@
 // ONNX importer details against onnxruntime (the reference for ONNX semantics), plus the
 // errors a user sees for files the engine can't take.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../../src/contract/errors.ts';
 import { importOnnx } from '../../../../src/engine/importers/onnx.ts';
-import { irNodeNames, modulePath } from '../../../../src/engine/importers/onnx-names.ts';
+import { irNodeNames, modulePath } from '../../../../src/engine/importers/onnx/names.ts';
 import { loadModel } from '../../../../src/engine/load.ts';
 import { buildModelBytes, floatTensor, int64Tensor, makeNode, tensorValueInfo } from '../../../../src/engine/onnx/build.ts';
 import type { NodeProto, TensorProto } from '../../../../src/engine/onnx/proto.ts';
 import { graphToOnnx } from '../../../helpers/serialize.ts';
 import { resnet } from '../../../helpers/models.ts';
 import { convnextMini, efficientnetMini, mobilenetMini, resnextMini, shufflenetMini } from '../../../helpers/cnn-models.ts';
-import { runOrt } from './ort-oracle.ts';
-import { forward } from './run.ts';
+import { expectSameAsOrt, onnxModel, randomWeight, useCpuAndScratch } from './fixture.ts';
 
-let dir: string;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  dir = await mkdtemp(path.join(os.tmpdir(), 'rs-onnx-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-let seed = 11;
-const rand = (dims: number[]) => tf.tidy(() => tf.randomUniform(dims, -1, 1, 'float32', seed++).dataSync() as Float32Array);
-const w = (name: string, dims: number[]) => floatTensor(name, dims, rand(dims));
-
-function model(nodes: NodeProto[], inits: TensorProto[], inDims: number[], out: string, outDims: (number | string)[]): Uint8Array {
-  return buildModelBytes({ nodes, initializers: inits, inputs: [tensorValueInfo('x', ['N', ...inDims.slice(1)])], outputs: [tensorValueInfo(out, outDims)] });
-}
-
-async function expectSameAsOrt(bytes: Uint8Array, inDims: number[]) {
-  const g = importOnnx(bytes, 'm.onnx');
-  const x = tf.randomNormal([2, inDims[2], inDims[3], inDims[1]], 0, 1, 'float32', 5) as tf.Tensor4D;
-  const want = await runOrt(bytes, x);
-  const got = forward(g, x);
-  expect(got.shape).toEqual(want.shape);
-  const err = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0] / tf.max(tf.abs(want)).dataSync()[0]);
-  expect(err).toBeLessThan(1e-5);
-  tf.dispose([x, want, got]);
-  return g;
-}
+const scratch = useCpuAndScratch('rs-onnx-');
+const w = randomWeight;
+const model = onnxModel;
 
 describe('ONNX importer', () => {
   it('matches onnxruntime on auto_pad, ceil_mode, count_include_pad, Pad, Concat, Dropout, Reshape, MatMul+Add, Gemm, Sigmoid, Softmax', async () => {
@@ -139,7 +111,7 @@ describe('ONNX importer', () => {
     buildModelBytes({ nodes: [node], initializers: inits, inputs: [tensorValueInfo('x', ['N', 2, 4, 4])], outputs: [tensorValueInfo('y', ['N', 2, 4, 4])] });
 
   it('names the node, its op type and the supported types for an unsupported node (attention)', async () => {
-    const file = path.join(dir, 'attn.onnx');
+    const file = path.join(scratch(), 'attn.onnx');
     await writeFile(file, bad(makeNode('Attention', ['x'], ['y'], '/blocks.0/attn/Attention')));
     const err = await loadModel(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StudioError);
@@ -158,13 +130,13 @@ describe('ONNX importer', () => {
   it('reports a truncated or non-ONNX file by name', async () => {
     const bytes = graphToOnnx(resnet(18, { size: 32 }));
     for (const cut of [bytes.length >> 1, 100, 7]) {
-      const file = path.join(dir, `cut${cut}.onnx`);
+      const file = path.join(scratch(), `cut${cut}.onnx`);
       await writeFile(file, bytes.subarray(0, cut));
       const err = await loadModel(file).catch((e: unknown) => e);
       expect(err, `cut at ${cut}`).toBeInstanceOf(StudioError);
       expect((err as Error).message).toMatch(new RegExp(`cut${cut}\\.onnx: .*(truncated|damaged)`));
     }
-    const junk = path.join(dir, 'junk.bin');
+    const junk = path.join(scratch(), 'junk.bin');
     await writeFile(junk, new TextEncoder().encode('hello, not a model'));
     await expect(loadModel(junk)).rejects.toThrow(/junk\.bin: /);
   });

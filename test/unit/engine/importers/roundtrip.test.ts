@@ -2,11 +2,10 @@
 // ONNX (BN kept and BN folded) and as TF.js layers models with Keras names, loaded back
 // through loadModel: logits and layer1..4 activations must match the original graph and
 // tf.layers' own predict.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../../../src/engine/ir.ts';
 import { loadModel } from '../../../../src/engine/load.ts';
 import { logitsTensor } from '../../../../src/engine/exec/forward.ts';
@@ -14,16 +13,10 @@ import { resolveLayer } from '../../../../src/engine/layer-names.ts';
 import { graphToKeras, graphToOnnx, saveLayersModel } from '../../../helpers/serialize.ts';
 import { resnet, vgg16, type ResNetDepth } from '../../../helpers/models.ts';
 import { forward, relErr, tensorValue } from './run.ts';
+import { useCpuAndScratch } from './fixture.ts';
 import { runOrt } from './ort-oracle.ts';
 
-let dir: string;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  dir = await mkdtemp(path.join(os.tmpdir(), 'rs-importers-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const scratch = useCpuAndScratch('rs-importers-');
 
 function image(size: number, seed = 1): tf.Tensor4D {
   return tf.randomNormal([2, size, size, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
@@ -49,7 +42,7 @@ describe.each(NETS)('$name', ({ name, build, groups }) => {
   const size = g.input.shape[0] as number;
 
   it.each([false, true])('loads from torch-style ONNX (BN folded: %s) with the same logits', async (foldBn) => {
-    const file = path.join(dir, `${name}-${foldBn ? 'folded' : 'bn'}.onnx`);
+    const file = path.join(scratch(), `${name}-${foldBn ? 'folded' : 'bn'}.onnx`);
     const bytes = graphToOnnx(g, { foldBn });
     await writeFile(file, bytes);
     const loaded = await loadModel(file);
@@ -80,7 +73,7 @@ describe.each(NETS)('$name', ({ name, build, groups }) => {
     const predicted = model.predict(x) as tf.Tensor;
     const orig = forward(g, x);
     expect(relErr(predicted, orig)).toBeLessThan(1e-4); // the fixture computes the same function
-    const file = await saveLayersModel(model, path.join(dir, `${name}-tfjs`));
+    const file = await saveLayersModel(model, path.join(scratch(), `${name}-tfjs`));
     const loaded = await loadModel(file);
     expect(loaded.source.format).toBe('tfjs-layers');
     const got = forward(loaded, x);
@@ -99,7 +92,7 @@ describe('free input size', () => {
   it('loads a torch export with dynamic height/width and runs it at two sizes', async () => {
     const g = resnet(18, { size: 32 });
     const dyn: Graph = { ...g, input: { ...g.input, shape: [null, null, 3] } };
-    const file = path.join(dir, 'dynamic.onnx');
+    const file = path.join(scratch(), 'dynamic.onnx');
     await writeFile(file, graphToOnnx(dyn));
     const loaded = await loadModel(file);
     expect(loaded.input.shape).toEqual([null, null, 3]);
@@ -115,7 +108,7 @@ describe('Keras 3 topology format', () => {
   it('reads inbound nodes written as args with keras_history and batch_shape inputs', async () => {
     const g = resnet(18, { size: 32 });
     const model = graphToKeras(g);
-    const file = await saveLayersModel(model, path.join(dir, 'keras3'));
+    const file = await saveLayersModel(model, path.join(scratch(), 'keras3'));
     const { readFile } = await import('node:fs/promises');
     const json = JSON.parse(await readFile(file, 'utf8'));
     const t = (r: unknown[]) => ({ class_name: '__keras_tensor__', config: { shape: null, dtype: 'float32', keras_history: r.slice(0, 3) } });
@@ -143,7 +136,7 @@ describe('Keras classifier with a softmax output', () => {
     const g = resnet(50, { width: 4, size: 32, outputActivation: 'softmax' });
     const model = graphToKeras(g);
     expect(model.getLayer('predictions').getConfig().activation).toBe('softmax');
-    const loaded = await loadModel(await saveLayersModel(model, path.join(dir, 'softmax')));
+    const loaded = await loadModel(await saveLayersModel(model, path.join(scratch(), 'softmax')));
     expect(logitsTensor(loaded)).toEqual({ logits: 'predictions/preact', activation: 'softmax' });
     const x = image(32, 4);
     const want = model.predict(x) as tf.Tensor;

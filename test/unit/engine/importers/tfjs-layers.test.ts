@@ -49,6 +49,15 @@ async function roundTrip(model: tf.LayersModel, inputShape: number[]) {
   return { graph, err, file };
 }
 
+/** a 1×1 conv 'c' saved as model.json + weights.bin in `name`, and its parsed model.json */
+async function savedConv(name: string, shape: [number, number, number], filters: number) {
+  const inp = tf.input({ shape });
+  const x = sym(tf.layers.conv2d({ filters, kernelSize: 1, name: 'c' }), inp);
+  const mdir = path.join(dir, name);
+  const file = await saveLayersModel(tf.model({ inputs: inp, outputs: x }), mdir);
+  return { file, mdir, json: JSON.parse(await readFile(file, 'utf8')) };
+}
+
 function sym(l: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
   return l.apply(x) as tf.SymbolicTensor;
 }
@@ -145,10 +154,7 @@ describe('TF.js layers importer', () => {
   });
 
   it('reports a missing weight shard, bad JSON, a missing file and a graph model by file name', async () => {
-    const inp = tf.input({ shape: [4, 4, 1] });
-    const x = sym(tf.layers.conv2d({ filters: 1, kernelSize: 1, name: 'c' }), inp);
-    const mdir = path.join(dir, 'broken');
-    const file = await saveLayersModel(tf.model({ inputs: inp, outputs: x }), mdir);
+    const { file, mdir } = await savedConv('broken', [4, 4, 1], 1);
     const json = await readFile(file, 'utf8');
     await unlink(path.join(mdir, 'weights.bin'));
     const err = await loadModel(file).catch((e: unknown) => e);
@@ -164,22 +170,14 @@ describe('TF.js layers importer', () => {
   });
 
   it('refuses non-float32 weights by name', async () => {
-    const inp = tf.input({ shape: [4, 4, 1] });
-    const x = sym(tf.layers.conv2d({ filters: 1, kernelSize: 1, name: 'c' }), inp);
-    const mdir = path.join(dir, 'int');
-    const file = await saveLayersModel(tf.model({ inputs: inp, outputs: x }), mdir);
-    const json = JSON.parse(await readFile(file, 'utf8'));
+    const { file, json } = await savedConv('int', [4, 4, 1], 1);
     json.weightsManifest[0].weights[0].dtype = 'int32';
     await writeFile(file, JSON.stringify(json));
     await expect(loadModel(file)).rejects.toThrow(/weight c\/kernel has dtype int32; only float32/);
   });
 
   it('dequantizes float16 and uint8 weights written by tensorflowjs_converter --quantize', async () => {
-    const inp = tf.input({ shape: [2, 2, 1] });
-    const x = sym(tf.layers.conv2d({ filters: 2, kernelSize: 1, name: 'c' }), inp);
-    const mdir = path.join(dir, 'quant');
-    const file = await saveLayersModel(tf.model({ inputs: inp, outputs: x }), mdir);
-    const json = JSON.parse(await readFile(file, 'utf8'));
+    const { file, json, mdir } = await savedConv('quant', [2, 2, 1], 2);
     json.weightsManifest[0].weights[0].quantization = { dtype: 'float16' };
     json.weightsManifest[0].weights[1].quantization = { dtype: 'uint8', scale: 0.5, min: -1 };
     await writeFile(file, JSON.stringify(json));

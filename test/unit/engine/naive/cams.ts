@@ -1,4 +1,4 @@
-// Naive float64 references of the gradient CAMs and Score-CAM (spec §8.2–§8.5), for any
+// Naive float64 references of the gradient CAMs and Score-CAM (docs/engine.md §7.1–§7.4), for any
 // IR graph: ∂y_t/∂A by central differences of the naive forward, the maps from it in
 // plain loops, and Score-CAM as the per-channel loop the spec describes.
 import type { Graph } from '../../../../src/engine/ir.ts';
@@ -50,7 +50,7 @@ export function gradientMap(method: 'gradcam' | 'gradcampp' | 'layercam', A: NT,
   return m.map(relu);
 }
 
-/** Score-CAM (spec §8.4): softmax scores of the input masked by each upsampled, min-maxed channel; raw map at feature size */
+/** Score-CAM (docs/engine.md §7.4): softmax scores of the input masked by each upsampled, min-maxed channel; raw map at feature size */
 export function naiveScoreCam(graph: Graph, input: Float32Array, size: [number, number], A: NT, t: number): Float64Array {
   const [H, W] = size;
   const hw = A.h * A.w;

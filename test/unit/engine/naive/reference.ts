@@ -1,7 +1,7 @@
-// A naive float64 reference of the engine math, written from rcam-spec.md with plain loops
+// A naive float64 reference of the engine math, written from docs/engine.md with plain loops
 // (no tensors, no transposed convs, no batching): the forward of the IR, every LRP rule of
-// spec §3 in matrix form (R_in,i = Σ_j (x⁺_i W⁺_ij + x⁻_i W⁻_ij) R_j ⊘ z_j …), and the
-// whole R-CAM of spec §2. Slow and obviously-correct is the point.
+// §3 in matrix form (R_in,i = Σ_j (x⁺_i W⁺_ij + x⁻_i W⁻_ij) R_j ⊘ z_j …), and the
+// whole R-CAM of §4–§5. Slow and obviously-correct is the point.
 import type { Graph, GraphNode, Pads } from '../../../../src/engine/ir.ts';
 
 /** a per-sample tensor: spatial [h, w, c] or flat [c] (h = w = 1, flat = true) */
@@ -282,13 +282,32 @@ export function naiveForward(graph: Graph, input: NT, overrides = new Map<string
 
 const sdiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
-/** spec §3: relevance at a node's output → relevance per input (float64, loops) */
-export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bias: 'ignore' | 'official' = 'ignore'): NT[] {
+/** the value box of a first conv's input (docs/engine.md §3.12 zᴮ): L and H per input position, 0 on a zero Pad node's border */
+export interface NaiveBox {
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+/**
+ * docs/engine.md §3: relevance at a node's output → relevance per input (float64, loops). With `box`
+ * a conv takes the zᴮ rule of the authors' first conv, written as their code reads:
+ * z = Σ x·w − L·w⁺ − H·w⁻ + 1e-9, R_i = Σ_j (x_i w_ij − L w⁺_ij − H w⁻_ij) R_j / z_j.
+ */
+export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bias: 'ignore' | 'official' = 'ignore', box?: NaiveBox): NT[] {
   const x = xs[0];
   switch (n.op) {
     case 'conv2d': {
       const w = P(graph, n.weight);
       const shape = graph.params[n.weight].shape;
+      if (box) {
+        const part = (i: number, wi: number) => x.d[i] * w[wi] - box.lo[i] * Math.max(w[wi], 0) - box.hi[i] * Math.min(w[wi], 0);
+        const z = convEach(x, shape, n.strides, n.pads, n.dilations, () => {}, n.groups);
+        convEach(x, shape, n.strides, n.pads, n.dilations, (o, i, wi) => (z.d[o] += part(i, wi)), n.groups);
+        for (let o = 0; o < z.d.length; o++) z.d[o] += 1e-9;
+        const out = like(x);
+        convEach(x, shape, n.strides, n.pads, n.dilations, (o, i, wi) => (out.d[i] += (part(i, wi) * r.d[o]) / z.d[o]), n.groups);
+        return [out];
+      }
       const z = convEach(x, shape, n.strides, n.pads, n.dilations, () => {}, n.groups);
       const contrib = (i: number, wi: number) => (x.d[i] > 0 ? x.d[i] * Math.max(w[wi], 0) : x.d[i] * Math.min(w[wi], 0));
       convEach(x, shape, n.strides, n.pads, n.dilations, (o, i, wi) => (z.d[o] += contrib(i, wi)), n.groups);
@@ -317,10 +336,10 @@ export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bi
     case 'affine':
     case 'layernorm':
     case 'groupnorm':
-      // spec §3.3, §3.4, §13: identity
+      // docs/engine.md §3.3, §3.4, §13: identity
       return [{ ...like(x), d: r.d.slice() }];
     case 'mul':
-      // spec §13 gate rule: the signal takes all
+      // docs/engine.md §13 gate rule: the signal takes all
       return [{ ...like(x), d: r.d.slice() }, like(xs[1])];
     case 'permute': {
       const out = like(x);
@@ -335,7 +354,7 @@ export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bi
     case 'reshape':
       return [{ ...like(x), d: r.d.slice() }];
     case 'add': {
-      // spec §3.7: s = R ⊘ (main + short); R_i = x_i · s
+      // docs/engine.md §3.7: s = R ⊘ (main + short); R_i = x_i · s
       return xs.map((t) => {
         const out = like(t);
         for (let i = 0; i < t.d.length; i++) {
@@ -398,18 +417,53 @@ export function naiveRule(graph: Graph, n: GraphNode, xs: NT[], y: NT, r: NT, bi
 }
 
 /**
- * Relevance at tensor `from`, starting with `start` at tensor `to` (spec §2 step 3):
- * nodes in reverse order, fan-out summed (§3.8).
+ * The zᴮ boxes of the convs that read the image (no conv or dense before them, docs/engine.md §3.12):
+ * L = min and H = max over the conv's input, a zero Pad node's border excluded (and given 0,
+ * as the authors' zero-padded conv gives it).
  */
-export function naiveRelevance(graph: Graph, env: Map<string, NT>, from: string, to: string, start: NT, bias: 'ignore' | 'official' = 'ignore'): NT {
+export function naiveBoxes(graph: Graph, env: Map<string, NT>): Map<string, NaiveBox> {
+  const boxes = new Map<string, NaiveBox>();
+  const linear = new Set<string>();
+  for (const n of graph.nodes) {
+    const after = n.inputs.some((i) => linear.has(i));
+    if (n.op === 'conv2d' && !after) {
+      const x = env.get(n.inputs[0]) as NT;
+      const p = graph.nodes.find((m) => m.output === n.inputs[0]);
+      const [t, l, b, rr] = p?.op === 'pad' && p.value === 0 ? p.pads : [0, 0, 0, 0];
+      const inside = (i: number) => {
+        const yy = Math.floor(i / x.c / x.w);
+        const xx = Math.floor(i / x.c) % x.w;
+        return yy >= t && yy < x.h - b && xx >= l && xx < x.w - rr;
+      };
+      let lo = Infinity;
+      let hi = -Infinity;
+      x.d.forEach((v, i) => {
+        if (!inside(i)) return;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      });
+      boxes.set(n.name, { lo: x.d.map((_, i) => (inside(i) ? lo : 0)), hi: x.d.map((_, i) => (inside(i) ? hi : 0)) });
+    }
+    if (after || n.op === 'conv2d' || n.op === 'dense') linear.add(n.output);
+  }
+  return boxes;
+}
+
+/**
+ * Relevance at tensor `from`, starting with `start` at tensor `to` (docs/engine.md §4):
+ * nodes in reverse order, fan-out summed (§3.8). `zbox`: the convs reading the image take
+ * the zᴮ rule (the authors' composite all the way to the input).
+ */
+export function naiveRelevance(graph: Graph, env: Map<string, NT>, from: string, to: string, start: NT, bias: 'ignore' | 'official' = 'ignore', zbox = false): NT {
   const below = new Set([from]);
   for (const n of graph.nodes) if (n.inputs.some((i) => below.has(i))) below.add(n.output);
+  const boxes = zbox ? naiveBoxes(graph, env) : new Map<string, NaiveBox>();
   const rel = new Map<string, NT>([[to, start]]);
   for (let k = graph.nodes.length - 1; k >= 0; k--) {
     const n = graph.nodes[k];
     const r = rel.get(n.output);
     if (!r || n.output === from || !below.has(n.output)) continue;
-    const outs = naiveRule(graph, n, n.inputs.map((i) => env.get(i) as NT), env.get(n.output) as NT, r, bias);
+    const outs = naiveRule(graph, n, n.inputs.map((i) => env.get(i) as NT), env.get(n.output) as NT, r, bias, boxes.get(n.name));
     n.inputs.forEach((name, i) => {
       if (!below.has(name)) return;
       const prev = rel.get(name);
@@ -420,8 +474,13 @@ export function naiveRelevance(graph: Graph, env: Map<string, NT>, from: string,
   return rel.get(from) ?? like(env.get(from) as NT);
 }
 
-/** R-CAM of spec §2: CLRP start, relevance to layer L, w_k = mean R_k, M = Σ w_k A_k. */
-export function naiveRcam(graph: Graph, input: NT, layer: string, target?: number, opts: { init?: 'clrp' | 'onehot'; bias?: 'ignore' | 'official' } = {}): { map: Float64Array; h: number; w: number; target: number } {
+interface NaiveLrpOptions {
+  init?: 'clrp' | 'onehot';
+  bias?: 'ignore' | 'official';
+}
+
+/** the walk of docs/engine.md §4: CLRP (or one-hot) start at the logits, relevance R^L and activation A^L at `layer` (zᴮ at the first conv) */
+function naiveLrp(graph: Graph, input: NT, layer: string, target: number | undefined, opts: NaiveLrpOptions): { r: NT; a: NT; target: number } {
   const env = naiveForward(graph, input);
   const logits = env.get(graph.output) as NT;
   const k = logits.d.length;
@@ -429,12 +488,25 @@ export function naiveRcam(graph: Graph, input: NT, layer: string, target?: numbe
   const start = nt(1, 1, k, true);
   for (let j = 0; j < k; j++) start.d[j] = (opts.init ?? 'clrp') === 'clrp' ? -1 / k : 0;
   start.d[t] = 1;
-  const r = naiveRelevance(graph, env, layer, graph.output, start, opts.bias);
-  const a = env.get(layer) as NT;
+  const r = naiveRelevance(graph, env, layer, graph.output, start, opts.bias, true);
+  return { r, a: env.get(layer) as NT, target: t };
+}
+
+/** R-CAM (docs/engine.md §4–§5): CLRP start, relevance to layer L, w_k = mean R_k, M = Σ w_k A_k. */
+export function naiveRcam(graph: Graph, input: NT, layer: string, target?: number, opts: NaiveLrpOptions = {}): { map: Float64Array; h: number; w: number; target: number } {
+  const { r, a, target: t } = naiveLrp(graph, input, layer, target, opts);
   const wk = new Float64Array(a.c);
   for (let i = 0; i < r.d.length; i++) wk[i % a.c] += r.d[i] / (a.h * a.w);
   const map = new Float64Array(a.h * a.w);
   for (let p = 0; p < a.h * a.w; p++) for (let c = 0; c < a.c; c++) map[p] += wk[c] * a.d[p * a.c + c];
+  return { map, h: a.h, w: a.w, target: t };
+}
+
+/** CLRP's map: the relevance at `layer` (the graph input for the pixel map) summed over channels. */
+export function naiveClrp(graph: Graph, input: NT, layer: string, target?: number, opts: NaiveLrpOptions = {}): { map: Float64Array; h: number; w: number; target: number } {
+  const { r, a, target: t } = naiveLrp(graph, input, layer, target, opts);
+  const map = new Float64Array(a.h * a.w);
+  for (let i = 0; i < r.d.length; i++) map[Math.floor(i / a.c)] += r.d[i];
   return { map, h: a.h, w: a.w, target: t };
 }
 

@@ -1,6 +1,6 @@
 // Miniature ResNeXt, MobileNetV2/V3, EfficientNet, DenseNet, ShuffleNetV2 and ConvNeXt, written as torch.onnx.export
 // writes them (BN kept, and BN folded for two of them) and imported back: every method on
-// the TF.js executor against the naive float64 reference (R-CAM by the spec's rules,
+// the TF.js executor against the naive float64 reference (R-CAM and CLRP by the spec's rules,
 // gradient CAMs by finite differences, Score-CAM by its per-channel loop), and the compiled
 // onnxruntime graph against the TF.js executor (r > 0.9999, identical mean+std masks).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { convnextMini, densenetMini, efficientnetMini, kerasMobilenetMini, MINI_
 import { randomInput } from '../../../helpers/models.ts';
 import { graphToKeras, graphToOnnx, saveLayersModel, type OnnxExportOptions } from '../../../helpers/serialize.ts';
 import { fdLayerGradient, gradientMap, naiveScoreCam } from '../naive/cams.ts';
-import { naiveForward, naiveRcam } from '../naive/reference.ts';
+import { naiveClrp, naiveForward, naiveRcam } from '../naive/reference.ts';
 import { relErr, toNT, useBackend } from '../setup.ts';
 import { compareMaps, tempDir } from './helpers.ts';
 import { rmSync } from 'node:fs';
@@ -90,6 +90,7 @@ describe.each(ARCHS)('$name', (arch) => {
   let grad: Float64Array | null = null;
   const reference = (method: (typeof CAM_METHODS)[number]): Float64Array => {
     if (method === 'rcam') return naiveRcam(original, toNT(input, SIZE, SIZE, 3), layer, target).map;
+    if (method === 'clrp') return naiveClrp(original, toNT(input, SIZE, SIZE, 3), layer, target).map;
     if (method === 'scorecam') return naiveScoreCam(original, input, [SIZE, SIZE], A, target);
     return gradientMap(method, A, grad as Float64Array);
   };
@@ -127,7 +128,7 @@ describe.each(ARCHS)('$name', (arch) => {
     expect(vsRef.r).toBeGreaterThan(0.9999);
     expect(vsRef.maskDiff).toBe(0);
     // gradients come from finite differences (≈1e-6 relative); the rest is float32 vs float64
-    expect(relErr(m.data, ref)).toBeLessThan(method === 'rcam' || method === 'scorecam' ? 1e-4 : 1e-3);
+    expect(relErr(m.data, ref)).toBeLessThan(method === 'rcam' || method === 'clrp' || method === 'scorecam' ? 1e-4 : 1e-3);
 
     const got = await ort.run(input, [SIZE, SIZE], { method, layer: name, scoreBatch: 8 });
     expect(got.layerTensor).toBe(want.layerTensor);

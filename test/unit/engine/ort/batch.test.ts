@@ -19,7 +19,7 @@ describe('batched targets', () => {
   });
   afterAll(() => model.dispose());
 
-  it.each(['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam'] as const)('%s: targets [1, 4, 5] in one run equal one run each', async (method) => {
+  it.each(['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam', 'clrp'] as const)('%s: targets [1, 4, 5] in one run equal one run each', async (method) => {
     const all = await model.run(input, [SIZE, SIZE], { method, layer, targets: [1, 4, 5], scoreBatch: 7 });
     expect(all.maps.map((m) => m.target)).toEqual([1, 4, 5]);
     for (const [i, t] of [1, 4, 5].entries()) {

@@ -36,6 +36,26 @@ describe('gateMaps', () => {
     expect([...gateMaps(detail, [Float32Array.from([0, 0, 0])], 0.5)]).toEqual([0, 0, 0]);
   });
 
+  it('with two deep layers at a = 0.5 (the presets) gives the bits of the plain Math.pow product exactly, subnormals and zeros included', () => {
+    const r = rng(11);
+    const n = 2000;
+    // values spread over many binades, down into float32 subnormals, some exact zeros
+    const spread = () => Float32Array.from({ length: n }, (_, i) => (i % 50 === 0 ? 0 : i % 37 === 0 ? 2 ** -140 * r() : r() ** (1 + 80 * r())));
+    const detail = spread();
+    const ds = [spread(), spread()];
+    const want = new Float32Array(n);
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const v = Math.pow(detail[i], 0.5) * Math.pow(ds[0][i], 0.25) * Math.pow(ds[1][i], 0.25);
+      want[i] = v;
+      max = Math.max(max, v);
+    }
+    for (let i = 0; i < n; i++) want[i] *= 1 / max;
+    const got = gateMaps(detail, ds, 0.5);
+    expect(got.some((v) => v > 0 && v < 1e-30)).toBe(true);
+    for (let i = 0; i < n; i++) expect(Object.is(got[i], want[i]), `pixel ${i}: ${got[i]} vs ${want[i]}`).toBe(true);
+  });
+
   it('refuses a deep map of another size', () => {
     expect(() => gateMaps(new Float32Array(4), [new Float32Array(3)], 0.5)).toThrow(/deep map of 3 values for a detail map of 4/);
   });

@@ -1,0 +1,13 @@
+// The mask a fix starts from: the studio's generated mask, made exactly as a job makes it
+// (src/jobs/mask.ts maskFromStoredCams without the PNG step): the stored float16 CAMs, the
+// chain for the job's layer, the job's mask settings.
+import { camFromStored, type MaskSettings } from '../../../src/masks/cam-mask.ts';
+import { chainForLayer, refinedLabels, type RefineSettings } from '../../../src/masks/refine/index.ts';
+import type { BenchImage } from './data.ts';
+
+export function generatedMask(img: BenchImage, refine: RefineSettings | null, layer: string, settings: Partial<MaskSettings> = {}): Uint8Array {
+  const deep: Record<string, ReturnType<typeof camFromStored>[]> = {};
+  for (const [l, cams] of Object.entries(img.deep)) deep[l] = cams.map(camFromStored);
+  const input = { width: img.width, height: img.height, rgb: img.rgb, cams: img.cams.map(camFromStored), deep };
+  return refinedLabels(input, chainForLayer(refine, layer), settings).labels;
+}
