@@ -11,8 +11,10 @@ training, the demo and the benchmark share one generator).
 With no --arch/--size/--out it trains the demo net (narrow ResNet, 128 px) and writes
 demo/model/{classifier.onnx, classes.txt, preprocess.json, expected-logits.json, metrics.json};
 the TF.js layers copy is written from the ONNX file by demo/tools/write-tfjs.ts.
-`--arch resnet18 --size 224 --out test/bench/models/resnet18-224` trains the benchmark's
-torchvision ResNet-18 instead (same files; see that folder's README.md for the exact command).
+`--arch resnet18 --size 224 --out ../shared/models/resnet18-224` trains the benchmark's
+torchvision ResNet-18 instead (same files, kept outside the repository; the quality bench and
+`npm run test:models` look for it there or in RS_REALISTIC_MODEL, see
+test/helpers/realistic-model.ts for the exact command).
 """
 import argparse
 import json

@@ -4,6 +4,7 @@
 import type { ExportApi, ExportEvents } from './export.ts';
 import type { FilesApi } from './files.ts';
 import type { GenerationApi, GenerationEvents } from './generation.ts';
+import type { CalibrationApi } from './calibration.ts';
 import type { ProjectsApi, ProjectsEvents } from './projects.ts';
 
 import type { ReviewStatus, Split } from './core.ts';
@@ -108,7 +109,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
  * Every request the renderer may make. Binary results (thumbnails, images) are
  * `Uint8Array`s; transports carry them as bytes.
  */
-export interface StudioApi extends GenerationApi, ExportApi, ProjectsApi, FilesApi {
+export interface StudioApi extends GenerationApi, ExportApi, ProjectsApi, FilesApi, CalibrationApi {
   projectInfo(): Promise<ProjectInfo>;
   listImages(query: ImageQuery): Promise<ImagePage>;
   getImage(id: number): Promise<ImageSummary>;

@@ -40,8 +40,10 @@ export interface ModelSummary {
 
 /** The mask settings a person can change in the Generate panel. */
 export interface MaskThresholds {
-  /** τ_bg on the normalised [0, 1] maps */
+  /** τ_bg on the normalised [0, 1] maps (with bgPerImage: used only where an image's scores cannot be split) */
   bg: number;
+  /** true: τ_bg chosen per image by the studio's automatic rule (CalibrationApi); absent or false: `bg` for every image */
+  bgPerImage?: boolean;
   /** δ of the ignore band (0 = off) */
   ignoreBand: number;
   /** class regions smaller than this many pixels become ignore (0 = off) */

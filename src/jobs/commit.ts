@@ -22,6 +22,8 @@ export interface ImageResult {
   classes?: readonly number[];
   /** what the refinement steps did for this mask */
   steps?: StepRecord[];
+  /** the τ_bg this mask was cut at (recorded over the job's; differs per image with an automatic τ_bg) */
+  bg?: number;
 }
 
 export interface CommitContext {
@@ -65,7 +67,7 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
       const w = project.maskWrites.generated(
         r.imageId,
         r.classes ? { png: r.png, classes: r.classes } : r.png,
-        { method: ctx.camMethod, layer: ctx.layer, thresholds: ctx.thresholds, modelHash: ctx.modelHash, engineVersion: APP_VERSION, jobId: ctx.jobId, ...(ctx.refine ? { refine: { settings: ctx.refine, steps: r.steps ?? [] } } : {}) },
+        { method: ctx.camMethod, layer: ctx.layer, thresholds: r.bg === undefined ? ctx.thresholds : { ...ctx.thresholds, bg: r.bg }, modelHash: ctx.modelHash, engineVersion: APP_VERSION, jobId: ctx.jobId, ...(ctx.refine ? { refine: { settings: ctx.refine, steps: r.steps ?? [] } } : {}) },
         now,
         ctx.keepCurrent ?? false,
       );

@@ -2,12 +2,12 @@
 // (canonical JSON) and the selection is frozen as job items, in one IMMEDIATE
 // transaction so two processes starting the same job at once end up with one job.
 import { StudioError } from '../contract/errors.ts';
-import { maskSettings, type MaskSettings } from '../masks/cam-mask.ts';
+import type { MaskSettings } from '../masks/cam-mask.ts';
 import { resolveRefine, type RefineChoice } from '../masks/refine/index.ts';
 import type { JobRecord, Project } from '../project/index.ts';
 import { writeTransaction } from '../project/transaction.ts';
 import { findModel, modelInfo } from './models.ts';
-import { camMethod, classSource, frozenParams, multiScale, selection } from './params.ts';
+import { camMethod, classSource, frozenParams, jobMaskSettings, multiScale, selection } from './params.ts';
 import { existingIds, selectImages } from './selection.ts';
 import { DEFAULT_MULTI_SCALE, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
 import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
@@ -40,7 +40,7 @@ export function generationParams(project: Project, input: GenerateInput): Genera
     method: camMethod(input.method),
     layer: input.layer ?? DEFAULT_CAM_LAYER,
     classes: classSource(input.classes),
-    mask: maskSettings(input.mask),
+    mask: jobMaskSettings(input.mask),
     refine: resolveRefine(input.refine, input.layer ?? DEFAULT_CAM_LAYER),
     multiScale: multiScale(ms),
     selection: sel,

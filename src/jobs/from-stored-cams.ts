@@ -14,14 +14,17 @@ import { readStoredCams } from './stored-cams.ts';
 import type { JobKind } from './types.ts';
 import type { EnginePool } from './workers/types.ts';
 
-/** The job of `kind` with these parameters, created over `sourceJob`'s finished images when none is open. */
-export function createOrResumeFromCams(project: Project, kind: JobKind, params: object, sourceJob: number): { job: JobRecord; resumed: boolean } {
+/**
+ * The job of `kind` with these parameters, created over `sourceJob`'s finished images
+ * (those `keep` accepts, when given) when none is open.
+ */
+export function createOrResumeFromCams(project: Project, kind: JobKind, params: object, sourceJob: number, keep?: (imageId: number) => boolean): { job: JobRecord; resumed: boolean } {
   const key = params as Record<string, unknown>;
   return writeTransaction(project.db, () => {
     const open = project.jobs.findLatest(kind, key);
     if (open) return { job: open, resumed: true };
-    const done = project.jobItems.list(sourceJob, { states: ['done'] }).filter((i) => i.maskId !== null || i.classes.length > 0);
-    if (done.length === 0) throw new StudioError('BAD_REQUEST', `job ${sourceJob} has no finished images to rebuild masks from`);
+    const done = project.jobItems.list(sourceJob, { states: ['done'] }).filter((i) => (i.maskId !== null || i.classes.length > 0) && (!keep || keep(i.imageId)));
+    if (done.length === 0) throw new StudioError('BAD_REQUEST', `job ${sourceJob} has no ${keep ? 'such ' : ''}finished images to rebuild masks from`);
     const j = project.jobs.create(kind, key, new Date().toISOString());
     project.jobItems.addAll(j.id, done.map((i) => i.imageId));
     return { job: j, resumed: false };
@@ -48,7 +51,7 @@ export function storedCamWork(project: Project, sourceJob: number, ctx: CommitCo
       const made = cams.length
         ? await pool.mask({ width: img.width, height: img.height, cams, deep, file: refine?.par ? project.imagePath(imageId) : null, settings: mask, refine })
         : null;
-      return commitImage(project, ctx, { imageId, cams, storeCams: false, png: made?.png ?? null, classes: made?.classes, steps: made?.steps });
+      return commitImage(project, ctx, { imageId, cams, storeCams: false, png: made?.png ?? null, classes: made?.classes, steps: made?.steps, bg: made?.bg });
     },
     close: () => pool.close(),
   };

@@ -14,7 +14,7 @@ import type { Project } from '../project/index.ts';
 import { createOrResume, generationJob, generationParams, type GenerateInput } from './create.ts';
 import { prepareRethreshold } from './rethreshold.ts';
 import { runGeneration, type RunOptions } from './runner.ts';
-import type { JobProgress, JobSummary } from './types.ts';
+import type { JobProgress, JobSummary, RethresholdScope } from './types.ts';
 import type { MaskSettings } from '../masks/cam-mask.ts';
 
 export type * from './types.ts';
@@ -28,6 +28,7 @@ export { shardFrom, parseShard, shardRange, type Shard } from './shard.ts';
 export { generationParams, createOrResume, generationJob } from './create.ts';
 export { runGeneration, defaultWorkers } from './runner.ts';
 export { rethresholdJob } from './rethreshold.ts';
+export { proposeFromFixes, fixRerefine, latestFinishedGeneration, recipeOf } from './calibrate.ts';
 
 export interface JobHandle {
   jobId: number;
@@ -87,10 +88,11 @@ export function startJob(project: Project, input: StartInput, opts: Omit<RunOpti
 /**
  * Re-thresholds (or re-refines) a finished generation job from its stored CAMs, in the
  * background, on engine workers (default one per core). `opts.refine` absent: the source
- * job's chain; a preset name, settings or null for another.
+ * job's chain; a preset name, settings or null for another. `opts.scope` limits it to the
+ * unreviewed images (calibration from fixes).
  */
-export function startRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: { onProgress?: Listener; refine?: RefineChoice; workers?: number } = {}): JobHandle {
-  const job = prepareRethreshold(project, sourceJob, mask, opts.refine);
+export function startRethreshold(project: Project, sourceJob: number, mask: Partial<MaskSettings>, opts: { onProgress?: Listener; refine?: RefineChoice; workers?: number; scope?: RethresholdScope } = {}): JobHandle {
+  const job = prepareRethreshold(project, sourceJob, mask, opts.refine, opts.scope);
   return track(job.jobId, job.resumed, (signal) => job.run({ signal, onProgress: relay(opts.onProgress), workers: opts.workers }));
 }
 

@@ -8,8 +8,8 @@ import type { JobRecord, Project } from '../project/index.ts';
 
 function describe(p: Project, job: JobRecord): string {
   const params = job.params;
-  const mask = params.mask as { bg?: number } | undefined;
-  const bg = typeof mask?.bg === 'number' ? ` τ_bg ${mask.bg}` : '';
+  const mask = params.mask as { bg?: number; bgAuto?: { factor: number } | null } | undefined;
+  const bg = mask?.bgAuto ? ` τ_bg auto (×${mask.bgAuto.factor})` : typeof mask?.bg === 'number' ? ` τ_bg ${mask.bg}` : '';
   const refine = chainName(params.refine);
   // camKey: the field's name in re-threshold jobs written by 0.1 builds
   if (job.kind === 'rethreshold') return `re-threshold of job ${String(params.sourceJob)}, ${String(params.camMethod ?? params.camKey)} @ ${String(params.layer)}${bg}${refine}`;

@@ -25,13 +25,15 @@ export interface MadeMask {
   classes: number[];
   /** what each refinement step did (empty without a chain) */
   steps: StepRecord[];
+  /** the τ_bg the labels were cut at (the automatic rule's choice for this image, else the setting) */
+  bg: number;
 }
 
 export function maskFromStoredCams(input: MaskInput, settings: MaskSettings, refine: RefineSettings | null = null): MadeMask {
   const deep: Record<string, ReturnType<typeof camFromStored>[]> = {};
   for (const [layer, cams] of Object.entries(input.deep ?? {})) deep[layer] = cams.map(camFromStored);
   const r = refinedLabels({ width: input.width, height: input.height, rgb: input.rgb ?? null, cams: input.cams.map(camFromStored), deep }, refine, settings);
-  return { png: encodeLabelPng(r.labels, input.width, input.height), classes: classesPresent(r.labels), steps: r.steps };
+  return { png: encodeLabelPng(r.labels, input.width, input.height), classes: classesPresent(r.labels), steps: r.steps, bg: r.bg };
 }
 
 /** The decoded image's pixels when they are at the mask's size (else the chain's PAR step is skipped and says so). */

@@ -5,7 +5,19 @@
 import { StudioError } from '../contract/errors.ts';
 import { CAM_METHODS, isCamMethod, type CamMethod } from '../engine/index.ts';
 import { canonical } from '../contract/canonical.ts';
+import { maskSettings, type MaskSettings } from '../masks/cam-mask.ts';
+import { DEFAULT_AUTO_BACKGROUND } from '../masks/refine/index.ts';
 import { MAX_SELECTION_IDS, type ClassSource, type GenerationParams, type MultiScale, type Selection } from './types.ts';
+
+/**
+ * A job's mask settings (maskSettings fills and checks them): τ_bg is the studio's
+ * per-image choice (DEFAULT_AUTO_BACKGROUND) unless the caller gives `bg` (`--bg`, the τ
+ * slider) without asking for bgAuto: an explicit τ_bg wins.
+ */
+export function jobMaskSettings(partial: Partial<MaskSettings> = {}): MaskSettings {
+  const bgAuto = partial.bgAuto !== undefined ? partial.bgAuto : partial.bg === undefined ? { ...DEFAULT_AUTO_BACKGROUND } : null;
+  return maskSettings({ ...partial, bgAuto });
+}
 
 export function camMethod(m: string | undefined): CamMethod {
   const method = m ?? 'rcam';

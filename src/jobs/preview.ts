@@ -7,11 +7,11 @@
 import type { Project } from '../project/index.ts';
 import type { MaskSettings, StoredCam } from '../masks/cam-mask.ts';
 import { maskSettings } from '../masks/cam-mask.ts';
-import { deeperLayers, PRESET_DEEP_LAYERS, resolveRefine, type RefineChoice } from '../masks/refine/index.ts';
+import { DEFAULT_AUTO_BACKGROUND, deeperLayers, PRESET_DEEP_LAYERS, resolveRefine, type RefineChoice } from '../masks/refine/index.ts';
 import { defaultPoolFactory } from './workers/pools.ts';
 import type { EngineSpec } from './workers/types.ts';
 import { findModel, modelInfo } from './models.ts';
-import { camMethod, classSource, multiScale } from './params.ts';
+import { camMethod, classSource, jobMaskSettings, multiScale } from './params.ts';
 import type { ClassSource, MultiScale } from './types.ts';
 import { DEFAULT_CAM_LAYER } from '../contract/generation.ts';
 
@@ -35,6 +35,8 @@ export interface Previewer {
   cams(imageId: number): Promise<PreviewCams>;
   /** the mask PNG for these settings and chain (a preset name, settings, or absent: the default), from the cached CAMs */
   mask(imageId: number, settings: Partial<MaskSettings>, refine?: RefineChoice): Promise<Uint8Array>;
+  /** the τ_bg the studio's automatic rule picks for the image under this chain */
+  background(imageId: number, refine?: RefineChoice): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -79,13 +81,20 @@ export async function createPreviewer(project: Project, opts: PreviewOptions = {
     return c;
   };
 
+  // the mask a job with these settings stores (jobMaskSettings: τ_bg per image unless one is given)
+  const make = async (imageId: number, settings: Partial<MaskSettings>, refine?: RefineChoice) => {
+    const img = project.images.get(imageId);
+    const chain = resolveRefine(refine, layer);
+    const { cams: c, deep } = await cams(imageId);
+    return pool.mask({ width: img.width, height: img.height, cams: c, deep, file: project.imagePath(imageId), settings: jobMaskSettings(settings), refine: chain });
+  };
   return {
     cams,
     async mask(imageId, settings, refine) {
-      const img = project.images.get(imageId);
-      const chain = resolveRefine(refine, layer);
-      const { cams: c, deep } = await cams(imageId);
-      return (await pool.mask({ width: img.width, height: img.height, cams: c, deep, file: project.imagePath(imageId), settings: maskSettings(settings), refine: chain })).png;
+      return (await make(imageId, settings, refine)).png;
+    },
+    async background(imageId, refine) {
+      return (await make(imageId, { bgAuto: { ...DEFAULT_AUTO_BACKGROUND } }, refine)).bg;
     },
     close: () => pool.close(),
   };

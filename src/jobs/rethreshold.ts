@@ -6,15 +6,15 @@
 // rule; maskFromStoredCams makes them, so the bytes equal a fresh generation with the same
 // settings and chain.
 import { canonical } from '../contract/canonical.ts';
-import { maskSettings, type MaskSettings } from '../masks/cam-mask.ts';
+import type { MaskSettings } from '../masks/cam-mask.ts';
 import { resolveRefine, type RefineChoice } from '../masks/refine/index.ts';
 import type { Project } from '../project/index.ts';
 import { generationJob } from './create.ts';
 import { createOrResumeFromCams, storedCamWork } from './from-stored-cams.ts';
 import { runJobLoop } from './loop.ts';
-import { storedCamMethod } from './params.ts';
+import { jobMaskSettings, storedCamMethod } from './params.ts';
 import { defaultWorkers, thresholdsOf } from './runner.ts';
-import type { JobProgress, JobSummary, RethresholdParams } from './types.ts';
+import type { JobProgress, JobSummary, RethresholdParams, RethresholdScope } from './types.ts';
 import { defaultPoolFactory } from './workers/pools.ts';
 import type { EnginePoolFactory } from './workers/types.ts';
 
@@ -28,17 +28,21 @@ export interface RethresholdOptions {
 }
 
 /** `refine` absent: the source job's chain; a preset name, settings, or null/'none' for raw CAMs. */
-export function rethresholdParams(project: Project, sourceJob: number, mask: Partial<MaskSettings>, refine?: RefineChoice): RethresholdParams {
+export function rethresholdParams(project: Project, sourceJob: number, mask: Partial<MaskSettings>, refine?: RefineChoice, scope: RethresholdScope = {}): RethresholdParams {
   const { params } = generationJob(project, sourceJob);
   return canonical({
     sourceJob,
     modelHash: params.modelHash,
     camMethod: storedCamMethod(params.method, params.multiScale),
     layer: params.layer,
-    mask: maskSettings(mask),
+    mask: jobMaskSettings(mask),
     refine: refine === undefined ? params.refine : resolveRefine(refine, params.layer),
+    ...scope,
   });
 }
+
+/** an image no person has reviewed: its mask is the studio's to rebuild */
+const unreviewed = (project: Project) => (imageId: number) => ['unreviewed', 'generated'].includes(project.images.get(imageId).status) && !project.maskWrites.personOwns(imageId);
 
 /** The re-thresholding job (created, or resumed with the same parameters), ready to run. */
 export function prepareRethreshold(
@@ -46,9 +50,10 @@ export function prepareRethreshold(
   sourceJob: number,
   mask: Partial<MaskSettings>,
   refine?: RefineChoice,
+  scope: RethresholdScope = {},
 ): { jobId: number; resumed: boolean; run(opts?: RethresholdOptions): Promise<JobSummary> } {
-  const params = rethresholdParams(project, sourceJob, mask, refine);
-  const { job, resumed } = createOrResumeFromCams(project, 'rethreshold', params, sourceJob);
+  const params = rethresholdParams(project, sourceJob, mask, refine, scope);
+  const { job, resumed } = createOrResumeFromCams(project, 'rethreshold', params, sourceJob, params.only === 'unreviewed' ? unreviewed(project) : undefined);
   const ctx = { jobId: job.id, modelHash: params.modelHash, camMethod: params.camMethod, layer: params.layer, thresholds: thresholdsOf(params.mask), refine: params.refine };
   return {
     jobId: job.id,

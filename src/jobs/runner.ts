@@ -46,6 +46,8 @@ export function thresholdsOf(s: MaskSettings): Record<string, number> {
     fillHoles: s.fillHoles ? 1 : 0,
     smallToBackground: s.smallTo === 'background' ? 1 : 0,
     minmax: s.normalisation === 'minmax' ? 1 : 0,
+    // the automatic rule's factor (each mask's bg is then the τ_bg chosen for its image)
+    ...(s.bgAuto ? { bgAuto: s.bgAuto.factor } : {}),
   };
 }
 
@@ -125,7 +127,7 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
       // no tag the model knows: nothing to explain, no mask; the image counts as done
       if (t.targets && t.targets.length === 0) return commitImage(project, ctx, { imageId, cams: [], storeCams: false, png: null });
       const r = await pool.run(t);
-      return commitImage(project, ctx, { imageId, cams: r.cams, deep: r.deep, storeCams: true, png: r.png, classes: r.classes, steps: r.steps });
+      return commitImage(project, ctx, { imageId, cams: r.cams, deep: r.deep, storeCams: true, png: r.png, classes: r.classes, steps: r.steps, bg: r.bg });
     },
     close: () => pool.close(),
   };

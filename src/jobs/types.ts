@@ -59,7 +59,14 @@ export interface RethresholdParams {
   layer: string;
   mask: MaskSettings;
   refine: RefineSettings | null;
+  /** 'unreviewed': only the source job's images no person has reviewed; absent: all its finished images */
+  only?: 'unreviewed';
+  /** the calibration this job applies (a proposal from a person's fixes): fixed masks scored, mIoU before → after */
+  fromFixes?: { fixed: number; before: number; after: number };
 }
+
+/** What a re-threshold job is limited to and why (RethresholdParams.only, .fromFixes). */
+export type RethresholdScope = Pick<RethresholdParams, 'only' | 'fromFixes'>;
 
 export type { JobError, JobKind, JobProgress, JobState } from '../contract/jobs.ts';
 

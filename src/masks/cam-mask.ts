@@ -20,6 +20,7 @@ import { fillHoles, removeSmallComponents } from './components.ts';
 import { decodeFloat16 } from './float16.ts';
 import { BACKGROUND, IGNORE } from './labels.ts';
 import { bilinearTaps, resizeBilinear } from './resize.ts';
+import { autoBackground, autoBackgroundSettings, type AutoBackground } from './refine/calibrate.ts';
 
 export type CamNormalisation = 'relu-max' | 'minmax';
 
@@ -49,8 +50,10 @@ export interface UpsampledCam {
 }
 
 export interface MaskSettings {
-  /** τ_bg on the normalised [0, 1] maps */
+  /** τ_bg on the normalised [0, 1] maps (with bgAuto: the fallback when an image's scores cannot be split) */
   bg: number;
+  /** τ_bg chosen per image from its own scores (refine/calibrate.ts); null: `bg` for every image */
+  bgAuto: AutoBackground | null;
   normalisation: CamNormalisation;
   /** δ of the ignore band; 0 = off */
   ignoreBand: number;
@@ -61,11 +64,13 @@ export interface MaskSettings {
 }
 
 /**
- * τ_bg = 0.40: the best rcam@layer2 value of the quality benchmark (docs/quality/: textured
- * and flat tiers agree; mIoU stays within 0.01 over 0.35–0.45, and 0.2 loses 0.09).
+ * τ_bg = 0.40: the best raw rcam@layer2 value on the demo net (docs/quality/: textured and
+ * flat tiers agree). The kernel's fixed default; a job without a given τ_bg picks it per
+ * image instead (jobs/params.ts jobMaskSettings, refine/calibrate.ts).
  */
 export const DEFAULT_MASK_SETTINGS: Readonly<MaskSettings> = Object.freeze({
   bg: 0.4,
+  bgAuto: null,
   normalisation: 'relu-max',
   ignoreBand: 0,
   minArea: 0,
@@ -85,12 +90,13 @@ export function maskSettings(partial: Partial<MaskSettings> = {}): MaskSettings 
     throw new StudioError('BAD_REQUEST', `mask settings: ${what}`);
   };
   if (!(typeof s.bg === 'number' && s.bg >= 0 && s.bg <= 1)) bad(`bg (τ_bg) must be a number within 0…1, got ${String(s.bg)}`);
+  const bgAuto = autoBackgroundSettings(s.bgAuto);
   if (s.normalisation !== 'relu-max' && s.normalisation !== 'minmax') bad(`normalisation must be relu-max or minmax, got '${String(s.normalisation)}'`);
   if (!(typeof s.ignoreBand === 'number' && s.ignoreBand >= 0 && s.ignoreBand < 1)) bad(`ignoreBand (δ) must be a number in [0, 1), got ${String(s.ignoreBand)}`);
   if (!(Number.isInteger(s.minArea) && s.minArea >= 0)) bad(`minArea must be a whole number ≥ 0, got ${String(s.minArea)}`);
   if (s.smallTo !== 'ignore' && s.smallTo !== 'background') bad(`smallTo must be ignore or background, got '${String(s.smallTo)}'`);
   if (typeof s.fillHoles !== 'boolean') bad(`fillHoles must be true or false, got ${String(s.fillHoles)}`);
-  return { bg: s.bg, normalisation: s.normalisation, ignoreBand: s.ignoreBand, minArea: s.minArea, smallTo: s.smallTo, fillHoles: s.fillHoles };
+  return { bg: s.bg, bgAuto, normalisation: s.normalisation, ignoreBand: s.ignoreBand, minArea: s.minArea, smallTo: s.smallTo, fillHoles: s.fillHoles };
 }
 
 /** A normalised copy of `data` (see the file comment). */
@@ -158,9 +164,15 @@ export function camsToLabels(cams: readonly ClassCam[], width: number, height: n
  * normalisation.
  */
 export function labelsFromMaps(maps: readonly UpsampledCam[], width: number, height: number, settings: Partial<MaskSettings> = {}): Uint8Array {
+  return thresholdedMaps(maps, width, height, settings).labels;
+}
+
+/** labelsFromMaps, and the τ_bg the labels were cut at (bgAuto's choice for this image, else bg). */
+export function thresholdedMaps(maps: readonly UpsampledCam[], width: number, height: number, settings: Partial<MaskSettings> = {}): { labels: Uint8Array; bg: number } {
   const s = maskSettings(settings);
   const { argmax, score } = argmaxMaps(maps, width * height);
-  return thresholdArgmax(argmax, score, width, height, s);
+  const bg = s.bgAuto && maps.length > 0 ? autoBackground(score, s.bgAuto, s.bg) : s.bg;
+  return { labels: thresholdArgmax(argmax, score, width, height, { ...s, bg }), bg };
 }
 
 /**

@@ -5,7 +5,7 @@
 // linear model on them predicts log(1.02 − mIoU) of the mask (weights fitted on the
 // fix-cost bench's tuning split, docs/quality/fixcost.md), whose worst images are also the
 // costliest to fix.
-import { argmaxMaps, camFromStored, labelsFromMaps, type StoredCam, upsampleCams } from '../masks/cam-mask.ts';
+import { argmaxMaps, camFromStored, maskSettings, thresholdArgmax, type StoredCam, upsampleCams } from '../masks/cam-mask.ts';
 import { connectedComponents } from '../masks/components.ts';
 import { meanIoU } from '../masks/confusion.ts';
 import { chainForLayer, downsampleRgb, refineMaps, workSize, type RefineSettings } from '../masks/refine/index.ts';
@@ -81,10 +81,13 @@ export function fixEvidence(e: EvidenceInput): FixEvidence {
   } else maps = upsampleCams(cams, W, H, 'relu-max');
 
   // the refined maps around τ
-  const { score } = argmaxMaps(maps, n);
+  const { argmax, score } = argmaxMaps(maps, n);
   let band = 0;
   for (let i = 0; i < n; i++) if (Math.abs(score[i] - e.tau) < 0.05) band++;
-  const at = (t: number) => labelsFromMaps(maps, W, H, { bg: t });
+  // τ ± 0.2 leaves 0…1 for a mask cut near either end (a per-image τ of 0.1, say): the
+  // threshold only compares, so it is applied as is rather than through maskSettings' range check
+  const plain = maskSettings();
+  const at = (t: number) => thresholdArgmax(argmax.slice(), score, W, H, { ...plain, bg: t });
   const base = at(e.tau);
   const lo = at(e.tau - 0.1);
   const hi = at(e.tau + 0.1);

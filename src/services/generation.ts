@@ -1,13 +1,14 @@
 // The Generate panel's services (GenerationApi): registered models, one background
 // generation job per project with throttled progress events, and a live threshold preview
 // on an engine worker thread.
-import { DEFAULT_REFINE_PRESET } from '../masks/refine/index.ts';
-import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type PreviewRequest, type StartedJob } from '../contract/generation.ts';
+import { DEFAULT_AUTO_BACKGROUND, DEFAULT_REFINE_PRESET } from '../masks/refine/index.ts';
+import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type MaskThresholds, type PreviewRequest, type StartedJob } from '../contract/generation.ts';
+import type { CalibrationApi } from '../contract/calibration.ts';
 import { StudioError } from '../contract/errors.ts';
 import { cancelJob, createPreviewer, generationJob, generationParams, isRunning, onProgress, rollbackJob, startJob, type JobHandle, type JobProgress, type Previewer, type StartInput } from '../jobs/index.ts';
 import { jobInfos } from '../jobs/list.ts';
 import { startingProgress } from '../jobs/progress.ts';
-import { DEFAULT_MASK_SETTINGS } from '../masks/cam-mask.ts';
+import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../masks/cam-mask.ts';
 import type { Project } from '../project/index.ts';
 import { assertNoOtherRun, describeHolder, otherHolder } from '../jobs/run-lock.ts';
 import type { EventBus } from './events.ts';
@@ -64,10 +65,16 @@ export async function closeGenerationServices(project: Project): Promise<void> {
   await slot.previewer.then((p) => p.close()).catch(() => undefined);
 }
 
-export function createGenerationService(project: Project, bus?: EventBus, opts: { workers?: number } = {}): GenerationApi {
+/** The panel's thresholds as a job's mask settings: τ_bg per image when asked for, else the slider's for every image. */
+function maskOf(t: MaskThresholds): Partial<MaskSettings> {
+  const { bgPerImage, ...rest } = t;
+  return { ...rest, bgAuto: bgPerImage ? { ...DEFAULT_AUTO_BACKGROUND } : null };
+}
+
+export function createGenerationService(project: Project, bus?: EventBus, opts: { workers?: number } = {}): GenerationApi & Pick<CalibrationApi, 'autoBackground'> {
   const rt = runtime(project);
 
-  function previewer(req: PreviewRequest): Promise<Previewer> {
+  function previewer(req: Pick<PreviewRequest, 'modelId' | 'method' | 'layer'>): Promise<Previewer> {
     const key = `${req.modelId ?? project.models.active()?.id}|${req.method}|${req.layer}`;
     let slot = rt.preview;
     if (!slot || slot.key !== key) {
@@ -161,7 +168,7 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
 
     async startGeneration(req) {
       refuseWhileRunning();
-      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, refine: req.refine, selection: req.selection, keepCurrent: req.keepCurrent };
+      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: maskOf(req.mask), refine: req.refine, selection: req.selection, keepCurrent: req.keepCurrent };
       // a finished job with the same parameters has nothing left to do: Start means "again"
       const latest = project.jobs.findLatest('generate', generationParams(project, input) as unknown as Record<string, unknown>);
       if (latest?.status === 'done') input.fresh = true;
@@ -195,14 +202,19 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
       return {
         job: rt.job ?? unfinishedJob(project),
         running: rt.running,
-        defaults: { method: DEFAULT_CAM_METHOD, layer: DEFAULT_CAM_LAYER, mask: { bg: d.bg, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles }, refine: DEFAULT_REFINE_PRESET },
+        defaults: { method: DEFAULT_CAM_METHOD, layer: DEFAULT_CAM_LAYER, mask: { bg: d.bg, bgPerImage: true, ignoreBand: d.ignoreBand, minArea: d.minArea, fillHoles: d.fillHoles }, refine: DEFAULT_REFINE_PRESET },
       };
     },
 
     async previewMask(req) {
       project.images.get(req.imageId); // NOT_FOUND before any engine work
       const p = await previewer(req);
-      return p.mask(req.imageId, { bg: req.bg, ignoreBand: req.ignoreBand, minArea: req.minArea, fillHoles: req.fillHoles }, req.refine);
+      return p.mask(req.imageId, maskOf({ bg: req.bg, bgPerImage: req.bgPerImage, ignoreBand: req.ignoreBand, minArea: req.minArea, fillHoles: req.fillHoles }), req.refine);
+    },
+
+    async autoBackground(req) {
+      project.images.get(req.imageId); // NOT_FOUND before any engine work
+      return (await previewer(req)).background(req.imageId, req.refine);
     },
 
     async humanMasks(imageIds) {

@@ -15,6 +15,7 @@ import { ScoreCache } from './scores.ts';
 import type { EventBus } from './events.ts';
 import { createExportService } from './export.ts';
 import { createGenerationService } from './generation.ts';
+import { createCalibrationService } from './calibration.ts';
 import { createImportService } from './import-job.ts';
 import { createModelsService } from './models.ts';
 
@@ -76,6 +77,7 @@ export function createProjectService(project: Project, opts: ProjectServiceOptio
     ...createExportService(project, opts.bus),
     ...createImportService(project, opts.bus, { used: opts.used }),
     ...createModelsService(project, opts.bus, { used: opts.used }),
+    ...createCalibrationService(project, opts.bus),
     async projectInfo() {
       return project.info();
     },

@@ -19,15 +19,17 @@ import { bad, bool, int, intList, num, object, oneOf, tuple, type Obj } from './
 
 type Validators = { [M in keyof GenerationApi]: (raw: unknown) => Parameters<GenerationApi[M]> };
 
-const MASK_FIELDS = ['bg', 'ignoreBand', 'minArea', 'fillHoles'] as const;
+const MASK_FIELDS = ['bg', 'bgPerImage', 'ignoreBand', 'minArea', 'fillHoles'] as const;
 
 function thresholds(method: string, o: Obj): MaskThresholds {
-  return {
+  const out: MaskThresholds = {
     bg: num(method, 'bg', o.bg, 0, 1),
     ignoreBand: num(method, 'ignoreBand', o.ignoreBand, 0, 0.99),
     minArea: int(method, 'minArea', o.minArea, 0, 1 << 24),
     fillHoles: bool(method, 'fillHoles', o.fillHoles),
   };
+  if (o.bgPerImage !== undefined) out.bgPerImage = bool(method, 'bgPerImage', o.bgPerImage);
+  return out;
 }
 
 function selection(method: string, v: unknown): GenerationSelection {

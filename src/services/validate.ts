@@ -7,6 +7,7 @@ import { OVERLAY_STYLES } from '../masks/overlay.ts';
 import { bad, bytes, int, intList, num, object, oneOf, text, tuple } from './check.ts';
 import { EXPORT_VALIDATORS } from './validate-export.ts';
 import { GENERATION_VALIDATORS } from './validate-generation.ts';
+import { CALIBRATION_VALIDATORS } from './validate-calibration.ts';
 import { PROJECTS_VALIDATORS } from './validate-projects.ts';
 
 const SORTS: readonly ImageSort[] = ['name', 'id', 'status'];
@@ -89,6 +90,7 @@ function classChange(raw: unknown): [number, { name?: string; color?: string }] 
 /** Exhaustive by type: adding a method to StudioApi without a validator fails to compile. */
 export const VALIDATORS: Validators = {
   ...GENERATION_VALIDATORS,
+  ...CALIBRATION_VALIDATORS,
   ...EXPORT_VALIDATORS,
   ...PROJECTS_VALIDATORS,
   projectInfo: (raw) => tuple('projectInfo', raw, 0) as [],

@@ -1,10 +1,13 @@
-// `npm run bench -- jobs [--rounds R] [--demo N] [--resnet N] [--long N] [--long-workers W] [--skip-demo] [--skip-resnet] [--skip-breakdown] [--skip-long]`:
+// `npm run bench -- jobs [--rounds R] [--demo N] [--resnet N] [--realistic N] [--long N] [--long-workers W] [--skip-demo] [--skip-resnet] [--skip-breakdown] [--skip-long]`:
 // generation throughput and memory through the real job path (project, job items, engine
 // workers that each run an image's whole pipeline, one commit per image on this thread):
 //   1. the demo classifier (128 px, TF.js layers copy) on demo scenes: the default chain
 //      and raw masks, 1 and 2 workers;
 //   2. a full-width ResNet-50 at 224 (seeded random weights, written as a torch-style
 //      ONNX file) on synthetic 224×224 JPEGs: the default chain and raw, 1 and 2 workers;
+//   2b. the realistic ResNet-18 (224 px, trained; outside the repository, see
+//      test/helpers/realistic-model.ts — said and skipped when absent) on held-out 224-px
+//      scenes: the default chain and raw, 1 and 2 workers;
 //   3. a re-refine job (the default chain, new τ_bg) over the demo job's stored maps, 1 and
 //      2 workers;
 //   4. where one worker's time goes per image (decode, model, mask) and the chain's steps;
@@ -33,6 +36,9 @@ import { encodeLabelPng } from '../../src/project/png.ts';
 import { resnet } from '../helpers/models.ts';
 import { graphToOnnx } from '../helpers/serialize.ts';
 import { rgbPixels, uniqueJpeg, vocXml } from '../helpers/images.ts';
+import { missingRealisticModel, realisticModelDir } from '../helpers/realistic-model.ts';
+import { createSceneGenerator } from '../../demo/scenes/generator.ts';
+import { HELD_OUT_SEED } from '../../demo/scenes/presets.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DEMO = path.join(ROOT, 'demo');
@@ -65,6 +71,19 @@ async function synthImages(dir: string, n: number, size: number, classes: string
     const jpg = await sharp(rgbPixels(size, size, i), { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
     writeFileSync(path.join(dir, 'JPEGImages', `${stem}.jpg`), jpg);
     writeFileSync(path.join(dir, 'Annotations', `${stem}.xml`), vocXml({ stem, width: size, height: size, objects: [classes[i % classes.length], classes[(i * 3 + 1) % classes.length]] }));
+  }
+}
+
+/** n held-out generator scenes at `size` px as a VOC folder (their tags as objects) */
+async function sceneImages(dir: string, n: number, size: number, classes: string[]): Promise<void> {
+  mkdirSync(path.join(dir, 'JPEGImages'), { recursive: true });
+  mkdirSync(path.join(dir, 'Annotations'), { recursive: true });
+  const gen = await createSceneGenerator({ split: 'test', tier: 'mixed', seed: HELD_OUT_SEED, size });
+  for (let i = 0; i < n; i++) {
+    const s = gen.sceneAt(i);
+    const stem = `scene_${String(i).padStart(4, '0')}`;
+    writeFileSync(path.join(dir, 'JPEGImages', `${stem}.jpg`), await sharp(s.rgb, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 92 }).toBuffer());
+    writeFileSync(path.join(dir, 'Annotations', `${stem}.xml`), vocXml({ stem, width: size, height: size, objects: s.tags.map((t) => classes[t]) }));
   }
 }
 
@@ -292,6 +311,19 @@ export async function run(args: string[]): Promise<void> {
       const rRows: Row[] = [];
       for (let r = 0; r < rounds; r++) for (const w of [1, 2]) for (const refine of [DEFAULT_REFINE_PRESET, 'none']) rRows.push(await throughput(rTemplate, next(), 'ResNet-50 (224, 2 tags/img)', w, refine));
       printRows('ResNet-50: generation throughput', medians(rRows), rounds);
+    }
+
+    const realisticN = flag(args, 'realistic', 24);
+    const missing = missingRealisticModel();
+    if (missing) console.log(`\nrealistic model rows skipped: ${missing}`);
+    else if (realisticN > 0) {
+      const rdata = path.join(root, 'r18-data');
+      await sceneImages(rdata, realisticN, 224, readFileSync(path.join(realisticModelDir(), 'classes.txt'), 'utf8').trim().split('\n'));
+      const rTemplate = path.join(root, 'r18-template');
+      (await projectWith(root, 'r18-template', rdata, path.join(realisticModelDir(), 'classifier.onnx'))).close();
+      const rRows: Row[] = [];
+      for (let r = 0; r < rounds; r++) for (const w of [1, 2]) for (const refine of [DEFAULT_REFINE_PRESET, 'none']) rRows.push(await throughput(rTemplate, next(), 'ResNet-18 (224 px, trained)', w, refine));
+      printRows('realistic ResNet-18: generation throughput', medians(rRows), rounds);
     }
 
     if (!args.includes('--skip-breakdown')) {

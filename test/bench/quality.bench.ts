@@ -1,10 +1,16 @@
-// `npm run bench -- quality [--part all|raw|refine] [--scenes N] [--tier flat|textured]
+// `npm run bench -- quality [--part all|raw|refine|maps] [--scenes N] [--tier flat|textured]
 //  [--scorecam-scenes M] [--out DIR] [--executor onnxruntime|tfjs] [--from-summary FILE]
-//  [--refine-scenes N] [--refine-models FILE,FILE]`
+//  [--refine-scenes N] [--refine-models FILE,FILE] [--refine-tiers textured,flat]
+//  [--refine-methods rcam,…] [--refine-scorecam N[,M…]] [--refine-scorecam-tiers textured]
+//  [--merge refine.json] [--cache DIR]`
 // The refine part (quality/refine.ts): every method × layer raw, through each refinement
-// step and the presets' chains, tuned on a tuning split and reported on the test split, for
-// the demo net (textured and flat) and the realistic bench model (test/bench/models), plus
-// the time of each step at 512×512 → DIR/refine.md, refine.json, refine-examples.png.
+// step and the presets' chains, with a fixed τ_bg tuned on a tuning split and with the
+// studio's automatic τ_bg, and calibration from 10 fixed images, reported on the test split,
+// for the demo net and the realistic ResNet-18 (outside the repository:
+// test/helpers/realistic-model.ts; its logits are checked against PyTorch's first), plus
+// the time of each step at 512×512 → DIR/refine.md, refine.json, refine.png, refine-tau.png,
+// refine-examples.png. Every model's maps are cached (quality/map-cache.ts); `--part maps`
+// only fills the cache.
 // Mask quality of the CAM methods on held-out demo scenes: mIoU of the
 // tag-guided pseudo-masks the batch pipeline makes, over a τ_bg sweep, per method and layer;
 // all-foreground / centre-box baselines; rcam CLRP vs one-hot; localisation IoU at the
@@ -19,55 +25,120 @@ import { summarise, type QualitySummary } from './quality/summary.ts';
 import { renderReport } from './quality/report.ts';
 import { writePlot } from './quality/plot.ts';
 import { writeGrid } from './quality/grid.ts';
-import { existsSync } from 'node:fs';
 import { camFromFloat16 } from '../../src/masks/cam-mask.ts';
 import { encodeFloat16 } from '../../src/masks/float16.ts';
+import { CAM_METHODS, type CamMethod } from '../../src/engine/cams/methods.ts';
 import { createCamExecutor } from '../../src/engine/executor.ts';
 import { loadModel } from '../../src/engine/load.ts';
 import { preprocessRgb, readPreprocessFor } from '../../src/engine/preprocess.ts';
 import { HELD_OUT_SEED } from '../../demo/scenes/presets.ts';
-import { evaluateRefinement, type RefineBenchResult } from './quality/refine.ts';
-import { renderRefineReport, timeSteps, writeRefineGrid, writeRefinePlot } from './quality/refine-report.ts';
+import { evaluateRefinement, fillMaps, type RefineBenchResult } from './quality/refine.ts';
+import { renderRefineReport, timeSteps } from './quality/refine-report.ts';
+import { writeRefineGrid, writeRefinePlot, writeTauPlot } from './quality/refine-plots.ts';
+import { missingRealisticModel, realisticModelDir } from '../helpers/realistic-model.ts';
+import { checkRealisticLogits, LOGIT_TOLERANCE } from '../helpers/realistic-logits.ts';
 
 const DEMO_MODEL = 'demo/model/classifier.onnx';
-/** the realistic second model (torchvision ResNet-18 at 224 px, demo/tools/train.py --arch resnet18) */
-const BENCH_MODEL = 'test/bench/models/resnet18-224/classifier.onnx';
 
-async function runRefine(args: string[], out: string, command: string): Promise<void> {
+/** the models of the refine part: --refine-models, else the demo net and the realistic model when present (said when not) */
+function refineModels(args: string[]): string[] {
+  const given = flag(args, '--refine-models');
+  if (given) return given.split(',');
+  const missing = missingRealisticModel();
+  if (missing) {
+    process.stderr.write(`quality refine: ${missing}; running the demo net only\n`);
+    return [DEMO_MODEL];
+  }
+  return [DEMO_MODEL, path.join(realisticModelDir(), 'classifier.onnx')];
+}
+
+/** a model other than the demo net is first checked to run in the engine as it did in PyTorch */
+async function checkModel(modelFile: string, executor: string | undefined): Promise<void> {
+  if (modelFile === DEMO_MODEL) return;
+  const missing = missingRealisticModel(path.dirname(modelFile));
+  if (missing) throw new Error(`bench quality: ${missing}`);
+  const c = await checkRealisticLogits(modelFile, executor);
+  if (c.sceneMismatches.length) throw new Error(`bench quality: ${modelFile}: scenes ${c.sceneMismatches.join(', ')} of expected-logits.json regenerate differently (scene generator changed?)`);
+  if (!(c.maxAbsDiff <= LOGIT_TOLERANCE)) throw new Error(`bench quality: ${modelFile}: the engine's logits differ from PyTorch's by up to ${c.maxAbsDiff.toExponential(2)} (> ${LOGIT_TOLERANCE}) on ${c.executor}`);
+  process.stderr.write(`quality refine: ${modelFile}: logits match PyTorch's on ${c.scenes} scenes (max |Δ| ${c.maxAbsDiff.toExponential(2)}, ${c.executor})\n`);
+}
+
+async function runRefine(args: string[], out: string, command: string, mapsOnly: boolean): Promise<void> {
   const scenes = count(args, '--refine-scenes', 200);
-  const models = (flag(args, '--refine-models') ?? [DEMO_MODEL, BENCH_MODEL].filter((f) => existsSync(f)).join(',')).split(',');
+  // Score-CAM is one batched forward per channel: its scenes per split, per model in order (the last repeats)
+  const scorecam = (flag(args, '--refine-scorecam') ?? '50,10').split(',').map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`bench quality: --refine-scorecam takes whole numbers ≥ 0, got '${v}'`);
+    return n;
+  });
+  const tiers = (flag(args, '--refine-tiers') ?? 'textured,flat').split(',');
+  for (const t of tiers) if (t !== 'flat' && t !== 'textured') throw new Error(`bench quality: --refine-tiers takes flat and/or textured, got '${t}'`);
   const executor = flag(args, '--executor');
+  const cacheDir = flag(args, '--cache');
+  const models = refineModels(args);
+  const methods = (flag(args, '--refine-methods') ?? CAM_METHODS.join(',')).split(',') as CamMethod[];
+  for (const m of methods) if (!(CAM_METHODS as readonly string[]).includes(m)) throw new Error(`bench quality: unknown method '${m}' in --refine-methods`);
+  const scorecamTiers = (flag(args, '--refine-scorecam-tiers') ?? 'textured').split(',');
   const results: RefineBenchResult[] = [];
-  for (const modelFile of models) {
-    const demo = modelFile === DEMO_MODEL;
-    for (const tier of demo ? (['textured', 'flat'] as const) : (['textured'] as const)) {
+  for (const [k, modelFile] of models.entries()) {
+    await checkModel(modelFile, executor);
+    const scorecamScenes = scorecam[Math.min(k, scorecam.length - 1)];
+    for (const tier of tiers as ('flat' | 'textured')[]) {
       let last = 0;
-      results.push(
-        await evaluateRefinement({
-          modelFile,
-          tier,
-          scenes: demo ? scenes : Math.min(scenes, 120),
-          methods: demo ? ['rcam', 'layercam', 'gradcam', 'gradcampp'] : ['rcam', 'layercam'],
-          executor,
-          progress: (what, done, total) => {
-            const now = performance.now();
-            if (done === total || now - last > 30_000) {
-              last = now;
-              process.stderr.write(`quality refine ${modelFile} ${tier}: ${what} ${done}/${total}\n`);
-            }
-          },
-        }),
-      );
+      const progress = (what: string, done: number, total: number) => {
+        const now = performance.now();
+        if (done === total || now - last > 30_000) {
+          last = now;
+          process.stderr.write(`quality refine ${modelFile} ${tier}: ${what} ${done}/${total}\n`);
+        }
+      };
+      const withScorecam = scorecamScenes > 0 && scorecamTiers.includes(tier);
+      const o = { modelFile, tier, scenes, methods: withScorecam ? methods : methods.filter((m) => m !== 'scorecam'), scorecamScenes, executor, cacheDir, progress };
+      if (o.methods.length === 0) continue;
+      if (mapsOnly) await fillMaps(o);
+      else results.push(await evaluateRefinement(o));
     }
   }
+  if (mapsOnly) return;
+  const merge = flag(args, '--merge');
+  if (merge) mergeResults(results, JSON.parse(await readFile(merge, 'utf8')) as { results: RefineBenchResult[] });
   const timings = await stepTimings(executor);
   const md = renderRefineReport(results, timings, command);
   console.log(md);
   await writeFile(path.join(out, 'refine.md'), md + '\n');
   await writeFile(path.join(out, 'refine.json'), JSON.stringify({ results: results.map(({ examples: _e, ...r }) => r), timings }, null, 1) + '\n');
-  await writeRefineGrid(results, path.join(out, 'refine-examples.png'));
-  await writeRefinePlot(results, path.join(out, 'refine.png'));
-  console.log(`\nwrote ${['refine.md', 'refine.json', 'refine-examples.png', 'refine.png'].map((f) => path.join(out, f)).join(', ')}`);
+  const written = ['refine.md', 'refine.json', 'refine.png', 'refine-tau.png'];
+  // a merged run keeps the earlier examples (they are not in refine.json)
+  if (results.every((r) => r.examples.length > 0)) {
+    await writeRefineGrid(results, path.join(out, 'refine-examples.png'));
+    written.push('refine-examples.png');
+  }
+  const shown = results.filter((r) => r.taus.length > 0);
+  await writeRefinePlot(shown, path.join(out, 'refine.png'));
+  await writeTauPlot(shown, path.join(out, 'refine-tau.png'));
+  console.log(`\nwrote ${written.map((f) => path.join(out, f)).join(', ')}`);
+}
+
+/**
+ * `--merge FILE`: this run's rows join an earlier refine.json's (a later Score-CAM-only run,
+ * say): per model × tier, this run's methods replace theirs, everything else is kept.
+ */
+function mergeResults(results: RefineBenchResult[], earlier: { results: RefineBenchResult[] }): void {
+  const merged = earlier.results.map((old) => {
+    const now = results.find((r) => r.model === old.model && r.tier === old.tier);
+    if (!now) return { ...old, examples: [] };
+    const methods = new Set(now.scores.map((s) => s.method));
+    const keepOld = !now.taus.length;
+    return {
+      ...(keepOld ? old : now),
+      scores: [...old.scores.filter((s) => !methods.has(s.method)), ...now.scores],
+      scorecamScenes: methods.has('scorecam') ? now.scorecamScenes : old.scorecamScenes,
+      seconds: old.seconds + now.seconds,
+      examples: keepOld ? [] : now.examples,
+    };
+  });
+  for (const r of results) if (!merged.some((m) => m.model === r.model && m.tier === r.tier)) merged.push(r);
+  results.splice(0, results.length, ...merged);
 }
 
 /** a 512×512 held-out scene with two items, the demo net's R-CAM maps at layers 2–4, each step timed */
@@ -125,9 +196,9 @@ export async function run(args: string[]): Promise<void> {
   const command = `npm run bench -- quality ${args.join(' ')}`.trim();
 
   const part = flag(args, '--part') ?? 'all';
-  if (part !== 'all' && part !== 'raw' && part !== 'refine') throw new Error(`bench quality: --part must be all, raw or refine, got '${part}'`);
-  if (part !== 'raw') await runRefine(args, out, command);
-  if (part === 'refine') return;
+  if (part !== 'all' && part !== 'raw' && part !== 'refine' && part !== 'maps') throw new Error(`bench quality: --part must be all, raw, refine or maps, got '${part}'`);
+  if (part !== 'raw') await runRefine(args, out, command, part === 'maps');
+  if (part === 'refine' || part === 'maps') return;
 
   const fromSummary = flag(args, '--from-summary');
   if (fromSummary) {

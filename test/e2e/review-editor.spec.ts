@@ -39,7 +39,9 @@ for (const [k, vp] of VIEWPORTS.entries()) {
     const box = (await version.boundingBox())!;
     expect(box.height).toBeGreaterThan(20);
     expect(box.y + box.height).toBeLessThanOrEqual(vp.height);
-    await expect(version).toContainText('rcam · layer2 · fast · τ 0.40');
+    // the job's default cuts each image at its own τ_bg: the version shows the one this image got
+    const tau = fx.served.project.masks.currentVersion(img.id)!.provenance.thresholds!.bg!;
+    await expect(version).toContainText(`rcam · layer2 · fast · τ ${tau.toFixed(2)}`);
     await page.screenshot({ path: shot('review-editor-panel', vp) });
 
     // ? : the shortcuts, from the keymap; Esc closes them and stays

@@ -22,9 +22,10 @@ import {
   type Selection,
 } from '../../jobs/index.ts';
 import type { MaskSettings } from '../../masks/cam-mask.ts';
+import { DEFAULT_AUTO_BACKGROUND } from '../../masks/refine/index.ts';
 
 const USAGE =
-  'generate <dir> [--model ID|FILE] [--job ID] [--method rcam] [--layer layer2] [--workers N] [--bg 0.4] [--ignore-band D] [--min-area N] [--fill-holes] [--norm relu-max|minmax] [--refine none|fast|best] [--classes tags|predicted:P] [--select all|without-mask] [--status S] [--multiscale [--scales 0.5,1,1.5,2] [--no-flip]] [--shard i/n] [--into SHARD_DIR] [--retry-failed] [--new] [--rethreshold] [--every N]';
+  'generate <dir> [--model ID|FILE] [--job ID] [--method rcam] [--layer layer2] [--workers N] [--bg auto|T] [--ignore-band D] [--min-area N] [--fill-holes] [--norm relu-max|minmax] [--refine none|fast|best] [--classes tags|predicted:P] [--select all|without-mask] [--status S] [--multiscale [--scales 0.5,1,1.5,2] [--no-flip]] [--shard i/n] [--into SHARD_DIR] [--retry-failed] [--new] [--rethreshold] [--every N]';
 
 const BOOLEANS = ['fill-holes', 'multiscale', 'no-flip', 'retry-failed', 'rethreshold', 'new'] as const;
 
@@ -106,8 +107,12 @@ function given<T extends object>(o: T): Partial<T> {
 }
 
 function maskFlags(args: ParsedArgs): Partial<MaskSettings> {
+  // absent or 'auto': τ_bg chosen per image by the studio (resolveMaskSettings); a number wins
+  const bg = flagString(args, 'bg');
+  if (bg !== undefined && bg !== 'auto' && !Number.isFinite(Number(bg))) throw new CliError(`--bg must be auto or a number within 0…1, got '${bg}'`);
   return given({
-    bg: flagNumber(args, 'bg'),
+    bg: bg === undefined || bg === 'auto' ? undefined : Number(bg),
+    bgAuto: bg === 'auto' ? { ...DEFAULT_AUTO_BACKGROUND } : undefined,
     ignoreBand: flagNumber(args, 'ignore-band'),
     minArea: flagNumber(args, 'min-area'),
     fillHoles: flagBool(args, 'fill-holes') || undefined,

@@ -83,9 +83,9 @@ export function openPipeline(config: PipelineConfig, runner: ModelRunner | null)
     const deep: Record<string, StoredCam[]> = {};
     if (targets.length > 0) model.deepLayers.forEach((layer, k) => (deep[layer] = stored(got.deep[k], targets)));
     const rgb = rgbAtMaskSize(img, task.width, task.height);
-    const { png, classes, steps } = maskFromStoredCams({ width: task.width, height: task.height, cams, deep, rgb }, spec!.mask, spec!.refine);
+    const { png, classes, steps, bg } = maskFromStoredCams({ width: task.width, height: task.height, cams, deep, rgb }, spec!.mask, spec!.refine);
     const t3 = performance.now();
-    return { imageId: task.imageId, cams, deep, png, classes, steps, timings: { decode: t1 - t0, model: t2 - t1, mask: t3 - t2 } };
+    return { imageId: task.imageId, cams, deep, png, classes, steps, bg, timings: { decode: t1 - t0, model: t2 - t1, mask: t3 - t2 } };
   }
 
   return { image, mask };

@@ -57,6 +57,8 @@ export interface CamTaskResult {
   classes: number[];
   /** what each refinement step did */
   steps: StepRecord[];
+  /** the τ_bg the mask was cut at */
+  bg: number;
   /** where the worker's time went, ms */
   timings: PipelineTimings;
 }

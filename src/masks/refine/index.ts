@@ -5,4 +5,5 @@ export { refineMaps, workSize, downsampleRgb, type RefineInput, type RefineResul
 export { refinedLabels, refinedMaps, type RefinedLabels, type RefinedMaps } from './labels.ts';
 export { resolveRefine, type RefineChoice } from './choice.ts';
 export { gateMaps } from './gate.ts';
+export { autoBackground, autoBackgroundSettings, otsuThreshold, DEFAULT_AUTO_BACKGROUND, AUTO_BG_RANGE, type AutoBackground } from './calibrate.ts';
 export { parAffinity, parPropagate, type Affinity } from './par.ts';

@@ -1,7 +1,7 @@
 // CAMs → per-class maps → label map through the refinement chain: the one function every
 // mask maker calls (batch pipeline, preview, re-threshold, compare view, bench). Without a
 // chain the maps are upsampleCams' and the labels camsToLabels', byte for byte.
-import { labelsFromMaps, maskSettings, upsampleCams, type MaskSettings, type UpsampledCam } from '../cam-mask.ts';
+import { maskSettings, thresholdedMaps, upsampleCams, type MaskSettings, type UpsampledCam } from '../cam-mask.ts';
 import { refineMaps, type RefineInput, type StepRecord } from './refine.ts';
 import type { RefineSettings } from './settings.ts';
 
@@ -16,6 +16,8 @@ export interface RefinedLabels {
   labels: Uint8Array;
   /** what each step did (empty without a chain) */
   steps: StepRecord[];
+  /** the τ_bg the labels were cut at (the automatic rule's choice for this image, else the setting) */
+  bg: number;
 }
 
 /**
@@ -38,6 +40,6 @@ export function refinedLabels(input: RefineInput, refine: RefineSettings | null,
   const { width, height } = input;
   const r = refinedMaps(input, refine, s);
   // an image with no class to explain is background
-  if (input.cams.length === 0) return { labels: new Uint8Array(width * height), steps: r.steps };
-  return { labels: labelsFromMaps(r.maps, width, height, s), steps: r.steps };
+  if (input.cams.length === 0) return { labels: new Uint8Array(width * height), steps: r.steps, bg: s.bg };
+  return { ...thresholdedMaps(r.maps, width, height, s), steps: r.steps };
 }

@@ -1,7 +1,8 @@
 // The named chains the Generate drawer and `generate --refine` offer. Values were chosen on
 // the quality bench's tuning split (docs/quality; the held-out split it reports was not used
-// to choose them). τ_bg stays the job's own setting: the chains' best τ_bg on the bench is
-// the raw maps' 0.4.
+// to choose them); they transfer to a ResNet-18 at 224 px (a working size relative to the
+// image or to the layer2 grid lost there). τ_bg is not part of a chain: a job's default
+// picks it per image (calibrate.ts).
 import { canonicalJson } from '../../contract/canonical.ts';
 import { StudioError } from '../../contract/errors.ts';
 import { REFINE_PRESET_NAMES, type RefinePresetName as RefinePreset } from '../../contract/generation.ts';

@@ -1,11 +1,17 @@
-// docs/quality/refine.md and refine-examples.png from the refinement benchmark's results.
-import { vocPalette } from '../../../src/masks/palette.ts';
-import { refinedLabels, REFINE_PRESETS, DEFAULT_REFINE_PRESET } from '../../../src/masks/refine/index.ts';
+// docs/quality/refine.md from the refinement benchmark's results: both models side by side
+// (the default, the best fixed-τ chain, calibration from fixes), the automatic τ_bg's factor
+// chosen on the tuning splits of every model, the τ tables, every detail source × chain.
+import { refinedLabels, REFINE_PRESETS, DEFAULT_REFINE_PRESET, DEFAULT_AUTO_BACKGROUND } from '../../../src/masks/refine/index.ts';
+import { FIX_FACTORS, FIX_GAIN_COEF } from '../../../src/masks/refine/from-fixes.ts';
 import { camsToLabels, type ClassCam } from '../../../src/masks/cam-mask.ts';
-import { Canvas } from './raster.ts';
-import { CHAINS, REFINE_LAYERS, type ChainScore, type RefineBenchResult } from './refine.ts';
+import type { BackgroundChoice } from '../../../src/contract/calibration.ts';
+import { CHAINS, FIX_COEFS, FIX_DRAWS, FIX_STARTS, REFINE_LAYERS, type RefineBenchResult } from './refine.ts';
+
+const FIX_IMAGES = FIX_DRAWS.images;
 
 const f3 = (v: number) => v.toFixed(3);
+const pct = (v: number) => `${Math.round(v * 100)} %`;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export interface StepTiming {
   step: string;
@@ -13,7 +19,100 @@ export interface StepTiming {
   cpuMs: number;
 }
 
-function table(r: RefineBenchResult): string[] {
+/** what a result is called in tables: the model's folder and the tier */
+export const resultLabel = (r: RefineBenchResult) => `${modelName(r)} · ${r.tier}`;
+export const modelName = (r: RefineBenchResult) => (r.model.includes('resnet18') ? `ResNet-18 (${r.size} px)` : `demo net (${r.size} px)`);
+
+/** The automatic rule's factor chosen on the tuning splits: the best mean tuning mIoU of the default chain over every model × tier. */
+export function chooseFactor(results: readonly RefineBenchResult[]): { factor: number; meanTuning: number; perFactor: { factor: number; mean: number }[] } {
+  const perFactor = FIX_FACTORS.map((factor) => ({
+    factor,
+    mean: mean(results.map((r) => r.taus.find((t) => t.chain === DEFAULT_REFINE_PRESET)!.factors.find((f) => f.factor === factor)!.tuning)),
+  }));
+  const best = perFactor.reduce((a, b) => (b.mean > a.mean ? b : a));
+  return { factor: best.factor, meanTuning: best.mean, perFactor };
+}
+
+const recipe = (r: { refine: string; background: BackgroundChoice }) =>
+  `${r.refine === 'none' ? 'raw' : r.refine}, ${r.background.kind === 'auto' ? `auto ×${r.background.factor.toFixed(2)}` : `τ ${r.background.bg.toFixed(2)}`}`;
+
+/** the headline numbers of one result */
+export function headline(r: RefineBenchResult) {
+  const def = r.taus.find((t) => t.chain === DEFAULT_REFINE_PRESET)!;
+  const cells = r.taus.flatMap((t) => t.miou.map((m, k) => ({ chain: t.chain, tau: t.taus[k], miou: m, good: t.good[k] })));
+  const bestCell = cells.reduce((a, b) => (b.miou > a.miou ? b : a));
+  const old = def.miou[def.taus.indexOf(0.4)];
+  /** per start (FIX_STARTS): the rest's mIoU after calibration (mean, worst), the job's own, the best fixed-τ chain's and the best fixed-τ cell's (means) */
+  const fixes = (start: string) => {
+    const ds = (r.fixes?.draws ?? []).filter((d) => d.start === start);
+    const after = ds.map((d) => d.rest.calibrated);
+    return {
+      mean: ds.length ? mean(after) : NaN,
+      worst: ds.length ? Math.min(...after) : NaN,
+      own: ds.length ? mean(ds.map((d) => d.rest.start)) : NaN,
+      tunedFixed: ds.length ? mean(ds.map((d) => d.rest.tunedFixed)) : NaN,
+      bestFixed: ds.length ? mean(ds.map((d) => d.rest.bestFixedOnRest)) : NaN,
+      recommended: ds.filter((d) => d.recommended).length,
+      draws: ds.length,
+    };
+  };
+  return {
+    raw: r.scores.find((s) => s.method === 'rcam' && s.layer === 'layer2' && s.chain === 'raw')!,
+    auto: def.auto,
+    oldDefault: { miou: old, good: def.good[def.taus.indexOf(0.4)] },
+    bestCell,
+    tunedFixed: r.tunedFixed,
+    fixes,
+  };
+}
+
+function sideBySide(results: readonly RefineBenchResult[]): string[] {
+  const rows: [string, (r: RefineBenchResult) => string][] = [
+    ['raw R-CAM@layer2 (τ from the tuning split)', (r) => { const h = headline(r); return `${f3(h.raw.test)} (τ ${h.raw.tau.toFixed(2)})`; }],
+    [`before: \`${DEFAULT_REFINE_PRESET}\`, τ_bg 0.4 (the old default)`, (r) => { const h = headline(r); return `${f3(h.oldDefault.miou)} · ${pct(h.oldDefault.good)}`; }],
+    [`**default, no flags**: \`${DEFAULT_REFINE_PRESET}\`, τ_bg per image (Otsu ×${DEFAULT_AUTO_BACKGROUND.factor})`, (r) => { const h = headline(r); return `**${f3(h.auto.miou)}** · ${pct(h.auto.good)} (mean τ ${h.auto.meanTau.toFixed(2)})`; }],
+    ['best fixed-τ chain, chosen on the tuning split', (r) => (r.tunedFixed ? `${f3(r.tunedFixed.test)} (\`${r.tunedFixed.chain}\`, τ ${r.tunedFixed.tau.toFixed(2)})` : '—')],
+    ['best fixed-τ cell of the test split itself', (r) => { const h = headline(r); return `${f3(h.bestCell.miou)} · ${pct(h.bestCell.good)} (\`${h.bestCell.chain}\`, τ ${h.bestCell.tau.toFixed(2)})`; }],
+    ['default − best fixed-τ cell', (r) => { const h = headline(r); const d = h.auto.miou - h.bestCell.miou; return `${d >= 0 ? '+' : ''}${f3(d)}`; }],
+    ...FIX_STARTS.map((s): [string, (r: RefineBenchResult) => string] => [
+      `calibrated from ${FIX_IMAGES} fixed images of a job that ran the ${s.name}: the rest of the split (mean · worst of the draws; the job's own; changed in how many draws)`,
+      (r) => {
+        const x = headline(r).fixes(s.name);
+        return `${f3(x.mean)} · ${f3(x.worst)} (own ${f3(x.own)}; ${x.recommended}/${x.draws})`;
+      },
+    ]),
+    ['best fixed-τ chain (tuning split) / best fixed-τ cell of each rest, on the same rests (means)', (r) => { const x = headline(r).fixes(FIX_STARTS[0].name); return `${f3(x.tunedFixed)} / ${f3(x.bestFixed)}`; }],
+  ];
+  const out = [`| test split (R-CAM@layer2; mIoU · share of images with their own mIoU ≥ 0.8) | ${results.map(resultLabel).join(' | ')} |`, `| --- | ${results.map(() => '---').join(' | ')} |`];
+  for (const [name, cell] of rows) out.push(`| ${name} | ${results.map(cell).join(' | ')} |`);
+  return out;
+}
+
+function factorTable(results: readonly RefineBenchResult[]): string[] {
+  const choice = chooseFactor(results);
+  const out = [`| tuning split, \`${DEFAULT_REFINE_PRESET}\` chain | ${FIX_FACTORS.map((f) => `×${f.toFixed(2)}`).join(' | ')} | best fixed τ |`, `| --- | ${FIX_FACTORS.map(() => '---').join(' | ')} | --- |`];
+  for (const r of results) {
+    const t = r.taus.find((x) => x.chain === DEFAULT_REFINE_PRESET)!;
+    const fixed = r.scores.find((s) => s.method === 'rcam' && s.layer === 'layer2' && s.chain === DEFAULT_REFINE_PRESET)!;
+    out.push(`| ${resultLabel(r)} | ${t.factors.map((f) => (f.factor === choice.factor ? `**${f3(f.tuning)}**` : f3(f.tuning))).join(' | ')} | ${f3(fixed.tuning)} (τ ${fixed.tau.toFixed(2)}) |`);
+  }
+  out.push(`| mean | ${choice.perFactor.map((p) => (p.factor === choice.factor ? `**${f3(p.mean)}**` : f3(p.mean))).join(' | ')} | |`);
+  out.push('', `Chosen on the tuning splits: **×${choice.factor.toFixed(2)}** (mean ${f3(choice.meanTuning)}); the studio's rule (src/masks/refine/calibrate.ts DEFAULT_AUTO_BACKGROUND) uses ×${DEFAULT_AUTO_BACKGROUND.factor.toFixed(2)}${choice.factor === DEFAULT_AUTO_BACKGROUND.factor ? '.' : ' — **they differ: update the constant**.'}`);
+  return out;
+}
+
+function tauTable(r: RefineBenchResult): string[] {
+  const taus = r.taus[0].taus;
+  const out = [`| chain | ${taus.map((t) => `τ ${t.toFixed(2)}`).join(' | ')} | **auto** (mean τ) |`, `| --- | ${taus.map(() => '---').join(' | ')} | --- |`];
+  for (const t of r.taus) {
+    const best = Math.max(...t.miou);
+    const cells = t.miou.map((m, k) => `${m === best ? `**${f3(m)}**` : f3(m)} · ${pct(t.good[k])}`);
+    out.push(`| \`${t.chain}\` | ${cells.join(' | ')} | **${f3(t.auto.miou)}** · ${pct(t.auto.good)} (${t.auto.meanTau.toFixed(2)}) |`);
+  }
+  return out;
+}
+
+function sourceTable(r: RefineBenchResult): string[] {
   const methods = [...new Set(r.scores.map((s) => s.method))];
   const chains = CHAINS.map((c) => c.name).filter((c) => r.scores.some((s) => s.chain === c));
   const out = [`| detail source | ${chains.join(' | ')} |`, `| --- | ${chains.map(() => '---').join(' | ')} |`];
@@ -21,50 +120,91 @@ function table(r: RefineBenchResult): string[] {
     for (const l of REFINE_LAYERS) {
       const cells = chains.map((c) => {
         const s = r.scores.find((x) => x.method === m && x.layer === l && x.chain === c);
-        return s ? `${f3(s.test)} (${f3(s.tuning)}, τ ${s.tau.toFixed(2)})` : '—';
+        return s ? `${f3(s.test)} (${f3(s.tuning)}, τ ${s.tau.toFixed(2)}) · auto ${f3(s.autoTest)}` : '—';
       });
-      out.push(`| ${m}@${l} | ${cells.join(' | ')} |`);
+      const n = r.scores.find((x) => x.method === m)!.scenes;
+      out.push(`| ${m}@${l}${n !== r.scenes ? ` (${n} scenes)` : ''} | ${cells.join(' | ')} |`);
     }
   }
   return out;
 }
 
-export function verdictLines(r: RefineBenchResult): string[] {
-  const get = (m: string, l: string, c: string) => r.scores.find((s) => s.method === m && s.layer === l && s.chain === c);
-  const raw = r.scores.filter((s) => s.chain === 'raw').sort((a, b) => b.test - a.test);
-  const chained = r.scores.filter((s) => s.chain !== 'raw').sort((a, b) => b.test - a.test);
-  const r2 = r.scores.filter((s) => s.method === 'rcam' && s.layer === 'layer2' && s.chain !== 'raw').sort((a, b) => b.test - a.test);
-  const def = get('rcam', 'layer2', DEFAULT_REFINE_PRESET)!;
-  const lines = [
-    `- Raw R-CAM@layer2: **${f3(get('rcam', 'layer2', 'raw')!.test)}**; best raw method × layer: ${raw[0].method}@${raw[0].layer} ${f3(raw[0].test)}.`,
-    `- The default chain (\`${DEFAULT_REFINE_PRESET}\`) on R-CAM@layer2: **${f3(def.test)}** (τ_bg ${def.tau.toFixed(2)} from the tuning split) — ${def.test > raw[0].test ? 'above' : 'not above'} every raw method × layer.`,
-    `- Best chain with R-CAM@layer2 as the detail source: \`${r2[0].chain}\` ${f3(r2[0].test)}.`,
-    `- Best of everything: ${chained[0].method}@${chained[0].layer} + \`${chained[0].chain}\` ${f3(chained[0].test)}.`,
-  ];
-  return lines;
+function fixesTable(r: RefineBenchResult): string[] {
+  const out = ['| the job ran | fixed images | recommended | after calibration (rest) | the job\'s own (rest) | best fixed-τ chain, tuning split (rest) | best fixed-τ cell of the rest |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  for (const d of r.fixes?.draws ?? []) {
+    out.push(`| ${d.start} | ${d.fixed[0]}–${d.fixed[1] - 1} | ${d.recommended ? recipe(d.proposed) : '— (keeps its own)'} | **${f3(d.rest.calibrated)}** | ${f3(d.rest.start)} | ${f3(d.rest.tunedFixed)} | ${f3(d.rest.bestFixedOnRest)} |`);
+  }
+  return out;
 }
 
-export function renderRefineReport(results: RefineBenchResult[], timings: StepTiming[], command: string): string {
+/** The evidence margin of calibration from fixes (coef/√n), chosen on the tuning splits: the rest's mean mIoU per model × tier × start. */
+function marginTable(results: readonly RefineBenchResult[]): string[] {
+  const out = [`| tuning split: the rest's mean mIoU after ${FIX_IMAGES} fixes | ${FIX_COEFS.map((c) => `${c}/√n`).join(' | ')} | the job's own |`, `| --- | ${FIX_COEFS.map(() => '---').join(' | ')} | --- |`];
+  const sums = FIX_COEFS.map(() => 0);
+  let rows = 0;
+  for (const r of results) {
+    for (const s of FIX_STARTS) {
+      const ms = (r.fixes?.margins ?? []).filter((m) => m.start === s.name);
+      if (!ms.length) continue;
+      rows++;
+      FIX_COEFS.forEach((c, k) => (sums[k] += ms.find((m) => m.coef === c)!.mean));
+      out.push(`| ${resultLabel(r)}, the job ran the ${s.name} | ${FIX_COEFS.map((c) => f3(ms.find((m) => m.coef === c)!.mean)).join(' | ')} | ${f3(ms[0].startMean)} |`);
+    }
+  }
+  const means = sums.map((v) => v / rows);
+  const best = FIX_COEFS[means.indexOf(Math.max(...means))];
+  out.push(`| mean | ${means.map((v, k) => (FIX_COEFS[k] === best ? `**${f3(v)}**` : f3(v))).join(' | ')} | |`);
+  out.push('', `Best on the tuning splits: **${best}/√n**; the studio's rule (src/masks/refine/from-fixes.ts requiredGain) uses ${FIX_GAIN_COEF}/√n${best === FIX_GAIN_COEF ? '.' : ' — **they differ**.'}`);
+  return out;
+}
+
+export function renderRefineReport(all: readonly RefineBenchResult[], timings: StepTiming[], command: string): string {
+  // the comparisons below are R-CAM@layer2's: results without it (a Score-CAM-only run) have only their rows
+  const results = all.filter((r) => r.taus.length > 0);
   const lines = [
-    '# Refinement benchmark: CAMs → masks worth fixing',
+    '# Refinement benchmark: CAMs → masks worth fixing, on two classifiers',
     '',
     `Command: \`${command}\``,
     '',
-    '- Each cell: **test-split mIoU** at the τ_bg chosen on the tuning split (the tuning split\'s own mIoU, the chosen τ_bg). Tuning split: scene seed 31337; test split: the held-out scenes of results.md (seed 90210); both use Fashion-MNIST t10k items only, which no classifier saw in training.',
-    '- Masks as the batch pipeline makes them: float16-stored maps → `src/masks/refine` (normalise at feature resolution → working size → gate → PAR → image size) → argmax over the tags vs τ_bg → clean-ups. `raw` is today\'s pipeline without a chain.',
-    `- Chains: \`gate\` = cross-layer gating only (R^a · deep^(1−a), deep = the deeper of layer3/layer4 the detail layer has); \`PAR\` = PAR only; \`fast\` / \`best\` = the presets (gate + PAR); \`+ fill + clean\` adds hole filling and removal of regions < 32 px; \`+ ignore band\` sends |s − τ| ≤ 0.05 to 255 (counted as a miss for the pixel's class). Preset values: \`fast\` ${JSON.stringify(REFINE_PRESETS.fast)}; \`best\` ${JSON.stringify(REFINE_PRESETS.best)}.`,
+    '- Models: the 128-px demo net (layer2 16×16×32) and a torchvision ResNet-18 at 224 px (layer2 28×28×128) trained by the same `demo/tools/train.py` (see docs/quality/README.md for where it lives). Scenes: tuning split seed 31337, test split seed 90210 (the raw part\'s held-out scenes), Fashion-MNIST t10k items only, which no classifier saw in training; at each model\'s input size.',
+    '- A fixed τ_bg is chosen on the tuning split and reported on the test split; **auto** is the studio\'s per-image τ_bg (Otsu\'s threshold of the image\'s own refined score map × a factor, src/masks/refine/calibrate.ts): no ground truth, nothing tuned per model; its one factor was chosen on the tuning splits of both models (table below).',
+    '- Masks as the batch pipeline makes them: float16 maps → `src/masks/refine` (normalise at feature resolution → working size → gate → PAR → image size) → argmax over the tags vs τ_bg → clean-ups. Maps are cached per model × method × split (test/bench/quality/map-cache.ts), so every sweep below re-uses one model run.',
+    `- Chains: \`gate\` = the default chain's gate alone (R^a · deep^(1−a)); \`PAR\` = its PAR alone; \`fast\` / \`best\` = the presets; \`+ fill + clean\` adds hole filling and removal of regions < 32 px; \`+ ignore band\` sends |s − τ| ≤ 0.05 to 255 (a miss); \`fast, work 4×grid\` is the default chain at a working size relative to the layer2 grid (4 px per cell: 64 px on the demo net, where it is \`fast\`, 112 px on the ResNet-18) instead of 64 px. Preset values: \`fast\` ${JSON.stringify(REFINE_PRESETS.fast)}; \`best\` ${JSON.stringify(REFINE_PRESETS.best)}.`,
+    '- Calibration from fixes: the test split\'s images k·10 … k·10+9 (k = 0…9) stand in for a person\'s first fixed masks (their ground truth) of a job that ran the default or the old default (τ 0.4); the studio ranks every preset chain × automatic factor 0.8–1.3 or fixed τ 0.1–0.7 on those 10 images (src/masks/refine/from-fixes.ts) and recommends the top one only when it beats the job\'s own by the evidence margin; the recipe it ends with is scored on the other 190 images.',
+    '',
+    '## Both models side by side',
+    '',
+    ...sideBySide(results),
+    '',
+    '## The automatic τ_bg\'s factor, chosen on the tuning splits',
+    '',
+    ...factorTable(results),
+    '',
+    '## How much evidence calibration from fixes asks for, chosen on the tuning splits',
+    '',
+    `A recipe is recommended only when it beats the job's own on the fixed images by coef/√n (n fixed images). Draws: images k·${FIX_IMAGES} … k·${FIX_IMAGES}+${FIX_IMAGES - 1} of the tuning split, k = 0…9.`,
+    '',
+    ...marginTable(results),
     '',
   ];
-  for (const r of results) {
-    lines.push(`## ${r.model} — ${r.tier} scenes at ${r.size}×${r.size} (${r.scenes} per split, ${r.executor}, ${r.seconds.toFixed(0)} s)`, '');
-    lines.push(...verdictLines(r), '');
-    lines.push(...table(r), '');
+  for (const r of all) {
+    lines.push(`## ${resultLabel(r)} — ${r.scenes} scenes per split (${r.executor}, ${r.seconds.toFixed(0)} s)`, '');
+    if (!r.taus.length) {
+      lines.push(...sourceTable(r), '');
+      continue;
+    }
+    lines.push('R-CAM@layer2 on the test split, mIoU · share of images with their own mIoU ≥ 0.8, per fixed τ_bg and with the automatic τ_bg:', '');
+    lines.push(...tauTable(r), '');
+    lines.push('Calibration from 10 fixed images (their ground truth standing in for the person), scored on the rest of the test split:', '');
+    lines.push(...fixesTable(r), '');
+    lines.push('Every detail source × chain: test mIoU at the τ_bg tuned on the tuning split (tuning mIoU, τ) · test mIoU with the automatic τ_bg:', '');
+    lines.push(...sourceTable(r), '');
     const ms = Object.entries(r.msPerScene).map(([k, v]) => `${k} ${v.toFixed(1)} ms`);
-    lines.push(`Labels per scene (R-CAM@layer2, ${r.size}×${r.size}, this run, loaded machine): ${ms.join(' · ')}.`, '');
+    lines.push(`Maps → scores per scene (R-CAM@layer2, ${r.size}×${r.size}, this run, loaded machine): ${ms.join(' · ')}.`, '');
   }
   if (timings.length) {
     const base = timings[0];
-    lines.push('## Time per step at 512×512, 2 classes (one core; wall and CPU ms per image, ratio against raw labels measured in the same run)', '');
+    lines.push('## Time per step at 512×512, 2 classes (demo net\'s maps; one core; wall and CPU ms per image, ratio against raw labels measured in the same run)', '');
     lines.push('| step | ms | CPU ms | × raw |', '| --- | --- | --- | --- |');
     for (const t of timings) lines.push(`| ${t.step} | ${t.ms.toFixed(1)} | ${t.cpuMs.toFixed(1)} | ${(t.cpuMs / base.cpuMs).toFixed(2)} |`);
     lines.push('');
@@ -77,12 +217,14 @@ export function timeSteps(rgb: Uint8Array, size: number, cams: ClassCam[], deep:
   const input = { width: size, height: size, rgb, cams, deep };
   const fast = REFINE_PRESETS.fast!;
   const best = REFINE_PRESETS.best!;
+  const auto = { bgAuto: { ...DEFAULT_AUTO_BACKGROUND } };
   const steps: [string, () => unknown][] = [
     ['raw labels (no chain)', () => camsToLabels(cams, size, size, { bg: 0.4 })],
-    ['gate only (best)', () => refinedLabels(input, { ...best, par: null }, { bg: 0.4 })],
+    ['raw labels, automatic τ_bg', () => camsToLabels(cams, size, size, auto)],
+    ['gate only (fast)', () => refinedLabels(input, { ...fast, par: null }, { bg: 0.4 })],
     ['PAR only (fast)', () => refinedLabels(input, { ...fast, gate: null }, { bg: 0.4 })],
-    ['PAR only (best)', () => refinedLabels(input, { ...best, gate: null }, { bg: 0.4 })],
     ['fast chain', () => refinedLabels(input, fast, { bg: 0.4 })],
+    ['fast chain, automatic τ_bg (the default)', () => refinedLabels(input, fast, auto)],
     ['best chain', () => refinedLabels(input, best, { bg: 0.4 })],
     ['best chain + fill + clean', () => refinedLabels(input, best, { bg: 0.4, fillHoles: true, minArea: 32, smallTo: 'background' })],
   ];
@@ -95,96 +237,4 @@ export function timeSteps(rgb: Uint8Array, size: number, cams: ClassCam[], deep:
     const c = process.cpuUsage(c0);
     return { step, ms: wall, cpuMs: (c.user + c.system) / 1000 / reps };
   });
-}
-
-const PAL = vocPalette();
-const labelsRgb = (l: Uint8Array) => {
-  const out = new Uint8Array(l.length * 3);
-  for (let i = 0; i < l.length; i++) out.set(l[i] === 255 ? [255, 255, 255] : PAL.subarray(l[i] * 3, l[i] * 3 + 3), i * 3);
-  return out;
-};
-
-/** image | ground truth | raw R-CAM@layer2 | refined (best chain), per example scene and model */
-export async function writeRefineGrid(results: RefineBenchResult[], file: string): Promise<void> {
-  const cell = 160;
-  const gap = 6;
-  const top = 70;
-  const blockW = 4 * (cell + gap) + 24;
-  const rows = Math.max(...results.map((r) => r.examples.length));
-  const c = new Canvas(10 + results.length * blockW, top + rows * (cell + gap) + 20);
-  c.text(10, 20, 'R-CAM@layer2 pseudo-masks, raw vs the best refinement chain (test split; τ_bg from the tuning split)', { size: 14, bold: true });
-  results.forEach((r, b) => {
-    const x0 = 10 + b * blockW;
-    c.text(x0, 42, `${r.model.split('/').slice(-2).join('/')} · ${r.tier} · ${r.size} px`, { size: 12, bold: true });
-    ['image', 'ground truth', `raw (τ ${r.examples[0]?.tauRaw.toFixed(2)})`, `refined (τ ${r.examples[0]?.tauRefined.toFixed(2)})`].forEach((t, k) =>
-      c.text(x0 + k * (cell + gap) + cell / 2, top - 8, t, { anchor: 'middle', size: 12 }),
-    );
-    r.examples.forEach((ex, i) => {
-      const y = top + i * (cell + gap);
-      const S = ex.scene.size;
-      const sc = cell / S;
-      c.image(x0, y, ex.scene.rgb, S, S, sc);
-      c.image(x0 + (cell + gap), y, labelsRgb(ex.scene.labelMap), S, S, sc);
-      c.image(x0 + 2 * (cell + gap), y, labelsRgb(ex.raw), S, S, sc);
-      c.image(x0 + 3 * (cell + gap), y, labelsRgb(ex.refined), S, S, sc);
-    });
-  });
-  await c.writePng(file);
-}
-
-export type { ChainScore };
-
-const CHAIN_COLOURS: Record<string, readonly [number, number, number]> = {
-  raw: [150, 150, 150],
-  gate: [230, 159, 0],
-  PAR: [86, 180, 233],
-  fast: [0, 158, 115],
-  best: [0, 114, 178],
-  'best + fill + clean': [204, 121, 167],
-  'best + ignore band': [213, 94, 0],
-};
-
-/** docs/quality/refine.png: test-split mIoU per detail source (rcam and layercam, layers 2–4), one bar per chain, one panel per model × tier */
-export async function writeRefinePlot(results: RefineBenchResult[], file: string): Promise<void> {
-  const panelW = 430;
-  const panelH = 300;
-  const W = 40 + results.length * (panelW + 30) + 170;
-  const H = panelH + 140;
-  const c = new Canvas(W, H);
-  c.text(20, 24, 'Test-split mIoU by detail source and refinement chain (τ_bg tuned on the tuning split)', { size: 14, bold: true });
-  const chains = CHAINS.map((x) => x.name);
-  results.forEach((r, p) => {
-    const x0 = 60 + p * (panelW + 30);
-    const y0 = 60;
-    const sources = ['rcam', 'layercam'].flatMap((m) => REFINE_LAYERS.map((l) => [m, l] as const)).filter(([m, l]) => r.scores.some((s) => s.method === m && s.layer === l));
-    c.text(x0, y0 - 8, `${r.model.split('/').slice(-2).join('/')} · ${r.tier} · ${r.size} px`, { size: 12, bold: true });
-    c.line(x0, y0 + panelH, x0 + panelW, y0 + panelH, [0, 0, 0]);
-    c.line(x0, y0, x0, y0 + panelH, [0, 0, 0]);
-    for (let t = 0; t <= 1.0001; t += 0.2) {
-      const y = y0 + panelH - t * panelH;
-      c.line(x0 - 4, y, x0 + panelW, y, [225, 225, 225]);
-      c.text(x0 - 8, y + 4, t.toFixed(1), { anchor: 'end', size: 10 });
-    }
-    const groupW = panelW / sources.length;
-    sources.forEach(([m, l], g) => {
-      const present = chains.filter((ch) => r.scores.some((s) => s.method === m && s.layer === l && s.chain === ch));
-      const bw = (groupW - 10) / present.length;
-      present.forEach((ch, k) => {
-        const s = r.scores.find((x) => x.method === m && x.layer === l && x.chain === ch)!;
-        const h = s.test * panelH;
-        c.rect(x0 + g * groupW + 5 + k * bw, y0 + panelH - h, Math.max(1, bw - 1), h, CHAIN_COLOURS[ch] ?? [0, 0, 0]);
-      });
-      c.text(x0 + g * groupW + groupW / 2, y0 + panelH + 16, `${m === 'rcam' ? 'R-CAM' : 'Layer-CAM'}`, { anchor: 'middle', size: 10 });
-      c.text(x0 + g * groupW + groupW / 2, y0 + panelH + 30, l, { anchor: 'middle', size: 10 });
-    });
-  });
-  let ly = 70;
-  const lx = W - 160;
-  for (const ch of chains) {
-    c.rect(lx, ly - 10, 14, 14, CHAIN_COLOURS[ch]);
-    c.text(lx + 20, ly + 2, ch, { size: 11 });
-    ly += 20;
-  }
-  c.text(20, H - 20, 'mIoU over 11 classes incl. background; masks as the batch pipeline makes them (float16 maps, src/masks/refine).', { size: 11, color: [60, 60, 60] });
-  await c.writePng(file);
 }

@@ -1,7 +1,7 @@
 // The CLI end to end: `generate` killed with SIGKILL in a real child process and run again
 // finishes exactly the images not done, with the masks of an uninterrupted run; sharded
 // runs into their own folders merge back with human work untouched; rollback; model add.
-import { DEFAULT_REFINE_PRESET, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
+import { DEFAULT_AUTO_BACKGROUND, DEFAULT_REFINE_PRESET, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -187,7 +187,8 @@ describe('generate/merge/rollback/model commands', () => {
       [1, 'generate', 'done', 3, 3],
       [2, 'rethreshold', 'done', 3, 3],
     ]);
-    expect(lines[0].what).toBe(`model 1 (${path.basename(q.models.list()[0].file)}), rcam @ layer2 τ_bg 0.4, refine ${DEFAULT_REFINE_PRESET}`);
+    // job 1 ran without --bg: τ_bg chosen per image
+    expect(lines[0].what).toBe(`model 1 (${path.basename(q.models.list()[0].file)}), rcam @ layer2 τ_bg auto (×${DEFAULT_AUTO_BACKGROUND.factor}), refine ${DEFAULT_REFINE_PRESET}`);
     expect(lines[1].what).toBe('re-threshold of job 1, rcam @ layer2 τ_bg 0.4');
     expect(lines.every((l) => l.rolledBackAt === null)).toBe(true);
     q.close();

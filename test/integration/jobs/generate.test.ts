@@ -16,6 +16,7 @@ import {
   startJob,
   type JobProgress,
 } from '../../../src/jobs/index.ts';
+import { AUTO_BG_RANGE, DEFAULT_AUTO_BACKGROUND } from '../../../src/masks/refine/index.ts';
 import { chooseExecutor } from '../../../src/engine/executor.ts';
 import { loadModel } from '../../../src/engine/load.ts';
 import { preprocessFile, readPreprocessFor } from '../../../src/engine/preprocess.ts';
@@ -58,7 +59,11 @@ describe('generation job', () => {
     expect(running.at(-1)!.imagesPerSec).toBeGreaterThan(0);
     for (const img of p.images.all()) {
       const cur = p.masks.current(img.id)!;
-      expect(cur.version.provenance).toMatchObject({ source: 'generated', method: 'rcam', layer: 'layer2', jobId: h.jobId, thresholds: { bg: 0.4 } });
+      // no τ_bg given: chosen per image (the rule's factor and this image's τ_bg are recorded)
+      expect(cur.version.provenance).toMatchObject({ source: 'generated', method: 'rcam', layer: 'layer2', jobId: h.jobId, thresholds: { bgAuto: DEFAULT_AUTO_BACKGROUND.factor } });
+      const bg = cur.version.provenance.thresholds!.bg;
+      expect(bg).toBeGreaterThanOrEqual(AUTO_BG_RANGE[0]);
+      expect(bg).toBeLessThanOrEqual(AUTO_BG_RANGE[1]);
       const m = decodeLabelPng(cur.png);
       expect([m.width, m.height]).toEqual([img.width, img.height]);
       const tags = p.images.tags(img.id);

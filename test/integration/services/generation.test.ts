@@ -125,7 +125,7 @@ describe('generation services', () => {
     expect(second.message).toMatch(new RegExp(`job ${jobId}\\) is already running`));
     const running = await call<GenerationStatus>('generationStatus');
     expect(running.running).toBe(true);
-    expect(running.defaults).toEqual({ method: 'rcam', layer: 'layer2', mask: { bg: 0.4, ignoreBand: 0, minArea: 0, fillHoles: false }, refine: DEFAULT_REFINE_PRESET });
+    expect(running.defaults).toEqual({ method: 'rcam', layer: 'layer2', mask: { bg: 0.4, bgPerImage: true, ignoreBand: 0, minArea: 0, fillHoles: false }, refine: DEFAULT_REFINE_PRESET });
 
     const end = await finished(jobId);
     expect(end).toMatchObject({ jobId, state: 'done', total: 4, done: 4, errorCount: 0 });

@@ -1,6 +1,8 @@
 // The Generate panel's state: registered models, the job settings (their defaults from the
-// services' generationStatus), the live threshold preview (debounced, one request in
-// flight, the newest settings win), the running job's progress from 'job.progress' /
+// services' generationStatus; τ_bg per image by default, the slider's for every image once
+// moved), the live threshold preview (debounced, one request in flight, the newest
+// settings win) with the τ the per-image rule picks for it, calibration from a person's
+// first fixes (proposal, re-refine), the running job's progress from 'job.progress' /
 // 'job.finished' events, and the project's job list (resume, roll back). Lives as long as
 // the session (not the drawer), so a job keeps refreshing the grid while the drawer is closed.
 import {
@@ -16,6 +18,7 @@ import {
   type StartedJob,
 } from '../../../../src/contract/generation.ts';
 import type { JobInfo, JobProgress, RollbackReport } from '../../../../src/contract/jobs.ts';
+import type { FixProposal } from '../../../../src/contract/calibration.ts';
 import type { StudioClient } from '../api.ts';
 import type { GridState } from './grid.svelte.ts';
 import type { ProjectState } from './project.svelte.ts';
@@ -65,6 +68,16 @@ export class GenerationState {
   preview = $state.raw<PreviewFrame | null>(null);
   previewBusy = $state(false);
   previewError = $state<string | null>(null);
+  /** with τ_bg per image: the τ the studio's rule picks for the previewed image (null: not known yet) */
+  imageTau = $state.raw<{ imageId: number; tau: number } | null>(null);
+
+  /** calibration from the person's fixes: the studio's proposal for the latest finished job */
+  fixProposal = $state.raw<FixProposal | null>(null);
+  proposing = $state(false);
+  fixError = $state<string | null>(null);
+  /** the re-refine job a proposal started */
+  fixApplied = $state.raw<{ jobId: number; images: number } | null>(null);
+  applyingFix = $state(false);
 
   /** a job is starting or running */
   readonly active = $derived(this.job !== null && (this.job.state === 'starting' || this.job.state === 'running'));
@@ -77,6 +90,8 @@ export class GenerationState {
   /** the settings in use: the person's, else the services' defaults */
   readonly settings = $derived(this.thresholds ?? this.defaults?.mask ?? null);
   readonly chain = $derived(this.refine ?? this.defaults?.refine ?? null);
+  /** τ_bg is chosen per image by the studio (the default), not the slider's for every image */
+  readonly perImage = $derived(this.settings?.bgPerImage === true);
 
   #previewTimer: ReturnType<typeof setTimeout> | null = null;
   #previewInFlight = false;
@@ -124,10 +139,21 @@ export class GenerationState {
     }
   }
 
-  /** Changes one mask setting (the others stay at their defaults or earlier values). */
+  /**
+   * Changes one mask setting (the others stay at their defaults or earlier values). Moving
+   * τ_bg by hand sets one τ for every image.
+   */
   setThreshold<K extends keyof MaskThresholds>(key: K, value: MaskThresholds[K]): void {
     if (!this.settings) return;
-    this.thresholds = { ...this.settings, [key]: value };
+    this.thresholds = { ...this.settings, [key]: value, ...(key === 'bg' ? { bgPerImage: false } : {}) };
+  }
+
+  /** τ_bg per image (the studio's rule) or one τ for every image (starting from the previewed image's τ). */
+  setPerImage(on: boolean): void {
+    const t = this.settings;
+    if (!t || t.bgPerImage === on) return;
+    const tau = this.imageTau && this.imageTau.imageId === this.#previewImage ? this.imageTau.tau : t.bg;
+    this.thresholds = { ...t, bgPerImage: on, ...(on ? {} : { bg: tau }) };
   }
 
   resetThresholds(): void {
@@ -204,8 +230,11 @@ export class GenerationState {
       // the CAMs are computed once per image; both masks are cheap rebuilds from them
       const png = await this.#client.previewMask({ ...req, refine });
       const raw = refine === 'none' ? null : await this.#client.previewMask({ ...req, refine: 'none' });
+      // the τ the per-image rule picked for this image (cheap: the CAMs are cached by now)
+      const tau = t.bgPerImage ? await this.#client.autoBackground({ imageId, modelId: this.modelId, method: this.method, layer: this.layer, refine }) : null;
       if (imageId === this.#previewImage) {
         this.preview = { imageId, png, raw, key };
+        this.imageTau = tau === null ? null : { imageId, tau };
         this.previewError = null;
       }
     } catch (err) {
@@ -276,6 +305,48 @@ export class GenerationState {
     } catch (err) {
       this.startError = (err as Error).message;
     }
+  }
+
+  /**
+   * The studio's proposal from the masks a person edited or approved among the latest
+   * finished job's images: the chain and τ_bg rule that reproduce them best.
+   */
+  async proposeFromFixes(): Promise<void> {
+    this.proposing = true;
+    this.fixError = null;
+    this.fixApplied = null;
+    try {
+      this.fixProposal = await this.#client.proposeFromFixes(null);
+    } catch (err) {
+      this.fixError = (err as Error).message;
+      this.fixProposal = null;
+    } finally {
+      this.proposing = false;
+    }
+  }
+
+  /** Rebuilds the proposal's job's unreviewed masks with its recipe (a re-threshold job; progress in the footer). */
+  async applyFixProposal(): Promise<void> {
+    const p = this.fixProposal;
+    if (!p?.best || p.best.refine === 'custom' || this.active) return;
+    this.applyingFix = true;
+    this.fixError = null;
+    try {
+      this.fixApplied = await this.#client.applyFixProposal({ jobId: p.jobId, refine: p.best.refine, background: p.best.background });
+    } catch (err) {
+      this.fixError = (err as Error).message;
+    } finally {
+      this.applyingFix = false;
+    }
+  }
+
+  /** The proposal's chain and τ_bg rule into the panel, for the next jobs. */
+  adoptFixProposal(): void {
+    const b = this.fixProposal?.best;
+    const t = this.settings;
+    if (!b || b.refine === 'custom' || !t) return;
+    this.refine = b.refine;
+    this.thresholds = b.background.kind === 'fixed' ? { ...t, bgPerImage: false, bg: b.background.bg } : { ...t, bgPerImage: true };
   }
 
   /** Undoes a job; the grid and the counts follow. */
