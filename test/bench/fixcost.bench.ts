@@ -12,16 +12,16 @@
 // [--refine P] [--json OUT]: the images are the test set (today's tools at the settings
 // chosen on the demo's tuning split), the table goes to stdout.
 //
-// Common: [--smart METHOD] (the smart region's solver, default the studio's),
+// Common: [--bg auto|T] (τ_bg of the masks to fix: auto = chosen per image, a job's default),
+// [--smart METHOD] (the smart region's solver, default the studio's),
 // [--cache DIR|none] (CAM cache, default ~/.cache/relevance-studio/bench-cams),
 // [--executor onnxruntime|tfjs].
 // The masks to fix are the studio's generated masks (default chain: rcam, layer2, the
-// `fast` refinement, τ_bg 0.4 — this branch's defaults).
+// `fast` refinement, τ_bg chosen per image — a job's defaults).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isCamMethod, type CamMethod } from '../../src/engine/cams/methods.ts';
 import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD } from '../../src/contract/generation.ts';
-import { DEFAULT_MASK_SETTINGS } from '../../src/masks/cam-mask.ts';
 import { DEFAULT_REFINE_PRESET, deepLayersOf, refinePreset } from '../../src/masks/refine/index.ts';
 import { DEFAULT_SMART_REGION, SMART_METHODS, smartRegionSettings, type SmartMethod, type SmartRegionSettings } from '../../src/masks/smart-region/index.ts';
 import { CamSource, defaultCacheDir, folderImages, sceneImages, type BenchImage } from './fixcost/data.ts';
@@ -146,7 +146,10 @@ export async function run(args: string[]): Promise<void> {
   const smart = smartRegionSettings({ method: smartName as SmartMethod });
   const cacheFlag = flag(args, '--cache');
   const cacheDir = cacheFlag === 'none' ? null : (cacheFlag ?? defaultCacheDir());
-  const chain: ChainSpec = { refine, layer, bg: DEFAULT_MASK_SETTINGS.bg };
+  const bgFlag = flag(args, '--bg') ?? 'auto';
+  const bg = bgFlag === 'auto' ? 'auto' : Number(bgFlag);
+  if (bg !== 'auto' && !(bg >= 0 && bg <= 1)) throw new Error(`bench fixcost: --bg must be auto or a number within 0…1, got '${bgFlag}'`);
+  const chain: ChainSpec = { refine, layer, bg };
   const jsonOut = flag(args, '--json');
   const camMethod = method as CamMethod;
   const deepLayers = deepLayersOf(refine).filter((l) => l !== layer);
@@ -171,7 +174,7 @@ export async function run(args: string[]): Promise<void> {
       chain: { method, layer, refine: refineName, bg: chain.bg },
       smart,
       tools: TUNED_TOOLS,
-      tiers: [{ tier: path.basename(path.resolve(imagesDir)), size: `${images.length} images`, test: set, queue: queueOf(set, images.map((img, i) => queueScores(img, set.images[i].start, layer, refine))) }],
+      tiers: [{ tier: path.basename(path.resolve(imagesDir)), size: `${images.length} images`, test: set, queue: queueOf(set, images.map((img, i) => queueScores(img, set.images[i].start, layer, refine, set.images[i].bg))) }],
       tuning: null,
     });
     console.log(md);
@@ -222,7 +225,7 @@ export async function run(args: string[]): Promise<void> {
     // the queue model's least-squares fit on the tuning split (what FIX_COST_MODEL holds)
     progress('review queue fit');
     const tuneSet = evaluateSet(tuneImages, chain, ['smart'], smart, tools);
-    const tuneScores = tuneImages.map((img, i) => queueScores(img, tuneSet.images[i].start, layer, refine));
+    const tuneScores = tuneImages.map((img, i) => queueScores(img, tuneSet.images[i].start, layer, refine, tuneSet.images[i].bg));
     const fit = fitFixCost(
       tuneScores.map((s) => s.evidence),
       tuneSet.images.map((i) => i.startIoU),
@@ -234,7 +237,7 @@ export async function run(args: string[]): Promise<void> {
   for (const l of loaded) {
     say(`test split, ${l.tier}`);
     const set = evaluateSet(l.test, chain, TOOL_NAMES, smart, tools);
-    const scores = l.test.map((img, i) => queueScores(img, set.images[i].start, layer, refine));
+    const scores = l.test.map((img, i) => queueScores(img, set.images[i].start, layer, refine, set.images[i].bg));
     reports.push({ tier: l.tier, size, test: set, queue: queueOf(set, scores), images: l.test, scores });
   }
   const all = pooled(

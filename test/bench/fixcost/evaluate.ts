@@ -1,7 +1,7 @@
 // One scene set (or folder) through the robot annotator with every tool, from the same
 // generated masks: the smart region, today's tools, the smart region from an empty mask,
 // polygon drawing from scratch; and the review queue's scores against the fix cost.
-import type { RefineSettings } from '../../../src/masks/refine/index.ts';
+import { DEFAULT_AUTO_BACKGROUND, type RefineSettings } from '../../../src/masks/refine/index.ts';
 import type { SmartRegionSettings } from '../../../src/masks/smart-region/index.ts';
 import type { BenchImage } from './data.ts';
 import { polygonClicks } from './polygon.ts';
@@ -37,7 +37,8 @@ export const TOOL_LABEL: Record<ToolName | 'polygon', string> = {
 export interface ChainSpec {
   refine: RefineSettings | null;
   layer: string;
-  bg: number;
+  /** τ_bg: a fixed value, or 'auto' — chosen per image as a job without --bg does */
+  bg: number | 'auto';
 }
 
 export function makeTool(name: ToolName, img: BenchImage, smart: SmartRegionSettings, t: ToolSettings): ClickTool {
@@ -80,6 +81,8 @@ export interface ImageResult {
   name: string;
   /** the generated mask the fixes start from */
   start: Uint8Array;
+  /** the τ_bg it was cut at */
+  bg: number;
   startIoU: number;
   runs: Partial<Record<ToolName, RobotRun>>;
   polygon: number;
@@ -98,8 +101,9 @@ export function stats(xs: readonly number[]): Stats {
   return { mean: n ? s.reduce((a, b) => a + b, 0) / n : NaN, median };
 }
 
-export function startMasks(images: readonly BenchImage[], chain: ChainSpec): Uint8Array[] {
-  return images.map((img) => generatedMask(img, chain.refine, chain.layer, { bg: chain.bg }));
+export function startMasks(images: readonly BenchImage[], chain: ChainSpec): { labels: Uint8Array; bg: number }[] {
+  const settings = chain.bg === 'auto' ? { bgAuto: { ...DEFAULT_AUTO_BACKGROUND } } : { bg: chain.bg };
+  return images.map((img) => generatedMask(img, chain.refine, chain.layer, settings));
 }
 
 export function scoreTool(runs: readonly RobotRun[], ms: number, clicks: number): ToolScore {
@@ -125,13 +129,13 @@ export function evaluateSet(
   progress?: (tool: string, done: number) => void,
 ): SetResult {
   const starts = startMasks(images, chain);
-  const results: ImageResult[] = images.map((img, i) => ({ name: img.name, start: starts[i], startIoU: imageIoU(starts[i], img.gt), runs: {}, polygon: polygonClicks(img.gt, img.width, img.height).clicks }));
+  const results: ImageResult[] = images.map((img, i) => ({ name: img.name, start: starts[i].labels, bg: starts[i].bg, startIoU: imageIoU(starts[i].labels, img.gt), runs: {}, polygon: polygonClicks(img.gt, img.width, img.height).clicks }));
   const scores: Partial<Record<ToolName, ToolScore>> = {};
   for (const name of tools) {
     let ms = 0;
     let clicks = 0;
     const runs = images.map((img, i) => {
-      const start = name === 'empty' ? new Uint8Array(img.width * img.height) : starts[i];
+      const start = name === 'empty' ? new Uint8Array(img.width * img.height) : starts[i].labels;
       const tool = makeTool(name, img, smart, t);
       const timed: ClickTool = (labels, c) => {
         const t0 = performance.now();

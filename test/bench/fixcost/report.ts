@@ -28,7 +28,7 @@ export interface TierReport {
 export interface FixCostReport {
   command: string;
   model: string;
-  chain: { method: string; layer: string; refine: string; bg: number };
+  chain: { method: string; layer: string; refine: string; bg: number | 'auto' };
   smart: SmartRegionSettings;
   tools: ToolSettings;
   tiers: TierReport[];
@@ -55,7 +55,7 @@ export function renderFixCostReport(r: FixCostReport): string {
   L.push(`Command: \`${r.command}\``, '');
   L.push(
     `- Robot annotator (the protocol of RITM, SimpleClick, SAM): each click goes to the interior point, farthest from its border by the distance transform, of the largest error region (4-connected pixels sharing their ground-truth and predicted label) and asks for the ground-truth label there; a run stops at the image's mIoU (background and the classes in either map) ≥ 0.90, or after ${MAX_CLICKS} clicks. NoC@85 / NoC@90: clicks to reach 0.85 / 0.90, ${MAX_CLICKS} when never reached ("fail at ${MAX_CLICKS}").`,
-    `- Start: the studio's generated masks, made as a job makes them — ${r.model}, ${r.chain.method}@${r.chain.layer}, refinement \`${r.chain.refine}\`, τ_bg ${r.chain.bg} (this branch's defaults).`,
+    `- Start: the studio's generated masks, made as a job makes them — ${r.model}, ${r.chain.method}@${r.chain.layer}, refinement \`${r.chain.refine}\`, τ_bg ${bgText(r.chain.bg)}.`,
     `- Smart region: \`${r.smart.method}\` at a working side of ${r.smart.workSide} px (src/masks/smart-region, the function the editor's tool calls). A class click is the tool with the ground-truth class active, a background click Shift-click.`,
     `- Today's tools at the same clicks: flood fill (Shift: background), a brush dab of ${r.tools.brush} px (eraser for background), and "${TOOL_LABEL.tools}". The editor's former CAM tools, kept here as baselines (the editor retired them for the smart region): accept CAM region at τ ${r.tools.acceptTau} (flood fill for background clicks: it cannot erase); threshold brush of ${r.tools.thresholdBrush} px at τ ${r.tools.thresholdTau} (eraser for background). Sizes and τ chosen on ${r.tuning ? 'the tuning split' : "the demo net's tuning split (docs/quality/fixcost.md)"}.`,
     `- Polygon drawing from scratch: per ground-truth region (8-connected, ≥ 16 px), the vertices of the simplest Douglas–Peucker simplification of its pixel-edge outline whose filled polygon reaches 0.90 IoU with it; one click per vertex.`,
@@ -136,7 +136,7 @@ export async function writeCurvePlot(r: FixCostReport, file: string): Promise<vo
   const W = 70 + tiers.length * (pw + 80) + 300;
   const H = ph + 130;
   const c = new Canvas(W, H);
-  c.text(20, 24, `Mean mIoU after k robot clicks (test split; ${r.chain.method}@${r.chain.layer} + ${r.chain.refine}, τ_bg ${r.chain.bg})`, { size: 14, bold: true });
+  c.text(20, 24, `Mean mIoU after k robot clicks (test split; ${r.chain.method}@${r.chain.layer} + ${r.chain.refine}, τ_bg ${bgText(r.chain.bg)})`, { size: 14, bold: true });
   tiers.forEach((t, k) => {
     const x0 = 70 + k * (pw + 80);
     const y0 = 60;
@@ -220,4 +220,9 @@ export async function writeStrip(t: TierReport, _chain: ChainSpec, smart: SmartR
     c.text(10 + 4, y + cell + 16, `${bench.name} (NoC@90 ${run.ious.findIndex((v) => v >= 0.9) < 0 ? 'fail' : run.ious.findIndex((v) => v >= 0.9)})`, { size: 11 });
   });
   await c.writePng(file);
+}
+
+/** 'auto' is the studio's default: τ_bg chosen per image */
+function bgText(bg: number | 'auto'): string {
+  return bg === 'auto' ? 'chosen per image (the default: Otsu × 1.05 on the refined scores)' : `${bg} (fixed)`;
 }

@@ -5,9 +5,11 @@ import { camFromStored, type MaskSettings } from '../../../src/masks/cam-mask.ts
 import { chainForLayer, refinedLabels, type RefineSettings } from '../../../src/masks/refine/index.ts';
 import type { BenchImage } from './data.ts';
 
-export function generatedMask(img: BenchImage, refine: RefineSettings | null, layer: string, settings: Partial<MaskSettings> = {}): Uint8Array {
+/** the labels and the τ_bg they were cut at (the per-image rule's choice, else the setting) */
+export function generatedMask(img: BenchImage, refine: RefineSettings | null, layer: string, settings: Partial<MaskSettings> = {}): { labels: Uint8Array; bg: number } {
   const deep: Record<string, ReturnType<typeof camFromStored>[]> = {};
   for (const [l, cams] of Object.entries(img.deep)) deep[l] = cams.map(camFromStored);
   const input = { width: img.width, height: img.height, rgb: img.rgb, cams: img.cams.map(camFromStored), deep };
-  return refinedLabels(input, chainForLayer(refine, layer), settings).labels;
+  const r = refinedLabels(input, chainForLayer(refine, layer), settings);
+  return { labels: r.labels, bg: r.bg };
 }
