@@ -13,7 +13,6 @@ import { writeYolo } from './yolo.ts';
 
 export type * from './types.ts';
 export { EXPORT_FORMATS } from './types.ts';
-export { importMasks, type MaskImportReport, type MaskImportOptions } from './import-masks.ts';
 export { EXPORT_MARKER } from './bookkeeping.ts';
 
 /**

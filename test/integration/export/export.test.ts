@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportProject, importMasks } from '../../../src/export/index.ts';
+import { exportProject } from '../../../src/export/index.ts';
 import { decodeFloat16, encodeFloat16 } from '../../../src/masks/float16.ts';
 import { decodeNpyFloat32 } from '../../../src/masks/npy.ts';
 import { vocPalette } from '../../../src/masks/palette.ts';
 import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
 import { rleArea, rleDecode, rleFromString, rleToBbox } from '../../../src/masks/rle.ts';
 import { resizeBilinear } from '../../../src/masks/resize.ts';
-import { createProject } from '../../../src/project/index.ts';
+import { createProject, importMasks } from '../../../src/project/index.ts';
 import { tempDir } from '../../helpers/images.ts';
 import { makeFixture, type Fixture } from './fixture.ts';
 
