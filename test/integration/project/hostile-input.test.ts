@@ -8,23 +8,19 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportProject } from '../../../src/export/index.ts';
 import { createProject, importMasks, type Project } from '../../../src/project/index.ts';
 import { checkName } from '../../../src/project/user-names.ts';
 import { createStudioService, dispatch } from '../../../src/services/index.ts';
 import { encodeLabelPng } from '../../../src/project/png.ts';
-import { tempDir, writeJpeg } from '../../helpers/images.ts';
+import { writeJpeg } from '../../helpers/images.ts';
+import { scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let project: Project;
-beforeEach(() => {
-  tmp = tempDir();
-  project = createProject(join(tmp.dir, 'proj'));
-});
-afterEach(() => {
-  project.close();
-  tmp.cleanup();
+const tmp = scratchEach('studio-test-', (dir) => {
+  project = createProject(join(dir, 'proj'));
+  return () => project.close();
 });
 
 const classNames = () => project.listClasses().map((c) => c.name);

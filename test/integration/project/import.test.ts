@@ -1,21 +1,17 @@
 import { cpSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeLabelPng } from '../../../src/project/png.ts';
 import { createProject, type Project } from '../../../src/project/index.ts';
 import { thumbPath } from '../../../src/project/thumbnails.ts';
-import { labelMap, tempDir, writeGarbage, writeJpeg, writePng, writeTruncatedJpeg, writeVocDataset } from '../../helpers/images.ts';
+import { labelMap, writeGarbage, writeJpeg, writePng, writeTruncatedJpeg, writeVocDataset } from '../../helpers/images.ts';
+import { scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let project: Project;
-beforeEach(() => {
-  tmp = tempDir();
-  project = createProject(join(tmp.dir, 'proj'));
-});
-afterEach(() => {
-  project.close();
-  tmp.cleanup();
+const tmp = scratchEach('studio-test-', (dir) => {
+  project = createProject(join(dir, 'proj'));
+  return () => project.close();
 });
 
 const all = (p: Project) => p.listImages({ offset: 0, limit: 1000, sort: 'name' }).items;
