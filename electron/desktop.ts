@@ -5,7 +5,7 @@
 // dataset and adding a model are the page's: the menu opens its wizard and dialog.)
 // No Electron import.
 import { basename } from 'node:path';
-import type { ExportApi } from '../src/contract/export.ts';
+import { DEFAULT_EXPORT_MIN_AREA, type ExportApi } from '../src/contract/export.ts';
 import { StudioError } from '../src/contract/errors.ts';
 import type { AboutInfo, DesktopApi, PickPurpose } from '../src/contract/desktop.ts';
 import type { GrantKind, PathGrants } from './grants.ts';
@@ -35,7 +35,8 @@ export function createDesktopService(d: DesktopDeps): DesktopApi {
     },
     async exportMasks(path, format, approvedOnly, overwrite) {
       const out = d.grants.check(path, 'export');
-      const r = await d.exports().exportProject({ format, out, approvedOnly, split: null, overwrite });
+      const minArea = format === 'coco' || format === 'yolo' ? DEFAULT_EXPORT_MIN_AREA : 0;
+      const r = await d.exports().exportProject({ format, out, approvedOnly, split: null, overwrite, copyImages: false, minArea });
       return { images: r.images, out: r.out };
     },
     async openProject(path) {

@@ -1,17 +1,21 @@
-// Autosave: every completed change (a stroke, an undo, a restored version) is persisted as
-// its own mask version, in order — never coalesced, so a crash or a killed server loses at
-// most the stroke in progress, and the version history holds one entry per stroke.
+// Autosave: the changes a person makes (strokes, undo, redo, a restored version) are
+// stored as ONE mask version per run of work — the label map as it is once the changes
+// pause for `quietMs` (or when the editor flushes: moving to another image, approving,
+// leaving) — not one version per step. A run that ends where the stored mask was (a
+// stroke and its undo) stores nothing. A crash loses at most the last `quietMs`.
 //
 // A change is captured when it completes: only its dirty rectangle is copied (cheap in the
 // pointer-up handler even on a 4096² mask), queued, and replayed in order onto a shadow copy
-// of the last queued state, which is what each save stores. Saves never run concurrently.
-// A failed save is reported and retried with back-off; the changes behind it wait, in
-// order. flush() resolves when everything queued is stored (switching images, closing).
+// of the map, which is what a save stores. Saves never run concurrently. A failed save is
+// reported and retried with back-off; changes made meanwhile join the retry. flush()
+// resolves when everything queued is stored.
 import type { Rect } from './geometry.ts';
 
-export type SaveState = 'saved' | 'saving' | 'error';
+/** pending: changes wait for the quiet period; saving: a save is in flight */
+export type SaveState = 'saved' | 'pending' | 'saving' | 'error';
 
 export interface Snapshot {
+  /** the newest change the stored map includes */
   revision: number;
   /** the whole label map at `revision`; valid until the save's promise settles (copy to keep it) */
   labels: Uint8Array;
@@ -30,20 +34,27 @@ interface Change {
   after: Uint8Array;
 }
 
+/** how long the changes must pause before they are stored (one version per run of work) */
+export const QUIET_MS = 1200;
+
 export class Autosaver {
   state: SaveState = 'saved';
   error: string | null = null;
-  /** the newest revision stored */
+  /** the newest revision stored (or found equal to the stored map) */
   savedRevision = 0;
   /** completed changes not stored yet, oldest first */
   private readonly queue: Change[] = [];
-  /** the label map after the last change applied to it (the head of the queue, once applied) */
+  /** how many changes at the head of the queue the shadow already holds */
+  private applied = 0;
+  /** the map after the applied changes */
   private shadow: Uint8Array = new Uint8Array(0);
+  /** the map as last stored: a run that ends here needs no save */
+  private stored: Uint8Array = new Uint8Array(0);
   private width = 0;
-  /** the head of the queue is already applied to the shadow (a retry must not re-apply it) */
-  private headApplied = false;
   private running: Promise<void> | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** the timer is a back-off after a failure (not the quiet period) */
+  private retrying = false;
   private retryMs = 1000;
 
   constructor(
@@ -51,6 +62,7 @@ export class Autosaver {
     private readonly live: () => LiveLabels,
     private readonly save: (s: Snapshot) => Promise<void>,
     private readonly onState: (s: SaveState, error: string | null) => void = () => {},
+    private readonly quietMs = QUIET_MS,
   ) {}
 
   /**
@@ -59,12 +71,12 @@ export class Autosaver {
    * flush() first).
    */
   reset(revision = 0): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.clearTimer();
     this.queue.length = 0;
-    this.headApplied = false;
+    this.applied = 0;
     const l = this.live();
     this.shadow = l.data.slice();
+    this.stored = this.shadow.slice();
     this.width = l.width;
     this.savedRevision = revision;
     this.set('saved', null);
@@ -81,7 +93,7 @@ export class Autosaver {
 
   /**
    * Revision `rev` exists: the labels inside `rect` changed (absent: anywhere). Captured
-   * now, stored in order in a task of its own.
+   * now; stored with the others once the changes pause.
    */
   request(rev: number, rect?: Rect): void {
     const l = this.live();
@@ -89,53 +101,81 @@ export class Autosaver {
     if (l.data.length !== this.shadow.length || l.width !== this.width) {
       // never reset for this map (or it changed size): this change carries all of it
       this.shadow = new Uint8Array(l.data.length);
+      this.stored = new Uint8Array(0);
       this.width = l.width;
+      this.applied = 0;
       r = undefined;
     }
     r ??= { x: 0, y: 0, w: this.width, h: this.width > 0 ? l.data.length / this.width : 0 };
     this.queue.push({ revision: rev, rect: r, after: crop(l.data, this.width, r) });
-    if (!this.running && !this.retryTimer) this.running = new Promise((ok) => setTimeout(ok, 0)).then(() => this.loop());
+    if (this.retrying) return; // the retry takes this change along
+    if (this.state !== 'saving') this.set('pending', null);
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.start();
+    }, this.quietMs);
   }
 
   /** Resolves when everything requested so far is stored (rejects if the save fails). */
   async flush(): Promise<void> {
     while (this.dirty) {
-      if (this.retryTimer) {
-        clearTimeout(this.retryTimer);
-        this.retryTimer = null;
-      }
-      if (!this.running) this.running = this.loop();
+      this.clearTimer();
+      this.start();
       await this.running;
       if (this.state === 'error') throw new Error(this.error ?? 'save failed');
     }
   }
 
+  private start(): void {
+    if (!this.running) this.running = this.loop();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.retrying = false;
+  }
+
   private async loop(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const head = this.queue[0];
-        if (!this.headApplied) {
-          paste(this.shadow, this.width, head.rect, head.after);
-          this.headApplied = true;
+        // every change so far goes into this one save: the latest state, not each step
+        for (; this.applied < this.queue.length; this.applied++) {
+          const c = this.queue[this.applied];
+          paste(this.shadow, this.width, c.rect, c.after);
         }
-        this.set('saving', null);
-        try {
-          await this.save({ revision: head.revision, labels: this.shadow });
-        } catch (err) {
-          this.set('error', (err as Error).message);
-          this.retryTimer = setTimeout(() => {
-            this.retryTimer = null;
-            if (!this.running) this.running = this.loop();
-          }, this.retryMs);
-          this.retryMs = Math.min(this.retryMs * 2, 30_000);
-          return;
+        const batch = this.queue.slice(0, this.applied);
+        const head = batch[batch.length - 1];
+        if (!equal(this.shadow, this.stored)) {
+          this.set('saving', null);
+          try {
+            await this.save({ revision: head.revision, labels: this.shadow });
+          } catch (err) {
+            this.set('error', (err as Error).message);
+            this.retrying = true;
+            this.timer = setTimeout(() => {
+              this.timer = null;
+              this.retrying = false;
+              this.start();
+            }, this.retryMs);
+            this.retryMs = Math.min(this.retryMs * 2, 30_000);
+            return;
+          }
+          // a reset() during the save dropped the queue: the new mask's queue is not ours to pop
+          if (this.queue[0] !== batch[0]) continue;
+          this.stored = this.shadow.slice();
         }
-        // a reset() during the save dropped the queue: the new mask's queue is not ours to pop
-        if (this.queue[0] !== head) continue;
-        this.queue.shift();
-        this.headApplied = false;
+        this.queue.splice(0, batch.length);
+        this.applied -= batch.length;
         this.savedRevision = head.revision;
         this.retryMs = 1000;
+        // changes made during the save: stored once their quiet period is over (now, if it
+        // already ran out while the save was in flight)
+        if (this.queue.length > 0 && this.timer !== null) {
+          this.set('pending', null);
+          return;
+        }
       }
       this.set('saved', null);
     } finally {
@@ -148,6 +188,12 @@ export class Autosaver {
     this.error = error;
     this.onState(s, error);
   }
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function crop(data: Uint8Array, width: number, r: Rect): Uint8Array {

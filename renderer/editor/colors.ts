@@ -1,32 +1,10 @@
 // Colour tables for the label and heatmap layers. Pixels are packed RGBA in a Uint32
 // (little-endian: 0xAABBGGRR), the layout ImageData uses on every platform we ship to.
-import { BACKGROUND, IGNORE } from './labels.ts';
+// Class colours and the outline halo come from the mask kernel (src/masks/overlay.ts), so
+// the editor, the previews and the grid's overlays draw a mask the same way.
+import { overlayColors, rgba, type OverlayColors } from '../../src/masks/overlay.ts';
 
-export function rgba(r: number, g: number, b: number, a = 255): number {
-  return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
-}
-
-export function parseHex(hex: string): [number, number, number] {
-  const m = /^#?([0-9a-f]{6})$/i.exec(hex);
-  if (!m) return [128, 128, 128];
-  const n = parseInt(m[1], 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-/** label → packed colour; background transparent. Ignore is drawn by the hatch instead. */
-export function labelLut(classes: readonly { index: number; color: string }[]): Uint32Array {
-  const lut = new Uint32Array(256);
-  for (let k = 1; k < 255; k++) lut[k] = rgba(128, 128, 128); // a label with no class: still visible
-  for (const c of classes) {
-    if (c.index > 0 && c.index < 255) {
-      const [r, g, b] = parseHex(c.color);
-      lut[c.index] = rgba(r, g, b);
-    }
-  }
-  lut[BACKGROUND] = 0;
-  lut[IGNORE] = 0;
-  return lut;
-}
+export { rgba } from '../../src/masks/overlay.ts';
 
 const HATCH_ON = rgba(236, 236, 236, 230);
 const HATCH_OFF = rgba(20, 20, 24, 150);
@@ -34,6 +12,11 @@ const HATCH_OFF = rgba(20, 20, 24, 150);
 /** The ignore hatch: 45° stripes, 3 of every 8 pixels light, fixed to image pixels. */
 export function hatchAt(x: number, y: number): number {
   return ((x + y) & 7) < 3 ? HATCH_ON : HATCH_OFF;
+}
+
+/** The editor's label colours: the project's classes, ignore hatched. */
+export function labelColors(classes: readonly { index: number; color: string }[]): OverlayColors {
+  return overlayColors(classes, hatchAt);
 }
 
 // A perceptually ordered heatmap (dark blue → cyan → green → yellow → red); alpha rises

@@ -1,10 +1,12 @@
 // The editor core: the label map, its history, the tools and the display settings, with
 // no DOM and no framework. A host (the canvas view) feeds it pointer/key/wheel input in
 // image coordinates and repaints what the 'labels' event names; Svelte only mirrors the
-// state for its panels. Every completed change (stroke, undo, redo, a whole new mask)
-// emits 'commit', which is what autosave listens to.
+// state for its panels as one immutable snapshot (snapshot(), renewed on every 'state'
+// event). Every completed change (stroke, undo, redo, a whole new mask) emits 'commit',
+// which is what autosave listens to.
 import type { CamField } from '../../src/masks/cam-field.ts';
-import { labelLut } from './colors.ts';
+import { OUTLINE_REACH, type OverlayColors } from '../../src/masks/overlay.ts';
+import { labelColors } from './colors.ts';
 import { clip, grow, isEmpty, type Rect } from './geometry.ts';
 import { History, type Step } from './history.ts';
 import { emptyLabels, type LabelMap } from './labels.ts';
@@ -23,6 +25,30 @@ export interface EditorClass {
   color: string;
 }
 
+/** What the panels show of the core: one immutable object per 'state' event. */
+export interface EditorSnapshot {
+  readonly tool: ToolId;
+  readonly activeClass: number;
+  readonly classes: readonly EditorClass[];
+  readonly brushSize: number;
+  readonly showMask: boolean;
+  readonly showHeat: boolean;
+  readonly outline: boolean;
+  readonly maskOpacity: number;
+  readonly heatOpacity: number;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  /** classes with a CAM loaded (the heatmap can show them) */
+  readonly camClasses: readonly number[];
+}
+
+/** The pixel under the pointer and its label (null: the pointer is off the image). */
+export interface HoverPixel {
+  x: number;
+  y: number;
+  label: number;
+}
+
 export interface EditorEventMap {
   /** label layer pixels in this rectangle changed */
   labels: Rect;
@@ -35,6 +61,8 @@ export interface EditorEventMap {
   /** `rect` bounds every label the change touched (autosave copies only that) */
   commit: { label: string; revision: number; rect: Rect };
   notice: string;
+  /** the image pixel under the pointer (or its label) changed */
+  hover: HoverPixel | null;
 }
 
 type Listener<K extends keyof EditorEventMap> = (payload: EditorEventMap[K]) => void;
@@ -47,7 +75,7 @@ export class EditorCore {
   readonly history: History;
   readonly tools = new ToolRegistry();
   classes: EditorClass[] = [];
-  lut: Uint32Array = labelLut([]);
+  colors: OverlayColors = labelColors([]);
   activeClass = 1;
   brushSize = 16;
   showMask = true;
@@ -58,6 +86,7 @@ export class EditorCore {
   /** revision of the label map: +1 per completed change */
   revision = 0;
   hover: ToolPointer | null = null;
+  private hoverPixel: HoverPixel | null = null;
   private cams = new Map<number, CamField>();
   /** the image's pixels for tools that follow image edges: read on first ask through the host's reader */
   private pixelData: ImagePixels | null = null;
@@ -168,16 +197,34 @@ export class EditorCore {
     this.emit('state', undefined);
   }
 
-  /** Outline mode colours a pixel by its neighbours too: repaint one pixel more around. */
+  /** Outline mode colours a pixel by its neighbours (line and halo): repaint that far around. */
   private repaintRect(r: Rect): Rect {
-    return this.outline ? clip(grow(r, 1), this.width, this.height) : r;
+    return this.outline ? clip(grow(r, OUTLINE_REACH), this.width, this.height) : r;
+  }
+
+  /** The panels' view of the core (a new object after every change of state). */
+  snapshot(): EditorSnapshot {
+    return {
+      tool: this.tool.id,
+      activeClass: this.activeClass,
+      classes: this.classes,
+      brushSize: this.brushSize,
+      showMask: this.showMask,
+      showHeat: this.showHeat,
+      outline: this.outline,
+      maskOpacity: this.maskOpacity,
+      heatOpacity: this.heatOpacity,
+      canUndo: this.canUndo,
+      canRedo: this.canRedo,
+      camClasses: this.camClasses,
+    };
   }
 
   // ---- settings ----
 
   setClasses(classes: EditorClass[]): void {
     this.classes = classes;
-    this.lut = labelLut(classes);
+    this.colors = labelColors(classes);
     if (!classes.some((c) => c.index === this.activeClass) && classes.length) this.activeClass = classes[0].index;
     this.emit('labels', this.fullRect);
     this.emit('state', undefined);
@@ -191,7 +238,7 @@ export class EditorCore {
     this.emit('overlay', undefined);
   }
 
-  /** 1..9 pick the first nine classes. */
+  /** 1..9 and 0 pick the first ten classes. */
   pickNth(n: number): void {
     const c = this.classes[n - 1];
     if (c) this.setActiveClass(c.index);
@@ -294,21 +341,38 @@ export class EditorCore {
   pointerDown(p: ToolPointer): void {
     this.hover = p;
     this.tool.down?.(p);
+    this.trackHover();
   }
 
   pointerMove(p: ToolPointer, pressed: boolean): void {
     this.hover = p;
     if (this.tool.move) this.tool.move(p, pressed);
     else this.emit('overlay', undefined);
+    this.trackHover();
+  }
+
+  /** the label under the pointer: 'hover' fires only when the pixel or its label changes */
+  private trackHover(): void {
+    const p = this.hover;
+    const x = p ? Math.floor(p.x) : -1;
+    const y = p ? Math.floor(p.y) : -1;
+    const inside = p !== null && x >= 0 && y >= 0 && x < this.width && y < this.height;
+    const next = inside ? { x, y, label: this.labels.data[y * this.width + x] } : null;
+    const cur = this.hoverPixel;
+    if (cur === next || (cur && next && cur.x === next.x && cur.y === next.y && cur.label === next.label)) return;
+    this.hoverPixel = next;
+    this.emit('hover', next);
   }
 
   pointerUp(p: ToolPointer): void {
     this.tool.up?.(p);
+    this.trackHover();
   }
 
   pointerLeave(): void {
     this.hover = null;
     this.emit('overlay', undefined);
+    this.trackHover();
   }
 
   /** Escape / pointercancel: the gesture in progress is undone and leaves no history. */
@@ -331,7 +395,7 @@ export class EditorCore {
 
   /** Packed RGBA of the label layer over `r` (r.w×r.h). */
   paintLabels(r: Rect, out: Uint32Array<ArrayBuffer> = new Uint32Array(r.w * r.h)): Uint32Array<ArrayBuffer> {
-    paintLabels(this.labels, r, this.lut, this.outline, out);
+    paintLabels(this.labels, r, this.colors, this.outline ? 'outline' : 'fill', out);
     return out;
   }
 

@@ -17,6 +17,7 @@ export type Command =
   | { kind: 'toggle-outline' }
   | { kind: 'fit' }
   | { kind: 'find-class' }
+  | { kind: 'help' }
   | { kind: 'back' };
 
 export interface KeyLike {
@@ -41,29 +42,57 @@ export function commandFor(e: KeyLike): Command | null {
   if (k in TOOL_KEYS) return { kind: 'tool', tool: TOOL_KEYS[k] };
   if (k === '[') return { kind: 'size', dir: -1 };
   if (k === ']') return { kind: 'size', dir: 1 };
-  if (/^[1-9]$/.test(k)) return { kind: 'class', n: Number(k) };
+  if (/^[0-9]$/.test(k)) return { kind: 'class', n: k === '0' ? 10 : Number(k) };
   if (k === 'a') return { kind: 'approve-next' };
   if (k === 'r') return { kind: 'reject-next' };
   if (k === 'n') return e.shiftKey ? { kind: 'previous' } : { kind: 'next' };
+  if (k === 'ArrowRight' || k === 'ArrowDown' || k === 'PageDown') return { kind: 'next' };
+  if (k === 'ArrowLeft' || k === 'ArrowUp' || k === 'PageUp') return { kind: 'previous' };
   if (k === 'h') return { kind: 'toggle-heat' };
   if (k === 'm') return { kind: 'toggle-mask' };
   if (k === 'o') return { kind: 'toggle-outline' };
-  if (k === '0') return { kind: 'fit' };
+  if (k === 'z') return { kind: 'fit' };
   if (k === '/') return { kind: 'find-class' };
+  if (k === '?') return { kind: 'help' };
   if (k === 'Escape') return { kind: 'back' };
   return null;
 }
 
-/** The shortcut table the help panel shows. */
-export const SHORTCUTS: readonly [string, string][] = [
-  ['B E P F S I', 'Brush, eraser, polygon, fill, smart region, class picker'],
-  ['[ ]', 'Brush size'],
-  ['1–9', 'First nine classes'],
-  ['/', 'Find a class'],
-  ['Ctrl+Z / Ctrl+Shift+Z', 'Undo / redo'],
-  ['A / R', 'Approve / reject and go to the next image'],
-  ['N / Shift+N', 'Next / previous image'],
-  ['H / M / O', 'Heatmap / mask / outline'],
-  ['Space+drag, middle drag', 'Pan'],
-  ['Wheel / 0', 'Zoom to the cursor / fit'],
+/** The shortcut table the help overlay (?) shows, by group. Tools list their own keys. */
+export const SHORTCUTS: readonly { group: string; keys: readonly [string, string][] }[] = [
+  {
+    group: 'Paint',
+    keys: [
+      ['1 … 9, 0', 'The first ten classes'],
+      ['/', 'Find a class by name'],
+      ['[  ]', 'Smaller / larger brush'],
+      ['Esc', 'Cancel the stroke or polygon in progress'],
+    ],
+  },
+  {
+    group: 'History',
+    keys: [
+      ['Ctrl+Z', 'Undo'],
+      ['Ctrl+Shift+Z, Ctrl+Y', 'Redo'],
+    ],
+  },
+  {
+    group: 'Review',
+    keys: [
+      ['A', 'Approve and go to the next image'],
+      ['R', 'Reject and go to the next image'],
+      ['N, →, ↓, PgDn', 'Next image'],
+      ['Shift+N, ←, ↑, PgUp', 'Previous image'],
+      ['Esc', 'Back to the images (a focused field lets go first)'],
+    ],
+  },
+  {
+    group: 'View',
+    keys: [
+      ['M / O / H', 'Mask / outline / CAM heatmap'],
+      ['Wheel, Z', 'Zoom at the cursor, fit to the window'],
+      ['Space+drag, middle drag', 'Pan'],
+      ['?', 'This list'],
+    ],
+  },
 ];

@@ -51,6 +51,8 @@ export interface ImageSummary {
   /** class indices */
   tags: number[];
   hasMask: boolean;
+  /** the current mask version's id (null: no mask); a new id means a new mask to show */
+  maskId: number | null;
   /** false when the file was not found at its recorded place (relink needed) */
   available: boolean;
 }
@@ -112,6 +114,20 @@ export interface StudioApi extends GenerationApi, ExportApi, ProjectsApi, FilesA
   getImage(id: number): Promise<ImageSummary>;
   /** a JPEG thumbnail, longest side ≤ 256 px */
   thumbnail(id: number): Promise<Uint8Array>;
+  /**
+   * The current masks drawn for the grid, many images in one answer: for each image a PNG
+   * the size of its thumbnail, in the class colours, transparent where there is no class
+   * ('fill': every class pixel; 'outline': the borders with a contrasting halo). The bytes
+   * are, per id in order, a 4-byte big-endian length then that many PNG bytes (length 0:
+   * no mask). At most MAX_OVERLAYS ids. Cached like thumbnails.
+   */
+  maskOverlays(ids: number[], style: OverlayStyle): Promise<Uint8Array>;
+  /**
+   * What each image's current mask holds (pixels per class) and how sure its CAMs are:
+   * what the grid's attention badges and the inspector's class counts show. At most
+   * MAX_PAGE_SIZE ids.
+   */
+  maskSummaries(imageIds: number[]): Promise<MaskSummary[]>;
   /** the image itself (JPEG or PNG bytes, EXIF orientation applied) */
   imageBytes(id: number): Promise<Uint8Array>;
 
@@ -129,6 +145,12 @@ export interface StudioApi extends GenerationApi, ExportApi, ProjectsApi, FilesA
    * The PNG travels as bytes (see BINARY_INPUT_METHODS).
    */
   saveMask(imageId: number, png: Uint8Array): Promise<SavedMask>;
+  /**
+   * Stores a CAM method's mask from the compare view as the new current version: 'edited'
+   * (a person chose it), with the method, layer, chain and τ it was made with. Undone like
+   * any version, by restoring the previous one.
+   */
+  adoptMask(imageId: number, origin: MaskOrigin, png: Uint8Array): Promise<SavedMask>;
   /** Makes an older version current again (status 'edited'); nothing is deleted. */
   restoreMaskVersion(imageId: number, versionId: number): Promise<SavedMask>;
 
@@ -160,12 +182,50 @@ export interface MaskVersionInfo {
   id: number;
   createdAt: string;
   source: 'generated' | 'edited' | 'imported';
+  /** the CAM method, layer, refinement chain ('none', 'fast', 'best' or 'custom') and τ_bg it was made with */
   method?: string;
   layer?: string;
+  refine?: string;
+  bg?: number;
+  /** the generation job that stored it */
+  jobId?: number;
   current: boolean;
   /** frozen by an approval: kept forever */
   frozen: boolean;
+  /** a reference mask (a dataset's own labels, imported as ground truth) */
+  groundTruth: boolean;
 }
+
+/** How an adopted mask was made (the compare view's settings for that method). */
+export interface MaskOrigin {
+  method: string;
+  layer: string;
+  refine: string;
+  bg: number;
+}
+
+/** What the grid can outline and fill: the current mask drawn as an overlay. */
+export type OverlayStyle = 'fill' | 'outline';
+
+/** the most overlays one maskOverlays answer carries */
+export const MAX_OVERLAYS = 100;
+
+
+/** See StudioApi.maskSummaries. */
+export interface MaskSummary {
+  imageId: number;
+  /** the current mask version (null: no mask; then `pixels` is empty) */
+  maskId: number | null;
+  /** [label, pixel count] for each label present but background, ascending (255 = ignore) */
+  pixels: [number, number][];
+  /** width × height of the mask */
+  total: number;
+  /** the image's CAM confidence (ImageScore.confidence); null without stored CAMs */
+  confidence: number | null;
+}
+
+/** below this CAM confidence (ImageScore.confidence) the grid flags a mask as uncertain */
+export const LOW_CONFIDENCE = 0.25;
 
 export interface SavedMask {
   version: MaskVersionInfo;
@@ -215,14 +275,14 @@ export type Params<M extends MethodName> = Parameters<StudioApi[M]>;
 export type Returns<M extends MethodName> = Awaited<ReturnType<StudioApi[M]>>;
 
 /** Methods whose result is binary (sent as bytes, not JSON). */
-export const BINARY_METHODS = ['thumbnail', 'imageBytes', 'maskPng', 'camData', 'previewMask'] as const satisfies readonly MethodName[];
+export const BINARY_METHODS = ['thumbnail', 'maskOverlays', 'imageBytes', 'maskPng', 'camData', 'previewMask'] as const satisfies readonly MethodName[];
 
 /**
  * Methods whose LAST parameter is bytes. Over HTTP the body is those bytes
  * (application/octet-stream) and the other parameters travel as a JSON array in the
  * X-Studio-Params header; Electron IPC carries the Uint8Array as is.
  */
-export const BINARY_INPUT_METHODS = ['saveMask'] as const satisfies readonly MethodName[];
+export const BINARY_INPUT_METHODS = ['saveMask', 'adoptMask'] as const satisfies readonly MethodName[];
 
 /**
  * Electron: the native menu's commands the page carries out. Edit › Undo / Redo go to the

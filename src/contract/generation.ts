@@ -1,7 +1,7 @@
 // The contract of the studio's Generate panel: types and plain constants only, imported
 // by api.ts into StudioApi/StudioEvents.
 import type { ReviewStatus } from './core.ts';
-import type { JobProgress } from './jobs.ts';
+import type { JobInfo, JobProgress, RollbackReport } from './jobs.ts';
 
 export const CAM_METHOD_NAMES = ['rcam', 'gradcam', 'gradcampp', 'layercam', 'scorecam', 'clrp'] as const;
 export type CamMethodName = (typeof CAM_METHOD_NAMES)[number];
@@ -69,6 +69,11 @@ export interface GenerationRequest {
   /** absent: the default chain (status.defaults.refine) */
   refine?: RefinePresetName;
   selection: GenerationSelection;
+  /**
+   * Store the new masks as versions only, never as the current mask (the compare view's
+   * "generate this method": the CAMs are what it needs; the working mask stays).
+   */
+  keepCurrent?: boolean;
 }
 
 export interface PreviewRequest extends MaskThresholds {
@@ -91,10 +96,22 @@ export interface GenerationStatus {
 export interface GenerationApi {
   /** the project's registered models, oldest first */
   listModels(): Promise<ModelSummary[]>;
-  /** starts (or resumes) a generation job in the background; one at a time per project */
-  startGeneration(req: GenerationRequest): Promise<{ jobId: number; resumed: boolean }>;
-  /** false when that job is not running */
+  /**
+   * Starts (or resumes: the same settings as an unfinished job) a generation job in the
+   * background; one at a time per project. `job` is its first progress record.
+   */
+  startGeneration(req: GenerationRequest): Promise<StartedJob>;
+  /**
+   * Runs a cancelled, failed or interrupted generation job again with its own settings:
+   * exactly the images it did not finish (failed ones included).
+   */
+  resumeGeneration(jobId: number): Promise<StartedJob>;
+  /** Stops the job at once (images already computed are kept; it resumes later). False when it is not running. */
   cancelGeneration(jobId: number): Promise<boolean>;
+  /** the project's generation and re-threshold jobs, newest first */
+  listJobs(): Promise<JobInfo[]>;
+  /** Undoes a job that is not running: its versions removed, the previous masks current again (approved ones kept). */
+  rollbackJob(jobId: number): Promise<RollbackReport>;
   generationStatus(): Promise<GenerationStatus>;
   /**
    * The label map (8-bit grayscale PNG, value = label) a job with these settings would store
@@ -109,6 +126,14 @@ export interface GenerationApi {
    * mask is stored beside it as a version. Unknown ids are refused.
    */
   humanMasks(imageIds: number[]): Promise<HumanMasks>;
+}
+
+export interface StartedJob {
+  jobId: number;
+  /** the job existed and this run continues it */
+  resumed: boolean;
+  /** its first progress record ('starting') */
+  job: JobProgress;
 }
 
 export interface HumanMasks {

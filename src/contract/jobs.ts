@@ -5,7 +5,7 @@
 /** generate: CAMs and masks from the model; rethreshold: masks rebuilt from a finished job's stored CAMs */
 export type JobKind = 'generate' | 'rethreshold';
 
-/** paused: stopped before it finished without a cancel (a crash, a closed studio); Start with its settings resumes it */
+/** paused: stopped before it finished without a cancel (a crash, a closed studio); Resume (or Start with its settings) finishes it */
 export type JobState = 'starting' | 'running' | 'done' | 'cancelled' | 'failed' | 'paused';
 
 export interface JobError {
@@ -45,3 +45,35 @@ export type JobProgress = {
   /** set when state is 'failed': why */
   message?: string;
 };
+
+/** A job as the project keeps it (the Generate panel's job list, `relevance-studio jobs`). */
+export interface JobInfo {
+  id: number;
+  kind: JobKind;
+  /** 'running' also for a job whose process died (it resumes) */
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  createdAt: string;
+  updatedAt: string;
+  rolledBackAt: string | null;
+  /** what it ran, in a few words (model, method @ layer, τ_bg, chain) */
+  what: string;
+  total: number;
+  done: number;
+  failed: number;
+  /** images not done yet: what Resume runs */
+  pending: number;
+  error: string | null;
+  /** running in this studio now */
+  active: boolean;
+}
+
+/** What a rollback did (`relevance-studio rollback`, the job list's Roll back). */
+export interface RollbackReport {
+  jobId: number;
+  /** versions deleted */
+  removed: number;
+  /** images whose previous current version (or no mask) came back */
+  restored: number;
+  /** versions kept because they were approved since */
+  keptApproved: number;
+}

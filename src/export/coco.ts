@@ -5,7 +5,8 @@
 // - categories: id = project class index (= label value), name;
 // - annotations: one per 8-connected region of a class (default) or one per class
 //   ('class'), ordered by image id, class, then region (raster order of its first
-//   pixel); ids from 1; iscrowd 0; area = pixel count; bbox = pycocotools' toBbox.
+//   pixel); ids from 1; iscrowd 0; area = pixel count; bbox = pycocotools' toBbox;
+//   regions (or classes) under `minArea` pixels are left out.
 //   Ignore (255) pixels belong to no annotation; values that are no project class are
 //   left out and reported.
 // No dates or paths in the file, so the same project gives the same bytes.
@@ -59,6 +60,7 @@ export function writeCoco(project: Project, items: ExportItem[], opts: ExportOpt
         continue;
       }
       const rle = rles[c - 1];
+      if (rleArea(rle) < (opts.minArea ?? 0)) continue;
       annotations.push(
         JSON.stringify({
           id: ++annId,

@@ -4,7 +4,7 @@ import type { Project } from '../project/index.ts';
 import { writeCams } from './cams.ts';
 import { writeCoco } from './coco.ts';
 import { ExportWriter } from './files.ts';
-import { selectItems } from './select.ts';
+import { leftOutText, selectItems } from './select.ts';
 import { stageExport, type StagedExport } from './stage.ts';
 import { checkExportTarget, ProjectFiles } from './target.ts';
 import { EXPORT_FORMATS, type ExportFormat, type ExportItem, type ExportOptions, type ExportReport } from './types.ts';
@@ -14,6 +14,7 @@ import { writeYolo } from './yolo.ts';
 export type * from './types.ts';
 export { EXPORT_FORMATS } from './types.ts';
 export { EXPORT_MARKER } from './bookkeeping.ts';
+export { planExport } from './select.ts';
 
 /** each format's files, written into the staging folder */
 const WRITERS: Record<ExportFormat, (project: Project, items: ExportItem[], opts: ExportOptions, w: ExportWriter, report: ExportReport) => void | Promise<void>> = {
@@ -28,23 +29,28 @@ const WRITERS: Record<ExportFormat, (project: Project, items: ExportItem[], opts
  * project and options give byte-identical files. Images that cannot be exported (a
  * mask that does not decode, a source image gone for copyImages) are listed in
  * `skipped`; the rest are written. The target must be empty unless `overwrite`; the files
- * appear there only once all are written, with the completion marker EXPORT_MARKER.
+ * appear there only once all are written, with the completion marker EXPORT_MARKER. An
+ * export with no image to write is refused (saying why each image is left out).
  */
 export async function exportProject(project: Project, opts: ExportOptions): Promise<ExportReport> {
   if (!EXPORT_FORMATS.includes(opts.format)) {
     throw new StudioError('BAD_REQUEST', `export: unknown format '${String(opts.format)}' (expected ${EXPORT_FORMATS.join(', ')})`);
   }
+  const { items, leftOut } = selectItems(project, opts);
+  if (items.length === 0) {
+    const why = leftOut.length ? `every image is left out (${leftOutText(leftOut)})` : 'the project has no images';
+    throw new StudioError('BAD_REQUEST', `export: nothing to write: ${why}`);
+  }
   const overwrite = opts.overwrite ?? false;
   const files = new ProjectFiles(project);
   const out = checkExportTarget(opts.out, { overwrite, projectDir: project.dir, files });
-  const items = selectItems(project, opts, opts.format !== 'cams');
   let stage: StagedExport;
   try {
     stage = stageExport(out, { overwrite, files });
   } catch (e) {
     throw asIoError(e, out);
   }
-  const report: ExportReport = { format: opts.format, out, images: 0, files: 0, skipped: [] };
+  const report: ExportReport = { format: opts.format, out, images: 0, files: 0, skipped: [], leftOut };
   const w = new ExportWriter(stage.dir);
   try {
     await WRITERS[opts.format](project, items, opts, w, report);

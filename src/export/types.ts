@@ -1,6 +1,6 @@
 // What an export takes and reports.
 import type { Split } from '../contract/api.ts';
-import { EXPORT_FORMAT_NAMES, type ExportFormatName } from '../contract/export.ts';
+import { EXPORT_FORMAT_NAMES, type ExportFormatName, type LeftOut } from '../contract/export.ts';
 
 export type ExportFormat = ExportFormatName;
 export const EXPORT_FORMATS: readonly ExportFormat[] = EXPORT_FORMAT_NAMES;
@@ -28,7 +28,7 @@ export interface ExportOptions {
   palette?: 'voc' | 'project';
   /** COCO: one annotation per connected region (default) or one per class */
   cocoAnnotations?: 'region' | 'class';
-  /** YOLO: regions smaller than this many pixels are left out (default 4) */
+  /** COCO, YOLO: regions smaller than this many pixels are left out (default: COCO 0 = keep all, YOLO 4) */
   minArea?: number;
   /** CAMs: 'feature' (as stored, default) or 'image' (bilinear to the image size) */
   camResolution?: 'feature' | 'image';
@@ -45,6 +45,8 @@ export interface ExportReport {
   files: number;
   /** images left out, with why (unreadable mask, missing source image, no CAMs…) */
   skipped: { image: string; reason: string }[];
+  /** images not exported by the settings (rejected, no mask, not approved, no CAMs), by reason */
+  leftOut: LeftOut[];
 }
 
 /** One image on its way out. */

@@ -33,6 +33,8 @@ export interface CommitContext {
   thresholds: Record<string, number>;
   /** the job's refinement chain (null or absent: raw CAMs) */
   refine?: RefineSettings | null;
+  /** the masks go in as versions only (the image's current mask stays) */
+  keepCurrent?: boolean;
 }
 
 export interface CommitOutcome {
@@ -65,6 +67,7 @@ export function commitImage(project: Project, ctx: CommitContext, r: ImageResult
         r.classes ? { png: r.png, classes: r.classes } : r.png,
         { method: ctx.camMethod, layer: ctx.layer, thresholds: ctx.thresholds, modelHash: ctx.modelHash, engineVersion: APP_VERSION, jobId: ctx.jobId, ...(ctx.refine ? { refine: { settings: ctx.refine, steps: r.steps ?? [] } } : {}) },
         now,
+        ctx.keepCurrent ?? false,
       );
       ({ before, madeCurrent, keptHuman } = w);
       maskId = w.version.id;

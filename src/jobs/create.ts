@@ -24,6 +24,8 @@ export interface GenerateInput {
   /** true: the standard scales 0.5, 1, 1.5, 2 with flip */
   multiScale?: MultiScale | boolean | null;
   selection?: Selection;
+  /** store the masks as versions only, leaving every image's current mask as it is */
+  keepCurrent?: boolean;
 }
 
 export function generationParams(project: Project, input: GenerateInput): GenerationParams {
@@ -42,6 +44,7 @@ export function generationParams(project: Project, input: GenerateInput): Genera
     refine: resolveRefine(input.refine, input.layer ?? DEFAULT_CAM_LAYER),
     multiScale: multiScale(ms),
     selection: sel,
+    ...(input.keepCurrent ? { keepCurrent: true as const } : {}),
   });
 }
 

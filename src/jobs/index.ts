@@ -25,7 +25,7 @@ export { rollbackJob, forceRollback, type RollbackReport } from './rollback.ts';
 export { mergeShards, type MergeReport } from './merge.ts';
 export { prepareShardProject } from './shard-project.ts';
 export { shardFrom, parseShard, shardRange, type Shard } from './shard.ts';
-export { generationParams, createOrResume } from './create.ts';
+export { generationParams, createOrResume, generationJob } from './create.ts';
 export { runGeneration, defaultWorkers } from './runner.ts';
 export { rethresholdJob } from './rethreshold.ts';
 
@@ -57,6 +57,11 @@ export function cancelJob(jobId: number): boolean {
   if (!c) return false;
   c.abort();
   return true;
+}
+
+/** A job this process runs now. */
+export function isRunning(jobId: number): boolean {
+  return running.has(jobId);
 }
 
 export type StartInput = GenerateInput & { jobId?: number; /** a new job even when one with these parameters exists */ fresh?: boolean };

@@ -127,14 +127,17 @@ async function runLocked(run: JobRun): Promise<JobSummary> {
   const refused = run.refuse?.() ?? null;
   if (refused) return failJob(refused);
   if (todo.length === 0) return settle(false);
+  if (run.signal?.aborted) return settle(true);
   emit('starting');
   setStatus('running');
-  let work: JobWork;
+  let work: JobWork | null;
   try {
-    work = await run.open();
+    // a cancel while the workers start (loading a model takes seconds) stops the job at once
+    work = await unlessAborted(run.open(), run.signal);
   } catch (e) {
     return failJob((e as Error).message);
   }
+  if (!work) return settle(true);
   backend = work.backend;
 
   const counted = async () => {
@@ -199,6 +202,30 @@ async function runLocked(run: JobRun): Promise<JobSummary> {
     return failJob(`job ${jobId} stopped: ${(storage as StudioError).message}; the ${done} image${done === 1 ? '' : 's'} done are kept, and running the same job again resumes with the ${left} left`);
   }
   return settle(cancelled);
+}
+
+/** `open`'s work, or null as soon as `signal` aborts (the work, when it arrives, is closed) */
+function unlessAborted(open: Promise<JobWork>, signal: AbortSignal | undefined): Promise<JobWork | null> {
+  if (!signal) return open;
+  return new Promise((resolve, reject) => {
+    let gaveUp = false;
+    const onAbort = () => {
+      gaveUp = true;
+      resolve(null);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    open.then(
+      (work) => {
+        signal.removeEventListener('abort', onAbort);
+        if (gaveUp) void work.close().catch(() => undefined);
+        else resolve(work);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!gaveUp) reject(e);
+      },
+    );
+  });
 }
 
 function imageName(project: Project, imageId: number): string {

@@ -3,18 +3,11 @@
 // again where it still was, approved ones kept), and job items that pointed at it are
 // repointed. One transaction.
 import { StudioError } from '../contract/errors.ts';
+import type { RollbackReport } from '../contract/jobs.ts';
 import type { Project } from '../project/index.ts';
 import { writeTransaction } from '../project/transaction.ts';
 
-export interface RollbackReport {
-  jobId: number;
-  /** versions deleted */
-  removed: number;
-  /** images whose previous current version (or no mask) came back */
-  restored: number;
-  /** versions kept because they were approved since */
-  keptApproved: number;
-}
+export type { RollbackReport } from '../contract/jobs.ts';
 
 export function rollbackJob(project: Project, jobId: number): RollbackReport {
   const job = project.jobs.get(jobId);

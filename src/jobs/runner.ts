@@ -99,6 +99,7 @@ async function openEngine(project: Project, jobId: number, params: GenerationPar
     layer: params.layer,
     thresholds: thresholdsOf(params.mask),
     refine: params.refine,
+    keepCurrent: params.keepCurrent === true,
   };
   const outputOf = new Map<number, number>(model.classMap.map((c, k) => [c, k]));
   const task = (imageId: number): CamTask => {

@@ -46,6 +46,8 @@ export interface GenerationParams {
   /** null: one scale, no flip (default) */
   multiScale: MultiScale | null;
   selection: Selection;
+  /** present (true) when the masks go in as versions only, never current (absent in every other job, so their parameters keep matching) */
+  keepCurrent?: true;
 }
 
 /** A re-thresholding job: masks rebuilt from a finished job's stored CAMs. */

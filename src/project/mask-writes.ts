@@ -72,27 +72,57 @@ export class MaskWrites {
     return humanOwns(this.images.get(imageId).status, this.masks.currentVersion(imageId));
   }
 
-  /** A job's mask: current unless a person owns the image's mask. */
-  generated(imageId: number, mask: MaskInput, prov: Omit<MaskProvenance, 'source'>, now = stamp()): GeneratedWrite {
+  /**
+   * A job's mask: current unless a person owns the image's mask, or `asVersion` (a job that
+   * only adds versions, like the compare view's: the current mask stays whatever it is).
+   */
+  generated(imageId: number, mask: MaskInput, prov: Omit<MaskProvenance, 'source'>, now = stamp(), asVersion = false): GeneratedWrite {
     return this.tx(() => {
       const img = this.images.get(imageId);
       const png = this.checked(img, mask, 'generated mask');
       const cur = this.masks.currentVersion(imageId);
       const human = humanOwns(img.status, cur);
-      const version = this.masks.insert(imageId, png, img.width, img.height, { ...prov, source: 'generated' }, !human, now);
-      if (!human && img.status === 'unreviewed') this.images.setStatus(imageId, 'generated');
-      return { version, madeCurrent: !human, keptHuman: human, before: { maskId: cur?.id ?? null, status: img.status } };
+      const current = !human && !asVersion;
+      const version = this.masks.insert(imageId, png, img.width, img.height, { ...prov, source: 'generated' }, current, now);
+      if (current && img.status === 'unreviewed') this.images.setStatus(imageId, 'generated');
+      return { version, madeCurrent: current, keptHuman: human, before: { maskId: cur?.id ?? null, status: img.status } };
     });
   }
 
-  /** A person's edit: the new current version; the image is 'edited'. */
-  edited(imageId: number, mask: MaskInput): MaskVersion {
+  /**
+   * A person's edit: the new current version; the image is 'edited'. `origin`: how the mask
+   * was made when the person adopted a method's mask rather than painting it. An edit that
+   * brings the labels back to the generated version the current run of edits started from
+   * (every stroke undone) is no edit: that version becomes current again, the image
+   * 'generated'.
+   */
+  edited(imageId: number, mask: MaskInput, origin: Omit<MaskProvenance, 'source'> = {}): MaskVersion {
     return this.tx(() => {
       const img = this.images.get(imageId);
-      const v = this.masks.insert(imageId, this.checked(img, mask, 'mask'), img.width, img.height, { source: 'edited' }, true, stamp());
+      const png = this.checked(img, mask, 'mask');
+      const generated = this.editedFrom(imageId);
+      if (generated && sameLabels(png, this.masks.png(generated.id))) {
+        this.masks.setCurrent(imageId, generated.id);
+        this.images.setStatus(imageId, 'generated');
+        return { ...generated, current: true };
+      }
+      const v = this.masks.insert(imageId, png, img.width, img.height, { ...origin, source: 'edited' }, true, stamp());
       this.images.setStatus(imageId, 'edited');
       return v;
     });
+  }
+
+  /**
+   * The generated version the image's current run of edits started from: the current version
+   * is 'edited', and the newest version before that run of edited versions is generated.
+   */
+  private editedFrom(imageId: number): MaskVersion | null {
+    const versions = this.masks.versions(imageId);
+    let k = versions.findIndex((v) => v.current);
+    if (k < 0 || versions[k].provenance.source !== 'edited') return null;
+    while (k >= 0 && versions[k].provenance.source === 'edited') k--;
+    const from = k >= 0 ? versions[k] : null;
+    return from && from.provenance.source === 'generated' && !from.groundTruth ? from : null;
   }
 
   /**
@@ -225,6 +255,15 @@ function labelMap(img: ImageRecord, mask: MaskInput, named: string): { png: Uint
   assertLabelMap(mask.labels, mask.width, mask.height, named);
   fits(mask.width, mask.height);
   return { png: encodeLabelPng(mask.labels, mask.width, mask.height), present: classesPresent(mask.labels) };
+}
+
+/** two label PNGs hold the same labels (their bytes may differ: another encoder's zlib) */
+function sameLabels(a: Uint8Array, b: Uint8Array): boolean {
+  const x = decodeLabelPng(a, 'mask');
+  const y = decodeLabelPng(b, 'mask');
+  if (x.width !== y.width || x.height !== y.height) return false;
+  for (let i = 0; i < x.labels.length; i++) if (x.labels[i] !== y.labels[i]) return false;
+  return true;
 }
 
 function stamp(): string {

@@ -166,7 +166,8 @@ export class Project {
 
   getImage(id: number): ImageSummary {
     const rec = this.images.get(id);
-    return this.summary({ ...rec, tags: this.images.tags(id), hasMask: this.masks.current(id) !== null });
+    const maskId = this.masks.currentVersion(id)?.id ?? null;
+    return this.summary({ ...rec, tags: this.images.tags(id), hasMask: maskId !== null, maskId });
   }
 
   imagePath(id: number): string {
@@ -277,7 +278,7 @@ export class Project {
     return file;
   }
 
-  private summary(i: ListedImage | (ImageRecord & { tags: number[]; hasMask: boolean })): ImageSummary {
+  private summary(i: ListedImage | (ImageRecord & { tags: number[]; hasMask: boolean; maskId: number | null })): ImageSummary {
     return {
       id: i.id,
       name: i.name,
@@ -287,6 +288,7 @@ export class Project {
       status: i.status,
       tags: i.tags,
       hasMask: i.hasMask,
+      maskId: i.maskId,
       available: existsSync(absolutePath(this.dir, i.path)),
     };
   }

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExportApi } from '../contract/export.ts';
 import { StudioError } from '../contract/errors.ts';
-import { exportProject } from '../export/index.ts';
+import { exportProject, planExport } from '../export/index.ts';
 import type { Project } from '../project/index.ts';
 import { THROTTLE_MS, type EventBus } from './events.ts';
 
@@ -28,6 +28,11 @@ export function createExportService(project: Project, bus?: EventBus): ExportApi
       }
     },
 
+    async exportPlan(req) {
+      const { chosen, leftOut } = planExport(project, req);
+      return { format: req.format, images: chosen.length, leftOut };
+    },
+
     async exportProject(req) {
       if (exporting.has(project)) throw new StudioError('BAD_REQUEST', 'export: another export of this project is running; wait for it to finish');
       exporting.add(project);
@@ -39,6 +44,8 @@ export function createExportService(project: Project, bus?: EventBus): ExportApi
           out: req.out,
           overwrite: req.overwrite,
           approvedOnly: req.approvedOnly,
+          copyImages: req.copyImages,
+          minArea: req.minArea,
           ...(req.split ? { split: req.split } : {}),
           onProgress: (p) => {
             const now = Date.now();

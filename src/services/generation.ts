@@ -2,9 +2,11 @@
 // generation job per project with throttled progress events, and a live threshold preview
 // on an engine worker thread.
 import { DEFAULT_REFINE_PRESET } from '../masks/refine/index.ts';
-import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type PreviewRequest } from '../contract/generation.ts';
+import { DEFAULT_CAM_LAYER, DEFAULT_CAM_METHOD, type GenerationApi, type GenerationStatus, type PreviewRequest, type StartedJob } from '../contract/generation.ts';
 import { StudioError } from '../contract/errors.ts';
-import { cancelJob, createPreviewer, generationParams, onProgress, startJob, type JobProgress, type Previewer, type StartInput } from '../jobs/index.ts';
+import { cancelJob, createPreviewer, generationJob, generationParams, isRunning, onProgress, rollbackJob, startJob, type JobHandle, type JobProgress, type Previewer, type StartInput } from '../jobs/index.ts';
+import { jobInfos } from '../jobs/list.ts';
+import { startingProgress } from '../jobs/progress.ts';
 import { DEFAULT_MASK_SETTINGS } from '../masks/cam-mask.ts';
 import type { Project } from '../project/index.ts';
 import { assertNoOtherRun, describeHolder, otherHolder } from '../jobs/run-lock.ts';
@@ -54,62 +56,94 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
     return rt.preview.get(key, () => createPreviewer(project, { model: req.modelId, method: req.method, layer: req.layer, workers: 1 }));
   }
 
+  function refuseWhileRunning(): void {
+    if (rt.running && rt.job) {
+      throw new StudioError('BAD_REQUEST', `a generation job (job ${rt.job.jobId}) is already running in ${project.info().name}; cancel it or wait for it to finish`);
+    }
+    // another studio or a CLI runs a job of this project: say so now, not "started"
+    assertNoOtherRun(project);
+  }
+
+  /**
+   * Runs a job in the background (the one this project runs): its progress goes to the
+   * bus, throttled, and its last record as 'job.finished'.
+   */
+  function launch(start: (o: { workers?: number }) => JobHandle): StartedJob {
+    let last = 0;
+    let jobId = -1;
+    const listener = (p: JobProgress) => {
+      if (p.jobId !== jobId) return;
+      const prev = rt.job;
+      rt.job = p;
+      const now = Date.now();
+      const force = !prev || prev.jobId !== p.jobId || prev.state !== p.state || p.done + p.failed === p.total;
+      if (!force && now - last < THROTTLE_MS) return;
+      last = now;
+      bus?.emit('job.progress', p);
+    };
+    const off = onProgress(listener);
+    let handle: JobHandle;
+    try {
+      handle = start(opts.workers !== undefined ? { workers: opts.workers } : {});
+    } catch (e) {
+      off();
+      throw e;
+    }
+    jobId = handle.jobId;
+    rt.running = true;
+    const first = startingProgress(project, jobId, 'generate');
+    // the run may have got further already (a job with nothing to do settles at once)
+    if (!rt.job || rt.job.jobId !== jobId) rt.job = first;
+    bus?.emit('job.progress', first);
+    rt.stopped = handle.done
+      .then(
+        (s) => {
+          const { resumed: _resumed, ...record } = s;
+          // the whole run's rate (the window's would describe only its last images)
+          rt.job = { ...record, imagesPerSec: s.seconds > 0 ? s.processed / s.seconds : 0, etaSec: null };
+        },
+        (e: Error) => {
+          rt.job = { ...(rt.job ?? first), state: 'failed', message: e.message };
+        },
+      )
+      .finally(() => {
+        off();
+        rt.running = false;
+        if (rt.job) bus?.emit('job.finished', { ...rt.job });
+      });
+    return { jobId, resumed: handle.resumed, job: first };
+  }
+
   return {
     async listModels() {
       return modelSummaries(project);
     },
 
     async startGeneration(req) {
-      if (rt.running && rt.job) {
-        throw new StudioError('BAD_REQUEST', `a generation job (job ${rt.job.jobId}) is already running in ${project.info().name}; cancel it or wait for it to finish`);
-      }
-      // another studio or a CLI runs a job of this project: say so now, not "started"
-      assertNoOtherRun(project);
-      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, refine: req.refine, selection: req.selection };
+      refuseWhileRunning();
+      const input: StartInput = { model: req.modelId, method: req.method, layer: req.layer, mask: { ...req.mask }, refine: req.refine, selection: req.selection, keepCurrent: req.keepCurrent };
       // a finished job with the same parameters has nothing left to do: Start means "again"
       const latest = project.jobs.findLatest('generate', generationParams(project, input) as unknown as Record<string, unknown>);
       if (latest?.status === 'done') input.fresh = true;
+      return launch((o) => startJob(project, input, o));
+    },
 
-      let last = 0;
-      let jobId = -1;
-      const listener = (p: JobProgress) => {
-        if (p.jobId !== jobId) return;
-        const prev = rt.job;
-        rt.job = p;
-        const now = Date.now();
-        const force = !prev || prev.jobId !== p.jobId || prev.state !== p.state || p.done + p.failed === p.total;
-        if (!force && now - last < THROTTLE_MS) return;
-        last = now;
-        bus?.emit('job.progress', p);
-      };
-      const off = onProgress(listener);
-      let handle;
-      try {
-        handle = startJob(project, input, opts.workers !== undefined ? { workers: opts.workers } : {});
-      } catch (e) {
-        off();
-        throw e;
-      }
-      jobId = handle.jobId;
-      rt.running = true;
-      rt.job = { jobId, kind: 'generate', state: 'starting', total: 0, done: 0, failed: 0, processed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, keptHuman: 0, backend: '', workers: 0 };
-      rt.stopped = handle.done
-        .then(
-          (s) => {
-            const { resumed: _resumed, ...record } = s;
-            // the whole run's rate (the window's would describe only its last images)
-            rt.job = { ...record, imagesPerSec: s.seconds > 0 ? s.processed / s.seconds : 0, etaSec: null };
-          },
-          (e: Error) => {
-            rt.job = { ...rt.job!, state: 'failed', message: e.message };
-          },
-        )
-        .finally(() => {
-          off();
-          rt.running = false;
-          if (rt.job) bus?.emit('job.finished', { ...rt.job });
-        });
-      return { jobId, resumed: handle.resumed };
+    async resumeGeneration(jobId) {
+      refuseWhileRunning();
+      const { job } = generationJob(project, jobId);
+      const c = project.jobItems.counts(jobId);
+      if (c.pending + c.failed === 0) throw new StudioError('BAD_REQUEST', `job ${jobId} has nothing left to do: its ${c.done} images are done`);
+      if (job.status === 'running' && isRunning(jobId)) throw new StudioError('BAD_REQUEST', `job ${jobId} is running`);
+      return launch((o) => startJob(project, { jobId }, { ...o, retryFailed: true }));
+    },
+
+    async listJobs() {
+      return jobInfos(project, (id) => rt.running && rt.job?.jobId === id).reverse();
+    },
+
+    async rollbackJob(jobId) {
+      if (rt.running && rt.job?.jobId === jobId) throw new StudioError('BAD_REQUEST', `job ${jobId} is running; cancel it first, then roll it back`);
+      return rollbackJob(project, jobId);
     },
 
     async cancelGeneration(jobId) {
@@ -158,6 +192,6 @@ function unfinishedJob(project: Project): JobProgress | null {
   const cancelled = job.status === 'cancelled';
   const message = holder
     ? `${describeHolder(holder)}; its progress shows where it runs`
-    : `job ${job.id} ${cancelled ? 'was cancelled' : 'stopped before it finished'}; Start with its settings resumes the ${c.pending} image${c.pending === 1 ? '' : 's'} left`;
+    : `job ${job.id} ${cancelled ? 'was cancelled' : 'stopped before it finished'}; Resume finishes the ${c.pending} image${c.pending === 1 ? '' : 's'} left`;
   return { jobId: job.id, kind: 'generate', state: cancelled ? 'cancelled' : 'paused', total: c.total, done: c.done, failed: c.failed, processed: 0, imagesPerSec: 0, etaSec: null, errors: [], errorCount: 0, keptHuman: 0, backend: '', workers: 0, message };
 }

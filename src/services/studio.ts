@@ -2,11 +2,15 @@
 // (browser-mode HTTP server, Electron IPC) reach through the studio host (host.ts), which
 // adds the methods that choose the project. Inputs arrive already validated (validate.ts);
 // the Project raises StudioError for anything it cannot find or read.
-import type { CamInfo, ImagePage, ImageQuery, MaskVersionInfo, ReviewStatus, StudioApi } from '../contract/api.ts';
+import type { CamInfo, ImagePage, ImageQuery, MaskOrigin, MaskVersionInfo, ReviewStatus, StudioApi } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
+import { isRefinePreset, presetOf, refinePreset } from '../masks/refine/index.ts';
 import { editTags, mergeClasses, restoreMaskVersion, setStatusMany, updateClass } from '../project/editing.ts';
-import type { MaskVersion, Project } from '../project/index.ts';
+import type { MaskProvenance, MaskVersion, Project } from '../project/index.ts';
+import { maskOverlay } from '../project/overlays.ts';
+import { MaskSummaries } from './mask-summaries.ts';
 import { checkMaskUpload } from './mask-upload.ts';
+import { writeTransaction } from '../project/transaction.ts';
 import { ScoreCache } from './scores.ts';
 import type { EventBus } from './events.ts';
 import { createExportService } from './export.ts';
@@ -27,14 +31,28 @@ export interface ProjectServiceOptions {
 }
 
 function versionInfo(v: MaskVersion): MaskVersionInfo {
-  const out: MaskVersionInfo = { id: v.id, createdAt: v.createdAt, source: v.provenance.source, current: v.current, frozen: v.frozen };
-  if (v.provenance.method !== undefined) out.method = v.provenance.method;
-  if (v.provenance.layer !== undefined) out.layer = v.provenance.layer;
+  const p = v.provenance;
+  const out: MaskVersionInfo = { id: v.id, createdAt: v.createdAt, source: p.source, current: v.current, frozen: v.frozen, groundTruth: v.groundTruth };
+  if (p.method !== undefined) out.method = p.method;
+  if (p.layer !== undefined) out.layer = p.layer;
+  // a method's mask without a chain is the raw CAM's
+  if (p.refine) out.refine = presetOf(p.refine.settings) ?? 'custom';
+  else if (p.method !== undefined) out.refine = 'none';
+  if (p.thresholds?.bg !== undefined) out.bg = p.thresholds.bg;
+  if (p.jobId !== undefined) out.jobId = p.jobId;
   return out;
+}
+
+/** the provenance an adopted mask records (the chain by its preset) */
+function adoptedProvenance(o: MaskOrigin): Omit<MaskProvenance, 'source'> {
+  if (!isRefinePreset(o.refine)) throw new StudioError('BAD_REQUEST', `adoptMask: unknown refinement chain '${o.refine}'`);
+  const chain = refinePreset(o.refine);
+  return { method: o.method, layer: o.layer, thresholds: { bg: o.bg }, ...(chain ? { refine: { settings: chain, steps: [] } } : {}) };
 }
 
 export function createProjectService(project: Project, opts: ProjectServiceOptions = {}): ProjectApi {
   const scores = new ScoreCache(project);
+  const summaries = new MaskSummaries(project, scores);
 
   /** listImages with `rank`: scored images worst first, then the rest in `sort` order. */
   async function rankedPage(q: ImageQuery): Promise<ImagePage> {
@@ -70,6 +88,23 @@ export function createProjectService(project: Project, opts: ProjectServiceOptio
     thumbnail(id) {
       return project.thumbnail(id);
     },
+    async maskOverlays(ids, style) {
+      const pngs: Uint8Array[] = [];
+      const classes = project.classes.colors();
+      for (const id of ids) pngs.push(await maskOverlay(project, id, style, classes));
+      const out = new Uint8Array(pngs.reduce((n, p) => n + 4 + p.length, 0));
+      const view = new DataView(out.buffer);
+      let at = 0;
+      for (const p of pngs) {
+        view.setUint32(at, p.length);
+        out.set(p, at + 4);
+        at += 4 + p.length;
+      }
+      return out;
+    },
+    async maskSummaries(imageIds) {
+      return summaries.summaries(imageIds);
+    },
     imageBytes(id) {
       return project.imageBytes(id);
     },
@@ -85,8 +120,20 @@ export function createProjectService(project: Project, opts: ProjectServiceOptio
     },
     async saveMask(imageId, png) {
       checkMaskUpload(project, imageId, png);
-      // editing is reviewing: the mask door makes the image 'edited'
-      return { version: versionInfo(project.maskWrites.edited(imageId, png)), status: 'edited' as ReviewStatus };
+      // editing is reviewing: the mask door makes the image 'edited' (or 'generated' again
+      // when the edit ends equal to the generated mask it started from)
+      return writeTransaction(project.db, () => {
+        const v = project.maskWrites.edited(imageId, png);
+        return { version: versionInfo(v), status: project.images.get(imageId).status };
+      });
+    },
+    async adoptMask(imageId, origin, png) {
+      checkMaskUpload(project, imageId, png);
+      const prov = adoptedProvenance(origin);
+      return writeTransaction(project.db, () => {
+        const v = project.maskWrites.edited(imageId, png, prov);
+        return { version: versionInfo(v), status: project.images.get(imageId).status };
+      });
     },
     async restoreMaskVersion(imageId, versionId) {
       const v = restoreMaskVersion(project, imageId, versionId);

@@ -9,7 +9,7 @@ const MAX_PATH = 4096;
 function exportRequest(raw: unknown): [ExportRequest] {
   const m = 'exportProject';
   const [v] = tuple(m, raw, 1);
-  const o = object(m, 'request', v, ['format', 'out', 'approvedOnly', 'split', 'overwrite']);
+  const o = object(m, 'request', v, ['format', 'out', 'approvedOnly', 'split', 'overwrite', 'copyImages', 'minArea']);
   if (typeof o.out !== 'string' || o.out.trim() === '' || o.out.length > MAX_PATH || o.out.includes('\0')) {
     throw bad(m, `out must be a folder path of at most ${MAX_PATH} characters`);
   }
@@ -25,6 +25,8 @@ function exportRequest(raw: unknown): [ExportRequest] {
       approvedOnly: bool(m, 'approvedOnly', o.approvedOnly),
       split,
       overwrite: bool(m, 'overwrite', o.overwrite),
+      copyImages: bool(m, 'copyImages', o.copyImages),
+      minArea: int(m, 'minArea', o.minArea, 0, 1_000_000),
     },
   ];
 }
@@ -35,4 +37,10 @@ export const EXPORT_VALIDATORS: Validators = {
     return [oneOf<ExportFormatName>('defaultExportFolder', 'format', f, EXPORT_FORMAT_NAMES)];
   },
   exportProject: exportRequest,
+  exportPlan: (raw) => {
+    const m = 'exportPlan';
+    const [v] = tuple(m, raw, 1);
+    const o = object(m, 'request', v, ['format', 'approvedOnly']);
+    return [{ format: oneOf<ExportFormatName>(m, 'format', o.format, EXPORT_FORMAT_NAMES), approvedOnly: bool(m, 'approvedOnly', o.approvedOnly) }];
+  },
 };

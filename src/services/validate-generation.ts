@@ -59,7 +59,7 @@ function selection(method: string, v: unknown): GenerationSelection {
 function generationRequest(raw: unknown): [GenerationRequest] {
   const m = 'startGeneration';
   const [v] = tuple(m, raw, 1);
-  const o = object(m, 'request', v, ['modelId', 'method', 'layer', 'mask', 'refine', 'selection']);
+  const o = object(m, 'request', v, ['modelId', 'method', 'layer', 'mask', 'refine', 'selection', 'keepCurrent']);
   const out: GenerationRequest = {
     method: oneOf<CamMethodName>(m, 'method', o.method, CAM_METHOD_NAMES),
     layer: oneOf<CamLayerName>(m, 'layer', o.layer, CAM_LAYER_NAMES),
@@ -68,6 +68,7 @@ function generationRequest(raw: unknown): [GenerationRequest] {
   };
   if (o.modelId !== undefined) out.modelId = int(m, 'modelId', o.modelId, 1);
   if (o.refine !== undefined) out.refine = oneOf<RefinePresetName>(m, 'refine', o.refine, REFINE_PRESET_NAMES);
+  if (o.keepCurrent !== undefined) out.keepCurrent = bool(m, 'keepCurrent', o.keepCurrent);
   return [out];
 }
 
@@ -86,13 +87,18 @@ function previewRequest(raw: unknown): [PreviewRequest] {
   return [out];
 }
 
+function jobId(method: string, raw: unknown): [number] {
+  const [id] = tuple(method, raw, 1);
+  return [int(method, 'job id', id, 1)];
+}
+
 export const GENERATION_VALIDATORS: Validators = {
   listModels: (raw) => tuple('listModels', raw, 0) as [],
   startGeneration: generationRequest,
-  cancelGeneration: (raw) => {
-    const [id] = tuple('cancelGeneration', raw, 1);
-    return [int('cancelGeneration', 'job id', id, 1)];
-  },
+  resumeGeneration: (raw) => jobId('resumeGeneration', raw),
+  cancelGeneration: (raw) => jobId('cancelGeneration', raw),
+  listJobs: (raw) => tuple('listJobs', raw, 0) as [],
+  rollbackJob: (raw) => jobId('rollbackJob', raw),
   generationStatus: (raw) => tuple('generationStatus', raw, 0) as [],
   previewMask: previewRequest,
   humanMasks: (raw) => {

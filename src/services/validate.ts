@@ -2,8 +2,9 @@
 // IPC router: whatever crosses a transport is untrusted until it passes here. Hand-written
 // (no schema library): each validator returns the typed parameter tuple or throws a
 // StudioError('BAD_REQUEST') that names the method and the bad field.
-import { MAX_PAGE_SIZE, MAX_SEARCH_LENGTH as MAX_SEARCH, REVIEW_STATUSES, type CamKey, type ImageQuery, type ImageSort, type MethodName, type Params, type ReviewStatus } from '../contract/api.ts';
-import { bad, bytes, int, intList, text, tuple } from './check.ts';
+import { MAX_OVERLAYS, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH as MAX_SEARCH, REVIEW_STATUSES, type CamKey, type ImageQuery, type ImageSort, type MaskOrigin, type MethodName, type OverlayStyle, type Params, type ReviewStatus } from '../contract/api.ts';
+import { OVERLAY_STYLES } from '../masks/overlay.ts';
+import { bad, bytes, int, intList, num, object, oneOf, text, tuple } from './check.ts';
 import { EXPORT_VALIDATORS } from './validate-export.ts';
 import { GENERATION_VALIDATORS } from './validate-generation.ts';
 import { PROJECTS_VALIDATORS } from './validate-projects.ts';
@@ -94,6 +95,15 @@ export const VALIDATORS: Validators = {
   listImages: imageQuery,
   getImage: (raw) => imageId('getImage', raw),
   thumbnail: (raw) => imageId('thumbnail', raw),
+  maskOverlays: (raw) => {
+    const m = 'maskOverlays';
+    const [ids, style] = tuple(m, raw, 2);
+    return [intList(m, 'image ids', ids, 1, Number.MAX_SAFE_INTEGER, MAX_OVERLAYS), oneOf<OverlayStyle>(m, 'style', style, OVERLAY_STYLES)];
+  },
+  maskSummaries: (raw) => {
+    const [ids] = tuple('maskSummaries', raw, 1);
+    return [intList('maskSummaries', 'image ids', ids, 1, Number.MAX_SAFE_INTEGER, MAX_PAGE_SIZE)];
+  },
   imageBytes: (raw) => imageId('imageBytes', raw),
   maskVersions: (raw) => imageId('maskVersions', raw),
   maskPng: (raw) => {
@@ -103,6 +113,13 @@ export const VALIDATORS: Validators = {
   saveMask: (raw) => {
     const [id, png] = tuple('saveMask', raw, 2);
     return [int('saveMask', 'image id', id, 1), bytes('saveMask', 'png', png)];
+  },
+  adoptMask: (raw) => {
+    const m = 'adoptMask';
+    const [id, origin, png] = tuple(m, raw, 3);
+    const o = object(m, 'origin', origin, ['method', 'layer', 'refine', 'bg']);
+    const out: MaskOrigin = { method: text(m, 'method', o.method, MAX_TEXT, true), layer: text(m, 'layer', o.layer, MAX_TEXT, true), refine: text(m, 'refine', o.refine, MAX_TEXT, true), bg: num(m, 'bg', o.bg, 0, 1) };
+    return [int(m, 'image id', id, 1), out, bytes(m, 'png', png)];
   },
   restoreMaskVersion: (raw) => {
     const [id, version] = tuple('restoreMaskVersion', raw, 2);

@@ -113,7 +113,7 @@ export async function run(args: string[]): Promise<void> {
       [`saveMask bomb (${(bomb.length / 1024).toFixed(0)} KB declaring 20000x20000)`, () => upload(1, bomb)],
       ['saveMask label value 200', () => upload(1, encodeLabelPng(badLabels, w, h))],
       ['updateClass name with newline', () => call('updateClass', [1, { name: 'cat\nbackground' }])],
-      ['exportProject to /proc/x', () => call('exportProject', [{ format: 'voc', out: '/proc/x', approvedOnly: false, split: null, overwrite: true }])],
+      ['exportProject to /proc/x', () => call('exportProject', [{ format: 'voc', out: '/proc/x', approvedOnly: false, split: null, overwrite: true, copyImages: false, minArea: 0 }])],
       ['POST, foreign Origin', () => call('projectInfo', [], { Origin: 'http://evil.example' })],
     ];
     console.log('| probe | answer | ms | server alive | RSS MB after |');

@@ -76,10 +76,10 @@ test('rename, recolour and merge classes from the sidebar', async ({ page }) => 
   await row('car').hover();
   await row('car').getByRole('button', { name: 'Actions for car' }).click();
   await page.getByRole('menuitem', { name: 'Change colour…' }).click();
-  await pop.getByRole('button', { name: 'Colour #4363d8' }).click();
+  await pop.getByRole('button', { name: 'Colour #0087ff' }).click();
   await expect(pop).toHaveCount(0);
-  await expect(row('car').locator('.swatch')).toHaveCSS('background-color', 'rgb(67, 99, 216)');
-  expect(p.classes.list().find((c) => c.name === 'car')?.color).toBe('#4363d8');
+  await expect(row('car').locator('.swatch')).toHaveCSS('background-color', 'rgb(0, 135, 255)');
+  expect(p.classes.list().find((c) => c.name === 'car')?.color).toBe('#0087ff');
 
   // merge bird into cat: pick the target by typing, confirm in the dialog
   const birdIdx = p.classes.indexOf('bird')!;

@@ -31,7 +31,7 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   await page.goto(served.server.url);
   const cards = page.getByTestId('image-card');
   await expect(cards).toHaveCount(N);
-  await expect(page.locator('[data-testid="image-card"] .mask')).toHaveCount(0);
+  await expect(page.getByTestId('card-overlay')).toHaveCount(0);
   await cards.nth(1).click();
 
   await page.getByTestId('open-generate').click();
@@ -44,6 +44,9 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   const preview = panel.getByTestId('generate-preview');
   await expect(preview).toHaveAttribute('data-drawn', 'yes', { timeout: 60_000 });
   await expect(preview.locator('.legend .key').first()).toBeVisible();
+  // the canvas shows the preview for the settings as they are now (not one still on its way)
+  const settled = (l: typeof preview) => expect(l).toHaveAttribute('data-current', 'yes', { timeout: 20_000 });
+  await settled(preview);
   const before = await preview.locator('canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
 
   // moving τ_bg re-thresholds: the overlay changes
@@ -51,37 +54,43 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   await slider.fill('0.6');
   await expect.poll(async () => preview.locator('canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL()), { timeout: 20_000 }).not.toBe(before);
   await slider.fill('0.4');
-  await expect(preview).toHaveAttribute('data-drawn', 'yes');
+  await settled(preview);
 
   // the default chain refines: the raw CAM's mask is shown beside the stored (refined) one
   const raw = panel.getByTestId('generate-preview-raw');
   await expect(raw).toHaveAttribute('data-drawn', 'yes', { timeout: 20_000 });
   const dataUrl = (l: typeof raw) => l.locator('canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
-  await expect.poll(async () => (await dataUrl(raw)) !== (await dataUrl(preview)), { timeout: 20_000 }).toBe(true);
+  await settled(raw);
+  expect(await dataUrl(raw)).not.toBe(await dataUrl(preview));
   const refine = panel.getByTestId('refine-select');
   await expect(refine.getByRole('button', { name: 'Fast' })).toHaveAttribute('aria-pressed', 'true');
   const fast = await dataUrl(preview);
   await refine.getByRole('button', { name: 'Best' }).click();
-  await expect.poll(() => dataUrl(preview), { timeout: 20_000 }).not.toBe(fast);
+  await settled(preview);
+  expect(await dataUrl(preview)).not.toBe(fast);
   await page.waitForTimeout(400); // the debounced preview settles before the screenshot
   await raw.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/generate-panel.png', animations: 'disabled' });
   // 'None': one preview, the raw CAM's mask
   await refine.getByRole('button', { name: 'None' }).click();
   await expect(raw).toHaveCount(0);
-  await expect.poll(async () => dataUrl(preview), { timeout: 20_000 }).not.toBe(fast);
+  await settled(preview);
+  expect(await dataUrl(preview)).not.toBe(fast);
   await refine.getByRole('button', { name: 'Fast' }).click();
-  await expect(raw).toHaveAttribute('data-drawn', 'yes', { timeout: 20_000 });
+  await settled(preview);
+  await settled(raw);
+  // the same settings give the same mask again
+  expect(await dataUrl(preview)).toBe(fast);
   // CLRP is offered like every method: its preview is another mask; back to R-CAM for the job
   const method = panel.getByTestId('method-select');
-  const rcamPreview = await dataUrl(preview);
   await method.selectOption({ label: 'CLRP' });
-  await expect.poll(() => dataUrl(preview), { timeout: 20_000 }).not.toBe(rcamPreview);
-  await expect(preview).toHaveAttribute('data-drawn', 'yes', { timeout: 20_000 });
+  await settled(preview);
+  expect(await dataUrl(preview)).not.toBe(fast);
   await page.waitForTimeout(400);
   await page.screenshot({ path: 'test-results/generate-panel-clrp.png', animations: 'disabled' });
   await method.selectOption('rcam');
-  await expect.poll(() => dataUrl(preview), { timeout: 20_000 }).toBe(rcamPreview);
+  await settled(preview);
+  expect(await dataUrl(preview)).toBe(fast);
 
   await panel.getByTestId('start-job').click();
   const status = panel.getByTestId('job-status');
@@ -93,7 +102,7 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
 
   // the grid picked the masks up from the job's events
   await panel.getByRole('button', { name: 'Close' }).click();
-  await expect(page.locator('[data-testid="image-card"] .mask')).toHaveCount(N);
+  await expect(page.getByTestId('card-overlay')).toHaveCount(N);
   await expect(page.locator('header').getByText(`${N}`, { exact: true }).first()).toBeVisible();
 
   // export VOC into a new folder

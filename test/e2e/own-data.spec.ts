@@ -189,7 +189,7 @@ test('own data, start to finish, with no terminal', async ({ page }) => {
   await expect(panel.getByTestId('job-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   await expect(panel.getByTestId('job-count')).toHaveText(`${TOTAL} / ${TOTAL}`);
   await panel.getByRole('button', { name: 'Close' }).click();
-  await expect(page.locator('[data-testid="image-card"] .mask')).toHaveCount(TOTAL);
+  await expect(page.getByTestId('card-overlay')).toHaveCount(TOTAL);
 
   // edit one mask in the editor
   const project = served.host.current()!;

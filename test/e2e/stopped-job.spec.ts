@@ -42,7 +42,8 @@ for (const [w, h] of [[1440, 900], [1024, 768]] as const) {
     await expect(status).toHaveAttribute('data-state', 'paused');
     await expect(status).toContainText('Stopped before it finished');
     await expect(page.getByTestId('job-count')).toHaveText('1 / 4');
-    await expect(status).toContainText(`job ${jobId} stopped before it finished; Start with its settings resumes the 3 images left`);
+    await expect(status).toContainText(`job ${jobId} stopped before it finished; Resume finishes the 3 images left`);
+    await expect(page.getByTestId('resume-job')).toHaveText(/Resume \(3\)/);
     await expect(page.getByTestId('start-job')).toBeEnabled();
     await page.screenshot({ path: path.join('test-results', `stopped-job-${w}x${h}.png`) });
     expect(errors).toEqual([]);

@@ -4,7 +4,8 @@
 // of the stage, so they cost no repaint; the heatmap is drawn at CAM resolution and
 // scaled by the compositor. Each pointer event's JS time (core + repaint) is recorded as a
 // performance measure: 'editor-pointer' (moves), 'editor-pointer-down' / '-up'.
-import { heatLut, parseHex } from '../colors.ts';
+import { parseHexColor } from '../../../src/masks/palette.ts';
+import { heatLut } from '../colors.ts';
 import type { EditorCore } from '../editor.ts';
 import type { Rect } from '../geometry.ts';
 import { paintHeat } from '../paint.ts';
@@ -184,7 +185,8 @@ export class CanvasHost {
   }
 
   private applyState(): void {
-    this.labels.style.opacity = String(this.core.maskOpacity);
+    // an outline is a thin line: it is drawn stronger than a fill at the same setting
+    this.labels.style.opacity = String(this.core.outline ? Math.min(1, 2 * this.core.maskOpacity) : this.core.maskOpacity);
     this.labels.hidden = !this.core.showMask;
     this.heat.style.opacity = String(this.core.heatOpacity);
     this.heat.hidden = !this.core.showHeat || this.heatClass() === null;
@@ -249,7 +251,7 @@ export class CanvasHost {
       c.width = s.w;
       c.height = s.h;
       const cls = this.core.classes.find((k) => k.index === s.value);
-      const [r, g, b] = s.value === 0 || !cls ? [255, 255, 255] : parseHex(cls.color);
+      const [r, g, b] = s.value === 0 || !cls ? [255, 255, 255] : parseHexColor(cls.color);
       const img = new ImageData(s.w, s.h);
       const px = new Uint32Array(img.data.buffer);
       const fill = ((150 << 24) | (b << 16) | (g << 8) | r) >>> 0;

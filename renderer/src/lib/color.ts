@@ -1,6 +1,7 @@
-// Class colours come from the VOC palette, where many are dark (#000080, #400000): fine
-// for masks over an image, unreadable as text accents on a dark UI. For chips the UI
-// lifts a colour's lightness, keeping its hue, so every class stays recognisable.
+// Class colours are mid-luminance at best (the default palette keeps 3:1 against black and
+// white) and dark in older projects (VOC colours such as #000080, #400000): fine for masks
+// over an image, hard to read as text accents on a dark UI. For chips the UI lifts a
+// colour's lightness, keeping its hue, so every class stays recognisable.
 export function uiColor(hex: string, minLightness = 0.62): string {
   const m = /^#([0-9a-f]{6})$/i.exec(hex);
   if (!m) return hex;

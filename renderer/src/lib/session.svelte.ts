@@ -2,8 +2,8 @@
 // (never a module singleton, so a test or a second window gets its own).
 import { getContext, setContext } from 'svelte';
 import { createClient, type ConnectionState, type StudioClient } from './api.ts';
-import { GenerationState } from './jobs.svelte.ts';
 import { followMenuDialogs } from './menu-commands.ts';
+import { GenerationState } from './state/generation.svelte.ts';
 import { Router } from './router.svelte.ts';
 import { ChooserState } from './state/chooser.svelte.ts';
 import { DialogsState } from './state/dialogs.svelte.ts';
@@ -13,7 +13,7 @@ import { ModelsState } from './state/models.svelte.ts';
 import { ProjectState } from './state/project.svelte.ts';
 import { ProjectsState } from './state/projects.svelte.ts';
 import { ToastState } from './state/toasts.svelte.ts';
-import { ThumbnailCache } from './thumbnails.ts';
+import { ThumbnailCache } from './blob-cache.ts';
 
 const KEY = Symbol('studio-session');
 
@@ -85,7 +85,7 @@ export class StudioSession {
     if (reason === 'model') {
       if (this.dialogs.open === 'models') void this.models.load();
       // the drawer follows the Models dialog: it preselects the active model again
-      if (!this.generation.running) this.generation.modelId = null;
+      if (!this.generation.active) this.generation.modelId = null;
       if (this.generation.open) void this.generation.load();
       return;
     }

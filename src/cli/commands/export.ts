@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { CliError, flagBool, flagNumber, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
 import { EXPORT_FORMATS, exportProject, type ExportFormat } from '../../export/index.ts';
+import { leftOutText } from '../../export/select.ts';
 import { openProject } from '../../project/index.ts';
 import { progressLine } from '../progress.ts';
 
@@ -25,7 +26,7 @@ function parseSplit(v: string | undefined, seed: number | undefined): { val: num
 
 export const exportCmd: Command = {
   name: 'export',
-  usage: 'export <dir> --format voc|coco|yolo|cams --out OUT [--overwrite] [--approved-only] [--split val=0.1 --seed 1] [--copy-images]',
+  usage: 'export <dir> --format voc|coco|yolo|cams --out OUT [--overwrite] [--approved-only] [--split val=0.1 --seed 1] [--copy-images] [--min-area N]',
   summary: 'export masks as training labels (VOC PNGs, COCO RLE, YOLO-seg polygons, CAM .npy)',
   booleans: ['approved-only', 'copy-images', 'per-class', 'overwrite'],
   async run(args) {
@@ -59,6 +60,7 @@ export const exportCmd: Command = {
       });
       progress.finish();
       for (const s of rep.skipped) console.error(`skipped ${s.image}: ${s.reason}`);
+      if (rep.leftOut.length) console.error(`left out: ${leftOutText(rep.leftOut)}`);
       const secs = (performance.now() - t0) / 1000;
       console.log(`exported ${rep.images} images (${rep.files} file${rep.files === 1 ? "" : "s"}, ${format}) to ${rep.out} in ${secs.toFixed(1)} s${rep.skipped.length ? `; ${rep.skipped.length} skipped` : ''}`);
     } finally {

@@ -11,6 +11,8 @@ type ImageRow = Omit<ImageRecord, 'addedAt'> & { added_at: string };
 export interface ListedImage extends ImageRecord {
   tags: number[];
   hasMask: boolean;
+  /** the current mask version's id (null: none) */
+  maskId: number | null;
 }
 
 const COLS = 'id, name, path, hash, size, width, height, orientation, format, split, status, added_at';
@@ -69,8 +71,8 @@ export class ImagesRepo {
     this.pageTagsStmt = db.prepare<[string], { image_id: number; class_idx: number }>(
       'SELECT image_id, class_idx FROM image_tags WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY image_id, class_idx',
     );
-    this.pageMasksStmt = db.prepare<[string], { image_id: number }>(
-      'SELECT image_id FROM masks WHERE current = 1 AND image_id IN (SELECT value FROM json_each(?))',
+    this.pageMasksStmt = db.prepare<[string], { image_id: number; id: number }>(
+      'SELECT image_id, id FROM masks WHERE current = 1 AND image_id IN (SELECT value FROM json_each(?))',
     );
     this.setPathStmt = db.prepare('UPDATE images SET path = ? WHERE id = ?');
     this.allStmt = db.prepare<[], ImageRow>(`SELECT ${COLS} FROM images ORDER BY id`);
@@ -164,8 +166,8 @@ export class ImagesRepo {
       list.push(t.class_idx);
       tags.set(t.image_id, list);
     }
-    const masks = new Set(this.pageMasksStmt.all(json).map((m) => m.image_id));
-    const items = ids.map((id) => ({ ...toRecord(rows.get(id)!), tags: tags.get(id) ?? [], hasMask: masks.has(id) }));
+    const masks = new Map(this.pageMasksStmt.all(json).map((m) => [m.image_id, m.id]));
+    const items = ids.map((id) => ({ ...toRecord(rows.get(id)!), tags: tags.get(id) ?? [], hasMask: masks.has(id), maskId: masks.get(id) ?? null }));
     return { total, items };
   }
 

@@ -27,8 +27,14 @@ describe('cli: export, import-masks', () => {
     io.clear();
     expect(await main(['import-masks', proj, voc, '--format', 'voc'])).toBe(0);
     expect(out.join('\n')).toBe(`imported 3 masks from ${voc}`);
-    expect(await main(['export', proj, '--format', 'coco', '--out', join(tmp.dir, 'coco'), '--approved-only'])).toBe(0);
+    // the import re-opened the approved image's review: an approved-only export has nothing to write
+    expect(await main(['export', proj, '--format', 'coco', '--out', join(tmp.dir, 'coco'), '--approved-only'])).toBe(1);
+    expect(err.join('\n')).toMatch(/export: nothing to write: every image is left out \(4 not approved\)/);
+    expect(existsSync(join(tmp.dir, 'coco'))).toBe(false);
+    io.clear();
+    expect(await main(['export', proj, '--format', 'coco', '--out', join(tmp.dir, 'coco')])).toBe(0);
     expect(existsSync(join(tmp.dir, 'coco', 'annotations.json'))).toBe(true);
+    expect(err.join('\n')).toMatch(/left out: 1 without a mask/);
   });
 
   it('rejects bad flags with one line', async () => {

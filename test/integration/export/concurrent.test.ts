@@ -144,7 +144,7 @@ describe('exports started side by side from real processes', () => {
     const studio = fetch(`${url.origin}/api/exportProject`, {
       method: 'POST',
       headers: { [TOKEN_HEADER]: url.searchParams.get('token')!, 'Content-Type': 'application/json' },
-      body: JSON.stringify([{ format: 'voc', out, approvedOnly: false, split: null, overwrite: false }]),
+      body: JSON.stringify([{ format: 'voc', out, approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 }]),
     }).then(async (r) => (await r.json()) as { ok: boolean; value?: { images: number }; error?: { code: string; message: string } });
     const c = cli(out);
     const [answer, code] = await Promise.all([studio, c.exited]);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportProject } from '../../../src/export/index.ts';
+import { exportProject, planExport } from '../../../src/export/index.ts';
 import { decodeFloat16, encodeFloat16 } from '../../../src/masks/float16.ts';
 import { decodeNpyFloat32 } from '../../../src/masks/npy.ts';
 import { vocPalette } from '../../../src/masks/palette.ts';
@@ -268,6 +268,40 @@ describe('CAM arrays', () => {
 });
 
 describe('export options', () => {
+  it('says what it leaves out and why, and refuses an export with nothing to write', async () => {
+    // dog/c has no mask; cat/a is approved; reject dog/a
+    fx.p.setStatus(fx.ids.get('dog/a.jpg')!, 'rejected');
+    const plan = planExport(fx.p, { format: 'voc' });
+    expect(plan.chosen.map((i) => i.name)).toEqual(['cat/a.jpg', 'cat/b.png']);
+    expect(plan.leftOut).toEqual([
+      { reason: 'rejected', count: 1, examples: ['dog/a.jpg'] },
+      { reason: 'no-mask', count: 1, examples: ['dog/c.jpg'] },
+    ]);
+    expect(planExport(fx.p, { format: 'voc', approvedOnly: true }).leftOut).toEqual([
+      { reason: 'rejected', count: 1, examples: ['dog/a.jpg'] },
+      { reason: 'not-approved', count: 2, examples: ['cat/b.png', 'dog/c.jpg'] },
+    ]);
+    const rep = await exportProject(fx.p, { format: 'voc', out: join(tmp.dir, 'voc') });
+    expect(rep.images).toBe(2);
+    expect(rep.leftOut.map((l) => [l.reason, l.count])).toEqual([['rejected', 1], ['no-mask', 1]]);
+    // CAM arrays: no image has stored CAMs
+    await expect(exportProject(fx.p, { format: 'cams', out: join(tmp.dir, 'cams') })).rejects.toThrow(
+      'export: nothing to write: every image is left out (1 rejected, 3 without stored CAMs)',
+    );
+    expect(existsSync(join(tmp.dir, 'cams'))).toBe(false);
+  });
+
+  it('leaves out COCO regions under the minimum size, and copies the images on request', async () => {
+    const out = join(tmp.dir, 'coco');
+    await exportProject(fx.p, { format: 'coco', out, minArea: 3 });
+    const coco = JSON.parse(text(join(out, 'annotations.json')));
+    // dog/a's 2-pixel cat block goes; its two 4-pixel dog regions and the other images' regions stay
+    expect(coco.annotations.map((a: { area: number }) => a.area).sort((a: number, b: number) => a - b)).toEqual([4, 4, 12, 18]);
+    const yolo = join(tmp.dir, 'yolo');
+    await exportProject(fx.p, { format: 'yolo', out: yolo, copyImages: true, minArea: 3 });
+    expect(readdirSync(join(yolo, 'images', 'train')).sort()).toEqual(['b.png', 'cat__a.jpg', 'dog__a.jpg']);
+  });
+
   it('refuses an unknown format and the project folder as output', async () => {
     await expect(exportProject(fx.p, { format: 'tiff' as 'voc', out: join(tmp.dir, 'x') })).rejects.toThrow(/unknown format 'tiff'/);
     await expect(exportProject(fx.p, { format: 'voc', out: fx.p.dir })).rejects.toThrow(/is the project folder/);

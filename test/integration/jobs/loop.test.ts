@@ -91,6 +91,36 @@ describe('the job loop', () => {
     expect(rest).toMatchObject({ state: 'done', done: 7, processed: 7 - s.processed });
   });
 
+  it('a cancel while the work starts stops the job at once; the work, once up, is closed unused', async () => {
+    const jobId = job();
+    const ac = new AbortController();
+    let release!: (w: JobWork) => void;
+    const opening = new Promise<JobWork>((r) => (release = r));
+    const events: JobProgress[] = [];
+    const run = loop(jobId, () => opening, { signal: ac.signal, onProgress: (e) => events.push(e) });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(events.map((e) => e.state)).toEqual(['starting']);
+    ac.abort();
+    // settles although the work never came up
+    const s = await run;
+    expect(s).toMatchObject({ state: 'cancelled', processed: 0, done: 0, total: 7 });
+    expect(p.jobs.get(jobId).status).toBe('cancelled');
+    let closed = false;
+    const seen: number[] = [];
+    release({ ...painter(jobId, new Set(), seen), close: async () => void (closed = true) });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toBe(true);
+    expect(seen).toEqual([]);
+    // a cancel before the job starts does not even set the work up
+    const early = new AbortController();
+    early.abort();
+    let opened = false;
+    const none = await loop(jobId, async () => ((opened = true), painter(jobId, new Set())), { signal: early.signal });
+    expect(none.state).toBe('cancelled');
+    expect(opened).toBe(false);
+    expect(p.jobItems.counts(jobId)).toMatchObject({ pending: 7, done: 0 });
+  });
+
   it('a work that cannot be set up, or a refusal, fails the job with its message', async () => {
     const jobId = job();
     const broken = await loop(jobId, async () => {

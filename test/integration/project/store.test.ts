@@ -35,7 +35,7 @@ describe('project folder', () => {
     p.addClass('cat');
     p.close();
     const again = openProject(dir);
-    expect(again.listClasses()).toEqual([{ index: 1, name: 'cat', color: '#800000', imageCount: 0 }]);
+    expect(again.listClasses()).toEqual([{ index: 1, name: 'cat', color: '#6900ff', imageCount: 0 }]);
     again.close();
   });
 
@@ -107,8 +107,8 @@ describe('project folder', () => {
 describe('classes and tags', () => {
   it('numbers classes from 1 with VOC colours, rejects duplicates and unknown tag indices', async () => {
     const { p, id } = await projectWithImage();
-    expect(p.listClasses().map((c) => [c.index, c.name, c.color, c.imageCount])).toEqual([[1, 'cat', '#800000', 1]]);
-    expect(p.addClass('dog')).toEqual({ index: 2, name: 'dog', color: '#008000', imageCount: 0 });
+    expect(p.listClasses().map((c) => [c.index, c.name, c.color, c.imageCount])).toEqual([[1, 'cat', '#6900ff', 1]]);
+    expect(p.addClass('dog')).toEqual({ index: 2, name: 'dog', color: '#ff0000', imageCount: 0 });
     expect(p.addClass('bird', '#ABCDEF').color).toBe('#abcdef');
     expect(() => p.addClass('dog')).toThrow(/class 'dog' already exists/);
     expect(() => p.addClass('x', 'blue')).toThrow(/colour 'blue' is not '#rrggbb'/);

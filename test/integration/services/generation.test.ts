@@ -185,14 +185,14 @@ describe('export services', () => {
     const suggested = await call<string>('defaultExportFolder', 'voc');
     expect(suggested.startsWith(path.join(project.dir, 'exports', 'voc-'))).toBe(true);
 
-    expect((await callError('exportProject', { format: 'voc', out: 'relative/out', approvedOnly: false, split: null, overwrite: false })).message).toMatch(/absolute path/);
+    expect((await callError('exportProject', { format: 'voc', out: 'relative/out', approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 })).message).toMatch(/absolute path/);
     const busy = path.join(tmp.dir, 'busy');
     mkdirSync(busy);
     writeFileSync(path.join(busy, 'keep.txt'), 'x');
-    expect((await callError('exportProject', { format: 'voc', out: busy, approvedOnly: false, split: null, overwrite: false })).message).toMatch(/is not empty; tick "Overwrite"/);
+    expect((await callError('exportProject', { format: 'voc', out: busy, approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 })).message).toMatch(/is not empty; tick "Overwrite"/);
 
     const out = path.join(tmp.dir, 'voc-out');
-    const r = await call<{ out: string; images: number; files: number; skipped: unknown[] }>('exportProject', { format: 'voc', out, approvedOnly: false, split: { val: 0.25, seed: 1 }, overwrite: false });
+    const r = await call<{ out: string; images: number; files: number; skipped: unknown[] }>('exportProject', { format: 'voc', out, approvedOnly: false, split: { val: 0.25, seed: 1 }, overwrite: false, copyImages: false, minArea: 0 });
     expect(r).toMatchObject({ out, images: 4, skipped: [] });
     expect(readdirSync(path.join(out, 'SegmentationClass'))).toHaveLength(4);
     expect(existsSync(path.join(out, 'ImageSets', 'Segmentation', 'val.txt'))).toBe(true);
@@ -200,9 +200,91 @@ describe('export services', () => {
     expect(progress.at(-1)).toEqual({ done: 4, total: 4 });
 
     // the same folder again needs "overwrite"; with it, the export is rewritten
-    expect((await callError('exportProject', { format: 'voc', out, approvedOnly: false, split: null, overwrite: false })).code).toBe('BAD_REQUEST');
-    expect((await call<{ images: number }>('exportProject', { format: 'voc', out, approvedOnly: false, split: null, overwrite: true })).images).toBe(4);
-    // nothing approved: an approved-only export writes no masks
-    expect((await call<{ images: number }>('exportProject', { format: 'coco', out: path.join(tmp.dir, 'coco'), approvedOnly: true, split: null, overwrite: false })).images).toBe(0);
+    expect((await callError('exportProject', { format: 'voc', out, approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 })).code).toBe('BAD_REQUEST');
+    expect((await call<{ images: number }>('exportProject', { format: 'voc', out, approvedOnly: false, split: null, overwrite: true, copyImages: false, minArea: 0 })).images).toBe(4);
+    // nothing approved: an approved-only export is refused, saying why, and writes nothing
+    const plan = await call<{ images: number; leftOut: { reason: string; count: number }[] }>('exportPlan', { format: 'coco', approvedOnly: true });
+    expect(plan).toMatchObject({ images: 0, leftOut: [{ reason: 'not-approved', count: 4 }] });
+    const refused = await callError('exportProject', { format: 'coco', out: path.join(tmp.dir, 'coco'), approvedOnly: true, split: null, overwrite: false, copyImages: false, minArea: 30 });
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST', message: 'export: nothing to write: every image is left out (4 not approved)' });
+    expect(existsSync(path.join(tmp.dir, 'coco'))).toBe(false);
+  });
+});
+
+describe('jobs in the Generate panel', () => {
+  it('cancels at once while the workers start; Resume then does every image exactly once', async () => {
+    const started = await call<{ jobId: number; job: StudioEvents['job.progress'] }>('startGeneration', REQ);
+    // the first record comes with the answer: the renderer never writes one of its own
+    expect(started.job).toMatchObject({ jobId: started.jobId, state: 'starting', total: 4, done: 0, failed: 0 });
+    expect(await call<boolean>('cancelGeneration', started.jobId)).toBe(true);
+    const stopped = await finished(started.jobId);
+    expect(stopped).toMatchObject({ state: 'cancelled', done: 0, total: 4 });
+    expect(project.jobs.get(started.jobId).status).toBe('cancelled');
+
+    // resume; cancel it again after its first image
+    const off = { on: true };
+    const again = await call<{ jobId: number; resumed: boolean }>('resumeGeneration', started.jobId);
+    expect(again).toMatchObject({ jobId: started.jobId, resumed: true });
+    for (;;) {
+      const p = events.filter((e) => e.name === 'job.progress').map((e) => e.payload as StudioEvents['job.progress']).find((x) => x.jobId === started.jobId && x.done >= 1);
+      if (p && off.on) {
+        off.on = false;
+        await call<boolean>('cancelGeneration', started.jobId);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    events = events.filter((e) => e.name !== 'job.finished');
+    const partial = await finished(started.jobId);
+    expect(partial.state).toBe('cancelled');
+    expect(partial.done).toBeGreaterThanOrEqual(1);
+    expect(partial.done).toBeLessThan(4);
+    const jobs = await call<{ id: number; status: string; done: number; pending: number }[]>('listJobs');
+    expect(jobs[0]).toMatchObject({ id: started.jobId, status: 'cancelled', done: partial.done, pending: 4 - partial.done });
+
+    events = events.filter((e) => e.name !== 'job.finished');
+    await call('resumeGeneration', started.jobId);
+    expect(await finished(started.jobId)).toMatchObject({ state: 'done', done: 4, total: 4 });
+    // exactly one version per image from this job: nothing redone
+    for (const img of project.images.all()) {
+      const mine = project.masks.versions(img.id).filter((v) => v.provenance.jobId === started.jobId);
+      expect(mine, img.name).toHaveLength(1);
+      expect(mine[0].current).toBe(true);
+    }
+    expect((await callError('resumeGeneration', started.jobId)).message).toBe(`job ${started.jobId} has nothing left to do: its 4 images are done`);
+  });
+
+  it('lists the jobs newest first and rolls one back: the masks before it are current again', async () => {
+    const first = await call<{ jobId: number }>('startGeneration', REQ);
+    await finished(first.jobId);
+    const before = new Map(project.allImages().map((i) => [i.id, project.masks.currentVersion(i.id)!.id]));
+    const second = await call<{ jobId: number }>('startGeneration', { ...REQ, mask: { ...REQ.mask, bg: 0.5 } });
+    await finished(second.jobId);
+    const jobs = await call<{ id: number; what: string; done: number; active: boolean; rolledBackAt: string | null }[]>('listJobs');
+    expect(jobs.map((j) => j.id)).toEqual([second.jobId, first.jobId]);
+    expect(jobs[0]).toMatchObject({ done: 4, active: false, rolledBackAt: null });
+    expect(jobs[0].what).toMatch(/rcam @ layer2 τ_bg 0\.5, refine fast$/);
+
+    const report = await call<{ removed: number; restored: number }>('rollbackJob', second.jobId);
+    expect(report).toMatchObject({ jobId: second.jobId, removed: 4, restored: 4, keptApproved: 0 });
+    for (const [id, mask] of before) expect(project.masks.currentVersion(id)!.id).toBe(mask);
+    expect((await call<{ rolledBackAt: string | null }[]>('listJobs'))[0].rolledBackAt).not.toBeNull();
+    expect((await callError('rollbackJob', second.jobId)).message).toMatch(/already rolled back/);
+    expect((await callError('rollbackJob', 99)).code).toBe('NOT_FOUND');
+  });
+
+  it('a keepCurrent job (the compare view) stores CAMs and versions and leaves every current mask', async () => {
+    const first = await call<{ jobId: number }>('startGeneration', REQ);
+    await finished(first.jobId);
+    const img = project.allImages()[0];
+    const cur = project.masks.currentVersion(img.id)!;
+    const status = project.getImage(img.id).status;
+    const side = await call<{ jobId: number }>('startGeneration', { ...REQ, method: 'gradcam', selection: { kind: 'ids', ids: [img.id] }, keepCurrent: true });
+    expect(await finished(side.jobId)).toMatchObject({ state: 'done', done: 1 });
+    expect(project.masks.currentVersion(img.id)!.id).toBe(cur.id);
+    expect(project.getImage(img.id).status).toBe(status);
+    const added = project.masks.versions(img.id).find((v) => v.provenance.jobId === side.jobId)!;
+    expect(added).toMatchObject({ current: false, provenance: { source: 'generated', method: 'gradcam' } });
+    expect(project.cams.forImage(img.id).some((c) => c.method === 'gradcam')).toBe(true);
   });
 });

@@ -38,7 +38,7 @@ describe('the Generate panel', () => {
     expect(r.ok).toBe(true);
     const status = (r as { value: GenerationStatus }).value;
     expect(status.running).toBe(false);
-    expect(status.job).toMatchObject({ jobId: job.id, state: 'paused', total: 3, done: 1, failed: 0, message: `job ${job.id} stopped before it finished; Start with its settings resumes the 2 images left` });
+    expect(status.job).toMatchObject({ jobId: job.id, state: 'paused', total: 3, done: 1, failed: 0, message: `job ${job.id} stopped before it finished; Resume finishes the 2 images left` });
   });
 
   it('Start while another process runs a job of the project: refused at once, naming it', async () => {

@@ -74,6 +74,16 @@ describe('keyboard map', () => {
     expect(k('m')).toEqual({ kind: 'toggle-mask' });
     expect(k('a', { ctrlKey: true })).toBeNull();
   });
+
+  it('gives the tenth class a key, moves between images with arrows and pages, opens the help', () => {
+    expect(k('0')).toEqual({ kind: 'class', n: 10 });
+    expect(k('1')).toEqual({ kind: 'class', n: 1 });
+    expect(k('z')).toEqual({ kind: 'fit' });
+    for (const key of ['ArrowRight', 'ArrowDown', 'PageDown']) expect(k(key)).toEqual({ kind: 'next' });
+    for (const key of ['ArrowLeft', 'ArrowUp', 'PageUp']) expect(k(key)).toEqual({ kind: 'previous' });
+    expect(k('?', { shiftKey: true })).toEqual({ kind: 'help' });
+    expect(k('ArrowRight', { altKey: true })).toBeNull();
+  });
 });
 
 describe('viewport', () => {

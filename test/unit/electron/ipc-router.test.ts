@@ -30,6 +30,9 @@ const app: CallSender = { url: 'studio://app/index.html', topFrame: true, ownWin
 
 beforeAll(async () => {
   tp = await smallProject();
+  // one image with a mask: an export with nothing to write is refused before it looks at the folder
+  const first = tp.project.listImages({ offset: 0, limit: 1, search: 'c2' }).items[0];
+  tp.project.maskWrites.edited(first.id, { labels: new Uint8Array(first.width * first.height).fill(1), width: first.width, height: first.height });
   api = createStudioService(tp.project);
   grants = new PathGrants();
   picks = [];
@@ -185,13 +188,13 @@ describe('paths need a dialog grant', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/is not empty/) } });
     expect(readdirSync(out)).toEqual(['keep.txt']);
     // while an export of the project runs (the dialog's), the menu's waits its turn
-    const first = api.exportProject({ format: 'voc', out: join(tp.project.dir, 'exports', 'lock-test'), approvedOnly: false, split: null, overwrite: false });
+    const first = api.exportProject({ format: 'voc', out: join(tp.project.dir, 'exports', 'lock-test'), approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 });
     const second = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, true] });
     expect(second).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/another export of this project is running/) } });
     await first;
     const written = await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [out, 'voc', false, true] });
     expect(written).toMatchObject({ ok: true, value: { out } });
-    expect(readdirSync(out).sort()).toEqual(['.relevance-studio-export.json', 'ImageSets', 'classes.txt', 'keep.txt', 'labelmap.txt']);
+    expect(readdirSync(out).sort()).toEqual(['.relevance-studio-export.json', 'ImageSets', 'SegmentationClass', 'classes.txt', 'keep.txt', 'labelmap.txt']);
   });
 
   it('about answers versions, backend and credits', async () => {
@@ -202,7 +205,7 @@ describe('paths need a dialog grant', () => {
 });
 
 describe('paths inside StudioApi calls', () => {
-  const req = (out: string) => ({ method: 'exportProject', params: [{ format: 'voc', out, approvedOnly: false, split: null, overwrite: false }] });
+  const req = (out: string) => ({ method: 'exportProject', params: [{ format: 'voc', out, approvedOnly: false, split: null, overwrite: false, copyImages: false, minArea: 0 }] });
   it('refuses an export folder outside the project that no dialog granted', async () => {
     for (const out of ['/etc/cron.d', join(tmp.dir, 'elsewhere'), `${tp.project.dir}/../escape`]) {
       expect(await routeIpc(table, IPC_CALL, app, req(out)), out).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });

@@ -1,7 +1,7 @@
 // Which of the studio's own dialogs is open (one at a time), and the one-call entry points
 // the empty states and the header use: "Import dataset…", "Add model…", "Generate…".
 import type { CamLayerName, CamMethodName } from '../../../../src/contract/generation.ts';
-import type { GenerationState } from '../jobs.svelte.ts';
+import type { GenerationState } from './generation.svelte.ts';
 import type { ImportState } from './import.svelte.ts';
 import type { ModelsState } from './models.svelte.ts';
 

@@ -1,9 +1,12 @@
 // The image grid's state: filters, the total for them, and the rows loaded so far. Rows
 // arrive in blocks (one listImages call each) for whatever range is on screen, so 100 000
-// images cost only the blocks a person scrolls past.
+// images cost only the blocks a person scrolls past. The cards' mask overlays and their
+// attention badges load the same way: only for what is on screen.
 import { SvelteMap } from 'svelte/reactivity';
-import type { ImageQuery, ImageSort, ImageSummary, ReviewStatus } from '../../../../src/contract/api.ts';
+import type { ImageQuery, ImageSort, ImageSummary, OverlayStyle, ReviewStatus } from '../../../../src/contract/api.ts';
 import type { StudioClient } from '../api.ts';
+import { OverlayCache } from '../blob-cache.ts';
+import { MaskSummaryState } from './mask-summaries.svelte.ts';
 import { GridSelection } from './selection.svelte.ts';
 
 export const BLOCK = 200;
@@ -15,6 +18,31 @@ export interface GridFilters {
   sort: ImageSort;
   /** review order from stored CAMs (worst first), or null for `sort` */
   rank: 'confidence' | 'disagreement' | null;
+}
+
+/** How the cards draw their masks (the toolbar's Masks menu; kept across sessions). */
+export interface OverlaySettings {
+  show: boolean;
+  style: OverlayStyle;
+  /** 0..1 */
+  opacity: number;
+}
+
+const OVERLAY_KEY = 'relevance-studio.grid-overlay';
+const OVERLAY_DEFAULTS: OverlaySettings = { show: true, style: 'fill', opacity: 0.55 };
+
+function storedOverlay(): OverlaySettings {
+  try {
+    const v = JSON.parse(localStorage.getItem(OVERLAY_KEY) ?? 'null') as Partial<OverlaySettings> | null;
+    if (!v) return { ...OVERLAY_DEFAULTS };
+    return {
+      show: typeof v.show === 'boolean' ? v.show : OVERLAY_DEFAULTS.show,
+      style: v.style === 'outline' || v.style === 'fill' ? v.style : OVERLAY_DEFAULTS.style,
+      opacity: typeof v.opacity === 'number' && v.opacity >= 0 && v.opacity <= 1 ? v.opacity : OVERLAY_DEFAULTS.opacity,
+    };
+  } catch {
+    return { ...OVERLAY_DEFAULTS };
+  }
 }
 
 export class GridState {
@@ -32,9 +60,33 @@ export class GridState {
 
   /** the multi-selection (bulk actions); cleared whenever the filters change */
   readonly selection: GridSelection;
+  /** how cards draw their masks */
+  overlay = $state<OverlaySettings>(storedOverlay());
+  /** the grid is being scrolled: cards ask for their overlays once it stops (a fling fetches none) */
+  scrolling = $state(false);
+  /** the cards' mask overlays (blob URLs by image, mask version and style) */
+  readonly overlays: OverlayCache;
+  /** the on-screen masks' class counts and confidence (the attention badges) */
+  readonly summaries: MaskSummaryState;
 
   constructor(private readonly client: StudioClient) {
     this.selection = new GridSelection(this, client);
+    this.overlays = new OverlayCache(client);
+    this.summaries = new MaskSummaryState(client);
+    // another project: its ids and mask versions mean other masks
+    client.on('project.changed', () => {
+      this.overlays.clear();
+      this.summaries.clear();
+    });
+  }
+
+  setOverlay(change: Partial<OverlaySettings>): void {
+    this.overlay = { ...this.overlay, ...change };
+    try {
+      localStorage.setItem(OVERLAY_KEY, JSON.stringify(this.overlay));
+    } catch {
+      // storage off (private window): the setting lasts this session
+    }
   }
 
   /** the listImages query for rows [offset, offset + limit) under the current filters */
