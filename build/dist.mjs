@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 
 const { build } = await import('vite');
 await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
-const { buildElectron } = await import('../src/server/electron-build.ts');
+const { buildElectron } = await import('./electron-bundle.ts');
 const out = await buildElectron();
 console.log(`bundled ${Object.values(out).map((f) => f.slice(ROOT.length + 1)).join(', ')}`);
 

@@ -1,12 +1,12 @@
 // The DesktopApi over the main process's state: the open project, the path grants, the
 // recent list, and a native picker (injected: main passes Electron's dialogs, tests a
 // stand-in that "picks" a given folder). Menu items call these same functions, so a menu
-// action and a renderer request take one path through the grant check. No Electron import.
+// action and a renderer request take one path through the grant check. (Importing a
+// dataset and adding a model are the page's: the menu opens its wizard and dialog.)
+// No Electron import.
 import { basename } from 'node:path';
 import { DEFAULT_EXPORT_MIN_AREA, type ExportApi } from '../src/contract/export.ts';
 import { StudioError } from '../src/contract/errors.ts';
-import { registerModel } from '../src/jobs/models.ts';
-import type { Project } from '../src/project/index.ts';
 import type { AboutInfo, DesktopApi, PickPurpose } from '../src/contract/desktop.ts';
 import type { GrantKind, PathGrants } from './grants.ts';
 import type { RecentProjects } from './recent.ts';
@@ -16,13 +16,10 @@ export interface DesktopDeps {
   recent: RecentProjects;
   /** shows the native dialog; the chosen path, or null when cancelled */
   showPicker(purpose: PickPurpose): Promise<string | null>;
-  project(): Project;
   /** the open project's export service (the one the Export dialog uses: its lock, checks and progress events) */
   exports(): ExportApi;
   /** opens (or with `create`, makes) the project in `dir` and shows it in the window */
   switchProject(dir: string, create: boolean): Promise<{ name: string }>;
-  /** tells the renderer the project changed (a 'project.changed' event) */
-  changed(reason: string): void;
   about(): AboutInfo;
 }
 
@@ -35,18 +32,6 @@ export function createDesktopService(d: DesktopDeps): DesktopApi {
       if (!chosen) return null;
       const g = d.grants.grant(chosen, KIND[purpose], purpose);
       return { path: g.path, name: basename(g.path), purpose };
-    },
-    async importDataset(path, layout) {
-      const dir = d.grants.check(path, 'dataset');
-      const r = await d.project().importDataset(dir, layout ? { layout } : {});
-      d.changed('import');
-      return { added: r.added, skipped: r.skipped, errors: r.errors.length, newClasses: r.newClasses };
-    },
-    async addModel(path) {
-      const file = d.grants.check(path, 'model');
-      const r = await registerModel(d.project(), file);
-      d.changed('model');
-      return { modelId: r.model.id, added: r.added, classes: r.classNames };
     },
     async exportMasks(path, format, approvedOnly, overwrite) {
       const out = d.grants.check(path, 'export');

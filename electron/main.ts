@@ -22,7 +22,7 @@ import { PathGrants } from './grants.ts';
 import { channelTable, registerIpc } from './ipc.ts';
 import { checkCallPaths } from './path-policy.ts';
 import { closeQuestion, JobTracker } from './jobs-ui.ts';
-import { menuTemplate, type MenuActions } from './menu.ts';
+import { menuTemplate, pageCommands, type MenuActions } from './menu.ts';
 import { electronSqliteBinding, EXIT_NATIVE_ABI, isAbiMismatch } from './native.ts';
 import { isProjectFolder, RecentProjects } from './recent.ts';
 import { APP_ENTRY, APP_SCHEME, externalLink, navigationAllowed, permissionAllowed, rendererFile, RESPONSE_HEADERS, windowOpenDecision, windowOptions } from './security.ts';
@@ -111,10 +111,8 @@ async function run(): Promise<void> {
     grants,
     recent,
     showPicker: (purpose) => showPicker(win, purpose),
-    project,
     exports: () => api,
     switchProject,
-    changed: (reason) => bus.emit('project.changed', { reason }),
     about: () => aboutInfo(APP_VERSION, process.versions, `${process.platform} ${process.arch}`, jobs.backend),
   });
   const unregister = registerIpc(ipcMain, channelTable(() => api, desktop, (m, p) => checkCallPaths(m, p, grants, host.current()?.dir ?? '')), bus, () => (win.isDestroyed() ? null : win.webContents));
@@ -134,10 +132,9 @@ async function run(): Promise<void> {
       for (const r of recent.list()) if (r.path !== project().dir) recent.remove(r.path);
       setMenu();
     },
-    importDataset: () => void pickThen(desktop, 'dataset', (p) => desktop.importDataset(p, null)),
-    addModel: () => void pickThen(desktop, 'model', (p) => desktop.addModel(p)),
+    // the page opens its import wizard / model dialog (dry run, import job) or runs the editor's undo
+    ...pageCommands((command) => bus.emit('app.command', { command })),
     exportMasks: () => void pickThen(desktop, 'export', (p) => exportFromMenu(win, desktop, p)),
-    command: (command) => bus.emit('app.command', { command }),
     about: () => {
       const info = aboutInfo(APP_VERSION, process.versions, `${process.platform} ${process.arch}`, jobs.backend);
       void dialog.showMessageBox(win, { type: 'info', title: 'About Relevance Studio', message: `Relevance Studio ${info.version}`, detail: aboutText(info), buttons: ['OK'] });

@@ -2,10 +2,13 @@
 // action callbacks so tests can check every entry without the binary. Edit › Undo/Redo
 // do not use Chromium's roles: the editor keeps its own undo stack, so they are forwarded
 // to the renderer as an 'app.command' event (text fields handle their own Ctrl+Z there).
+// File › Import Dataset… and Add Model… are forwarded the same way (pageCommands): the
+// page's wizard and dialog do the dry run, and the import runs as the page's import job.
 import type { MenuItemConstructorOptions } from 'electron';
+import type { AppCommand } from '../src/contract/api.ts';
 import type { RecentProject } from '../src/contract/desktop.ts';
 
-export type MenuCommand = 'undo' | 'redo';
+export type MenuCommand = Extract<AppCommand, 'undo' | 'redo'>;
 
 export interface MenuActions {
   newProject(): void;
@@ -19,6 +22,15 @@ export interface MenuActions {
   about(): void;
   openDocs(): void;
   quit(): void;
+}
+
+/** The menu items the page carries out, each as one 'app.command' sent to the renderer. */
+export function pageCommands(send: (command: AppCommand) => void): Pick<MenuActions, 'importDataset' | 'addModel' | 'command'> {
+  return {
+    importDataset: () => send('import-dataset'),
+    addModel: () => send('add-model'),
+    command: (c) => send(c),
+  };
 }
 
 export function menuTemplate(platform: string, actions: MenuActions, recent: readonly RecentProject[], opts: { devTools: boolean }): MenuItemConstructorOptions[] {

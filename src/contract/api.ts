@@ -285,12 +285,20 @@ export const BINARY_METHODS = ['thumbnail', 'maskOverlays', 'imageBytes', 'maskP
  */
 export const BINARY_INPUT_METHODS = ['saveMask', 'adoptMask'] as const satisfies readonly MethodName[];
 
+/**
+ * Electron: the native menu's commands the page carries out. Edit › Undo / Redo go to the
+ * editor; File › Import Dataset… and Add Model… open the page's own import wizard and model
+ * dialog, so a menu import has its dry run and runs as the page's import job.
+ */
+export const APP_COMMANDS = ['undo', 'redo', 'import-dataset', 'add-model'] as const;
+export type AppCommand = (typeof APP_COMMANDS)[number];
+
 /** Events pushed from the services to the renderer. */
 export interface StudioEvents extends GenerationEvents, ExportEvents, ProjectsEvents {
   /** 'open': another project (or none) is open now; 'import', 'model', …: this project's data changed */
   'project.changed': { reason: string };
-  /** Electron: a native menu command the editor carries out (Edit › Undo / Redo) */
-  'app.command': { command: 'undo' | 'redo' };
+  /** Electron: a native menu command the page carries out */
+  'app.command': { command: AppCommand };
 }
 export type EventName = keyof StudioEvents;
 

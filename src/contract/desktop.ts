@@ -3,7 +3,6 @@
 // must have come back from `pick` (electron/grants.ts). The preload exposes it as
 // `window.studioDesktop`; in browser mode it is absent. Types and plain constants only.
 import type { Result } from './api.ts';
-import type { DatasetLayout } from './core.ts';
 import type { ExportFormatName } from './export.ts';
 
 export const IPC_DESKTOP = 'studio:desktop';
@@ -41,8 +40,6 @@ export interface AboutInfo {
 export interface DesktopApi {
   /** shows the native dialog for `purpose`; null when the user cancelled */
   pick(purpose: PickPurpose): Promise<PickedPath | null>;
-  importDataset(path: string, layout: DatasetLayout | null): Promise<{ added: number; skipped: number; errors: number; newClasses: string[] }>;
-  addModel(path: string): Promise<{ modelId: number; added: boolean; classes: string[] }>;
   /** through the studio's export service: refused while another export runs, and into a folder with files unless `overwrite` */
   exportMasks(path: string, format: ExportFormatName, approvedOnly: boolean, overwrite: boolean): Promise<{ images: number; out: string }>;
   /** a folder picked with purpose 'project'/'new-project', or one of recentProjects() */

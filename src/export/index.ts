@@ -7,15 +7,22 @@ import { ExportWriter } from './files.ts';
 import { leftOutText, selectItems } from './select.ts';
 import { stageExport, type StagedExport } from './stage.ts';
 import { checkExportTarget, ProjectFiles } from './target.ts';
-import { EXPORT_FORMATS, type ExportOptions, type ExportReport } from './types.ts';
+import { EXPORT_FORMATS, type ExportFormat, type ExportItem, type ExportOptions, type ExportReport } from './types.ts';
 import { writeVoc } from './voc.ts';
 import { writeYolo } from './yolo.ts';
 
 export type * from './types.ts';
 export { EXPORT_FORMATS } from './types.ts';
-export { importMasks, type MaskImportReport, type MaskImportOptions } from './import-masks.ts';
 export { EXPORT_MARKER } from './bookkeeping.ts';
 export { planExport } from './select.ts';
+
+/** each format's files, written into the staging folder */
+const WRITERS: Record<ExportFormat, (project: Project, items: ExportItem[], opts: ExportOptions, w: ExportWriter, report: ExportReport) => void | Promise<void>> = {
+  voc: writeVoc,
+  coco: writeCoco,
+  yolo: writeYolo,
+  cams: writeCams,
+};
 
 /**
  * Writes the project's labels to `opts.out` in one format. Deterministic: the same
@@ -46,20 +53,7 @@ export async function exportProject(project: Project, opts: ExportOptions): Prom
   const report: ExportReport = { format: opts.format, out, images: 0, files: 0, skipped: [], leftOut };
   const w = new ExportWriter(stage.dir);
   try {
-    switch (opts.format) {
-      case 'voc':
-        await writeVoc(project, items, opts, w, report);
-        break;
-      case 'coco':
-        writeCoco(project, items, opts, w, report);
-        break;
-      case 'yolo':
-        await writeYolo(project, items, opts, w, report);
-        break;
-      case 'cams':
-        writeCams(project, items, opts, w, report);
-        break;
-    }
+    await WRITERS[opts.format](project, items, opts, w, report);
     report.files = w.files;
   } catch (e) {
     stage.abort();

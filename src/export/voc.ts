@@ -11,29 +11,16 @@ import { encodeLabelPng } from '../project/png.ts';
 import { classPalette, vocPalette } from '../masks/palette.ts';
 import type { Project } from '../project/index.ts';
 import { classNamesByIndex, imageExt, lines, type ExportWriter } from './files.ts';
-import { currentLabels } from './masks.ts';
+import { eachLabelled } from './masks.ts';
 import type { ExportItem, ExportOptions, ExportReport } from './types.ts';
 
 export async function writeVoc(project: Project, items: ExportItem[], opts: ExportOptions, w: ExportWriter, report: ExportReport): Promise<void> {
   const classes = project.listClasses();
   const palette = opts.palette === 'project' ? classPalette(classes) : vocPalette();
-  const written: ExportItem[] = [];
-  for (let k = 0; k < items.length; k++) {
-    const it = items[k];
-    opts.onProgress?.({ done: k, total: items.length, file: it.name });
-    try {
-      const labels = currentLabels(project, it);
-      if (opts.copyImages) {
-        const bytes = await project.imageBytes(it.id);
-        w.write(`JPEGImages/${it.stem}.${imageExt(bytes)}`, bytes);
-      }
-      w.write(`SegmentationClass/${it.stem}.png`, encodeLabelPng(labels, it.width, it.height, palette));
-      written.push(it);
-    } catch (err) {
-      report.skipped.push({ image: it.name, reason: (err as Error).message });
-    }
-  }
-  opts.onProgress?.({ done: items.length, total: items.length });
+  const written = await eachLabelled(project, items, opts, report, (it, labels, image) => {
+    if (image) w.write(`JPEGImages/${it.stem}.${imageExt(image)}`, image);
+    w.write(`SegmentationClass/${it.stem}.png`, encodeLabelPng(labels, it.width, it.height, palette));
+  });
   const stems = (f: (i: ExportItem) => boolean) => written.filter(f).map((i) => i.stem).sort();
   w.write('ImageSets/Segmentation/train.txt', lines(stems((i) => i.split === 'train')));
   w.write('ImageSets/Segmentation/val.txt', lines(stems((i) => i.split === 'val')));

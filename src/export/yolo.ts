@@ -13,7 +13,7 @@
 import { tracePolygons } from '../masks/contours.ts';
 import type { Project } from '../project/index.ts';
 import { classNamesByIndex, imageExt, lines, type ExportWriter } from './files.ts';
-import { currentLabels } from './masks.ts';
+import { eachLabelled } from './masks.ts';
 import type { ExportItem, ExportOptions, ExportReport } from './types.ts';
 
 const fmt = (v: number) => v.toFixed(6);
@@ -29,25 +29,13 @@ export function yoloLines(labels: Uint8Array, width: number, height: number, min
 }
 
 export async function writeYolo(project: Project, items: ExportItem[], opts: ExportOptions, w: ExportWriter, report: ExportReport): Promise<void> {
-  const splits = new Set<string>();
   const known = new Set(project.listClasses().map((c) => c.index));
-  for (let k = 0; k < items.length; k++) {
-    const it = items[k];
-    opts.onProgress?.({ done: k, total: items.length, file: it.name });
-    try {
-      const labels = currentLabels(project, it);
-      if (opts.copyImages) {
-        const bytes = await project.imageBytes(it.id);
-        w.write(`images/${it.split}/${it.stem}.${imageExt(bytes)}`, bytes);
-      }
-      w.write(`labels/${it.split}/${it.stem}.txt`, lines(yoloLines(labels, it.width, it.height, opts.minArea ?? 4, known)));
-      splits.add(it.split);
-      report.images++;
-    } catch (err) {
-      report.skipped.push({ image: it.name, reason: (err as Error).message });
-    }
-  }
-  opts.onProgress?.({ done: items.length, total: items.length });
+  const written = await eachLabelled(project, items, opts, report, (it, labels, image) => {
+    if (image) w.write(`images/${it.split}/${it.stem}.${imageExt(image)}`, image);
+    w.write(`labels/${it.split}/${it.stem}.txt`, lines(yoloLines(labels, it.width, it.height, opts.minArea ?? 4, known)));
+  });
+  report.images = written.length;
+  const splits = new Set(written.map((it) => it.split));
   const names = classNamesByIndex(project.listClasses()).slice(1);
   const yaml = [
     '# Relevance Studio export: YOLO segmentation (Ultralytics). Class id = label value − 1.',

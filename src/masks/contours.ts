@@ -71,7 +71,7 @@ function traceBoundary(ids: Int32Array, width: number, height: number, id: numbe
 }
 
 /** Drops vertices where the outline goes straight on (CHAIN_APPROX_SIMPLE). */
-function corners(pts: number[]): number[] {
+export function corners(pts: number[]): number[] {
   const n = pts.length / 2;
   if (n < 3) return pts;
   const out: number[] = [];

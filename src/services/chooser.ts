@@ -5,7 +5,7 @@
 // their "files" are live kernel state (a process's memory, devices that never end), not
 // datasets. Every path-taking method of the studio checks its paths with chosenPath, so a
 // typed path gets the same refusal as a listed one.
-import { lstatSync, readdirSync, realpathSync, statfsSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statfsSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, extname, isAbsolute, join, parse, resolve, sep } from 'node:path';
 import { StudioError } from '../contract/errors.ts';
@@ -98,18 +98,9 @@ function fileHint(name: string, purpose: ChooserPurpose): { choosable: boolean; 
   return { choosable: false };
 }
 
-function exists(p: string): boolean {
-  try {
-    statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function folderHint(dir: string): string | undefined {
-  if (exists(join(dir, DB_FILE))) return 'project';
-  if (exists(join(dir, 'JPEGImages'))) return 'VOC dataset';
+  if (existsSync(join(dir, DB_FILE))) return 'project';
+  if (existsSync(join(dir, 'JPEGImages'))) return 'VOC dataset';
   return undefined;
 }
 
@@ -194,7 +185,7 @@ export function listFolder(req: FolderRequest, ctx: ChooserContext): FolderListi
 /** `p`, or the closest folder above it that exists (a suggested export folder not made yet) */
 function nearestExisting(p: string): string {
   let cur = isAbsolute(p) ? resolve(p) : p;
-  while (!exists(cur) && dirname(cur) !== cur) cur = dirname(cur);
+  while (!existsSync(cur) && dirname(cur) !== cur) cur = dirname(cur);
   return cur;
 }
 
@@ -206,5 +197,5 @@ function places(purpose: ChooserPurpose, ctx: ChooserContext): ChooserPlace[] {
   for (const p of ctx.recentPlaces()) if (!out.some((o) => o.path === p)) out.push({ label: parse(p).base || p, path: p, kind: 'recent' });
   const root = parse(homedir()).root;
   out.push({ label: root === '/' ? 'Computer' : root, path: root, kind: 'root' });
-  return out.filter((p) => exists(p.path));
+  return out.filter((p) => existsSync(p.path));
 }

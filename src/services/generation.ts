@@ -14,38 +14,26 @@ import { assertNoOtherRun, describeHolder, otherHolder } from '../jobs/run-lock.
 import type { EventBus } from './events.ts';
 import { modelSummaries } from './model-summary.ts';
 import { THROTTLE_MS } from './events.ts';
+import { PerProject } from './per-project.ts';
+import { WarmWorker } from './warm-worker.ts';
+
 /** an idle previewer's worker thread is stopped after this long */
 const PREVIEW_IDLE_MS = 120_000;
-
-interface PreviewSlot {
-  key: string;
-  previewer: Promise<Previewer>;
-  timer: NodeJS.Timeout | null;
-}
 
 /** Per open project, shared by every service object over it (Electron re-creates them). */
 interface Runtime {
   job: JobProgress | null;
   running: boolean;
-  preview: PreviewSlot | null;
+  preview: WarmWorker<Previewer>;
   /** settles when the running job has stopped */
   stopped: Promise<unknown> | null;
 }
 
-const runtimes = new WeakMap<Project, Runtime>();
-
-function runtime(project: Project): Runtime {
-  let r = runtimes.get(project);
-  if (!r) {
-    r = { job: null, running: false, preview: null, stopped: null };
-    runtimes.set(project, r);
-  }
-  return r;
-}
+const runtimes = new PerProject<Runtime>(() => ({ job: null, running: false, preview: new WarmWorker(PREVIEW_IDLE_MS), stopped: null }));
 
 /** The generation job running in this project (in this process), else null: a project switch waits for none. */
 export function runningGeneration(project: Project): JobProgress | null {
-  const r = runtimes.get(project);
+  const r = runtimes.peek(project);
   return r?.running ? r.job : null;
 }
 
@@ -54,15 +42,11 @@ export function runningGeneration(project: Project): JobProgress | null {
  * resumes next time), waits for it to stop, and stops the preview worker.
  */
 export async function closeGenerationServices(project: Project): Promise<void> {
-  const r = runtimes.get(project);
+  const r = runtimes.peek(project);
   if (!r) return;
   if (r.running && r.job) cancelJob(r.job.jobId);
   await r.stopped?.catch(() => undefined);
-  const slot = r.preview;
-  if (!slot) return;
-  r.preview = null;
-  if (slot.timer) clearTimeout(slot.timer);
-  await slot.previewer.then((p) => p.close()).catch(() => undefined);
+  await r.preview.close();
 }
 
 /** The panel's thresholds as a job's mask settings: τ_bg per image when asked for, else the slider's for every image. */
@@ -72,30 +56,11 @@ function maskOf(t: MaskThresholds): Partial<MaskSettings> {
 }
 
 export function createGenerationService(project: Project, bus?: EventBus, opts: { workers?: number } = {}): GenerationApi & Pick<CalibrationApi, 'autoBackground'> {
-  const rt = runtime(project);
+  const rt = runtimes.of(project);
 
   function previewer(req: Pick<PreviewRequest, 'modelId' | 'method' | 'layer'>): Promise<Previewer> {
     const key = `${req.modelId ?? project.models.active()?.id}|${req.method}|${req.layer}`;
-    let slot = rt.preview;
-    if (!slot || slot.key !== key) {
-      if (slot) void closeSlot(slot);
-      const created = createPreviewer(project, { model: req.modelId, method: req.method, layer: req.layer, workers: 1 });
-      slot = { key, previewer: created, timer: null };
-      rt.preview = slot;
-      const mine = slot;
-      // a model that cannot load is not cached: the next request tries again
-      created.catch(() => {
-        if (rt.preview === mine) rt.preview = null;
-      });
-    }
-    if (slot.timer) clearTimeout(slot.timer);
-    const s = slot;
-    slot.timer = setTimeout(() => {
-      if (rt.preview === s) rt.preview = null;
-      void closeSlot(s);
-    }, PREVIEW_IDLE_MS);
-    slot.timer.unref();
-    return slot.previewer;
+    return rt.preview.get(key, () => createPreviewer(project, { model: req.modelId, method: req.method, layer: req.layer, workers: 1 }));
   }
 
   function refuseWhileRunning(): void {
@@ -154,11 +119,6 @@ export function createGenerationService(project: Project, bus?: EventBus, opts: 
         if (rt.job) bus?.emit('job.finished', { ...rt.job });
       });
     return { jobId, resumed: handle.resumed, job: first };
-  }
-
-  async function closeSlot(slot: PreviewSlot): Promise<void> {
-    if (slot.timer) clearTimeout(slot.timer);
-    await slot.previewer.then((p) => p.close()).catch(() => undefined);
   }
 
   return {

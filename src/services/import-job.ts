@@ -13,6 +13,7 @@ import type { Project } from '../project/index.ts';
 import { chosenPath } from './chooser.ts';
 import { THROTTLE_MS, type EventBus } from './events.ts';
 import { modelFileName } from './model-summary.ts';
+import { PerProject } from './per-project.ts';
 
 /** how often a running import tells the page to re-read the grid */
 export const REFRESH_MS = 4000;
@@ -29,27 +30,18 @@ interface Runtime {
 }
 
 /** per open project (the services over it are re-created; this is not) */
-const runtimes = new WeakMap<Project, Runtime>();
+const runtimes = new PerProject<Runtime>(() => ({ job: null, controller: null, stopped: null }));
 let nextJobId = 1;
-
-function runtime(project: Project): Runtime {
-  let r = runtimes.get(project);
-  if (!r) {
-    r = { job: null, controller: null, stopped: null };
-    runtimes.set(project, r);
-  }
-  return r;
-}
 
 /** The import running in this project, else null. */
 export function runningImport(project: Project): ImportProgress | null {
-  const r = runtimes.get(project);
+  const r = runtimes.peek(project);
   return r?.controller ? r.job : null;
 }
 
 /** Before the project closes: stops a running import after its batch in flight, and waits for it. */
 export async function closeImportServices(project: Project): Promise<void> {
-  const r = runtimes.get(project);
+  const r = runtimes.peek(project);
   r?.controller?.abort();
   await r?.stopped;
 }
@@ -60,7 +52,7 @@ export interface ImportHooks {
 }
 
 export function createImportService(project: Project, bus?: EventBus, hooks: ImportHooks = {}): ImportApi {
-  const rt = runtime(project);
+  const rt = runtimes.of(project);
 
   return {
     async inspectDataset(req) {

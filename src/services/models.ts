@@ -15,6 +15,8 @@ import { chosenPath } from './chooser.ts';
 import type { EventBus } from './events.ts';
 import { runningGeneration } from './generation.ts';
 import { modelFileName, modelSummary } from './model-summary.ts';
+import { PerProject } from './per-project.ts';
+import { WarmWorker } from './warm-worker.ts';
 
 export type ModelsApi = Pick<ProjectsApi, 'inspectModel' | 'tryModel' | 'addModel' | 'removeModel' | 'setActiveModel'>;
 
@@ -43,40 +45,16 @@ async function tryRunner(file: string): Promise<TryRunner> {
   };
 }
 
-interface TrySlot {
-  file: string;
-  runner: Promise<TryRunner>;
-  timer: NodeJS.Timeout | null;
-}
-
 /** per open project: the try-out worker and the last inspections (a file is read once per change) */
 interface Runtime {
-  slot: TrySlot | null;
+  runner: WarmWorker<TryRunner>;
   inspected: Map<string, { mtimeMs: number; model: InspectedModel }>;
 }
-const runtimes = new WeakMap<Project, Runtime>();
-
-function runtime(project: Project): Runtime {
-  let r = runtimes.get(project);
-  if (!r) {
-    r = { slot: null, inspected: new Map() };
-    runtimes.set(project, r);
-  }
-  return r;
-}
-
-async function closeSlot(slot: TrySlot): Promise<void> {
-  if (slot.timer) clearTimeout(slot.timer);
-  await slot.runner.then((r) => r.close()).catch(() => undefined);
-}
+const runtimes = new PerProject<Runtime>(() => ({ runner: new WarmWorker(TRY_IDLE_MS), inspected: new Map() }));
 
 /** Before the project closes: stops the try-out worker. */
 export async function closeModelServices(project: Project): Promise<void> {
-  const r = runtimes.get(project);
-  if (!r?.slot) return;
-  const slot = r.slot;
-  r.slot = null;
-  await closeSlot(slot);
+  await runtimes.peek(project)?.runner.close();
 }
 
 export interface ModelHooks {
@@ -84,7 +62,7 @@ export interface ModelHooks {
 }
 
 export function createModelsService(project: Project, bus?: EventBus, hooks: ModelHooks = {}): ModelsApi {
-  const rt = runtime(project);
+  const rt = runtimes.of(project);
 
   /** the chosen file, checked and loaded (cached while the file is unchanged) */
   async function inspected(raw: string, method: string): Promise<{ file: string; bytes: number; model: InspectedModel }> {
@@ -99,25 +77,7 @@ export function createModelsService(project: Project, bus?: EventBus, hooks: Mod
   }
 
   function runner(file: string): Promise<TryRunner> {
-    let slot = rt.slot;
-    if (!slot || slot.file !== file) {
-      if (slot) void closeSlot(slot);
-      const created = tryRunner(file);
-      const mine: TrySlot = { file, runner: created, timer: null };
-      rt.slot = slot = mine;
-      // a model that cannot run is not kept: the next try loads it again
-      created.catch(() => {
-        if (rt.slot === mine) rt.slot = null;
-      });
-    }
-    if (slot.timer) clearTimeout(slot.timer);
-    const s = slot;
-    slot.timer = setTimeout(() => {
-      if (rt.slot === s) rt.slot = null;
-      void closeSlot(s);
-    }, TRY_IDLE_MS);
-    slot.timer.unref();
-    return slot.runner;
+    return rt.runner.get(file, () => tryRunner(file));
   }
 
   function changed(): void {

@@ -1,6 +1,5 @@
 // Parameter checks of the desktop-only methods (src/contract/desktop.ts), which Electron's
 // IPC_DESKTOP channel dispatches through dispatch.ts like every StudioApi call.
-import { DATASET_LAYOUTS } from '../contract/core.ts';
 import { PICK_PURPOSES, type DesktopApi, type DesktopMethod } from '../contract/desktop.ts';
 import { EXPORT_FORMAT_NAMES } from '../contract/export.ts';
 import { bool, oneOf, text, tuple } from './check.ts';
@@ -18,14 +17,6 @@ export const DESKTOP_VALIDATORS: DesktopValidators = {
   pick: (raw) => {
     const [p] = tuple('pick', raw, 1);
     return [oneOf('pick', 'purpose', p, PICK_PURPOSES)];
-  },
-  importDataset: (raw) => {
-    const [p, layout] = tuple('importDataset', raw, 2);
-    return [path('importDataset', p), layout === null ? null : oneOf('importDataset', 'layout', layout, DATASET_LAYOUTS)];
-  },
-  addModel: (raw) => {
-    const [p] = tuple('addModel', raw, 1);
-    return [path('addModel', p)];
   },
   exportMasks: (raw) => {
     const m = 'exportMasks';

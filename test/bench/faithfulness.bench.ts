@@ -19,33 +19,13 @@ import { fileDataset, sceneDataset, type FaithDataset } from './faithfulness/dat
 import { FAITH_LAYERS, FAITH_METHODS, evaluateFaithfulness, type FaithResult, type FaithRow } from './faithfulness/evaluate.ts';
 import { plotName, renderModel, renderReport, type FaithModelSummary, type FaithSummary } from './faithfulness/report.ts';
 import { writeFaithPlot } from './faithfulness/plot.ts';
+import { BenchArgError, benchFlags } from './args.ts';
 
 const DEMO_MODEL = 'demo/model/classifier.onnx';
 /** the realistic second model (a torchvision ResNet-18 at 224 px), where a checkout has it */
 const BENCH_MODEL = 'test/bench/models/resnet18-224/classifier.onnx';
 
-class ArgError extends Error {}
-
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new ArgError(`bench faithfulness: ${name} needs a value`);
-  return v;
-}
-
-function count(args: string[], name: string, dflt: number, min = 1): number {
-  const v = flag(args, name);
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new ArgError(`bench faithfulness: ${name} must be a whole number ≥ ${min}, got '${v}'`);
-  return n;
-}
-
-function list(args: string[], name: string): string[] | undefined {
-  const v = flag(args, name);
-  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
-}
+const { flag, count, list } = benchFlags('faithfulness');
 
 /** JSON with NaN (an undefined measure: no pair dropped, no box) as null */
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x), 1);
@@ -92,9 +72,9 @@ async function plans(args: string[]): Promise<{ plans: Plan[]; datasetGiven: boo
   const given = [images, tags, gt, model].filter((v) => v !== undefined).length;
   const limit = flag(args, '--limit') === undefined ? undefined : count(args, '--limit', 1);
   if (given > 0) {
-    if (given < 4) throw new ArgError('bench faithfulness: a dataset needs all of --images DIR --tags FILE --gt DIR --model FILE');
+    if (given < 4) throw new BenchArgError('bench faithfulness: a dataset needs all of --images DIR --tags FILE --gt DIR --model FILE');
     const classesFile = findBeside(path.dirname(path.resolve(model as string)), 'classes.txt');
-    if (!classesFile) throw new ArgError(`${model}: no classes.txt beside the model (the tag list names classes)`);
+    if (!classesFile) throw new BenchArgError(`${model}: no classes.txt beside the model (the tag list names classes)`);
     const names = readClassList(classesFile);
     const dataset = fileDataset(images as string, tags as string, gt as string, names, limit);
     return { plans: [{ modelFile: model as string, label: flag(args, '--label') ?? labelOf(model as string), dataset, curveImages: dataset.count, scorecamImages: dataset.count }], datasetGiven: true };
@@ -115,7 +95,7 @@ export async function run(args: string[]): Promise<void> {
   try {
     await runBench(args);
   } catch (e) {
-    if (e instanceof ArgError || (e as { code?: string }).code !== undefined) {
+    if (e instanceof BenchArgError || (e as { code?: string }).code !== undefined) {
       console.error((e as Error).message);
       process.exitCode = 2;
       return;
@@ -135,13 +115,13 @@ async function runBench(args: string[]): Promise<void> {
     return;
   }
   const methods = list(args, '--methods') ?? [...FAITH_METHODS];
-  for (const m of methods) if (!isCamMethod(m)) throw new ArgError(`bench faithfulness: --methods: '${m}' is not one of ${CAM_METHODS.join(', ')}`);
+  for (const m of methods) if (!isCamMethod(m)) throw new BenchArgError(`bench faithfulness: --methods: '${m}' is not one of ${CAM_METHODS.join(', ')}`);
   const layers = list(args, '--layers') ?? [...FAITH_LAYERS];
   const steps = count(args, '--steps', 6, 2);
   const cacheDir = args.includes('--no-cache') ? null : (flag(args, '--cache') ?? '.cache/faithfulness');
   const { plans: ps, datasetGiven } = await plans(args);
   // the rows name no model: one model per --json file
-  if (jsonOut && ps.length > 1) throw new ArgError(`bench faithfulness: --json writes one model's rows; name one with --models FILE (got ${ps.length} models)`);
+  if (jsonOut && ps.length > 1) throw new BenchArgError(`bench faithfulness: --json writes one model's rows; name one with --models FILE (got ${ps.length} models)`);
   const results: FaithModelSummary[] = [];
   for (const p of ps) {
     let last = 0;

@@ -30,6 +30,7 @@ import { noc } from './fixcost/robot.ts';
 import { fitFixCost, queueScores, type ImageQueueScores } from './fixcost/queue-scores.ts';
 import { queueQuality } from './fixcost/queue.ts';
 import { renderFixCostReport, writeCurvePlot, writeStrip, type FixCostReport, type QueueReport, type TierReport } from './fixcost/report.ts';
+import { benchFlags } from './args.ts';
 
 /**
  * Today's tools' settings, chosen on the demo's tuning split by this bench (the choices
@@ -40,21 +41,7 @@ export const TUNED_TOOLS: ToolSettings = { brush: 5, acceptTau: 0.3, thresholdBr
 const BRUSH_SIZES = [5, 9, 15, 25];
 const CAM_TAUS = [0.3, 0.4, 0.5, 0.6];
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`bench fixcost: ${name} needs a value`);
-  return v;
-}
-
-function count(args: string[], name: string, dflt: number): number {
-  const v = flag(args, name);
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`bench fixcost: ${name} must be a whole number ≥ 1, got '${v}'`);
-  return n;
-}
+const { flag, count } = benchFlags('fixcost');
 
 function say(msg: string): void {
   process.stderr.write(`fixcost: ${msg}\n`);

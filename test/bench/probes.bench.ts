@@ -11,7 +11,7 @@
 // deleted project folder, COCO and CSV scale); with --url (the printed URL, token included)
 // it probes a studio that is already running, and reads its memory when --pid is given.
 // Not a test: the numbers go in reports.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,10 +20,9 @@ import { createProject } from '../../src/project/index.ts';
 import { encodeLabelPng } from '../../src/project/png.ts';
 import { fuzzer } from '../helpers/fuzz.ts';
 import { writeJpeg } from '../helpers/images.ts';
+import { launchStudio } from '../helpers/launch.ts';
 import { bombPng } from '../helpers/png-bomb.ts';
 import { concurrentExports, editsDuringGenerate, singleProbes } from './probes/hardening.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
 
 function rssMb(pid: number | null): number | null {
   if (pid === null) return null;
@@ -41,22 +40,8 @@ async function serveScratch(dir: string): Promise<{ url: string; child: ChildPro
   const p = createProject(join(dir, 'proj'), { name: 'Probes' });
   await p.importDataset(data, { layout: 'folders' });
   p.close();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/relevance-studio.mjs'), 'serve', join(dir, 'proj'), '--no-open'], {
-    env: { ...process.env, RS_SKIP_RENDERER_BUILD: '1', DISPLAY: '', WAYLAND_DISPLAY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const on = (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (m) resolve(m[1]);
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', on);
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}:\n${out}`)));
-  });
-  return { url, child };
+  const { child, url } = launchStudio(['serve', join(dir, 'proj'), '--no-open']);
+  return { url: await url, child };
 }
 
 export async function run(args: string[]): Promise<void> {

@@ -37,6 +37,7 @@ import { renderRefineReport, timeSteps } from './quality/refine-report.ts';
 import { writeRefineGrid, writeRefinePlot, writeTauPlot } from './quality/refine-plots.ts';
 import { missingRealisticModel, realisticModelDir } from '../helpers/realistic-model.ts';
 import { checkRealisticLogits, LOGIT_TOLERANCE } from '../helpers/realistic-logits.ts';
+import { benchFlags } from './args.ts';
 
 const DEMO_MODEL = 'demo/model/classifier.onnx';
 
@@ -159,21 +160,7 @@ async function stepTimings(executor: string | undefined) {
   }
 }
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`bench quality: ${name} needs a value`);
-  return v;
-}
-
-function count(args: string[], name: string, dflt: number): number {
-  const v = flag(args, name);
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`bench quality: ${name} must be a whole number ≥ 1, got '${v}'`);
-  return n;
-}
+const { flag, count } = benchFlags('quality');
 
 /** the first single-item and multi-item scenes among the Score-CAM subset */
 async function pickExamples(tier: 'flat' | 'textured', limit: number): Promise<number[]> {

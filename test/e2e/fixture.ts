@@ -39,6 +39,17 @@ export async function makeFixtureProject(): Promise<{ project: Project; cleanup:
   return { project, cleanup: tmp.cleanup };
 }
 
+/** A brush stroke: `steps` moves of 20 px left to right across the editor canvas's middle, `dy` px below it. */
+export async function strokeAcross(page: Page, dy: number, steps: number): Promise<void> {
+  const box = (await page.getByTestId('editor-canvas').boundingBox())!;
+  const x0 = box.x + box.width / 2 - steps * 10;
+  const y = box.y + box.height / 2 + dy;
+  await page.mouse.move(x0, y);
+  await page.mouse.down();
+  for (let k = 1; k <= steps; k++) await page.mouse.move(x0 + k * 20, y);
+  await page.mouse.up();
+}
+
 /** Collects the page's console errors and uncaught exceptions; a spec asserts it stays empty. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -50,25 +61,34 @@ export function watchErrors(page: Page): string[] {
 }
 
 /**
- * The fixture project served for one spec file: made and served before its tests, closed
- * and deleted after them. Read `.served` inside a test.
+ * A project made by `make` and served for one spec file: made and served before its tests
+ * (`setupMs` lets a slow one take longer), closed and deleted after them. Read `.served`
+ * and `.made` inside a test.
  */
-export function servedFixture(): { readonly served: ServedProject } {
-  const holder: { served?: ServedProject } = {};
-  let cleanup: (() => void) | undefined;
+export function servedForSpec<T extends { project: Project; cleanup: () => void }>(make: () => Promise<T>, setupMs?: number): { readonly served: ServedProject; readonly made: T } {
+  const holder: { served?: ServedProject; made?: T } = {};
   test.beforeAll(async () => {
-    const fx = await makeFixtureProject();
-    cleanup = fx.cleanup;
-    holder.served = await serveProject(fx.project);
+    if (setupMs) test.setTimeout(setupMs);
+    holder.made = await make();
+    holder.served = await serveProject(holder.made.project);
   });
   test.afterAll(async () => {
     await holder.served?.close();
-    cleanup?.();
+    holder.made?.cleanup();
   });
   return {
     get served(): ServedProject {
-      if (!holder.served) throw new Error('the fixture project is served from beforeAll on');
+      if (!holder.served) throw new Error('the project is served from beforeAll on');
       return holder.served;
     },
+    get made(): T {
+      if (!holder.made) throw new Error('the project is made in beforeAll');
+      return holder.made;
+    },
   };
+}
+
+/** The fixture project served for one spec file. */
+export function servedFixture(): { readonly served: ServedProject } {
+  return servedForSpec(makeFixtureProject);
 }

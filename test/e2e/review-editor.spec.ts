@@ -6,6 +6,7 @@
 // redo is ONE new version, and undoing back to the generated mask makes it Generated again.
 import { expect, test } from '@playwright/test';
 import { watchErrors } from './fixture.ts';
+import { strokeAcross } from './fixture.ts';
 import { currentLabels, servedGenerated, shot, VIEWPORTS } from './review-fixture.ts';
 
 const N = 8;
@@ -98,15 +99,7 @@ for (const [k, vp] of VIEWPORTS.entries()) {
     const versions = page.getByRole('region', { name: 'Mask versions' }).getByTestId('mask-version');
     await expect(versions).toHaveCount(1);
 
-    const canvas = (await page.getByTestId('editor-canvas').boundingBox())!;
-    const stroke = async (dy: number) => {
-      const cx = canvas.x + canvas.width / 2;
-      const cy = canvas.y + canvas.height / 2 + dy;
-      await page.mouse.move(cx - 80, cy);
-      await page.mouse.down();
-      for (let s = 1; s <= 8; s++) await page.mouse.move(cx - 80 + s * 20, cy);
-      await page.mouse.up();
-    };
+    const stroke = (dy: number) => strokeAcross(page, dy, 8);
     await page.keyboard.press('1');
     await stroke(-40);
     await stroke(40);

@@ -1,10 +1,11 @@
 // What the review specs share: the two window sizes every review test runs at, a generated
 // demo project served for one spec file, and reads of what the database holds.
-import { test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { histogram } from '../../src/masks/labels.ts';
 import type { Project } from '../../src/project/index.ts';
 import { decodeLabelPng } from '../../src/project/png.ts';
-import { serveProject, type ServedProject } from '../../src/server/session.ts';
+import type { ServedProject } from '../../src/server/session.ts';
+import { servedForSpec } from './fixture.ts';
 import { generatedProject } from './generated-fixture.ts';
 
 /** the issue's bar: every review view works on a laptop screen and on a 1024×768 one */
@@ -17,26 +18,13 @@ export type Viewport = (typeof VIEWPORTS)[number];
 
 /** `N` demo scenes with masks from a real job, served before the spec file's tests. */
 export function servedGenerated(n: number, prefix: string): { readonly served: ServedProject; readonly images: { id: number; name: string }[] } {
-  const holder: { served?: ServedProject; images?: { id: number; name: string }[] } = {};
-  let cleanup: (() => void) | undefined;
-  test.beforeAll(async () => {
-    test.setTimeout(180_000);
-    const fx = await generatedProject(n, prefix);
-    cleanup = fx.cleanup;
-    holder.images = fx.images;
-    holder.served = await serveProject(fx.project);
-  });
-  test.afterAll(async () => {
-    await holder.served?.close();
-    cleanup?.();
-  });
+  const spec = servedForSpec(() => generatedProject(n, prefix), 180_000);
   return {
     get served(): ServedProject {
-      if (!holder.served) throw new Error('served from beforeAll on');
-      return holder.served;
+      return spec.served;
     },
     get images(): { id: number; name: string }[] {
-      return holder.images!;
+      return spec.made.images;
     },
   };
 }

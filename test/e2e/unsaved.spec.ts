@@ -5,7 +5,7 @@
 // the same change still fails leaves it unsaved (the way out of a save that can never work).
 import { expect, test, type Page } from '@playwright/test';
 import { decodeLabelPng } from '../../src/project/png.ts';
-import { servedFixture, watchErrors } from './fixture.ts';
+import { servedFixture, strokeAcross, watchErrors } from './fixture.ts';
 
 const fx = servedFixture();
 
@@ -19,15 +19,7 @@ function labelled(name: string): number {
   return cur ? decodeLabelPng(cur.png).labels.filter((v) => v !== 0 && v !== 255).length : 0;
 }
 
-async function stroke(page: Page, dy: number): Promise<void> {
-  const box = (await page.getByTestId('editor-canvas').boundingBox())!;
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2 + dy;
-  await page.mouse.move(cx - 100, cy);
-  await page.mouse.down();
-  for (let k = 1; k <= 10; k++) await page.mouse.move(cx - 100 + k * 20, cy);
-  await page.mouse.up();
-}
+const stroke = (page: Page, dy: number) => strokeAcross(page, dy, 10);
 
 test('a change that cannot be saved keeps the editor on its image until it is saved or left on purpose', async ({ page }) => {
   const errors = watchErrors(page);

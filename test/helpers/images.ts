@@ -52,6 +52,13 @@ export async function writeJpeg(file: string, spec: ImageSpec): Promise<void> {
   writeFileSync(file, await jpegBytes(spec));
 }
 
+/** The smallest tag-list dataset: 6×6 JPEGs a.jpg (seed 1) and b.jpg (seed 2) in `dir`, and the list `list` holding `text`. */
+export async function writeTwoImageDataset(dir: string, list: string, text: string): Promise<void> {
+  await writeJpeg(join(dir, 'a.jpg'), { width: 6, height: 6, seed: 1 });
+  await writeJpeg(join(dir, 'b.jpg'), { width: 6, height: 6, seed: 2 });
+  writeFileSync(join(dir, list), text);
+}
+
 export async function writePng(file: string, spec: ImageSpec): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   await image(spec).png().toFile(file);

@@ -11,6 +11,7 @@ import type { Rect } from '../geometry.ts';
 import { paintHeat } from '../paint.ts';
 import type { ImagePixels, OverlayShape, ToolPointer } from '../tools/types.ts';
 import { fit, panBy, toImage, zoomAt, type Viewport } from '../viewport.ts';
+import { canvasRgb } from './image-pixels.ts';
 
 const HEAT = heatLut();
 
@@ -110,14 +111,7 @@ export class CanvasHost {
     c.height = height;
     const ctx = c.getContext('2d', { willReadFrequently: true })!;
     ctx.drawImage(this.img, 0, 0, width, height);
-    const rgba = ctx.getImageData(0, 0, width, height).data;
-    const rgb = new Uint8Array(width * height * 3);
-    for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
-      rgb[j] = rgba[i];
-      rgb[j + 1] = rgba[i + 1];
-      rgb[j + 2] = rgba[i + 2];
-    }
-    return { rgb, width, height };
+    return { rgb: canvasRgb(ctx, width, height), width, height };
   }
 
   fit(): void {

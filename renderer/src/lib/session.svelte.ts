@@ -2,6 +2,7 @@
 // (never a module singleton, so a test or a second window gets its own).
 import { getContext, setContext } from 'svelte';
 import { createClient, type ConnectionState, type StudioClient } from './api.ts';
+import { followMenuDialogs } from './menu-commands.ts';
 import { GenerationState } from './state/generation.svelte.ts';
 import { Router } from './router.svelte.ts';
 import { ChooserState } from './state/chooser.svelte.ts';
@@ -49,6 +50,8 @@ export class StudioSession {
     this.models = new ModelsState(this.client, this.chooser);
     this.dialogs = new DialogsState(this.importer, this.models, this.generation);
     this.client.on('project.changed', ({ reason }) => this.#changed(reason));
+    // the desktop menu's Import Dataset… / Add Model… open the same dialogs as the page's buttons
+    followMenuDialogs(this.client, this.dialogs);
   }
 
   start(): void {

@@ -4,8 +4,7 @@
 // listed and skipped; the rest are imported. Exit code 1 when any file failed.
 import { CliError, flagString } from '../args.ts';
 import type { Command } from '../command.ts';
-import { importMasks } from '../../export/index.ts';
-import { openProject } from '../../project/index.ts';
+import { importMasks, openProject } from '../../project/index.ts';
 import { progressLine } from '../progress.ts';
 
 export const importMasksCmd: Command = {

@@ -7,7 +7,7 @@ import type { Command } from '../command.ts';
 import { openProject } from '../../project/index.ts';
 import { serveStudio } from '../../server/session.ts';
 import { dataDir } from '../../services/demo.ts';
-import { ensureRendererBuilt } from '../../server/renderer-build.ts';
+import { ensureRendererBuilt } from '../../../build/renderer-bundle.ts';
 import { openInBrowser, portFlag, untilStopped } from './start.ts';
 
 export const serve: Command = {

@@ -7,9 +7,9 @@ import { CliError, flagBool, flagNumber } from '../args.ts';
 import type { Command } from '../command.ts';
 import { openProject, type Project } from '../../project/index.ts';
 import { dataDir, openDemoCopy } from '../../services/demo.ts';
-import { buildElectron } from '../../server/electron-build.ts';
+import { buildElectron } from '../../../build/electron-bundle.ts';
 import { electronBinary, findChromium, hasDisplay, openChromiumApp } from '../../server/open.ts';
-import { ensureRendererBuilt } from '../../server/renderer-build.ts';
+import { ensureRendererBuilt } from '../../../build/renderer-bundle.ts';
 import { serveProject } from '../../server/session.ts';
 
 export const start: Command = {

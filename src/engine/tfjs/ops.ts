@@ -47,15 +47,10 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
     return x.shape;
   }
 
-  add(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-    return tf.add(a, b);
-  }
-  sub(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-    return tf.sub(a, b);
-  }
-  mul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-    return tf.mul(a, b);
-  }
+  // the ops tf has as they are, one line each
+  readonly add = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.add(a, b);
+  readonly sub = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.sub(a, b);
+  readonly mul = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.mul(a, b);
   safeDiv(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       // only elementwise arithmetic: on wasm equal/where/minimum are ~30× slower than
@@ -64,55 +59,23 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
       return tf.mul(tf.div(a, tf.add(b, tf.sub(1, nz))), nz);
     });
   }
-  relu(x: tf.Tensor): tf.Tensor {
-    return tf.relu(x);
-  }
-  negPart(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.neg(tf.relu(tf.neg(x))));
-  }
-  step(x: tf.Tensor): tf.Tensor {
-    return tf.step(x);
-  }
-  sigmoid(x: tf.Tensor): tf.Tensor {
-    return tf.sigmoid(x);
-  }
-  softmax(x: tf.Tensor): tf.Tensor {
-    return tf.softmax(x);
-  }
-  div(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-    return tf.div(a, b);
-  }
-  exp(x: tf.Tensor): tf.Tensor {
-    return tf.exp(x);
-  }
-  tanh(x: tf.Tensor): tf.Tensor {
-    return tf.tanh(x);
-  }
-  erf(x: tf.Tensor): tf.Tensor {
-    return tf.erf(x);
-  }
-  softplus(x: tf.Tensor): tf.Tensor {
-    return tf.softplus(x);
-  }
-  sqrt(x: tf.Tensor): tf.Tensor {
-    return tf.sqrt(x);
-  }
-  clip(x: tf.Tensor, lo: number, hi: number): tf.Tensor {
-    return tf.clipByValue(x, lo, hi);
-  }
+  readonly relu = (x: tf.Tensor): tf.Tensor => tf.relu(x);
+  readonly negPart = (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.neg(tf.relu(tf.neg(x))));
+  readonly step = (x: tf.Tensor): tf.Tensor => tf.step(x);
+  readonly sigmoid = (x: tf.Tensor): tf.Tensor => tf.sigmoid(x);
+  readonly softmax = (x: tf.Tensor): tf.Tensor => tf.softmax(x);
+  readonly div = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.div(a, b);
+  readonly exp = (x: tf.Tensor): tf.Tensor => tf.exp(x);
+  readonly tanh = (x: tf.Tensor): tf.Tensor => tf.tanh(x);
+  readonly erf = (x: tf.Tensor): tf.Tensor => tf.erf(x);
+  readonly softplus = (x: tf.Tensor): tf.Tensor => tf.softplus(x);
+  readonly sqrt = (x: tf.Tensor): tf.Tensor => tf.sqrt(x);
+  readonly clip = (x: tf.Tensor, lo: number, hi: number): tf.Tensor => tf.clipByValue(x, lo, hi);
 
-  sum(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
-    return tf.sum(x, axes, keepDims);
-  }
-  mean(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
-    return tf.mean(x, axes, keepDims);
-  }
-  max(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
-    return tf.max(x, axes, keepDims);
-  }
-  min(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
-    return tf.min(x, axes, keepDims);
-  }
+  readonly sum = (x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor => tf.sum(x, axes, keepDims);
+  readonly mean = (x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor => tf.mean(x, axes, keepDims);
+  readonly max = (x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor => tf.max(x, axes, keepDims);
+  readonly min = (x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor => tf.min(x, axes, keepDims);
 
   conv2d(x: tf.Tensor, w: tf.Tensor, g: ConvGeometry): tf.Tensor {
     const groups = g.groups ?? 1;
@@ -163,17 +126,8 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
           return this.cropTo(tf.depthToSpace(y, sh), g.pads, inHW);
         }
       }
-      const [dh, dw] = g.dilations;
-      const ekh = dh * (kh - 1) + 1;
-      const ekw = dw * (kw - 1) + 1;
-      const z = zeroInsert(dy as tf.Tensor4D, sh, sw);
-      const [, zh, zw] = z.shape;
-      // full correlation restricted to the unpadded input window [pad, pad + in)
-      const top = ekh - 1 - g.pads[0];
-      const left = ekw - 1 - g.pads[1];
-      const bottom = inHW[0] + ekh - 1 - top - zh;
-      const right = inHW[1] + ekw - 1 - left - zw;
-      return convPadded(z, this.flippedKernel(w), [top, left, bottom, right], g.dilations);
+      const { z, pads } = zeroInsertedWindow(dy as tf.Tensor4D, kh, kw, g, inHW);
+      return convPadded(z, this.flippedKernel(w), pads, g.dilations);
     });
   }
 
@@ -205,15 +159,7 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
       if (cig === 1 && co % groups === 0) {
         const m = co / groups;
         const k = this.depthwiseKernels(w, groups).flipped; // [kh, kw, groups, m]
-        const [sh, sw] = g.strides;
-        const [dh, dw] = g.dilations;
-        const ekh = dh * (kh - 1) + 1;
-        const ekw = dw * (kw - 1) + 1;
-        const z = zeroInsert(dy as tf.Tensor4D, sh, sw);
-        const [, zh, zw] = z.shape;
-        const top = ekh - 1 - g.pads[0];
-        const left = ekw - 1 - g.pads[1];
-        const pads = [top, left, inHW[0] + ekh - 1 - top - zh, inHW[1] + ekw - 1 - left - zw];
+        const { z, pads } = zeroInsertedWindow(dy as tf.Tensor4D, kh, kw, g, inHW);
         let acc: tf.Tensor | null = null;
         for (let j = 0; j < m; j++) {
           // output channel c·m + j of the forward conv reads input channel c through tap j
@@ -235,13 +181,7 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
     const cached = this.groupSlices.get(w);
     if (cached) return cached;
     const parts = tf.split(w, groups, 3) as tf.Tensor4D[];
-    if (this.persistent.has(w)) {
-      for (const p of parts) {
-        tf.keep(p);
-        this.persistent.add(p);
-      }
-      this.groupSlices.set(w, parts);
-    }
+    if (this.keepWith(w, parts)) this.groupSlices.set(w, parts);
     return parts;
   }
 
@@ -259,13 +199,7 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
       return [k.plain, k.flipped];
     });
     const res = { plain: out[0] as tf.Tensor4D, flipped: out[1] as tf.Tensor4D };
-    if (this.persistent.has(w)) {
-      for (const t of out) {
-        tf.keep(t);
-        this.persistent.add(t);
-      }
-      this.depthwise.set(w, res);
-    }
+    if (this.keepWith(w, out)) this.depthwise.set(w, res);
     return res;
   }
 
@@ -297,11 +231,7 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
       const t = tf.transpose(r, [0, 2, 5, 1, 3, 4]);
       return tf.reshape(tf.reverse(t, [0, 1]), [m, m, co, s * s * ci]) as tf.Tensor4D;
     });
-    if (this.persistent.has(w)) {
-      tf.keep(k);
-      this.polyphase.set(w, k);
-      this.persistent.add(k);
-    }
+    if (this.keepWith(w, [k])) this.polyphase.set(w, k);
     return k;
   }
 
@@ -309,12 +239,22 @@ export class TfjsOps implements TensorOps<tf.Tensor> {
     const cached = this.flipped.get(w);
     if (cached) return cached as tf.Tensor4D;
     const f = tf.tidy(() => tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2])) as tf.Tensor4D;
-    if (this.persistent.has(w)) {
-      tf.keep(f);
-      this.flipped.set(w, f);
-      this.persistent.add(f);
-    }
+    if (this.keepWith(w, [f])) this.flipped.set(w, f);
     return f;
+  }
+
+  /**
+   * Tensors derived from a persistent weight (flipped, sliced, regrouped) live as long as it
+   * does, so the caller may cache them by it; those of any other tensor go with the caller's
+   * tidy. True when they were kept.
+   */
+  private keepWith(w: tf.Tensor, derived: readonly tf.Tensor[]): boolean {
+    if (!this.persistent.has(w)) return false;
+    for (const t of derived) {
+      tf.keep(t);
+      this.persistent.add(t);
+    }
+    return true;
   }
 
   matmul(a: tf.Tensor, b: tf.Tensor, transposeB: boolean): tf.Tensor {
@@ -438,26 +378,44 @@ function zeroInsert(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
  * A stride-1 conv of x padded by [top, left, bottom, right]: positive pads go to the conv's
  * explicit padding (no copy), a negative entry removes that many rows/columns first.
  */
-function convPadded(x: tf.Tensor4D, k: tf.Tensor4D, [t, l, b, r]: number[], dilations: [number, number]): tf.Tensor4D {
+/**
+ * convᵀ as a correlation: dy with stride − 1 zeros between its rows and columns, and the pads
+ * [t, l, b, r] that restrict its full correlation with the (dilated) kh×kw kernel to the
+ * unpadded input window [pad, pad + in).
+ */
+function zeroInsertedWindow(dy: tf.Tensor4D, kh: number, kw: number, g: ConvGeometry, inHW: [number, number]): { z: tf.Tensor4D; pads: number[] } {
+  const [sh, sw] = g.strides;
+  const [dh, dw] = g.dilations;
+  const ekh = dh * (kh - 1) + 1;
+  const ekw = dw * (kw - 1) + 1;
+  const z = zeroInsert(dy, sh, sw);
+  const [, zh, zw] = z.shape;
+  const top = ekh - 1 - g.pads[0];
+  const left = ekw - 1 - g.pads[1];
+  return { z, pads: [top, left, inHW[0] + ekh - 1 - top - zh, inHW[1] + ekw - 1 - left - zw] };
+}
+
+/** pads [t, l, b, r] of which the negative ones crop: x cropped by those, and the pads left (all ≥ 0) */
+function cropNegativePads(x: tf.Tensor4D, [t, l, b, r]: number[]): { z: tf.Tensor4D; pads: number[] } {
   let z = x;
   if (t < 0 || l < 0 || b < 0 || r < 0) {
     const [n, h, w, c] = z.shape;
     const [ct, cl, cb, cr] = [t, l, b, r].map((v) => Math.max(0, -v));
     z = tf.slice(z, [0, ct, cl, 0], [n, h - ct - cb, w - cl - cr, c]);
   }
-  const pads = [t, l, b, r].map((v) => Math.max(0, v));
+  return { z, pads: [t, l, b, r].map((v) => Math.max(0, v)) };
+}
+
+function convPadded(x: tf.Tensor4D, k: tf.Tensor4D, tlbr: number[], dilations: [number, number]): tf.Tensor4D {
+  const { z, pads } = cropNegativePads(x, tlbr);
   return tf.conv2d(z, k, 1, [[0, 0], [pads[0], pads[2]], [pads[1], pads[3]], [0, 0]], 'NHWC', dilations);
 }
 
 /** a depthwise conv (multiplier as the kernel says) of x padded by [t, l, b, r]; negative pads crop */
-function depthwisePadded(x: tf.Tensor4D, k: tf.Tensor4D, [t, l, b, r]: number[], dilations: [number, number]): tf.Tensor4D {
-  let z = x;
-  if (t < 0 || l < 0 || b < 0 || r < 0) {
-    const [n, h, w, c] = z.shape;
-    const [ct, cl, cb, cr] = [t, l, b, r].map((v) => Math.max(0, -v));
-    z = tf.slice(z, [0, ct, cl, 0], [n, h - ct - cb, w - cl - cr, c]);
-  }
-  const [pt, pl, pb, pr] = [t, l, b, r].map((v) => Math.max(0, v));
+function depthwisePadded(x: tf.Tensor4D, k: tf.Tensor4D, tlbr: number[], dilations: [number, number]): tf.Tensor4D {
+  const cropped = cropNegativePads(x, tlbr);
+  let z = cropped.z;
+  const [pt, pl, pb, pr] = cropped.pads;
   if (pt + pl + pb + pr > 0) z = tf.pad(z, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
   return tf.depthwiseConv2d(z, k, 1, 'valid', 'NHWC', dilations);
 }

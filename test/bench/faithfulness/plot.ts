@@ -3,24 +3,15 @@
 // deletion (solid) and insertion (dashed) AUC, and the localisation IoU at 25 % (solid) and
 // 75 % (dashed) of the map's maximum.
 import { INPUT_LAYER } from '../../../src/engine/layer-names.ts';
-import { Canvas, type Rgb } from '../quality/raster.ts';
+import { COLORS as METHOD_COLORS } from '../quality/plot.ts';
+import { Canvas, type Box, type Rgb } from '../quality/raster.ts';
 import type { FaithRow } from './evaluate.ts';
 import { METHOD_LABEL, type FaithModelSummary } from './report.ts';
 
-const COLORS: Record<string, Rgb> = {
-  rcam: [214, 39, 40],
-  clrp: [140, 86, 75],
-  gradcam: [31, 119, 180],
-  gradcampp: [44, 160, 44],
-  layercam: [148, 103, 189],
-  scorecam: [255, 127, 14],
-};
+// each method keeps the colour the mIoU plot gives it
+const COLORS: Record<string, Rgb> = METHOD_COLORS;
 
-interface Panel {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
+interface Panel extends Box {
   yMin: number;
   yMax: number;
 }

@@ -4,6 +4,8 @@
 // polygon still reaches the goal IoU with the region; one click per vertex. Regions smaller
 // than `minArea` pixels (specks a person drawing would not outline) are skipped.
 import { connectedComponents } from '../../../src/masks/components.ts';
+import { corners } from '../../../src/masks/contours.ts';
+import { binaryIou } from '../metrics/localisation.ts';
 import { fillPolygonsEvenOdd } from '../../../src/masks/polygon-fill.ts';
 
 export interface PolygonCost {
@@ -41,12 +43,12 @@ export function polygonClicks(gt: Uint8Array, width: number, height: number, goa
     for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (c.ids[y * width + x] === id) mask[(y - y0 + 1) * bw + x - x0 + 1] = 1;
     const outline = crackOutline(mask, bw, bh);
     let best = outline.length / 2;
-    let reached = iou(fillPolygonsEvenOdd([outline], bw, bh), mask) >= goal;
+    let reached = binaryIou(fillPolygonsEvenOdd([outline], bw, bh), mask) >= goal;
     if (reached) {
       for (const eps of TOLERANCES) {
         const poly = douglasPeucker(outline, eps);
         if (poly.length < 6) continue;
-        if (iou(fillPolygonsEvenOdd([poly], bw, bh), mask) >= goal) {
+        if (binaryIou(fillPolygonsEvenOdd([poly], bw, bh), mask) >= goal) {
           best = poly.length / 2;
           break;
         }
@@ -55,16 +57,6 @@ export function polygonClicks(gt: Uint8Array, width: number, height: number, goa
     clicks += best;
   }
   return { clicks, regions, short };
-}
-
-function iou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] && b[i]) inter++;
-    if (a[i] || b[i]) union++;
-  }
-  return union ? inter / union : 1;
 }
 
 /**
@@ -100,19 +92,9 @@ export function crackOutline(mask: Uint8Array, w: number, h: number): number[] {
     else if (r) d = d; // straight on
     else d = (d + 1) % 4; // turn right
   }
-  // drop collinear vertices
-  const n = pts.length / 2;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = (i + n - 1) % n;
-    const b = (i + 1) % n;
-    const dx1 = pts[2 * i] - pts[2 * a];
-    const dy1 = pts[2 * i + 1] - pts[2 * a + 1];
-    const dx2 = pts[2 * b] - pts[2 * i];
-    const dy2 = pts[2 * b + 1] - pts[2 * i + 1];
-    if (dx1 * dy2 - dy1 * dx2 !== 0) out.push(pts[2 * i], pts[2 * i + 1]);
-  }
-  return out;
+  // drop collinear vertices: the walk takes unit steps and never turns back, so a vertex is
+  // collinear exactly where the step repeats, which is what corners() drops
+  return corners(pts);
 }
 
 /** the pixel ahead of corner (x, y) on the walk's right or left side, heading d */

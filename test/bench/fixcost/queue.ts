@@ -1,6 +1,8 @@
 // How well a review order finds the images that cost the most to fix: Spearman's rank
 // correlation between a score and the fix cost, and the share of the worst fifth (by fix
 // cost) that the queue's first fifth holds (chance: 20 %).
+import { pearson } from '../../unit/engine/naive/reference.ts';
+
 export interface QueueQuality {
   /** Spearman ρ between the score's "needs review" order and the fix cost (1 = the same order) */
   spearman: number;
@@ -22,20 +24,9 @@ export function ranks(xs: readonly number[]): number[] {
 }
 
 export function spearman(a: readonly number[], b: readonly number[]): number {
-  const ra = ranks(a);
-  const rb = ranks(b);
-  const n = a.length;
-  const ma = ra.reduce((s, v) => s + v, 0) / n;
-  const mb = rb.reduce((s, v) => s + v, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (ra[i] - ma) * (rb[i] - mb);
-    saa += (ra[i] - ma) ** 2;
-    sbb += (rb[i] - mb) ** 2;
-  }
-  return saa && sbb ? sab / Math.sqrt(saa * sbb) : 0;
+  const r = pearson(ranks(a), ranks(b));
+  // a constant ranking (every score tied) orders nothing: no correlation
+  return Number.isFinite(r) ? r : 0;
 }
 
 /**

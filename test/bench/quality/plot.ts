@@ -1,6 +1,6 @@
 // docs/quality/miou.png: left, mIoU vs τ_bg per method at layer2 (baselines as flat dashed
 // lines); right, each method's best mIoU per layer.
-import { Canvas, type Rgb } from './raster.ts';
+import { Canvas, type Box, type Rgb } from './raster.ts';
 import type { QualitySummary } from './summary.ts';
 import type { Variant } from './evaluate.ts';
 import { LABEL, best, headGroup } from './report.ts';
@@ -15,11 +15,7 @@ export const COLORS: Record<Variant, Rgb> = {
   clrp: [140, 86, 75],
 };
 
-interface Panel {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
+interface Panel extends Box {
   xMin: number;
   xMax: number;
   yMin: number;

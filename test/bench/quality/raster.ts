@@ -5,6 +5,14 @@ import sharp from 'sharp';
 
 export type Rgb = readonly [number, number, number];
 
+/** a plot panel's place on the canvas, in pixels */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
 interface Label {
   x: number;
   y: number;

@@ -1,28 +1,33 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportProject, importMasks, planExport } from '../../../src/export/index.ts';
+import { describe, expect, it } from 'vitest';
+import { exportProject, planExport } from '../../../src/export/index.ts';
 import { decodeFloat16, encodeFloat16 } from '../../../src/masks/float16.ts';
 import { decodeNpyFloat32 } from '../../../src/masks/npy.ts';
 import { vocPalette } from '../../../src/masks/palette.ts';
 import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
 import { rleArea, rleDecode, rleFromString, rleToBbox } from '../../../src/masks/rle.ts';
 import { resizeBilinear } from '../../../src/masks/resize.ts';
-import { createProject } from '../../../src/project/index.ts';
-import { tempDir } from '../../helpers/images.ts';
+import { createProject, importMasks, type Project } from '../../../src/project/index.ts';
+import type { MaskImportOptions, MaskImportReport } from '../../../src/project/import/masks/index.ts';
 import { makeFixture, type Fixture } from './fixture.ts';
+import { closedAfterEach, scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let fx: Fixture;
-beforeEach(async () => {
-  tmp = tempDir('studio-export-');
-  fx = await makeFixture(tmp.dir);
+const tmp = scratchEach('studio-export-', async (dir) => {
+  fx = await makeFixture(dir);
+  return () => fx.p.close();
 });
-afterEach(() => {
-  fx.p.close();
-  tmp.cleanup();
-});
+const reopened = closedAfterEach<Project>();
+
+/** the fixture's dataset in a fresh project (`name` in the scratch folder), with the masks under `out` imported (closed after the test) */
+async function reimported(name: string, out: string, opts: MaskImportOptions): Promise<{ q: Project; rep: MaskImportReport }> {
+  const q = createProject(join(tmp.dir, name));
+  reopened.push(q);
+  await q.importDataset(fx.data, { layout: 'folders' });
+  return { q, rep: await importMasks(q, out, opts) };
+}
 
 function hashes(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -85,42 +90,31 @@ describe('VOC export', () => {
   it('imports exported masks as ground truth beside the working masks with masks: ground-truth', async () => {
     const out = join(tmp.dir, 'voc-gt');
     await exportProject(fx.p, { format: 'voc', out });
-    const q = createProject(join(tmp.dir, 'proj-gt'));
-    try {
-      await q.importDataset(fx.data, { layout: 'folders' });
-      expect(await importMasks(q, out, { format: 'voc', masks: 'ground-truth' })).toEqual({ imported: 3, errors: [] });
-      for (const img of q.listImages({ offset: 0, limit: 10, sort: 'id' }).items) {
-        expect(q.currentMask(img.id)).toBeNull();
-        const want = fx.masks.get(img.name);
-        const gt = q.groundTruthMask(img.id);
-        if (!want) expect(gt).toBeNull();
-        else expect(decodeLabelPng(gt!.png).labels).toEqual(want.labels);
-      }
-    } finally {
-      q.close();
+    const { q, rep } = await reimported('proj-gt', out, { format: 'voc', masks: 'ground-truth' });
+    expect(rep).toEqual({ imported: 3, errors: [] });
+    for (const img of q.listImages({ offset: 0, limit: 10, sort: 'id' }).items) {
+      expect(q.currentMask(img.id)).toBeNull();
+      const want = fx.masks.get(img.name);
+      const gt = q.groundTruthMask(img.id);
+      if (!want) expect(gt).toBeNull();
+      else expect(decodeLabelPng(gt!.png).labels).toEqual(want.labels);
     }
   });
 
   it('round-trips: export VOC → import into a fresh project → identical label maps', async () => {
     const out = join(tmp.dir, 'voc');
     await exportProject(fx.p, { format: 'voc', out });
-    const q = createProject(join(tmp.dir, 'proj2'));
-    try {
-      await q.importDataset(fx.data, { layout: 'folders' });
-      const rep = await importMasks(q, out, { format: 'voc' });
-      expect(rep).toEqual({ imported: 3, errors: [] });
-      for (const img of q.listImages({ offset: 0, limit: 10, sort: 'id' }).items) {
-        const want = fx.masks.get(img.name);
-        const cur = q.currentMask(img.id);
-        if (!want) {
-          expect(cur).toBeNull();
-          continue;
-        }
-        expect(cur!.version.provenance.source).toBe('imported');
-        expect(decodeLabelPng(cur!.png).labels).toEqual(want.labels);
+    const { q, rep } = await reimported('proj2', out, { format: 'voc' });
+    expect(rep).toEqual({ imported: 3, errors: [] });
+    for (const img of q.listImages({ offset: 0, limit: 10, sort: 'id' }).items) {
+      const want = fx.masks.get(img.name);
+      const cur = q.currentMask(img.id);
+      if (!want) {
+        expect(cur).toBeNull();
+        continue;
       }
-    } finally {
-      q.close();
+      expect(cur!.version.provenance.source).toBe('imported');
+      expect(decodeLabelPng(cur!.png).labels).toEqual(want.labels);
     }
   });
 
@@ -193,17 +187,11 @@ describe('COCO export', () => {
     await exportProject(fx.p, { format: 'coco', out, cocoAnnotations: 'class' });
     const coco = JSON.parse(text(join(out, 'annotations.json')));
     expect(coco.annotations).toHaveLength(1 + 2 + 1);
-    const q = createProject(join(tmp.dir, 'proj2'));
-    try {
-      await q.importDataset(fx.data, { layout: 'folders' });
-      const rep = await importMasks(q, out, { format: 'coco' });
-      expect(rep).toEqual({ imported: 3, errors: [] });
-      for (const img of q.listImages({ offset: 0, limit: 10, sort: 'id' }).items) {
-        const want = fx.masks.get(img.name);
-        if (want) expect(decodeLabelPng(q.currentMask(img.id)!.png).labels).toEqual(want.labels.map((v) => (v === 255 ? 0 : v)));
-      }
-    } finally {
-      q.close();
+    const { q, rep } = await reimported('proj2', out, { format: 'coco' });
+    expect(rep).toEqual({ imported: 3, errors: [] });
+    for (const img of q.listImages({ offset: 0, limit: 10, sort: 'id' }).items) {
+      const want = fx.masks.get(img.name);
+      if (want) expect(decodeLabelPng(q.currentMask(img.id)!.png).labels).toEqual(want.labels.map((v) => (v === 255 ? 0 : v)));
     }
   });
 

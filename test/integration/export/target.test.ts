@@ -4,26 +4,21 @@
 // follows the same overwrite rule as the API and the desktop menu.
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { EXPORT_MARKER, exportProject } from '../../../src/export/index.ts';
 import { isExportLeftover } from '../../../src/export/bookkeeping.ts';
 import { stageExport } from '../../../src/export/stage.ts';
 import { ProjectFiles } from '../../../src/export/target.ts';
-import { tempDir } from '../../helpers/images.ts';
 import { makeFixture, type Fixture } from './fixture.ts';
+import { scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let fx: Fixture;
-beforeEach(async () => {
-  tmp = tempDir('studio-export-target-');
-  fx = await makeFixture(tmp.dir);
+const tmp = scratchEach('studio-export-target-', async (dir) => {
+  fx = await makeFixture(dir);
+  return () => fx.p.close();
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-  fx.p.close();
-  tmp.cleanup();
-});
+afterEach(() => vi.restoreAllMocks());
 
 describe('export targets', () => {
   it('refuses /proc, /sys and /dev targets before writing anything', async () => {

@@ -7,7 +7,7 @@
 // and a cache file that cannot be written leaves no temp file behind.
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { encodeLabelPng } from '../../../src/project/png.ts';
 import { thumbPath } from '../../../src/project/thumbnails.ts';
 import { dispatch } from '../../../src/services/dispatch.ts';
@@ -15,18 +15,13 @@ import { createStudioService } from '../../../src/services/index.ts';
 import { createOrResume, generationParams, startJob } from '../../../src/jobs/index.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { storageFailure } from '../../../src/project/db.ts';
-import { tempDir } from '../../helpers/images.ts';
 import { demoProject } from './fixture.ts';
+import { scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let p: Project;
-beforeEach(async () => {
-  tmp = tempDir('studio-disk-full-');
-  p = await demoProject(tmp.dir, 4);
-});
-afterEach(() => {
-  p.close();
-  tmp.cleanup();
+scratchEach('studio-disk-full-', async (dir) => {
+  p = await demoProject(dir, 4);
+  return () => p.close();
 });
 
 /** no page beyond those the file has now: the next write that needs one fails SQLITE_FULL */

@@ -3,7 +3,7 @@
 // the never-replace-human-work rule, re-thresholding, rollback, cancel.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
 import type { Project } from '../../../src/project/index.ts';
 import {
@@ -22,23 +22,24 @@ import { loadModel } from '../../../src/engine/load.ts';
 import { preprocessFile, readPreprocessFor } from '../../../src/engine/preprocess.ts';
 import { initBackend } from '../../../src/engine/tfjs/backend.ts';
 import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
-import { tempDir } from '../../helpers/images.ts';
 import { copyProject, currentMasks, DEMO_MODEL, demoProject } from './fixture.ts';
+import { closedAfterEach, scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
-const open: Project[] = [];
-beforeEach(() => {
-  tmp = tempDir('jobs-test-');
-});
-afterEach(() => {
-  for (const p of open.splice(0)) p.close();
-  tmp.cleanup();
-});
+const tmp = scratchEach('jobs-test-');
+const open = closedAfterEach<Project>();
 
 async function project(n: number, name = 'proj'): Promise<Project> {
   const p = await demoProject(tmp.dir, n, name);
   open.push(p);
   return p;
+}
+
+/** copies of one demo project of `n` images (closed once copied), one per folder name, opened */
+async function copies(n: number, names: string[]): Promise<Project[]> {
+  (await demoProject(tmp.dir, n)).close();
+  const made = names.map((d) => copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, d)));
+  open.push(...made);
+  return made;
 }
 
 describe('generation job', () => {
@@ -93,11 +94,7 @@ describe('generation job', () => {
   });
 
   it('results do not depend on the number of workers: in-process, one and two worker threads give the same mask and map bytes', async () => {
-    const p = await project(8);
-    p.close();
-    open.pop();
-    const [q, r, t] = ['copy0', 'copy1', 'copy2'].map((d) => copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, d)));
-    open.push(q, r, t);
+    const [q, r, t] = await copies(8, ['copy0', 'copy1', 'copy2']);
     // the default chain (gate + PAR): each worker runs an image's whole pipeline
     expect((await startJob(q, {}, { workers: 0 }).done).done).toBe(8);
     expect(await startJob(r, {}, { workers: 1 }).done).toMatchObject({ done: 8, workers: 1 });
@@ -178,12 +175,7 @@ describe('generation job', () => {
   });
 
   it('re-thresholding a finished job from its stored CAMs gives the bytes a fresh generation gives', async () => {
-    const p = await project(6);
-    p.close();
-    open.pop();
-    const q = copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, 'q'));
-    const r = copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, 'r'));
-    open.push(q, r);
+    const [q, r] = await copies(6, ['q', 'r']);
     const first = await startJob(q, { mask: { bg: 0.2 } }, { workers: 0 }).done;
     const before = currentMasks(q);
     const re = await rethresholdJob(q, first.jobId, { bg: 0.45, ignoreBand: 0.05 });
@@ -223,12 +215,7 @@ describe('generation job', () => {
   });
 
   it('cancel stops within one image per worker; resuming finishes exactly the rest, same masks as an uninterrupted run', async () => {
-    const p = await project(10);
-    p.close();
-    open.pop();
-    const q = copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, 'q'));
-    const r = copyProject(path.join(tmp.dir, 'proj'), path.join(tmp.dir, 'r'));
-    open.push(q, r);
+    const [q, r] = await copies(10, ['q', 'r']);
     const h = startJob(q, {}, {
       workers: 0,
       onProgress: (e) => {

@@ -2,24 +2,19 @@
 // with, so a mask may still hold the merged-away class's label. The mask door checks the
 // labels against the classes at write time: such an image fails by name (retry it to
 // regenerate with the new map), and no current mask ever holds a label that is no class.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onProgress, startJob } from '../../../src/jobs/index.ts';
 import { mergeClasses } from '../../../src/project/editing.ts';
 import { decodeLabelPng } from '../../../src/project/png.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { unknownValues } from '../../../src/masks/labels.ts';
-import { tempDir } from '../../helpers/images.ts';
 import { demoProject } from './fixture.ts';
+import { scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let p: Project;
-beforeEach(async () => {
-  tmp = tempDir('jobs-merge-');
-  p = await demoProject(tmp.dir, 6);
-});
-afterEach(() => {
-  p.close();
-  tmp.cleanup();
+scratchEach('jobs-merge-', async (dir) => {
+  p = await demoProject(dir, 6);
+  return () => p.close();
 });
 
 describe('classes merged while a job runs', () => {

@@ -3,21 +3,16 @@
 // layer that doesn't resolve.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProject, type Project } from '../../../src/project/index.ts';
 import { findModel, modelInfo, registerModel } from '../../../src/jobs/index.ts';
-import { tempDir } from '../../helpers/images.ts';
 import { DEMO, DEMO_MODEL } from './fixture.ts';
+import { closedAfterEach, scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let p: Project;
-beforeEach(() => {
-  tmp = tempDir('jobs-model-');
-  p = createProject(path.join(tmp.dir, 'proj'));
-});
-afterEach(() => {
-  p.close();
-  tmp.cleanup();
+const tmp = scratchEach('jobs-model-', (dir) => {
+  p = createProject(path.join(dir, 'proj'));
+  return () => p.close();
 });
 
 /** the demo TF.js model copied to a folder of its own with the given classes.txt */
@@ -78,10 +73,7 @@ describe('model registration', () => {
   });
 });
 
-const extra: Project[] = [];
-afterEach(() => {
-  for (const q of extra.splice(0)) q.close();
-});
+const extra = closedAfterEach<Project>();
 function createProjectIn(name: string): Project {
   const q = createProject(path.join(tmp.dir, name));
   extra.push(q);

@@ -4,23 +4,16 @@
 // gives — without the model file.
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Project } from '../../../src/project/index.ts';
 import { registerModel, rethresholdJob, startJob } from '../../../src/jobs/index.ts';
 import { REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 import { readStoredCams } from '../../../src/jobs/stored-cams.ts';
-import { tempDir } from '../../helpers/images.ts';
 import { copyProject, currentMasks, DEMO, demoProject } from './fixture.ts';
+import { closedAfterEach, scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
-const open: Project[] = [];
-beforeEach(() => {
-  tmp = tempDir('rs-refine-');
-});
-afterEach(() => {
-  for (const p of open.splice(0)) p.close();
-  tmp.cleanup();
-});
+const tmp = scratchEach('rs-refine-');
+const open = closedAfterEach<Project>();
 
 describe('refinement in the batch pipeline', () => {
   it('stores the deeper layers’ CAMs and the chain’s provenance; raw and refined masks differ', async () => {

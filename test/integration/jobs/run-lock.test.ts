@@ -7,7 +7,7 @@
 // that cannot be checked is told how to take over, and `jobs --unlock` does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { commitImage } from '../../../src/jobs/commit.ts';
 import { createOrResume, generationParams, startJob } from '../../../src/jobs/index.ts';
@@ -15,22 +15,16 @@ import { readFileSync } from 'node:fs';
 import { acquireRunLock, STALE_MS } from '../../../src/jobs/run-lock.ts';
 import { thisProcess } from '../../../src/fs/process-identity.ts';
 import type { Project } from '../../../src/project/index.ts';
-import { tempDir } from '../../helpers/images.ts';
 import { ROOT, demoProject } from './fixture.ts';
+import { killedAfterEach, scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let p: Project;
-const children: ChildProcess[] = [];
-beforeEach(async () => {
-  tmp = tempDir('studio-run-lock-');
-  p = await demoProject(tmp.dir, 3);
+const tmp = scratchEach('studio-run-lock-', async (dir) => {
+  p = await demoProject(dir, 3);
+  return () => p.close();
 });
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  vi.restoreAllMocks();
-  p.close();
-  tmp.cleanup();
-});
+const children = killedAfterEach();
+afterEach(() => vi.restoreAllMocks());
 
 /** a child process that prints `ready` once it holds what it was started for */
 function child(args: string[], ready: string): Promise<ChildProcess> {

@@ -1,20 +1,16 @@
 // The store additions the jobs need (migration 003, JobItemsRepo, MasksRepo.setCurrent /
 // delete / version, JobsRepo.findLatest / setRolledBack) on a real SQLite file.
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeLabelPng } from '../../../src/project/png.ts';
 import { createProject, openProject, SCHEMA_VERSION, type Project } from '../../../src/project/index.ts';
-import { tempDir, writeJpeg } from '../../helpers/images.ts';
+import { writeJpeg } from '../../helpers/images.ts';
+import { scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let p: Project;
-beforeEach(() => {
-  tmp = tempDir('jobs-store-');
-  p = createProject(path.join(tmp.dir, 'proj'));
-});
-afterEach(() => {
-  p.close();
-  tmp.cleanup();
+const tmp = scratchEach('jobs-store-', (dir) => {
+  p = createProject(path.join(dir, 'proj'));
+  return () => p.close();
 });
 
 async function images(n: number): Promise<number[]> {

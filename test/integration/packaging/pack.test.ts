@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildElectron } from '../../../src/server/electron-build.ts';
-import { ensureRendererBuilt } from '../../../src/server/renderer-build.ts';
+import { buildElectron } from '../../../build/electron-bundle.ts';
+import { ensureRendererBuilt } from '../../../build/renderer-bundle.ts';
 import { tempDir } from '../../helpers/images.ts';
 
 const run = promisify(execFile);

@@ -2,33 +2,28 @@
 // edit, a class change, a rollback or an import that reads before it writes waits for the
 // other writer instead of failing with SQLITE_BUSY_SNAPSHOT; a database busy past the
 // timeout answers BUSY in one line (a retryable code over HTTP: 503), never a stack.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOrResume, generationParams, startJob } from '../../../src/jobs/index.ts';
 import { rollbackJob } from '../../../src/jobs/rollback.ts';
 import { editTags, updateClass } from '../../../src/project/editing.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { dispatch } from '../../../src/services/dispatch.ts';
 import { createStudioService } from '../../../src/services/index.ts';
-import { tempDir, writeJpeg } from '../../helpers/images.ts';
+import { writeJpeg } from '../../helpers/images.ts';
 import { demoProject } from '../jobs/fixture.ts';
+import { killedAfterEach, scratchEach } from '../../helpers/scratch.ts';
 
 const HOLD = fileURLToPath(new URL('../../helpers/hold-write-lock.mjs', import.meta.url));
 
-let tmp: ReturnType<typeof tempDir>;
 let p: Project;
-const children: ChildProcess[] = [];
-beforeEach(async () => {
-  tmp = tempDir('studio-busy-');
-  p = await demoProject(tmp.dir, 3);
+const tmp = scratchEach('studio-busy-', async (dir) => {
+  p = await demoProject(dir, 3);
+  return () => p.close();
 });
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  p.close();
-  tmp.cleanup();
-});
+const children = killedAfterEach();
 
 /** another process that holds the project's write lock for `ms`, then commits a write; resolves once it holds it */
 async function otherWriter(ms: number): Promise<{ done: Promise<number | null> }> {

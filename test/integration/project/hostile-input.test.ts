@@ -8,23 +8,19 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportProject, importMasks } from '../../../src/export/index.ts';
-import { createProject, type Project } from '../../../src/project/index.ts';
+import { describe, expect, it } from 'vitest';
+import { exportProject } from '../../../src/export/index.ts';
+import { createProject, importMasks, type Project } from '../../../src/project/index.ts';
 import { checkName } from '../../../src/project/user-names.ts';
 import { createStudioService, dispatch } from '../../../src/services/index.ts';
 import { encodeLabelPng } from '../../../src/project/png.ts';
-import { tempDir, writeJpeg } from '../../helpers/images.ts';
+import { writeJpeg, writeTwoImageDataset } from '../../helpers/images.ts';
+import { scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let project: Project;
-beforeEach(() => {
-  tmp = tempDir();
-  project = createProject(join(tmp.dir, 'proj'));
-});
-afterEach(() => {
-  project.close();
-  tmp.cleanup();
+const tmp = scratchEach('studio-test-', (dir) => {
+  project = createProject(join(dir, 'proj'));
+  return () => project.close();
 });
 
 const classNames = () => project.listClasses().map((c) => c.name);
@@ -55,9 +51,7 @@ describe('one rule for user-visible names', () => {
 
   it('import: an image tagged with a bad name is reported and left out; the export lists one class per line', async () => {
     const data = join(tmp.dir, 'csv');
-    await writeJpeg(join(data, 'a.jpg'), { width: 6, height: 6, seed: 1 });
-    await writeJpeg(join(data, 'b.jpg'), { width: 6, height: 6, seed: 2 });
-    writeFileSync(join(data, 'tags.csv'), 'image,tags\na.jpg,cat\nb.jpg,"dog\nbird"\n');
+    await writeTwoImageDataset(data, 'tags.csv', 'image,tags\na.jpg,cat\nb.jpg,"dog\nbird"\n');
     const report = await project.importDataset(data);
     expect(report.added).toBe(1);
     expect(report.errors).toEqual([{ file: join(data, 'b.jpg'), message: 'class name "dog\\nbird" contains U+000A (a control or text-direction character); names may hold neither; image not imported' }]);

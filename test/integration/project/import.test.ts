@@ -1,21 +1,17 @@
 import { cpSync, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeLabelPng } from '../../../src/project/png.ts';
 import { createProject, type Project } from '../../../src/project/index.ts';
 import { thumbPath } from '../../../src/project/thumbnails.ts';
-import { labelMap, tempDir, writeGarbage, writeJpeg, writePng, writeTruncatedJpeg, writeVocDataset } from '../../helpers/images.ts';
+import { labelMap, writeGarbage, writeJpeg, writeTwoImageDataset, writePng, writeTruncatedJpeg, writeVocDataset } from '../../helpers/images.ts';
+import { scratchEach } from '../../helpers/scratch.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let project: Project;
-beforeEach(() => {
-  tmp = tempDir();
-  project = createProject(join(tmp.dir, 'proj'));
-});
-afterEach(() => {
-  project.close();
-  tmp.cleanup();
+const tmp = scratchEach('studio-test-', (dir) => {
+  project = createProject(join(dir, 'proj'));
+  return () => project.close();
 });
 
 const all = (p: Project) => p.listImages({ offset: 0, limit: 1000, sort: 'name' }).items;
@@ -175,12 +171,7 @@ describe('CSV and JSON tag lists', () => {
 
   it('reads the equivalent JSON, with splits', async () => {
     const data = join(tmp.dir, 'json');
-    await writeJpeg(join(data, 'a.jpg'), { width: 6, height: 6, seed: 1 });
-    await writeJpeg(join(data, 'b.jpg'), { width: 6, height: 6, seed: 2 });
-    writeFileSync(
-      join(data, 'tags.json'),
-      JSON.stringify([{ image: 'a.jpg', tags: ['cat'], split: 'train' }, { image: 'b.jpg', tags: [] }, { image: 3 }]),
-    );
+    await writeTwoImageDataset(data, 'tags.json', JSON.stringify([{ image: 'a.jpg', tags: ['cat'], split: 'train' }, { image: 'b.jpg', tags: [] }, { image: 3 }]));
     const report = await project.importDataset(join(data, 'tags.json'));
     expect(report).toMatchObject({ layout: 'json', added: 2, newClasses: ['cat'] });
     expect(report.errors).toEqual([{ file: `${join(data, 'tags.json')}[2]`, message: 'expected an object with a string "image"' }]);
@@ -206,9 +197,7 @@ describe('bad and repeated input', () => {
 
   it('re-importing adds nothing twice, also from a copy of the folder, and merges new tags', async () => {
     const data = join(tmp.dir, 'csv');
-    await writeJpeg(join(data, 'a.jpg'), { width: 6, height: 6, seed: 1 });
-    await writeJpeg(join(data, 'b.jpg'), { width: 6, height: 6, seed: 2 });
-    writeFileSync(join(data, 'tags.csv'), 'image,tags\na.jpg,cat\nb.jpg,dog\na.jpg,cat\n');
+    await writeTwoImageDataset(data, 'tags.csv', 'image,tags\na.jpg,cat\nb.jpg,dog\na.jpg,cat\n');
     const first = await project.importDataset(data);
     // the repeated row is no image "already in the project": one line says it was read once
     expect([first.added, first.skipped]).toEqual([2, 0]);

@@ -10,8 +10,9 @@ import type { EventName, StudioApi, StudioEvents } from '../../../src/contract/a
 import type { GenerationRequest, GenerationStatus, ModelSummary, PreviewRequest } from '../../../src/contract/generation.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { closeGenerationServices } from '../../../src/services/generation.ts';
-import { createEventBus, createStudioService, dispatch } from '../../../src/services/index.ts';
+import { createEventBus, createStudioService } from '../../../src/services/index.ts';
 import { createGenerationService } from '../../../src/services/generation.ts';
+import { dispatchCalls } from '../../helpers/dispatch-calls.ts';
 import { tempDir } from '../../helpers/images.ts';
 import { demoProject } from '../jobs/fixture.ts';
 
@@ -43,17 +44,7 @@ afterEach(async () => {
   tmp.cleanup();
 });
 
-async function call<T>(method: string, ...params: unknown[]): Promise<T> {
-  const r = await dispatch(api, method, params);
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
-
-async function callError(method: string, ...params: unknown[]): Promise<{ code: string; message: string }> {
-  const r = await dispatch(api, method, params);
-  if (r.ok) throw new Error(`${method} succeeded`);
-  return r.error;
-}
+const { call, refused: callError } = dispatchCalls(() => api);
 
 async function finished(jobId: number): Promise<StudioEvents['job.finished']> {
   for (;;) {

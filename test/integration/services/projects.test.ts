@@ -11,8 +11,9 @@ import type { DatasetDryRun, ImportProgress, ModelInspection, ProjectCard, TryMo
 import type { ModelSummary } from '../../../src/contract/generation.ts';
 import { buildModelBytes, makeNode, tensorValueInfo } from '../../../src/engine/onnx/build.ts';
 import { openProject } from '../../../src/project/index.ts';
-import { createEventBus, dispatch, StudioHost } from '../../../src/services/index.ts';
+import { createEventBus, StudioHost } from '../../../src/services/index.ts';
 import { RecentProjects } from '../../../src/services/recent.ts';
+import { dispatchCalls } from '../../helpers/dispatch-calls.ts';
 import { labelMap, rgbPixels, tempDir, uniqueJpeg, writeGarbage, writeJpeg, writeVocDataset } from '../../helpers/images.ts';
 import { DEMO, demoSubset } from '../jobs/fixture.ts';
 
@@ -37,17 +38,7 @@ afterEach(async () => {
   tmp.cleanup();
 });
 
-async function call<T>(method: string, ...params: unknown[]): Promise<T> {
-  const r = await dispatch(api, method, params);
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
-
-async function refused(method: string, ...params: unknown[]): Promise<{ code: string; message: string }> {
-  const r = await dispatch(api, method, params);
-  if (r.ok) throw new Error(`${method} succeeded`);
-  return r.error;
-}
+const { call, refused } = dispatchCalls(() => api);
 
 async function importFinished(jobId: number): Promise<ImportProgress> {
   for (;;) {

@@ -2,33 +2,29 @@
 // process killed) shows as stopped with what Start would resume, not as no job at all; and
 // Start while another process runs a job of the project is refused at once with that
 // process named, never answered "resumed" for a job that then fails.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GenerationRequest, GenerationStatus } from '../../../src/contract/generation.ts';
 import { commitImage } from '../../../src/jobs/commit.ts';
 import { createOrResume, generationParams } from '../../../src/jobs/index.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { closeGenerationServices, createGenerationService } from '../../../src/services/generation.ts';
 import { dispatch } from '../../../src/services/index.ts';
-import { tempDir } from '../../helpers/images.ts';
 import { ROOT, demoProject } from '../jobs/fixture.ts';
+import { killedAfterEach, scratchEach } from '../../helpers/scratch.ts';
 
 const REQ: GenerationRequest = { method: 'rcam', layer: 'layer2', mask: { bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false }, selection: { kind: 'all' } };
 
-let tmp: ReturnType<typeof tempDir>;
 let p: Project;
-const children: ChildProcess[] = [];
-beforeEach(async () => {
-  tmp = tempDir('gen-unfinished-');
-  p = await demoProject(tmp.dir, 3);
+const tmp = scratchEach('gen-unfinished-', async (dir) => {
+  p = await demoProject(dir, 3);
+  return async () => {
+    await closeGenerationServices(p);
+    p.close();
+  };
 });
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  await closeGenerationServices(p);
-  p.close();
-  tmp.cleanup();
-});
+const children = killedAfterEach();
 
 describe('the Generate panel', () => {
   it('shows a job whose process died mid-way as stopped, with the images Start resumes', async () => {

@@ -29,6 +29,17 @@ function gatedSaves() {
   return { stored, gates, save };
 }
 
+/** a 4×4 map whose saver (over gated saves) has one committed stroke: 5 on the top row, revision 1 */
+function afterTopRowStroke() {
+  const live: LiveLabels = { data: new Uint8Array(4 * 4), width: 4 };
+  const { stored, gates, save } = gatedSaves();
+  const saver = new Autosaver(() => live, save, () => {}, QUIET);
+  saver.reset(0);
+  paint(live, { x: 0, y: 0, w: 4, h: 1 }, 5);
+  saver.request(1, { x: 0, y: 0, w: 4, h: 1 });
+  return { live, stored, gates, saver };
+}
+
 /** paints value v into rect r of a w-wide map (a stand-in for a stroke) */
 function paint(live: LiveLabels, r: Rect, v: number): void {
   for (let y = r.y; y < r.y + r.h; y++) live.data.fill(v, y * live.width + r.x, y * live.width + r.x + r.w);
@@ -66,12 +77,7 @@ describe('autosave', () => {
   });
 
   it('changes made during a save go into the next one, which holds the map at their revision', async () => {
-    const live: LiveLabels = { data: new Uint8Array(4 * 4), width: 4 };
-    const { stored, gates, save } = gatedSaves();
-    const saver = new Autosaver(() => live, save, () => {}, QUIET);
-    saver.reset(0);
-    paint(live, { x: 0, y: 0, w: 4, h: 1 }, 5);
-    saver.request(1, { x: 0, y: 0, w: 4, h: 1 });
+    const { live, stored, gates, saver } = afterTopRowStroke();
     const first = live.data.slice();
     await sleep(QUIET * 2);
     expect(gates).toHaveLength(1);
@@ -91,12 +97,7 @@ describe('autosave', () => {
   });
 
   it('a change captures its labels when it completes: a stroke in progress does not leak into it', async () => {
-    const live: LiveLabels = { data: new Uint8Array(4 * 4), width: 4 };
-    const { stored, gates, save } = gatedSaves();
-    const saver = new Autosaver(() => live, save, () => {}, QUIET);
-    saver.reset(0);
-    paint(live, { x: 0, y: 0, w: 4, h: 1 }, 5);
-    saver.request(1, { x: 0, y: 0, w: 4, h: 1 });
+    const { live, stored, gates, saver } = afterTopRowStroke();
     paint(live, { x: 0, y: 0, w: 1, h: 4 }, 9); // not committed
     const flushed = saver.flush();
     await sleep(0);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { electronSqliteBinding, isAbiMismatch } from '../../../electron/native.ts';
-import { buildElectron, rewriteImportMetaUrl } from '../../../src/server/electron-build.ts';
+import { buildElectron, rewriteImportMetaUrl } from '../../../build/electron-bundle.ts';
 import { tempDir } from '../../helpers/images.ts';
 
 const tmp = tempDir('studio-bundle-');

@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_CALL, type StudioApi } from '../../../src/contract/api.ts';
+import type { ImportProgress } from '../../../src/contract/projects.ts';
 import { createStudioService } from '../../../src/services/index.ts';
 import { IPC_DESKTOP, type DesktopApi, type DesktopBridge, type PickPurpose } from '../../../src/contract/desktop.ts';
 import { nativePicker } from '../../../renderer/src/lib/desktop.ts';
@@ -23,7 +24,6 @@ let desktop: DesktopApi;
 let table: ChannelTable;
 let grants: PathGrants;
 let picks: (string | null)[];
-let changes: string[];
 let newData: string;
 const tmp = tempDir('studio-ipc-');
 const app: CallSender = { url: 'studio://app/index.html', topFrame: true, ownWindow: true };
@@ -36,7 +36,6 @@ beforeAll(async () => {
   api = createStudioService(tp.project);
   grants = new PathGrants();
   picks = [];
-  changes = [];
   newData = join(tmp.dir, 'more');
   await writeJpeg(join(newData, 'bird', 'b1.jpg'), { width: 32, height: 32, seed: 9 });
   await writeJpeg(join(newData, 'bird', 'b2.jpg'), { width: 32, height: 32, seed: 10 });
@@ -44,10 +43,8 @@ beforeAll(async () => {
     grants,
     recent: new RecentProjects(join(tmp.dir, 'userData', 'recent.json')),
     showPicker: async (_purpose: PickPurpose) => picks.shift() ?? null,
-    project: () => tp.project,
     exports: () => api,
     switchProject: async () => ({ name: 'switched' }),
-    changed: (reason) => changes.push(reason),
     about: () => aboutInfo('1.2.3', { electron: '41.7.1', node: '22' }, 'linux x64', null),
   });
   table = channelTable(() => api, desktop, (m, p) => checkCallPaths(m, p, grants, tp.project.dir));
@@ -94,8 +91,8 @@ describe('channels and senders', () => {
       [IPC_CALL, 'listImages', [{ offset: 0, limit: 10, path: '/etc' }]],
       [IPC_DESKTOP, 'pick', ['anything']],
       [IPC_DESKTOP, 'pick', []],
-      [IPC_DESKTOP, 'importDataset', [42, null]],
-      [IPC_DESKTOP, 'importDataset', [newData, 'zip']],
+      [IPC_CALL, 'startImport', [{ path: 42, layout: 'folders', masks: 'current' }]],
+      [IPC_CALL, 'startImport', [{ path: newData, layout: 'zip', masks: 'current' }]],
       [IPC_DESKTOP, 'exportMasks', [newData, 'voc', 'yes', false]],
       [IPC_DESKTOP, 'exportMasks', [newData, 'png', false, false]],
       [IPC_DESKTOP, 'exportMasks', [newData, 'voc', false]],
@@ -108,13 +105,29 @@ describe('channels and senders', () => {
   });
 });
 
+/** the import wizard's call (what File › Import Dataset… opens in the page) */
+const startImport = (path: unknown) => ({ method: 'startImport', params: [{ path, layout: 'folders', masks: 'current' }] });
+
+async function importFinished(): Promise<ImportProgress> {
+  for (;;) {
+    const p = await api.importStatus();
+    if (p && p.state !== 'running') return p;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('paths need a dialog grant', () => {
   it('refuses a path no dialog returned, one outside the granted folder, and a relative one', async () => {
     const before = tp.project.info().images;
-    const attempts: unknown[] = [newData, join(newData, 'bird'), tp.dir, '/etc', 'more', '../more', `${newData}/../more/../../..`];
+    const attempts: unknown[] = [newData, join(newData, 'bird'), tp.dir, '/etc', `${newData}/../more/../../..`];
     for (const path of attempts) {
-      const r = await routeIpc(table, IPC_DESKTOP, app, { method: 'importDataset', params: [path, null] });
+      const r = await routeIpc(table, IPC_CALL, app, startImport(path));
       expect(r, String(path)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    }
+    // a relative path: the call's own parameter check refuses it before any grant is looked up
+    for (const path of ['more', '../more']) {
+      const r = await routeIpc(table, IPC_CALL, app, startImport(path));
+      expect(r, path).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/must be an absolute path/) } });
     }
     expect(tp.project.info().images).toBe(before);
   });
@@ -127,12 +140,12 @@ describe('paths need a dialog grant', () => {
     expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'exportMasks', params: [newData, 'voc', false, false] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'openProject', params: [newData] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     // a subfolder of the picked one is not the picked one
-    expect(await routeIpc(table, IPC_DESKTOP, app, { method: 'importDataset', params: [join(newData, 'bird'), null] })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await routeIpc(table, IPC_CALL, app, startImport(join(newData, 'bird')))).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     const before = tp.project.info().images;
-    const r = await routeIpc(table, IPC_DESKTOP, app, { method: 'importDataset', params: [join(newData, 'bird', '..'), 'folders'] });
-    expect(r).toEqual({ ok: true, value: { added: 2, skipped: 0, errors: 0, newClasses: ['bird'] } });
+    const r = await routeIpc(table, IPC_CALL, app, startImport(join(newData, 'bird', '..')));
+    expect(r).toMatchObject({ ok: true });
+    expect((await importFinished()).summary).toMatchObject({ added: 2, skipped: 0, errorCount: 0, newClasses: ['bird'] });
     expect(tp.project.info().images).toBe(before + 2);
-    expect(changes).toContain('import');
   });
 
   it('a cancelled dialog grants nothing', async () => {

@@ -20,6 +20,23 @@ const graph = resnet(18, { width: 4, size: 48, classes: 7, seed: 31 });
 const modelFile = path.join(dir, 'net.onnx');
 const imageFile = path.join(dir, 'photo.png');
 
+/** the two arrays `cam --out PREFIX` writes */
+function written(prefix: string): { cam: ReturnType<typeof decodeNpyFloat32>; map: ReturnType<typeof decodeNpyFloat32> } {
+  const read = (f: string) => decodeNpyFloat32(new Uint8Array(readFileSync(f)));
+  return { cam: read(`${prefix}_cam.npy`), map: read(`${prefix}_map.npy`) };
+}
+
+/** the map the engine gives when called directly on the image, preprocessed as the CLI does */
+async function direct(g: typeof graph, size: number, req: Parameters<CamModel['run']>[2]) {
+  const img = await preprocessFile(imageFile, { ...IMAGENET, size: [size, size] });
+  const m = new CamModel(g);
+  try {
+    return m.run(img.data, [size, size], req).maps[0];
+  } finally {
+    m.dispose();
+  }
+}
+
 beforeAll(async () => {
   process.env.RS_BACKEND = 'cpu';
   writeFileSync(modelFile, graphToOnnx(graph));
@@ -63,15 +80,11 @@ describe('cam command', () => {
     expect(s.top5[0].class).toBe(s.predicted);
     expect(s.top5[0].name).toBe('abcdefg'[s.predicted]);
     for (const k of ['load_ms', 'forward_ms', 'map_ms', 'map_median_ms']) expect(s.timings[k]).toBeGreaterThanOrEqual(0);
-    const camNpy = decodeNpyFloat32(new Uint8Array(readFileSync(`${prefix}_cam.npy`)));
-    const mapNpy = decodeNpyFloat32(new Uint8Array(readFileSync(`${prefix}_map.npy`)));
+    const { cam: camNpy, map: mapNpy } = written(prefix);
     expect(camNpy.shape).toEqual([3, 3]);
     expect(mapNpy.shape).toEqual([48, 48]);
     // the same numbers as the engine called directly on the same preprocessing
-    const img = await preprocessFile(imageFile, { ...IMAGENET, size: [48, 48] });
-    const m = new CamModel(graph);
-    const ref = m.run(img.data, [48, 48], { method: 'rcam', layer: 'layer3', targets: [2] }).maps[0];
-    m.dispose();
+    const ref = await direct(graph, 48, { method: 'rcam', layer: 'layer3', targets: [2] });
     expect(relErr(camNpy.data, ref.data)).toBeLessThan(1e-5);
     expect(relErr(mapNpy.data, displayMap(ref.data, 3, 3, 48, 48))).toBeLessThan(1e-5);
     expect(Math.min(...mapNpy.data)).toBeGreaterThanOrEqual(0);
@@ -112,15 +125,11 @@ describe('cam command', () => {
     // `input` names the graph's input, whatever the file calls it (this export: input.1)
     expect([s.method, s.layer, s.layer_tensor, s.target]).toEqual(['clrp', 'input', (await loadModel(file)).input.name, 4]);
     expect(s.cam_shape).toEqual([224, 224]);
-    const cam = decodeNpyFloat32(new Uint8Array(readFileSync(`${prefix}_cam.npy`)));
-    const map = decodeNpyFloat32(new Uint8Array(readFileSync(`${prefix}_map.npy`)));
+    const { cam, map } = written(prefix);
     expect(cam.shape).toEqual([224, 224]);
     expect(map.shape).toEqual([224, 224]);
     // the pixel relevance of class 4 as the engine gives it on the same preprocessing
-    const img = await preprocessFile(imageFile, { ...IMAGENET, size: [224, 224] });
-    const m = new CamModel(net);
-    const ref = m.run(img.data, [224, 224], { method: 'clrp', layer: 'input', targets: [4] }).maps[0];
-    m.dispose();
+    const ref = await direct(net, 224, { method: 'clrp', layer: 'input', targets: [4] });
     expect(relErr(cam.data, ref.data)).toBeLessThan(1e-4);
     expect(Math.min(...map.data)).toBe(0);
     expect(Math.max(...map.data)).toBe(1);

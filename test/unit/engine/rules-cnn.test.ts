@@ -4,18 +4,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ActivationFn } from '../../../src/engine/ir.ts';
 import { gradientComposite, rcamComposite } from '../../../src/engine/rules/composites.ts';
-import { GraphBuilder, prng, randomInput } from '../../helpers/models.ts';
-import { naiveForward, naiveRelevance, nt, type NT } from './naive/reference.ts';
-import { engineRelevance, relErr, toNT, useBackend } from './setup.ts';
+import { naiveForward, naiveRelevance, type NT } from './naive/reference.ts';
+import { engineRelevance, relErr, useBackend, ruleCase, type RuleCase } from './setup.ts';
 
 beforeAll(() => useBackend('cpu'));
 
-interface Case {
-  name: string;
-  build(b: GraphBuilder): { from: string; out: string };
-  size?: number;
-  conserves?: boolean;
-}
+type Case = RuleCase;
 
 /** conv → activation → conv, so the activation's input is signed and its output feeds z⁺ */
 const activationCase = (fn: ActivationFn, alpha?: number, beta?: number): Case => ({
@@ -78,24 +72,9 @@ const CASES: Case[] = [
   },
 ];
 
-function setup(c: Case) {
-  const size = c.size ?? 8;
-  const b = new GraphBuilder({ seed: 3 });
-  const { from, out } = c.build(b);
-  const graph = b.graph('x', out, [size, size, 3]);
-  const input = randomInput([1, size, size, 3], 5);
-  const env = naiveForward(graph, toNT(input, size, size, 3));
-  const y = env.get(out)!;
-  const batch = 2;
-  const r = prng(9);
-  const start = Float32Array.from({ length: batch * y.d.length }, () => r() * 2 - 0.5);
-  const row = (k: number) => nt(y.h, y.w, y.c, y.flat, Float64Array.from(start.subarray(k * y.d.length, (k + 1) * y.d.length)));
-  return { size, graph, from, out, input, env, y, batch, start, row };
-}
-
 describe('§13 relevance rules vs the naive reference', () => {
   it.each(CASES)('$name', (c) => {
-    const { size, graph, from, out, input, env, batch, start, row } = setup(c);
+    const { size, graph, from, out, input, env, batch, start, row } = ruleCase(c);
     const got = engineRelevance(graph, input, [size, size], from, start, batch, rcamComposite());
     const n = env.get(from)!.d.length;
     expect(got.length).toBe(batch * n);
@@ -114,7 +93,7 @@ describe('§13 relevance rules vs the naive reference', () => {
 });
 
 /** ∂(start · out)/∂from by central differences of the float64 forward */
-function fdGradient(graph: ReturnType<typeof setup>['graph'], env: Map<string, NT>, from: string, out: string, s: NT): Float64Array {
+function fdGradient(graph: ReturnType<typeof ruleCase>['graph'], env: Map<string, NT>, from: string, out: string, s: NT): Float64Array {
   const a = env.get(from)!;
   const g = new Float64Array(a.d.length);
   const eps = 1e-6;
@@ -134,7 +113,7 @@ function fdGradient(graph: ReturnType<typeof setup>['graph'], env: Map<string, N
 
 describe('§13 gradient rules vs finite differences', () => {
   it.each(CASES)('$name', (c) => {
-    const { size, graph, from, out, input, env, batch, start, row } = setup(c);
+    const { size, graph, from, out, input, env, batch, start, row } = ruleCase(c);
     const got = engineRelevance(graph, input, [size, size], from, start, batch, gradientComposite());
     const n = env.get(from)!.d.length;
     for (let k = 0; k < batch; k++) {

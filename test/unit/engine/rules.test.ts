@@ -4,19 +4,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planWalk } from '../../../src/engine/exec/walk.ts';
 import { rcamComposite } from '../../../src/engine/rules/composites.ts';
-import { GraphBuilder, prng, randomInput } from '../../helpers/models.ts';
-import { naiveForward, naiveRelevance, nt } from './naive/reference.ts';
-import { engineRelevance, relErr, toNT, useBackend } from './setup.ts';
+import { GraphBuilder } from '../../helpers/models.ts';
+import { naiveRelevance } from './naive/reference.ts';
+import { engineRelevance, relErr, useBackend, ruleCase, type RuleCase } from './setup.ts';
 
 beforeAll(() => useBackend('cpu'));
 
-interface Case {
-  name: string;
-  build(b: GraphBuilder): { from: string; out: string };
-  size?: number;
-  channels?: number;
+interface Case extends RuleCase {
   bias?: 'ignore' | 'official';
-  conserves?: boolean;
   /** give the convs that read the image the zᴮ rule (the composite built with the graph) */
   zbox?: boolean;
   /** float32 vs float64 tolerance (a signed split near main + short = 0 amplifies rounding) */
@@ -66,21 +61,12 @@ const CASES: Case[] = [
 
 describe('R-CAM rules vs the naive matrix-form reference', () => {
   it.each(CASES)('$name', (c) => {
-    const size = c.size ?? 8;
-    const b = new GraphBuilder({ seed: 3 });
-    const { from, out } = c.build(b);
-    const graph = b.graph('x', out, [size, size, c.channels ?? 3]);
-    const input = randomInput([1, size, size, 3], 5);
-    const env = naiveForward(graph, toNT(input, size, size, 3));
-    const y = env.get(out)!;
-    const batch = 2;
-    const r = prng(9);
-    const start = Float32Array.from({ length: batch * y.d.length }, () => r() * 2 - 0.5);
+    const { size, graph, from, out, input, env, batch, start, row: startRow } = ruleCase(c);
     const got = engineRelevance(graph, input, [size, size], from, start, batch, rcamComposite({ bias: c.bias, graph: c.zbox ? graph : undefined }));
     const n = env.get(from)!.d.length;
     expect(got.length).toBe(batch * n);
     for (let k = 0; k < batch; k++) {
-      const s = nt(y.h, y.w, y.c, y.flat, Float64Array.from(start.subarray(k * y.d.length, (k + 1) * y.d.length)));
+      const s = startRow(k);
       const ref = naiveRelevance(graph, env, from, out, s, c.bias, c.zbox);
       const row = got.subarray(k * n, (k + 1) * n);
       expect(relErr(row, ref.d)).toBeLessThan(c.tol ?? 1e-4);

@@ -9,7 +9,37 @@ import type { Composite } from '../../../src/engine/rules/composite.ts';
 import { initBackend } from '../../../src/engine/tfjs/backend.ts';
 import { TfjsOps } from '../../../src/engine/tfjs/ops.ts';
 import { scoped } from '../../../src/engine/tfjs/scope.ts';
-import { nt, type NT } from './naive/reference.ts';
+import { GraphBuilder, prng, randomInput } from '../../helpers/models.ts';
+import { naiveForward, nt, type NT } from './naive/reference.ts';
+
+/** a row of the table-driven rule tests: a tiny graph whose relevance runs from `out` back to `from` */
+export interface RuleCase {
+  name: string;
+  build(b: GraphBuilder): { from: string; out: string };
+  size?: number;
+  conserves?: boolean;
+  /** the input's channels (3 unless given) */
+  channels?: number;
+}
+
+/**
+ * A case built and run forward by the naive reference: the graph on a seeded random input,
+ * and `batch` seeded start rows at its output (`row(k)` is row k in the reference's layout).
+ */
+export function ruleCase(c: RuleCase) {
+  const size = c.size ?? 8;
+  const b = new GraphBuilder({ seed: 3 });
+  const { from, out } = c.build(b);
+  const graph = b.graph('x', out, [size, size, c.channels ?? 3]);
+  const input = randomInput([1, size, size, 3], 5);
+  const env = naiveForward(graph, toNT(input, size, size, 3));
+  const y = env.get(out)!;
+  const batch = 2;
+  const r = prng(9);
+  const start = Float32Array.from({ length: batch * y.d.length }, () => r() * 2 - 0.5);
+  const row = (k: number) => nt(y.h, y.w, y.c, y.flat, Float64Array.from(start.subarray(k * y.d.length, (k + 1) * y.d.length)));
+  return { size, graph, from, out, input, env, y, batch, start, row };
+}
 
 export async function useBackend(name: 'cpu' | 'wasm' = 'cpu'): Promise<void> {
   await initBackend(name);

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openProject } from '../../../src/project/index.ts';
 import { TOKEN_HEADER } from '../../../src/server/auth.ts';
 import { tempDir } from '../../helpers/images.ts';
+import { launchStudio, type Launched } from '../../helpers/launch.ts';
 import { smallProject } from '../services/fixture.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/relevance-studio.mjs', import.meta.url));
@@ -18,24 +19,10 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function launch(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string>; out: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, RS_SKIP_RENDERER_BUILD: '1', DISPLAY: '', WAYLAND_DISPLAY: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (m) resolve(m[1]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited ${code} before printing a URL:\n${out}`)));
-  });
-  cleanups.push(() => child.kill('SIGKILL'));
-  return { child, url, out: () => out };
+function launch(args: string[], env: Record<string, string> = {}): Launched {
+  const launched = launchStudio(args, env);
+  cleanups.push(() => launched.child.kill('SIGKILL'));
+  return launched;
 }
 
 async function projectInfo(url: string): Promise<{ name: string; images: number }> {

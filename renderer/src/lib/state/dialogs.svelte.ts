@@ -10,36 +10,32 @@ export type DialogName = 'import' | 'models' | 'new-project';
 export class DialogsState {
   open = $state<DialogName | null>(null);
 
-  readonly #importer: ImportState;
-  readonly #models: ModelsState;
-  readonly #generation: GenerationState;
-
-  constructor(importer: ImportState, models: ModelsState, generation: GenerationState) {
-    this.#importer = importer;
-    this.#models = models;
-    this.#generation = generation;
-  }
+  constructor(
+    private readonly importer: ImportState,
+    private readonly models: ModelsState,
+    private readonly generation: GenerationState,
+  ) {}
 
   /** the import wizard: on the running import, else choosing a dataset */
   openImport(): void {
     this.open = 'import';
-    void this.#importer.begin().then(() => {
-      if (this.open === 'import' && this.#importer.step === 'choose') void this.#importer.pick();
+    void this.importer.begin().then(() => {
+      if (this.open === 'import' && this.importer.step === 'choose') void this.importer.pick();
     });
   }
 
   /** the model dialog, straight to choosing a file */
   openAddModel(): void {
     this.open = 'models';
-    this.#models.discard();
-    void this.#models.load();
-    void this.#models.pick();
+    this.models.discard();
+    void this.models.load();
+    void this.models.pick();
   }
 
   /** the model dialog on the project's models */
   openModels(): void {
     this.open = 'models';
-    void this.#models.load();
+    void this.models.load();
   }
 
   openNewProject(): void {
@@ -49,9 +45,9 @@ export class DialogsState {
   /** the Generate drawer, set to one method and layer (the compare view's "not generated" cards) */
   openGenerate(method: CamMethodName, layer: CamLayerName): void {
     this.open = null;
-    this.#generation.method = method;
-    this.#generation.layer = layer;
-    this.#generation.open = true;
+    this.generation.method = method;
+    this.generation.layer = layer;
+    this.generation.open = true;
   }
 
   close(): void {

@@ -63,14 +63,12 @@ export class EditorSession {
   #openSeq = 0;
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #unsubscribe: (() => void)[] = [];
-  readonly #client: StudioClient;
-  readonly #grid: GridState;
-  readonly #project: ProjectState;
 
-  constructor(client: StudioClient, grid: GridState, project: ProjectState) {
-    this.#client = client;
-    this.#grid = grid;
-    this.#project = project;
+  constructor(
+    private readonly client: StudioClient,
+    private readonly grid: GridState,
+    private readonly project: ProjectState,
+  ) {
     this.saver = new Autosaver(
       () => this.core.labels,
       (s) => this.#store(s.labels),
@@ -99,7 +97,7 @@ export class EditorSession {
 
   /** The project's classes (loaded, renamed, recoloured) into the core. */
   syncClasses(): void {
-    const classes = this.#project.info?.classes ?? [];
+    const classes = this.project.info?.classes ?? [];
     this.core.setClasses(classes.map((c) => ({ index: c.index, name: c.name, color: c.color })));
   }
 
@@ -114,7 +112,7 @@ export class EditorSession {
   #fetch(id: number): Promise<Loaded> {
     let p = this.#prefetched.get(id);
     if (!p) {
-      p = Promise.all([this.#client.getImage(id), this.#client.imageBytes(id), this.#client.maskPng(id, null)]).then(([image, bytes, mask]) => ({ image, bytes, mask }));
+      p = Promise.all([this.client.getImage(id), this.client.imageBytes(id), this.client.maskPng(id, null)]).then(([image, bytes, mask]) => ({ image, bytes, mask }));
       this.#prefetched.set(id, p);
       p.catch(() => this.#prefetched.delete(id));
     }
@@ -165,7 +163,7 @@ export class EditorSession {
       // superseded by a newer open: that one decides where the editor ends up
       if (seq !== this.#openSeq) return false;
       performance.measure('editor-open', 'editor-open-start');
-      this.index = index ?? (await this.#grid.indexOf(id));
+      this.index = index ?? (await this.grid.indexOf(id));
       void this.#loadSide(id, seq);
       this.#prefetchNeighbours();
       return true;
@@ -207,14 +205,14 @@ export class EditorSession {
   /** Version history and CAMs: not needed for the first paint. */
   async #loadSide(id: number, seq: number): Promise<void> {
     try {
-      const [versions, cams] = await Promise.all([this.#client.maskVersions(id), this.#client.listCams(id)]);
+      const [versions, cams] = await Promise.all([this.client.maskVersions(id), this.client.listCams(id)]);
       if (seq !== this.#openSeq) return;
       this.versions = versions;
       this.cams = cams;
       const set = pickCamSet(cams);
       if (!set.length || !this.image) return;
       const img = this.image;
-      const fields = await Promise.all(set.map(async (c) => new CamField({ classIndex: c.classIndex, h: c.height, w: c.width, f16: await this.#client.camData(c) }, img.width, img.height)));
+      const fields = await Promise.all(set.map(async (c) => new CamField({ classIndex: c.classIndex, h: c.height, w: c.width, f16: await this.client.camData(c) }, img.width, img.height)));
       if (seq !== this.#openSeq) return;
       this.core.setCams(fields);
       this.camSource = `${set[0].method} · ${set[0].layer}`;
@@ -226,7 +224,7 @@ export class EditorSession {
   #prefetchNeighbours(): void {
     if (this.index === null) return;
     for (const k of [this.index + 1, this.index - 1]) {
-      void this.#grid.itemAt(k).then((it) => {
+      void this.grid.itemAt(k).then((it) => {
         if (it && !this.#prefetched.has(it.id) && this.#prefetched.size < 4) void this.#fetch(it.id).catch(() => undefined);
       });
     }
@@ -238,12 +236,12 @@ export class EditorSession {
     const img = this.image;
     if (!img) return;
     const png = await encodeLabelPngAsync(labels, img.width, img.height, webZlib);
-    const saved = await this.#client.saveMask(img.id, png);
+    const saved = await this.client.saveMask(img.id, png);
     if (this.image?.id !== img.id) return;
     const first = !img.hasMask || img.status !== saved.status;
     this.#setImage({ ...img, status: saved.status, hasMask: true, maskId: saved.version.id });
     // the header's counts (masks, review progress) change with a first mask or a new status
-    if (first) void this.#project.load();
+    if (first) void this.project.load();
     // an edit equal to the generated mask makes that version current again (no new one)
     const known = this.versions.some((v) => v.id === saved.version.id);
     this.versions = known
@@ -253,7 +251,7 @@ export class EditorSession {
 
   #setImage(img: ImageSummary): void {
     this.image = img;
-    this.#grid.updateItem(img);
+    this.grid.updateItem(img);
   }
 
   // ---- review ----
@@ -265,10 +263,10 @@ export class EditorSession {
     try {
       await this.saver.flush();
       if (status === 'approved' && !this.versions.some((v) => v.current) && !img.hasMask) await this.#store(this.core.labels.data.slice());
-      await this.#client.setStatus([img.id], status);
+      await this.client.setStatus([img.id], status);
       const cur = this.image?.id === img.id ? this.image : img;
       this.#setImage({ ...cur, status });
-      void this.#project.load();
+      void this.project.load();
       if (status === 'approved') this.versions = this.versions.map((v) => (v.current ? { ...v, frozen: true } : v));
       return true;
     } catch (err) {
@@ -279,7 +277,7 @@ export class EditorSession {
 
   async step(dir: 1 | -1): Promise<void> {
     if (this.index === null) return;
-    const next = await this.#grid.itemAt(this.index + dir);
+    const next = await this.grid.itemAt(this.index + dir);
     if (!next) {
       this.say(dir > 0 ? 'This is the last image of the list' : 'This is the first image of the list');
       return;
@@ -294,7 +292,7 @@ export class EditorSession {
     const img = this.image;
     if (!img) return;
     try {
-      this.#setImage(await this.#client.setTags(img.id, tags));
+      this.#setImage(await this.client.setTags(img.id, tags));
     } catch (err) {
       this.say(`Could not change the tags: ${(err as Error).message}`);
     }
@@ -305,7 +303,7 @@ export class EditorSession {
     const img = this.image;
     if (!img) return;
     try {
-      const m = await decodeLabelPngAsync(await this.#client.maskPng(img.id, version.id), webZlib, `mask version ${version.id}`);
+      const m = await decodeLabelPngAsync(await this.client.maskPng(img.id, version.id), webZlib, `mask version ${version.id}`);
       this.core.replace(m.labels, `Restore version ${version.id}`);
       this.say(`Version ${version.id} restored — Ctrl+Z undoes it`);
     } catch (err) {

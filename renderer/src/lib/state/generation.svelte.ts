@@ -100,14 +100,12 @@ export class GenerationState {
   #lastGridRefresh = 0;
   /** jobs started for a caller that waits for their end (the compare view) */
   readonly #waiting = new Map<number, (p: JobProgress) => void>();
-  readonly #client: StudioClient;
-  readonly #grid: GridState;
-  readonly #project: ProjectState;
 
-  constructor(client: StudioClient, grid: GridState, project: ProjectState) {
-    this.#client = client;
-    this.#grid = grid;
-    this.#project = project;
+  constructor(
+    private readonly client: StudioClient,
+    private readonly grid: GridState,
+    private readonly project: ProjectState,
+  ) {
     client.on('job.progress', (p) => this.#onProgress(p));
     client.on('job.finished', (p) => this.#onFinished(p));
   }
@@ -115,7 +113,7 @@ export class GenerationState {
   /** Models, defaults, the running job and the job list (each time the drawer opens). */
   async load(): Promise<void> {
     try {
-      const [models, status] = await Promise.all([this.#client.listModels(), this.#client.generationStatus()]);
+      const [models, status] = await Promise.all([this.client.listModels(), this.client.generationStatus()]);
       this.models = models;
       this.modelsError = null;
       if (this.modelId === null || !models.some((m) => m.id === this.modelId)) this.modelId = (models.find((m) => m.active) ?? models.at(-1))?.id ?? null;
@@ -133,7 +131,7 @@ export class GenerationState {
 
   async loadJobs(): Promise<void> {
     try {
-      this.jobs = await this.#client.listJobs();
+      this.jobs = await this.client.listJobs();
     } catch {
       // the list stays as it was; the panel still works
     }
@@ -177,7 +175,7 @@ export class GenerationState {
     let counts: { edited: number; approved: number };
     try {
       // the services apply the generation's own never-replace rule
-      counts = await this.#client.humanMasks(ids);
+      counts = await this.client.humanMasks(ids);
     } catch {
       return; // the note stays generic; Start still works
     }
@@ -187,7 +185,7 @@ export class GenerationState {
   selectionFor(kind: SelectionKind): GenerationSelection {
     if (kind === 'ids') return { kind, ids: [...this.ids] };
     if (kind !== 'filter') return { kind };
-    const f = this.#grid.filters;
+    const f = this.grid.filters;
     const s: GenerationSelection = { kind: 'filter' };
     if (f.classIndex !== null) s.classIndex = f.classIndex;
     if (f.status !== null) s.status = f.status;
@@ -228,10 +226,10 @@ export class GenerationState {
       const key = this.#previewKey(imageId);
       const req = { imageId, modelId: this.modelId, method: this.method, layer: this.layer, ...t };
       // the CAMs are computed once per image; both masks are cheap rebuilds from them
-      const png = await this.#client.previewMask({ ...req, refine });
-      const raw = refine === 'none' ? null : await this.#client.previewMask({ ...req, refine: 'none' });
+      const png = await this.client.previewMask({ ...req, refine });
+      const raw = refine === 'none' ? null : await this.client.previewMask({ ...req, refine: 'none' });
       // the τ the per-image rule picked for this image (cheap: the CAMs are cached by now)
-      const tau = t.bgPerImage ? await this.#client.autoBackground({ imageId, modelId: this.modelId, method: this.method, layer: this.layer, refine }) : null;
+      const tau = t.bgPerImage ? await this.client.autoBackground({ imageId, modelId: this.modelId, method: this.method, layer: this.layer, refine }) : null;
       if (imageId === this.#previewImage) {
         this.preview = { imageId, png, raw, key };
         this.imageTau = tau === null ? null : { imageId, tau };
@@ -254,14 +252,14 @@ export class GenerationState {
     const t = this.settings;
     if (this.modelId === null || this.active || !t || !this.chain) return;
     await this.#launch(() =>
-      this.#client.startGeneration({ modelId: this.modelId!, method: this.method, layer: this.layer, mask: { ...t }, refine: this.chain!, selection: this.selectionFor(this.selection) }),
+      this.client.startGeneration({ modelId: this.modelId!, method: this.method, layer: this.layer, mask: { ...t }, refine: this.chain!, selection: this.selectionFor(this.selection) }),
     );
   }
 
   /** Runs a cancelled, failed or interrupted job again: exactly the images it did not finish. */
   async resume(jobId: number): Promise<void> {
     if (this.active) return;
-    await this.#launch(() => this.#client.resumeGeneration(jobId));
+    await this.#launch(() => this.client.resumeGeneration(jobId));
   }
 
   /**
@@ -275,7 +273,7 @@ export class GenerationState {
     if (this.active) throw new Error(`job ${this.job!.jobId} is running; wait for it to finish`);
     if (!t || !refine) throw new Error('the job settings are not loaded');
     const started = await this.#launch(() =>
-      this.#client.startGeneration({ ...(this.modelId !== null ? { modelId: this.modelId } : {}), method, layer, mask: { ...t }, refine, selection: { kind: 'ids', ids: [imageId] }, keepCurrent: true }),
+      this.client.startGeneration({ ...(this.modelId !== null ? { modelId: this.modelId } : {}), method, layer, mask: { ...t }, refine, selection: { kind: 'ids', ids: [imageId] }, keepCurrent: true }),
     );
     if (!started) throw new Error(this.startError ?? 'the job did not start');
     const last = this.job?.jobId === started.jobId && !this.active ? this.job : null;
@@ -301,7 +299,7 @@ export class GenerationState {
   async cancel(): Promise<void> {
     if (!this.job) return;
     try {
-      await this.#client.cancelGeneration(this.job.jobId);
+      await this.client.cancelGeneration(this.job.jobId);
     } catch (err) {
       this.startError = (err as Error).message;
     }
@@ -316,7 +314,7 @@ export class GenerationState {
     this.fixError = null;
     this.fixApplied = null;
     try {
-      this.fixProposal = await this.#client.proposeFromFixes(null);
+      this.fixProposal = await this.client.proposeFromFixes(null);
     } catch (err) {
       this.fixError = (err as Error).message;
       this.fixProposal = null;
@@ -332,7 +330,7 @@ export class GenerationState {
     this.applyingFix = true;
     this.fixError = null;
     try {
-      this.fixApplied = await this.#client.applyFixProposal({ jobId: p.jobId, refine: p.best.refine, background: p.best.background });
+      this.fixApplied = await this.client.applyFixProposal({ jobId: p.jobId, refine: p.best.refine, background: p.best.background });
     } catch (err) {
       this.fixError = (err as Error).message;
     } finally {
@@ -351,8 +349,8 @@ export class GenerationState {
 
   /** Undoes a job; the grid and the counts follow. */
   async rollback(jobId: number): Promise<RollbackReport> {
-    const report = await this.#client.rollbackJob(jobId);
-    await Promise.all([this.loadJobs(), this.#grid.refresh(), this.#project.load()]);
+    const report = await this.client.rollbackJob(jobId);
+    await Promise.all([this.loadJobs(), this.grid.refresh(), this.project.load()]);
     return report;
   }
 
@@ -361,15 +359,15 @@ export class GenerationState {
     const now = Date.now();
     if (now - this.#lastGridRefresh > GRID_REFRESH_MS) {
       this.#lastGridRefresh = now;
-      void this.#grid.refresh();
-      void this.#project.load();
+      void this.grid.refresh();
+      void this.project.load();
     }
   }
 
   #onFinished(p: JobProgress): void {
     this.job = p;
-    void this.#grid.refresh();
-    void this.#project.load();
+    void this.grid.refresh();
+    void this.project.load();
     void this.loadJobs();
     const waiter = this.#waiting.get(p.jobId);
     if (waiter) {

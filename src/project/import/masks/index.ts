@@ -5,10 +5,11 @@
 // each is one error naming the file, and the import goes on with the rest.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { StudioError } from '../contract/errors.ts';
-import type { Project } from '../project/index.ts';
-import { planCocoImport } from './import-coco.ts';
-import { planVocImport } from './import-voc.ts';
+import { StudioError } from '../../../contract/errors.ts';
+import type { Project } from '../../project.ts';
+import { planCocoImport } from './coco.ts';
+import type { MaskImportPlan } from './plan.ts';
+import { planVocImport } from './voc.ts';
 
 export interface MaskImportOptions {
   format: 'voc' | 'coco';
@@ -20,15 +21,6 @@ export interface MaskImportOptions {
 export interface MaskImportReport {
   imported: number;
   errors: { file: string; message: string }[];
-}
-
-/** One mask ready to save, or the reason it cannot be. */
-export type PlannedMask =
-  | { file: string; imageId: number; build: () => Uint8Array /* label map */ }
-  | { file: string; error: string };
-
-export interface MaskImportPlan {
-  items: PlannedMask[];
 }
 
 export async function importMasks(project: Project, src: string, opts: MaskImportOptions): Promise<MaskImportReport> {
@@ -65,9 +57,4 @@ export async function importMasks(project: Project, src: string, opts: MaskImpor
   }
   opts.onProgress?.({ done: total, total });
   return report;
-}
-
-/** Project classes by name. */
-export function classesByName(project: Project): Map<string, number> {
-  return new Map(project.listClasses().map((c) => [c.name, c.index]));
 }

@@ -5,12 +5,11 @@
 // by name. Annotations are painted in id order, so a later one wins where they overlap.
 // Images match by file_name = the project image's name, else by a unique base name.
 import { readFileSync } from 'node:fs';
-import { StudioError } from '../contract/errors.ts';
-import { fillPolygonsEvenOdd } from '../masks/polygon-fill.ts';
-import { rleDecode, rleFromString } from '../masks/rle.ts';
-import type { Project } from '../project/index.ts';
-import { classesByName, type MaskImportPlan, type PlannedMask } from './import-masks.ts';
-import { allImages } from './select.ts';
+import { StudioError } from '../../../contract/errors.ts';
+import { fillPolygonsEvenOdd } from '../../../masks/polygon-fill.ts';
+import { rleDecode, rleFromString } from '../../../masks/rle.ts';
+import type { Project } from '../../project.ts';
+import { classesByName, type MaskImportPlan, type PlannedMask } from './plan.ts';
 
 interface CocoImage {
   id: number;
@@ -51,7 +50,7 @@ export function planCocoImport(project: Project, file: string): MaskImportPlan {
     else byImage.set(a.image_id, [a]);
   }
 
-  const images = allImages(project);
+  const images = project.allImages({ sort: 'id' });
   const byName = new Map(images.map((i) => [i.name, i]));
   const byBase = new Map<string, typeof images>();
   for (const i of images) {

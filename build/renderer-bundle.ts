@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RENDERER_DIR } from './session.ts';
+import { RENDERER_DIR } from '../src/server/session.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** The renderer folder to serve; null (API only) when RS_SKIP_RENDERER_BUILD=1 and there is none (CLI tests). */
 export async function ensureRendererBuilt(log: (line: string) => void): Promise<string | null> {

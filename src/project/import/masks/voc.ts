@@ -1,18 +1,17 @@
 // VOC mask import: SRC/SegmentationClass/*.png (or SRC/*.png), indexed or 8-bit
 // grayscale, value = class index, 255 ignore. A PNG matches the image whose export stem
-// (src/export/names.ts) or plain file stem equals its own, so an export re-imports to
+// (src/project/image-stems.ts) or plain file stem equals its own, so an export re-imports to
 // the same images. With SRC/classes.txt (line k = name of value k, line 0 background —
 // what our export writes) values are mapped to the project's classes by name;
 // without it, values are project class indices.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readImageFileSync } from '../fs/image-file.ts';
+import { readImageFileSync } from '../../../fs/image-file.ts';
 import { basename, join } from 'node:path';
-import { remapLabels, unknownValues } from '../masks/labels.ts';
-import { decodeLabelPng } from '../project/png.ts';
-import type { Project } from '../project/index.ts';
-import { classesByName, type MaskImportPlan, type PlannedMask } from './import-masks.ts';
-import { exportStems } from './names.ts';
-import { allImages } from './select.ts';
+import { remapLabels, unknownValues } from '../../../masks/labels.ts';
+import { decodeLabelPng } from '../../png.ts';
+import type { Project } from '../../project.ts';
+import { classesByName, type MaskImportPlan, type PlannedMask } from './plan.ts';
+import { exportStems } from '../../image-stems.ts';
 
 function stemOf(name: string): string {
   const base = name.split('/').pop()!;
@@ -25,7 +24,7 @@ export function planVocImport(project: Project, src: string): MaskImportPlan {
   const files = readdirSync(dir)
     .filter((f) => f.toLowerCase().endsWith('.png'))
     .sort();
-  const images = allImages(project);
+  const images = project.allImages({ sort: 'id' });
   const byStem = new Map<string, number>();
   for (const [id, stem] of exportStems(images)) byStem.set(stem, id);
   const plain = new Map<string, number[]>();
