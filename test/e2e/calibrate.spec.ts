@@ -6,24 +6,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { watchErrors } from './fixture.ts';
-import { serveProject, type ServedProject } from '../../src/server/session.ts';
+import { servedDemoProject, watchErrors } from './fixture.ts';
 import { startJob } from '../../src/jobs/index.ts';
-import type { Project } from '../../src/project/index.ts';
 import { decodeLabelPng, encodeLabelPng } from '../../src/project/png.ts';
-import { tempDir } from '../helpers/images.ts';
-import { DEMO, demoProject } from '../integration/jobs/fixture.ts';
+import { DEMO } from '../integration/jobs/fixture.ts';
 
 const N = 8;
 const FIXED = 3;
-let served: ServedProject;
-let project: Project;
-let tmp: ReturnType<typeof tempDir>;
 let human: Map<number, Buffer>;
 
-test.beforeAll(async () => {
-  tmp = tempDir('studio-e2e-calibrate-');
-  project = await demoProject(tmp.dir, N, 'project');
+const spec = servedDemoProject(N, 'studio-e2e-calibrate-', async (project) => {
   const s = await startJob(project, { mask: { bg: 0.15 }, refine: 'none' }, { workers: 1 }).done;
   if (s.state !== 'done') throw new Error(`fixture job: ${JSON.stringify(s)}`);
   human = new Map();
@@ -32,19 +24,13 @@ test.beforeAll(async () => {
     project.maskWrites.edited(img.id, encodeLabelPng(t.labels, t.width, t.height));
     human.set(img.id, Buffer.from(project.masks.current(img.id)!.png));
   }
-  served = await serveProject(project);
-});
-
-test.afterAll(async () => {
-  await served?.close();
-  tmp?.cleanup();
 });
 
 test('τ per image by default; learn from the fixes and re-refine the unreviewed masks', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = watchErrors(page);
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(served.server.url);
+  await page.goto(spec.served.server.url);
   await expect(page.getByTestId('image-card')).toHaveCount(N);
   await page.getByTestId('image-card').nth(4).click();
   await page.getByTestId('open-generate').click();
@@ -72,6 +58,7 @@ test('τ per image by default; learn from the fixes and re-refine the unreviewed
   await card.getByTestId('apply-fixes').click();
   await expect(card.getByTestId('fixes-applied')).toContainText(`re-refines ${N - FIXED} images`);
   await expect(panel.getByTestId('job-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  const { project } = spec.made;
   for (const img of project.images.all()) {
     const cur = project.masks.current(img.id)!;
     if (human.has(img.id)) expect(Buffer.from(cur.png).equals(human.get(img.id)!)).toBe(true);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createProject, type Project } from '../../src/project/index.ts';
 import { serveProject, type ServedProject } from '../../src/server/session.ts';
 import { tempDir, writeJpeg } from '../helpers/images.ts';
+import { demoProject } from '../integration/jobs/fixture.ts';
 
 export const FIXTURE_TAGS: Record<string, string[]> = {
   'beach_01.jpg': ['dog'],
@@ -86,6 +87,19 @@ export function servedForSpec<T extends { project: Project; cleanup: () => void 
       return holder.made;
     },
   };
+}
+
+/**
+ * `n` demo scenes with the demo classifier, in a temp folder (`dir`), served for one spec
+ * file; `prepare` runs on the project before it is served (a job, a person's fixes).
+ */
+export function servedDemoProject(n: number, prefix: string, prepare?: (project: Project) => Promise<void>): { readonly served: ServedProject; readonly made: { project: Project; dir: string } } {
+  return servedForSpec(async () => {
+    const tmp = tempDir(prefix);
+    const project = await demoProject(tmp.dir, n, 'project');
+    await prepare?.(project);
+    return { project, dir: tmp.dir, cleanup: tmp.cleanup };
+  });
 }
 
 /** The fixture project served for one spec file. */

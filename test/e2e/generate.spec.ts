@@ -5,30 +5,18 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { watchErrors } from './fixture.ts';
-import { serveProject, type ServedProject } from '../../src/server/session.ts';
+import { servedDemoProject, watchErrors } from './fixture.ts';
+import { createProject } from '../../src/project/index.ts';
+import { serveProject } from '../../src/server/session.ts';
 import { tempDir } from '../helpers/images.ts';
-import { demoProject } from '../integration/jobs/fixture.ts';
 
 const N = 8;
-let served: ServedProject;
-let tmp: ReturnType<typeof tempDir>;
-
-test.beforeAll(async () => {
-  tmp = tempDir('studio-e2e-gen-');
-  const project = await demoProject(tmp.dir, N, 'project');
-  served = await serveProject(project);
-});
-
-test.afterAll(async () => {
-  await served?.close();
-  tmp?.cleanup();
-});
+const spec = servedDemoProject(N, 'studio-e2e-gen-');
 
 test('generate masks with a live preview, then export VOC', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = watchErrors(page);
-  await page.goto(served.server.url);
+  await page.goto(spec.served.server.url);
   const cards = page.getByTestId('image-card');
   await expect(cards).toHaveCount(N);
   await expect(page.getByTestId('card-overlay')).toHaveCount(0);
@@ -111,7 +99,7 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
   await expect(dialog).toBeVisible();
   const folder = dialog.getByTestId('export-folder');
   await expect(folder).toHaveValue(/exports[\\/]voc-\d{4}-\d\d-\d\d$/);
-  const out = path.join(tmp.dir, 'voc-export');
+  const out = path.join(spec.made.dir, 'voc-export');
   await folder.fill(out);
   await page.screenshot({ path: 'test-results/export-dialog.png', animations: 'disabled' });
   await dialog.getByTestId('export-run').click();
@@ -135,7 +123,6 @@ test('generate masks with a live preview, then export VOC', async ({ page }) => 
 
 test('with no model, the panel offers to add one in the page', async ({ page }) => {
   const t = tempDir('studio-e2e-nomodel-');
-  const { createProject } = await import('../../src/project/index.ts');
   const p = createProject(path.join(t.dir, 'empty'), { name: 'No model' });
   const s = await serveProject(p);
   try {

@@ -26,21 +26,36 @@ const labelsRgb = (l: Uint8Array) => {
   return out;
 };
 
+interface PanelGrid {
+  c: Canvas;
+  /** the top-left corner of panel `p` (two panels to a row) */
+  at(p: number): { x0: number; y0: number };
+}
+
+/** A canvas of one panel per result, two to a row, each captioned with its model × tier, and the figure's title. */
+function panelGrid(n: number, panel: { w: number; h: number; left: number; gapX: number; gapY: number; right: number }, title: string): PanelGrid {
+  const cols = Math.min(2, n);
+  const rows = Math.ceil(n / cols);
+  const c = new Canvas(panel.left + cols * (panel.w + panel.gapX) + panel.right, 50 + rows * (panel.h + panel.gapY) + 30);
+  c.text(20, 24, title, { size: 14, bold: true });
+  return { c, at: (p) => ({ x0: panel.left + (p % cols) * (panel.w + panel.gapX), y0: 60 + Math.floor(p / cols) * (panel.h + panel.gapY) }) };
+}
+
+/** the mIoU plots' common footnote, then the PNG */
+function writeWithFootnote(c: Canvas, file: string): Promise<void> {
+  c.text(20, c.height - 12, 'mIoU over 11 classes incl. background; masks as the batch pipeline makes them (float16 maps, src/masks/refine).', { size: 11, color: [60, 60, 60] });
+  return c.writePng(file);
+}
+
 /** per model × tier: test mIoU against a fixed τ_bg per preset chain (lines), the automatic τ_bg per chain (dashed, same colour), the default marked */
 export async function writeTauPlot(results: readonly RefineBenchResult[], file: string): Promise<void> {
   const panelW = 330;
   const panelH = 240;
-  const cols = Math.min(2, results.length);
-  const rows = Math.ceil(results.length / cols);
-  const W = 70 + cols * (panelW + 60) + 150;
-  const H = 50 + rows * (panelH + 80) + 30;
-  const c = new Canvas(W, H);
-  c.text(20, 24, 'Test-split mIoU of R-CAM@layer2 against a fixed τ_bg (lines) and with the automatic τ_bg (dashed)', { size: 14, bold: true });
+  const { c, at } = panelGrid(results.length, { w: panelW, h: panelH, left: 70, gapX: 60, gapY: 80, right: 150 }, 'Test-split mIoU of R-CAM@layer2 against a fixed τ_bg (lines) and with the automatic τ_bg (dashed)');
   const tMin = 0.1;
   const tMax = 0.55;
   results.forEach((r, p) => {
-    const x0 = 70 + (p % cols) * (panelW + 60);
-    const y0 = 60 + Math.floor(p / cols) * (panelH + 80);
+    const { x0, y0 } = at(p);
     const X = (t: number) => x0 + ((t - tMin) / (tMax - tMin)) * panelW;
     const Y = (m: number) => y0 + panelH - m * panelH;
     c.text(x0, y0 - 8, resultLabel(r), { size: 12, bold: true });
@@ -65,7 +80,7 @@ export async function writeTauPlot(results: readonly RefineBenchResult[], file: 
     }
   });
   let ly = 70;
-  const lx = W - 140;
+  const lx = c.width - 140;
   for (const ch of ['none', 'fast', 'best']) {
     c.rect(lx, ly - 10, 14, 14, CHAIN_COLOURS[ch]);
     c.text(lx + 20, ly + 2, ch === 'none' ? 'raw' : ch, { size: 11 });
@@ -76,24 +91,19 @@ export async function writeTauPlot(results: readonly RefineBenchResult[], file: 
   ly += 20;
   c.marker(lx + 7, ly, [200, 0, 0], 9);
   c.text(lx + 20, ly + 4, 'default (at mean τ)', { size: 11 });
-  c.text(20, H - 12, 'mIoU over 11 classes incl. background; masks as the batch pipeline makes them (float16 maps, src/masks/refine).', { size: 11, color: [60, 60, 60] });
-  await c.writePng(file);
+  await writeWithFootnote(c, file);
 }
 
 /** test-split mIoU per detail source (rcam and layercam, layers 2–4), one bar per chain at its tuned τ_bg, a tick at the automatic τ_bg */
 export async function writeRefinePlot(results: readonly RefineBenchResult[], file: string): Promise<void> {
   const panelW = 430;
   const panelH = 260;
-  const cols = Math.min(2, results.length);
-  const rows = Math.ceil(results.length / cols);
-  const W = 40 + cols * (panelW + 40) + 170;
-  const H = 50 + rows * (panelH + 70) + 30;
-  const c = new Canvas(W, H);
-  c.text(20, 24, 'Test-split mIoU by detail source and chain: bars at the τ_bg tuned on the tuning split, black ticks with the automatic τ_bg', { size: 14, bold: true });
+  // the panels start at x 60 on a canvas sized from 40: the legend's room on the right makes up for it
+  const { c, at } = panelGrid(results.length, { w: panelW, h: panelH, left: 40, gapX: 40, gapY: 70, right: 170 }, 'Test-split mIoU by detail source and chain: bars at the τ_bg tuned on the tuning split, black ticks with the automatic τ_bg');
   const chains = CHAINS.map((x) => x.name);
   results.forEach((r, p) => {
-    const x0 = 60 + (p % cols) * (panelW + 40);
-    const y0 = 60 + Math.floor(p / cols) * (panelH + 70);
+    const { x0: left, y0 } = at(p);
+    const x0 = left + 20;
     const sources = ['rcam', 'layercam'].flatMap((m) => REFINE_LAYERS.map((l) => [m, l] as const)).filter(([m, l]) => r.scores.some((s) => s.method === m && s.layer === l));
     c.text(x0, y0 - 8, resultLabel(r), { size: 12, bold: true });
     c.line(x0, y0 + panelH, x0 + panelW, y0 + panelH, [0, 0, 0]);
@@ -119,7 +129,7 @@ export async function writeRefinePlot(results: readonly RefineBenchResult[], fil
     });
   });
   let ly = 70;
-  const lx = W - 160;
+  const lx = c.width - 160;
   for (const ch of chains) {
     c.rect(lx, ly - 10, 14, 14, CHAIN_COLOURS[ch]);
     c.text(lx + 20, ly + 2, ch, { size: 11 });
@@ -127,8 +137,7 @@ export async function writeRefinePlot(results: readonly RefineBenchResult[], fil
   }
   c.rect(lx, ly - 4, 14, 3, [0, 0, 0]);
   c.text(lx + 20, ly + 2, 'automatic τ_bg', { size: 11 });
-  c.text(20, H - 12, 'mIoU over 11 classes incl. background; masks as the batch pipeline makes them (float16 maps, src/masks/refine).', { size: 11, color: [60, 60, 60] });
-  await c.writePng(file);
+  await writeWithFootnote(c, file);
 }
 
 /** per model (columns) × tier (rows): image | ground truth | raw | best fixed-τ chain | the default (automatic τ_bg), 4 scenes each */

@@ -5,7 +5,7 @@
 // re-refine touching exactly the unreviewed images.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventName, StudioApi, StudioEvents } from '../../../src/contract/api.ts';
 import type { FixProposal } from '../../../src/contract/calibration.ts';
 import type { GenerationRequest } from '../../../src/contract/generation.ts';
@@ -18,12 +18,10 @@ import { readStoredCams } from '../../../src/jobs/stored-cams.ts';
 import { maskFromStoredCams, rgbAtMaskSize } from '../../../src/jobs/mask.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { decodeLabelPng, encodeLabelPng } from '../../../src/project/png.ts';
-import { closeGenerationServices, createGenerationService } from '../../../src/services/generation.ts';
-import { createEventBus, createStudioService, dispatch } from '../../../src/services/index.ts';
-import { tempDir } from '../../helpers/images.ts';
-import { DEMO, demoProject } from '../jobs/fixture.ts';
+import { dispatch } from '../../../src/services/index.ts';
+import { DEMO } from '../jobs/fixture.ts';
+import { generationServicesEach } from './fixture.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let project: Project;
 let api: StudioApi;
 let events: { name: EventName; payload: StudioEvents[EventName] }[];
@@ -31,20 +29,13 @@ let events: { name: EventName; payload: StudioEvents[EventName] }[];
 const N = 8;
 const REQ: GenerationRequest = { method: 'rcam', layer: 'layer2', mask: { bg: 0.4, bgPerImage: true, ignoreBand: 0, minArea: 0, fillHoles: false }, refine: 'fast', selection: { kind: 'all' } };
 
-beforeEach(async () => {
-  tmp = tempDir('calibrate-service-');
-  project = await demoProject(tmp.dir, N);
-  const bus = createEventBus();
-  events = [];
-  bus.subscribe((name, payload) => events.push({ name, payload }));
-  api = { ...createStudioService(project, { bus }), ...createGenerationService(project, bus, { workers: 0 }) };
-});
-
-afterEach(async () => {
-  await closeGenerationServices(project);
-  project.close();
-  tmp.cleanup();
-});
+generationServicesEach('calibrate-service-', N, 
+  (s) => {
+    ({ project, api } = s);
+    events = [];
+  },
+  (e) => events.push(e),
+);
 
 async function call<T>(method: string, ...params: unknown[]): Promise<T> {
   const r = await dispatch(api, method, params);

@@ -5,18 +5,14 @@
 import { DEFAULT_REFINE_PRESET, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventName, StudioApi, StudioEvents } from '../../../src/contract/api.ts';
 import type { GenerationRequest, GenerationStatus, ModelSummary, PreviewRequest } from '../../../src/contract/generation.ts';
 import type { Project } from '../../../src/project/index.ts';
 import { closeGenerationServices } from '../../../src/services/generation.ts';
-import { createEventBus, createStudioService } from '../../../src/services/index.ts';
-import { createGenerationService } from '../../../src/services/generation.ts';
 import { dispatchCalls } from '../../helpers/dispatch-calls.ts';
-import { tempDir } from '../../helpers/images.ts';
-import { demoProject } from '../jobs/fixture.ts';
+import { generationServicesEach } from './fixture.ts';
 
-let tmp: ReturnType<typeof tempDir>;
 let project: Project;
 let api: StudioApi;
 let events: { name: EventName; payload: StudioEvents[EventName] }[];
@@ -28,21 +24,13 @@ const REQ: GenerationRequest = {
   selection: { kind: 'all' },
 };
 
-beforeEach(async () => {
-  tmp = tempDir('gen-service-');
-  project = await demoProject(tmp.dir, 4);
-  const bus = createEventBus();
-  events = [];
-  bus.subscribe((name, payload) => events.push({ name, payload }));
-  // the studio service with in-process jobs (workers: 0) keeps the test light on 2 cores
-  api = { ...createStudioService(project, { bus }), ...createGenerationService(project, bus, { workers: 0 }) };
-});
-
-afterEach(async () => {
-  await closeGenerationServices(project);
-  project.close();
-  tmp.cleanup();
-});
+const tmp = generationServicesEach('gen-service-', 4, 
+  (s) => {
+    ({ project, api } = s);
+    events = [];
+  },
+  (e) => events.push(e),
+);
 
 const { call, refused: callError } = dispatchCalls(() => api);
 
