@@ -74,7 +74,7 @@ for (const vp of VIEWPORTS) {
     await row.scrollIntoViewIfNeeded();
     await expect(row).toHaveAttribute('data-status', 'done');
     await expect(row).toContainText(`${N}/${N}`);
-    await expect(row).toContainText('rcam @ layer2 τ_bg 0.4, refine fast');
+    await expect(row).toContainText('rcam @ layer2 τ_bg auto (×1.05), refine fast');
     await page.screenshot({ path: shot('review-jobs-list', vp) });
     await row.getByTestId('job-rollback').click();
     await row.getByTestId('confirm-rollback').click();
