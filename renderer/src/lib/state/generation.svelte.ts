@@ -22,6 +22,7 @@ import type { FixProposal } from '../../../../src/contract/calibration.ts';
 import type { StudioClient } from '../api.ts';
 import type { GridState } from './grid.svelte.ts';
 import type { ProjectState } from './project.svelte.ts';
+import { attempt } from './attempt.ts';
 
 export type SelectionKind = 'all' | 'without-mask' | 'filter' | 'ids';
 
@@ -281,19 +282,17 @@ export class GenerationState {
   }
 
   async #launch(start: () => Promise<StartedJob>): Promise<StartedJob | null> {
-    this.starting = true;
     this.startError = null;
-    try {
-      const started = await start();
-      // the services' first record (the finished one may have arrived first: keep it)
-      if (!this.job || this.job.jobId !== started.jobId) this.job = started.job;
-      return started;
-    } catch (err) {
-      this.startError = (err as Error).message;
-      return null;
-    } finally {
-      this.starting = false;
-    }
+    return attempt(
+      async () => {
+        const started = await start();
+        // the services' first record (the finished one may have arrived first: keep it)
+        if (!this.job || this.job.jobId !== started.jobId) this.job = started.job;
+        return started;
+      },
+      (message) => (this.startError = message),
+      (on) => (this.starting = on),
+    );
   }
 
   async cancel(): Promise<void> {

@@ -5,6 +5,7 @@ import type { CamLayerName, ModelSummary } from '../../../../src/contract/genera
 import type { ModelInspection, TryModelResult } from '../../../../src/contract/projects.ts';
 import type { StudioClient } from '../api.ts';
 import type { ChooserState } from './chooser.svelte.ts';
+import { attempt } from './attempt.ts';
 
 export class ModelsState {
   models = $state.raw<ModelSummary[] | null>(null);
@@ -92,19 +93,18 @@ export class ModelsState {
   async add(): Promise<boolean> {
     const m = this.inspection;
     if (!m) return false;
-    this.adding = true;
     this.error = null;
-    try {
-      await this.#client.addModel(m.path);
-      this.discard();
-      await this.load();
-      return true;
-    } catch (err) {
-      this.error = (err as Error).message;
-      return false;
-    } finally {
-      this.adding = false;
-    }
+    const added = await attempt(
+      async () => {
+        await this.#client.addModel(m.path);
+        this.discard();
+        await this.load();
+        return true;
+      },
+      (message) => (this.error = message),
+      (on) => (this.adding = on),
+    );
+    return added === true;
   }
 
   async remove(id: number): Promise<void> {

@@ -3,6 +3,7 @@
 // project in place; the session reloads every view on the 'project.changed' event.
 import type { CurrentProject, NewProjectRequest, ProjectCard } from '../../../../src/contract/projects.ts';
 import type { StudioClient } from '../api.ts';
+import { attempt } from './attempt.ts';
 
 export class ProjectsState {
   /** the open project; null when none is (after `loaded`) */
@@ -53,16 +54,13 @@ export class ProjectsState {
   }
 
   async #run(call: () => Promise<CurrentProject>): Promise<boolean> {
-    this.busy = true;
     this.error = null;
-    try {
-      this.current = await call();
-      return true;
-    } catch (err) {
-      this.error = (err as Error).message;
-      return false;
-    } finally {
-      this.busy = false;
-    }
+    const opened = await attempt(
+      call,
+      (message) => (this.error = message),
+      (on) => (this.busy = on),
+    );
+    if (opened) this.current = opened;
+    return opened !== null;
   }
 }
