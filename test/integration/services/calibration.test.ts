@@ -5,7 +5,7 @@
 // re-refine touching exactly the unreviewed images.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, StudioApi, StudioEvents } from '../../../src/contract/api.ts';
 import type { FixProposal } from '../../../src/contract/calibration.ts';
 import type { GenerationRequest } from '../../../src/contract/generation.ts';
@@ -29,13 +29,11 @@ let events: { name: EventName; payload: StudioEvents[EventName] }[];
 const N = 8;
 const REQ: GenerationRequest = { method: 'rcam', layer: 'layer2', mask: { bg: 0.4, bgPerImage: true, ignoreBand: 0, minArea: 0, fillHoles: false }, refine: 'fast', selection: { kind: 'all' } };
 
-generationServicesEach('calibrate-service-', N, 
-  (s) => {
-    ({ project, api } = s);
-    events = [];
-  },
-  (e) => events.push(e),
-);
+// a fresh event list before the services exist (they may report while they start)
+beforeEach(() => {
+  events = [];
+});
+generationServicesEach('calibrate-service-', N, (s) => ({ project, api } = s), (e) => events.push(e));
 
 async function call<T>(method: string, ...params: unknown[]): Promise<T> {
   const r = await dispatch(api, method, params);

@@ -5,7 +5,7 @@
 import { DEFAULT_REFINE_PRESET, REFINE_PRESETS } from '../../../src/masks/refine/index.ts';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, StudioApi, StudioEvents } from '../../../src/contract/api.ts';
 import type { GenerationRequest, GenerationStatus, ModelSummary, PreviewRequest } from '../../../src/contract/generation.ts';
 import type { Project } from '../../../src/project/index.ts';
@@ -24,13 +24,11 @@ const REQ: GenerationRequest = {
   selection: { kind: 'all' },
 };
 
-const tmp = generationServicesEach('gen-service-', 4, 
-  (s) => {
-    ({ project, api } = s);
-    events = [];
-  },
-  (e) => events.push(e),
-);
+// a fresh event list before the services exist (they may report while they start)
+beforeEach(() => {
+  events = [];
+});
+const tmp = generationServicesEach('gen-service-', 4, (s) => ({ project, api } = s), (e) => events.push(e));
 
 const { call, refused: callError } = dispatchCalls(() => api);
 
