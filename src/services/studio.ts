@@ -2,7 +2,7 @@
 // (browser-mode HTTP server, Electron IPC) reach through the studio host (host.ts), which
 // adds the methods that choose the project. Inputs arrive already validated (validate.ts);
 // the Project raises StudioError for anything it cannot find or read.
-import type { CamInfo, ImagePage, ImageQuery, MaskOrigin, MaskVersionInfo, ReviewStatus, StudioApi } from '../contract/api.ts';
+import type { CamInfo, ImagePage, ImageQuery, MaskOrigin, MaskVersionInfo, StudioApi } from '../contract/api.ts';
 import { StudioError } from '../contract/errors.ts';
 import { isRefinePreset, presetOf, refinePreset } from '../masks/refine/index.ts';
 import { editTags, mergeClasses, restoreMaskVersion, setStatusMany, updateClass } from '../project/editing.ts';

@@ -1,7 +1,7 @@
 // One-click tools: flood fill of a label region and the eyedropper.
 import { BACKGROUND, IGNORE } from '../labels.ts';
 import { fillRegion, floodRegion } from '../raster.ts';
-import type { OverlayShape, Tool, ToolContext, ToolPointer } from './types.ts';
+import type { Tool, ToolContext, ToolPointer } from './types.ts';
 
 /** labels a flood region with `value` as one undoable step named `step` */
 function labelRegion(ctx: ToolContext, region: ReturnType<typeof floodRegion>, value: number, step: string): void {

@@ -124,7 +124,7 @@ export class OrtCamModel {
   async run(input: Float32Array, hw: [number, number], req: CamRequest): Promise<CamResult> {
     const layerTensor = resolveLayer(this.graph, req.layer);
     const shapes = this.shapes(hw);
-    const { aShape, channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
+    const { channels } = checkInput(this.graph, shapes, req.layer, layerTensor, input, hw);
     const classes = (shapes.get(this.logitsName) as number[]).reduce((a, b) => a * b, 1);
     if (req.targets) checkTargets(req.targets, classes);
     if (req.method === 'scorecam') {

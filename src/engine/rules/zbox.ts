@@ -14,7 +14,6 @@
 // Only the walk to the input reaches this rule (`--layer input`); CAMs at layer1..layer4 stop
 // far above it.
 import type { Conv2dNode, Graph, GraphNode, Pads } from '../ir.ts';
-import type { TensorOps } from '../ops/ops.ts';
 import { negativeWeight, positiveWeight } from '../exec/params.ts';
 import type { CompositeEntry } from './composite.ts';
 import { releaseAll, type Rule, type RuleContext } from './rule.ts';

@@ -7,7 +7,6 @@
 // When the input is ≥ 0 by construction (ReLU outputs: every conv inside a ResNet), the
 // x⁻ terms are zero and not computed.
 import type { Conv2dNode, DenseNode, GraphNode } from '../ir.ts';
-import type { TensorOps } from '../ops/ops.ts';
 import { negativeWeight, param, positiveWeight } from '../exec/params.ts';
 import { releaseAll, type Rule, type RuleContext } from './rule.ts';
 

@@ -12,7 +12,6 @@ import { randomWalker, type RandomWalkerSettings } from './random-walker.ts';
 import { snapToFull, type FullRegion, type WorkBox } from './snap.ts';
 import { mergeSuperpixels, slic, type SlicSettings, type Superpixels } from './superpixels.ts';
 import { labelsAtWork, prepareWorkImage, type WorkImage } from './work-image.ts';
-import type { Affinity } from '../refine/par.ts';
 
 export const SMART_METHODS = ['walker', 'graphcut', 'propagation', 'superpixels'] as const;
 export type SmartMethod = (typeof SMART_METHODS)[number];

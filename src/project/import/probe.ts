@@ -3,7 +3,7 @@
 // reader (fs/image-file.ts); a header declaring more pixels than the studio reads is
 // refused here, at import, not when a job later tries to decode it.
 import sharp from 'sharp';
-import { checkImagePixels, SHARP_LIMITS } from '../../fs/image-file.ts';
+import { checkImagePixels } from '../../fs/image-file.ts';
 import { renderThumbnail } from '../thumbnails.ts';
 
 export interface ImageProbe {

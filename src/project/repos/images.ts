@@ -149,7 +149,7 @@ export class ImagesRepo {
    * Rows, tags and masks of the page are then fetched by id.
    */
   list(q: ImageQuery): { total: number; items: ListedImage[] } {
-    const { where, params } = listFilter(q);
+    const { params } = listFilter(q);
     const limit = Math.max(0, Math.min(MAX_PAGE_SIZE, Math.floor(q.limit)));
     const offset = Math.max(0, Math.floor(q.offset));
     const total = (this.db.prepare(listCountSql(q)).get(...params) as { n: number }).n;

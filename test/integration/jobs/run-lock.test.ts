@@ -19,7 +19,7 @@ import { ROOT, demoProject } from './fixture.ts';
 import { killedAfterEach, scratchEach } from '../../helpers/scratch.ts';
 
 let p: Project;
-const tmp = scratchEach('studio-run-lock-', async (dir) => {
+scratchEach('studio-run-lock-', async (dir) => {
   p = await demoProject(dir, 3);
   return () => p.close();
 });

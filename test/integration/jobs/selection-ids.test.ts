@@ -1,7 +1,6 @@
 // The 'ids' selection (a grid selection sent to Generate): frozen as exactly those images,
 // in id order, refused whole when an id is missing or there are too many, and the same
 // set of ids (any order, duplicates) is the same job, so a second Start resumes it.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../../src/contract/errors.ts';
 import { createOrResume, generationParams } from '../../../src/jobs/create.ts';

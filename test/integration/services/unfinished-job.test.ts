@@ -17,7 +17,7 @@ import { killedAfterEach, scratchEach } from '../../helpers/scratch.ts';
 const REQ: GenerationRequest = { method: 'rcam', layer: 'layer2', mask: { bg: 0.2, ignoreBand: 0, minArea: 0, fillHoles: false }, selection: { kind: 'all' } };
 
 let p: Project;
-const tmp = scratchEach('gen-unfinished-', async (dir) => {
+scratchEach('gen-unfinished-', async (dir) => {
   p = await demoProject(dir, 3);
   return async () => {
     await closeGenerationServices(p);

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, CSP, externalLink, isAppUrl, navigationAllowed, permissionAllowed, rendererFile, RESPONSE_HEADERS, windowOpenDecision, windowOptions } from '../../../electron/security.ts';
+import { APP_ENTRY, CSP, externalLink, navigationAllowed, permissionAllowed, rendererFile, RESPONSE_HEADERS, windowOpenDecision, windowOptions } from '../../../electron/security.ts';
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));

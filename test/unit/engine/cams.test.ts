@@ -5,7 +5,6 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveLayer } from '../../../src/engine/layer-names.ts';
 import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
-import type { CamMethod } from '../../../src/engine/cams/methods.ts';
 import { randomInput, resnet } from '../../helpers/models.ts';
 import { fdLayerGradient, gradientMap, naiveScoreCam } from './naive/cams.ts';
 import { naiveForward, naiveRcam, pearson } from './naive/reference.ts';

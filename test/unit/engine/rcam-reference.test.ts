@@ -1,7 +1,7 @@
 // Acceptance of the engine's R-CAM (docs/engine.md §3–§6) vs a naive float64 reference of the same math,
 // on narrow ResNet-18 and ResNet-50 layouts at layers 2–4: Pearson r > 0.9999 and identical
 // mean+std masks on the normalised, upsampled map.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { resolveLayer } from '../../../src/engine/layer-names.ts';
 import { CamModel } from '../../../src/engine/tfjs/cam-model.ts';
 import { randomInput, resnet } from '../../helpers/models.ts';

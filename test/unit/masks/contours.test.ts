@@ -80,12 +80,6 @@ describe('tracePolygons', () => {
   });
 });
 
-function chunks(p: number[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < p.length; i += 2) out.push(`${p[i]},${p[i + 1]}`);
-  return out;
-}
-
 describe('fillPolygonsEvenOdd', () => {
   it('fills pixels whose centres are inside; a nested ring makes a hole', () => {
     const outer = [0, 0, 6, 0, 6, 6, 0, 6];

@@ -1,7 +1,7 @@
 // The engine's reference check, unchanged, with the onnxruntime executor: R-CAM vs the
 // naive float64 reference of the spec on narrow ResNet-18 / ResNet-50 at layers 2–4
 // (Pearson r > 0.9999, relative error < 1e-4, identical mean+std masks).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { resolveLayer } from '../../../../src/engine/layer-names.ts';
 import { OrtCamModel } from '../../../../src/engine/ort/cam-model.ts';
 import { randomInput, resnet } from '../../../helpers/models.ts';
